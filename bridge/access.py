@@ -1,0 +1,238 @@
+"""Who may see and do what: the scopes of DESIGN §5 as SQL criteria, and row permissions.
+
+This module is the only place that knows the access rules. Reads ask it for a pypika
+``Criterion`` that is ANDed into the query (so counts, rows and statistics agree); writes
+ask it for a yes/no on top of that scope. A user's scope is the union of every relation
+they hold; only active relation rows count (the Principal already holds only those).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+from pypika import MySQLQuery, Table
+from pypika.queries import QueryBuilder
+from pypika.terms import Criterion, EmptyCriterion
+
+from bridge.principal import Principal
+from bridge.schema import SchemaInfo, TableNames
+
+# The four agency roles that see every agency (facts §3.5, DataTableAccessFilter's map).
+AGENCY_ADMIN_ROLES = ("agency_admin_dinas", "agency_admin_unit", "agency_kepala_dinas", "agency_kepala_bidang")
+
+VIEW_CAPS = {
+    "customers": "view_customer_list",
+    "branches": "view_customer_branch_list",
+    "employees": "view_customer_employee_list",
+}
+
+
+class Never(Criterion):
+    """A criterion no row satisfies: the scope of someone who may see nothing."""
+
+    def get_sql(self, **kwargs: Any) -> str:
+        return "1=0"
+
+
+NEVER = Never()
+ALL = EmptyCriterion()
+
+
+def any_of(criteria: Iterable[Criterion]) -> Criterion:
+    """OR of ``criteria``; no criteria at all means nothing is visible."""
+    items = [c for c in criteria if c is not None]
+    if not items:
+        return NEVER
+    return Criterion.any(items)
+
+
+def _ids(values: Iterable[int]) -> list[int]:
+    return sorted({int(v) for v in values})
+
+
+@dataclass(frozen=True)
+class Access:
+    """Scope criteria and permissions for one site (its table names and columns)."""
+
+    names: TableNames
+    schema: SchemaInfo
+
+    # ---- who sees everything -------------------------------------------------------------
+    def sees_all(self, p: Principal, resource: str) -> bool:
+        """Administrators and platform users see every row of ``resource`` (read)."""
+        if not p.logged_in:
+            return False
+        if p.is_administrator:
+            return True
+        if resource == "agencies":
+            return p.is_platform_staff or any(r.startswith("platform_") for r in p.roles) or p.has_role(*AGENCY_ADMIN_ROLES)
+        return p.is_platform_viewer(VIEW_CAPS[resource])
+
+    def scope_key(self, p: Principal, resource: str) -> str:
+        """A cache-key part naming the user's scope: shared only by users who see everything."""
+        return "all" if self.sees_all(p, resource) else f"user:{p.user_id}"
+
+    # ---- relation id sets ------------------------------------------------------------------
+    @staticmethod
+    def customer_ids(p: Principal) -> list[int]:
+        """Customers the user belongs to as owner, branch admin or employee."""
+        r = p.relations
+        return _ids([*r.owned_customers, *(c for _, c in r.admin_branches), *(c for _, c, _ in r.employee_rows)])
+
+    def _agency_branch_criterion(self, p: Principal, b: Table) -> Criterion | None:
+        """Branches an agency user may see: the agency's, the division's jurisdictions, or inspected."""
+        parts: list[Criterion] = []
+        whole = _ids(m.agency_id for m in p.relations.agencies if m.level == "agency")
+        divisions = _ids(m.division_id for m in p.relations.agencies if m.level == "division" and m.division_id)
+        if whole:
+            parts.append(b.agency_id.isin(whole))
+        if divisions:
+            if self.schema.has("branches", "regency_id") and self.schema.has("jurisdictions", "jurisdiction_code"):
+                j, rg = Table(self.names.jurisdictions).as_("scope_j"), Table(self.names.regencies).as_("scope_r")
+                regencies = (
+                    MySQLQuery.from_(j)
+                    .join(rg)
+                    .on(rg.code == j.jurisdiction_code)
+                    .select(rg.id)
+                    .where(j.division_id.isin(divisions))
+                )
+                parts.append(b.regency_id.isin(regencies))
+            if self.schema.has("branches", "division_id"):
+                parts.append(b.division_id.isin(divisions))
+        if any(m.level == "inspector" for m in p.relations.agencies) and self.schema.has("branches", "inspector_id"):
+            parts.append(b.inspector_id == p.user_id)
+        return Criterion.any(parts) if parts else None
+
+    def _agency_branches(self, p: Principal, select: str) -> QueryBuilder | None:
+        """``SELECT <select> FROM branches WHERE <agency scope>`` or None for non-agency users."""
+        sb = Table(self.names.branches).as_("scope_b")
+        criterion = self._agency_branch_criterion(p, sb)
+        if criterion is None:
+            return None
+        return MySQLQuery.from_(sb).select(sb.field(select)).where(criterion)
+
+    # ---- scopes ----------------------------------------------------------------------------
+    def customers(self, p: Principal, c: Table) -> Criterion:
+        if self.sees_all(p, "customers"):
+            return ALL
+        if not p.logged_in:
+            return NEVER
+        parts: list[Criterion] = []
+        own = self.customer_ids(p)
+        if own:
+            parts.append(c.id.isin(own))
+        agency = self._agency_branches(p, "customer_id")
+        if agency is not None:
+            parts.append(c.id.isin(agency))
+        return any_of(parts)
+
+    def branches(self, p: Principal, b: Table) -> Criterion:
+        if self.sees_all(p, "branches"):
+            return ALL
+        if not p.logged_in:
+            return NEVER
+        parts: list[Criterion] = []
+        own = self.customer_ids(p)
+        if own:
+            parts.append(b.customer_id.isin(own))
+        agency = self._agency_branch_criterion(p, b)
+        if agency is not None:
+            parts.append(agency)
+        return any_of(parts)
+
+    def employees(self, p: Principal, e: Table) -> Criterion:
+        if self.sees_all(p, "employees"):
+            return ALL
+        if not p.logged_in:
+            return NEVER
+        r = p.relations
+        parts: list[Criterion] = []
+        if r.owned_customers:
+            parts.append(e.customer_id.isin(_ids(r.owned_customers)))
+        branch_ids = _ids([*(b for b, _ in r.admin_branches), *(b for _, _, b in r.employee_rows)])
+        if branch_ids:
+            parts.append(e.branch_id.isin(branch_ids))
+        agency = self._agency_branches(p, "id")
+        if agency is not None:
+            parts.append(e.branch_id.isin(agency))
+        return any_of(parts)
+
+    def agencies(self, p: Principal, a: Table) -> Criterion:
+        if self.sees_all(p, "agencies"):
+            return ALL
+        if not p.logged_in:
+            return NEVER
+        parts: list[Criterion] = []
+        own = self.customer_ids(p)
+        if own:
+            sb = Table(self.names.branches).as_("scope_b")
+            parts.append(a.id.isin(MySQLQuery.from_(sb).select(sb.agency_id).where(sb.customer_id.isin(own))))
+        memberships = _ids(m.agency_id for m in p.relations.agencies)
+        if memberships:
+            parts.append(a.id.isin(memberships))
+        return any_of(parts)
+
+    def scope(self, resource: str, p: Principal, table: Table) -> Criterion:
+        return getattr(self, resource)(p, table)
+
+    # ---- permissions -----------------------------------------------------------------------
+    def can_create_customer(self, p: Principal) -> bool:
+        return p.logged_in and (p.is_administrator or p.can("add_customer"))
+
+    def customer_permissions(self, p: Principal, row: Mapping[str, Any]) -> dict[str, bool]:
+        cid = int(row["id"])
+        owner = cid in p.relations.owned_customers
+        edit = p.is_administrator or p.can("edit_all_customers") or (owner and p.can("edit_own_customer"))
+        return {"view": True, "edit": edit, "delete": p.can("delete_customer")}
+
+    def can_create_branch(self, p: Principal, customer_id: int) -> bool:
+        if not p.logged_in:
+            return False
+        if p.is_administrator:
+            return True
+        return customer_id in p.relations.owned_customers or p.can("add_customer_branch")
+
+    def branch_permissions(self, p: Principal, row: Mapping[str, Any]) -> dict[str, bool]:
+        bid, cid = int(row["id"]), int(row["customer_id"])
+        owner = cid in p.relations.owned_customers
+        admin_of = any(b == bid for b, _ in p.relations.admin_branches)
+        edit = (
+            p.is_administrator
+            or owner
+            or p.can("edit_all_customer_branches")
+            or (admin_of and p.can("edit_own_customer_branch"))
+        )
+        delete = owner or p.can("delete_customer_branch")
+        return {"view": True, "edit": edit, "delete": delete}
+
+    def can_create_employee(self, p: Principal, customer_id: int, branch_id: int) -> bool:
+        if not p.logged_in:
+            return False
+        if p.has_role("administrator") or customer_id in p.relations.owned_customers:
+            return True
+        if any(b == branch_id for b, _ in p.relations.admin_branches):
+            return p.can("add_customer_employee")
+        return p.can("add_customer_employee") and not p.relations.admin_branches and not p.relations.employee_rows
+
+    def employee_permissions(self, p: Principal, row: Mapping[str, Any]) -> dict[str, bool]:
+        cid, bid = int(row["customer_id"]), int(row["branch_id"])
+        owner = cid in p.relations.owned_customers
+        admin_of = any(b == bid for b, _ in p.relations.admin_branches)
+        creator = int(row.get("created_by") or 0) == p.user_id and p.user_id > 0
+        edit = (
+            owner
+            or p.can("edit_all_customer_employees")
+            or ((admin_of or creator) and p.can("edit_own_customer_employee"))
+        )
+        delete = owner or p.can("delete_customer_employee")
+        return {"view": True, "edit": edit, "delete": delete}
+
+    def permissions(self, resource: str, p: Principal, row: Mapping[str, Any]) -> dict[str, bool]:
+        if resource == "customers":
+            return self.customer_permissions(p, row)
+        if resource == "branches":
+            return self.branch_permissions(p, row)
+        if resource == "employees":
+            return self.employee_permissions(p, row)
+        return {"view": True, "edit": p.is_administrator, "delete": p.is_administrator}

@@ -1,0 +1,205 @@
+"""``create_app(settings)``: the Sanic app, its listeners, and WordPress-shaped errors."""
+
+from __future__ import annotations
+
+import asyncio
+import decimal
+import logging
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import partial
+from typing import Any
+
+import orjson
+import pymysql
+from sanic import Request, Sanic
+from sanic.exceptions import SanicException
+from sanic.response import HTTPResponse, json
+from sanic_ext import Extend
+
+from bridge.access import Access
+from bridge.auth import Authenticator
+from bridge.cache import Cache, open_cache
+from bridge.db import Database
+from bridge.errors import NO_ROUTE, BridgeError
+from bridge.hooks import Hooks
+from bridge.pipeline import register_access_filters
+from bridge.principal import Principal, PrincipalLoader
+from bridge.schema import SchemaError, SchemaInfo, TableNames, check_required, introspect_query, schema_from_rows
+from bridge.settings import Settings
+from bridge.tables.base import TableModel
+from bridge.tables.branches import BranchesModel
+from bridge.tables.customers import CustomersModel
+from bridge.tables.employees import EmployeesModel
+
+log = logging.getLogger("bridge")
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray)):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+dumps = partial(orjson.dumps, default=_default, option=orjson.OPT_NON_STR_KEYS)
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> HTTPResponse:
+    return json(body, status=status, headers=headers, dumps=dumps)
+
+
+@dataclass
+class Services:
+    """Everything a request handler may use; one per worker, built when the server starts."""
+
+    settings: Settings
+    db: Database
+    cache: Cache
+    hooks: Hooks
+    names: TableNames
+    schema: SchemaInfo
+    principals: PrincipalLoader
+    auth: Authenticator
+    access: Access
+    models: dict[str, TableModel]  # by resource name: customers, branches, employees, agencies, …
+
+
+def services(request: Request) -> Services:
+    return request.app.ctx.services
+
+
+async def principal_of(request: Request) -> Principal:
+    """The caller, authenticated once per request."""
+    cached = getattr(request.ctx, "principal", None)
+    if cached is None:
+        cached = await services(request).auth.authenticate(request)
+        request.ctx.principal = cached
+    return cached
+
+
+async def load_schema(db: Database, names: TableNames) -> SchemaInfo:
+    sql, tables = introspect_query(names)
+    rows = await db.fetch_all(sql, tables)
+    return schema_from_rows([(r["TABLE_NAME"], r["COLUMN_NAME"]) for r in rows], names)
+
+
+def _error_response(request: Request, exc: Exception) -> HTTPResponse:
+    if isinstance(exc, BridgeError):
+        return json_response(exc.body(), exc.status, exc.headers)
+    if isinstance(exc, SanicException):
+        status = getattr(exc, "status_code", 500) or 500
+        if status in (404, 405):
+            return json_response(NO_ROUTE.body(), 404)
+        if status == 413:
+            return json_response(BridgeError("rest_request_too_large", "The request body is too large.", 413).body(), 413)
+        if status < 500:
+            return json_response(BridgeError("rest_invalid_request", str(exc) or "Bad request.", status).body(), status)
+    log.exception("unhandled error on %s %s", request.method, request.path, exc_info=exc)
+    error = BridgeError("rest_internal_error", "The bridge could not complete this request; see its log.", 500)
+    return json_response(error.body(), 500)
+
+
+class DatabaseUnavailable(BridgeError):
+    """The database does not answer: a 503 that names it, never a 500."""
+
+    def __init__(self, detail: str, url: str) -> None:
+        super().__init__(
+            "wpbridge_database_unavailable",
+            "The database does not answer; the bridge cannot serve data until it does.",
+            503,
+            database=url,
+            detail=detail,
+        )
+
+
+async def build_services(settings: Settings) -> Services:
+    """Open the pool, read the live schema (refusing to start on missing columns), wire everything."""
+    names = TableNames.for_prefix(settings.table_prefix, settings.base_prefix)
+    db = Database(settings.database_url, maxsize=settings.pool_size)
+    try:
+        await db.open()
+        schema = await load_schema(db, names)
+    except (pymysql.MySQLError, OSError) as exc:
+        await db.close()
+        raise DatabaseUnavailable(str(exc), str(settings.database_url)) from None
+    try:
+        check_required(schema)
+    except SchemaError as exc:
+        await db.close()
+        print(f"wpbridge: refusing to start: {exc}", file=sys.stderr)
+        raise
+    namespace = f"{settings.database_url.database}:{settings.table_prefix}"
+    cache = open_cache(settings.cache_dir, settings.cache_url, namespace)
+    hooks = Hooks()
+    loader = PrincipalLoader(db, cache, names, schema)
+    auth = Authenticator(db, cache, names, loader, settings.shared_secret)
+    models: dict[str, TableModel] = {
+        m.resource: m for m in (CustomersModel(names, schema), BranchesModel(names, schema), EmployeesModel(names, schema))
+    }
+    access = Access(names, schema)
+    svc = Services(settings, db, cache, hooks, names, schema, loader, auth, access, models)
+    await register_access_filters(hooks, access, models)
+    return svc
+
+
+async def ensure_services(app: Sanic) -> Services:
+    """The app's services, built now if the database was unavailable until this moment."""
+    if app.ctx.services is not None:
+        return app.ctx.services
+    async with app.ctx.services_lock:
+        if app.ctx.services is None:
+            app.ctx.services = await build_services(app.ctx.settings)
+    return app.ctx.services
+
+
+def create_app(settings: Settings, name: str = "wp_customer_bridge") -> Sanic:
+    app = Sanic(name, dumps=dumps)
+    app.config.ACCESS_LOG = settings.access_log
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.config.OAS_UI_DEFAULT = "swagger"
+    app.config.OAS_URL_PREFIX = "/docs"
+    app.config.OAS_UI_REDOC = False
+    app.config.CORS = False
+    app.ctx.settings = settings
+    Extend(app)
+    app.ext.openapi.describe(
+        "wp-customer-bridge",
+        version="1",
+        description="WordPress-compatible REST and DataTables API over the WP Customer plugin's tables.",
+    )
+    app.error_handler.add(Exception, _error_response)
+
+    @app.before_server_start
+    async def open_services(app: Sanic) -> None:
+        app.ctx.services = None
+        app.ctx.services_lock = asyncio.Lock()
+        try:
+            app.ctx.services = await build_services(settings)
+        except DatabaseUnavailable as exc:
+            log.error("database unavailable at start (%s); will retry on each request", exc)
+
+    @app.on_request
+    async def require_services(request: Request) -> None:
+        """Reconnect lazily when the database was down at start; 503 until it answers."""
+        if request.app.ctx.services is None and request.path not in ("/healthz", "/readyz"):
+            await ensure_services(request.app)
+
+    @app.after_server_stop
+    async def close_services(app: Sanic) -> None:
+        svc: Services | None = getattr(app.ctx, "services", None)
+        if svc is not None:
+            await svc.db.close()
+            await svc.cache.close()
+
+    from bridge.routes import ops, users
+
+    app.blueprint(ops.bp)
+    app.blueprint(users.bp)
+    return app

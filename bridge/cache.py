@@ -1,0 +1,97 @@
+"""Cache with TTL and groups: diskcache on one host, Redis (``BRIDGE_CACHE_URL``) for several.
+
+Entries belong to a group (a diskcache tag; a Redis set of keys) so that a write can evict
+everything it affects at once. ``add`` is atomic and backs the replay-nonce store.
+Keys are namespaced by database and table prefix so two sites never share entries.
+"""
+
+from __future__ import annotations
+
+import pickle
+from typing import Any, Protocol
+
+import diskcache
+
+MISSING = object()
+
+
+class Cache(Protocol):
+    async def get(self, key: str, default: Any = MISSING) -> Any: ...
+    async def set(self, key: str, value: Any, ttl: float, group: str) -> None: ...
+    async def add(self, key: str, value: Any, ttl: float) -> bool: ...
+    async def evict(self, *groups: str) -> None: ...
+    async def clear(self) -> None: ...
+    async def close(self) -> None: ...
+
+
+class DiskCache:
+    """diskcache under ``BRIDGE_CACHE_DIR``, shared by the workers of one host."""
+
+    def __init__(self, directory: str, namespace: str) -> None:
+        self._cache = diskcache.Cache(directory, tag_index=True, size_limit=2**30, eviction_policy="least-recently-stored")
+        self._ns = namespace + ":"
+
+    async def get(self, key: str, default: Any = MISSING) -> Any:
+        return self._cache.get(self._ns + key, default=default)
+
+    async def set(self, key: str, value: Any, ttl: float, group: str) -> None:
+        self._cache.set(self._ns + key, value, expire=ttl, tag=self._ns + group)
+
+    async def add(self, key: str, value: Any, ttl: float) -> bool:
+        return bool(self._cache.add(self._ns + key, value, expire=ttl))
+
+    async def evict(self, *groups: str) -> None:
+        for group in groups:
+            self._cache.evict(self._ns + group)
+
+    async def clear(self) -> None:
+        self._cache.clear()
+
+    async def close(self) -> None:
+        self._cache.close()
+
+
+class RedisCache:
+    """Redis, so that several hosts share one cache and one replay-nonce store."""
+
+    def __init__(self, url: str, namespace: str) -> None:
+        import redis.asyncio as redis
+
+        self._redis = redis.from_url(url)
+        self._ns = "wpbridge:" + namespace + ":"
+
+    async def get(self, key: str, default: Any = MISSING) -> Any:
+        raw = await self._redis.get(self._ns + key)
+        return default if raw is None else pickle.loads(raw)
+
+    async def set(self, key: str, value: Any, ttl: float, group: str) -> None:
+        full = self._ns + key
+        group_key = self._ns + "group:" + group
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.set(full, pickle.dumps(value), px=max(1, int(ttl * 1000)))
+            pipe.sadd(group_key, full)
+            pipe.expire(group_key, max(1, int(ttl)) + 60)
+            await pipe.execute()
+
+    async def add(self, key: str, value: Any, ttl: float) -> bool:
+        return bool(await self._redis.set(self._ns + key, pickle.dumps(value), px=max(1, int(ttl * 1000)), nx=True))
+
+    async def evict(self, *groups: str) -> None:
+        for group in groups:
+            group_key = self._ns + "group:" + group
+            members = await self._redis.smembers(group_key)
+            if members:
+                await self._redis.delete(*members)
+            await self._redis.delete(group_key)
+
+    async def clear(self) -> None:
+        keys = [k async for k in self._redis.scan_iter(match=self._ns + "*")]
+        if keys:
+            await self._redis.delete(*keys)
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+def open_cache(directory: str, url: str | None, namespace: str) -> Cache:
+    return RedisCache(url, namespace) if url else DiskCache(directory, namespace)

@@ -1,0 +1,63 @@
+"""Error types and their WordPress REST bodies: ``{"code", "message", "data": {"status", ...}}``.
+
+Routes raise ``BridgeError`` (or a subclass); the app's error handler turns every exception,
+Sanic's own included, into this shape. Unexpected exceptions become a 500 without a trace.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+
+class BridgeError(Exception):
+    """An error with a WordPress error code, an HTTP status and optional extra data."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        status: int = 400,
+        *,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        **data: Any,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+        self.params = dict(params) if params else None
+        self.headers = dict(headers) if headers else {}
+        self.data = data
+
+    def body(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"status": self.status}
+        if self.params is not None:
+            data["params"] = self.params
+        data.update(self.data)
+        return {"code": self.code, "message": self.message, "data": data}
+
+
+def invalid_params(params: Mapping[str, str], code: str = "rest_invalid_param") -> BridgeError:
+    """400 naming every bad field, as WordPress does: "Invalid parameter(s): a, b"."""
+    return BridgeError(code, "Invalid parameter(s): " + ", ".join(params), 400, params=params)
+
+
+def not_logged_in() -> BridgeError:
+    return BridgeError(
+        "rest_not_logged_in",
+        "You are not currently logged in.",
+        401,
+        headers={"WWW-Authenticate": 'Basic realm="wp-customer-bridge"'},
+    )
+
+
+def forbidden(message: str = "Sorry, you are not allowed to do that.") -> BridgeError:
+    return BridgeError("rest_forbidden", message, 403)
+
+
+def not_found(code: str, message: str) -> BridgeError:
+    return BridgeError(code, message, 404)
+
+
+NO_ROUTE = BridgeError("rest_no_route", "No route was found matching the URL and request method.", 404)

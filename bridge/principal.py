@@ -1,0 +1,236 @@
+"""Who the caller is: roles, effective capabilities and relations, loaded once per request.
+
+Relations count active rows only (DESIGN §5): an owner of an inactive customer owns nothing.
+Loaded principals are cached briefly per user and evicted when relation rows change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pypika import MySQLQuery, Order, Table
+
+from bridge.cache import MISSING, Cache
+from bridge.db import Database
+from bridge.schema import SchemaInfo, TableNames
+from bridge.wordpress import effective_capabilities, php_loads
+
+PRINCIPAL_TTL = 30
+ROLES_TTL = 60
+PRINCIPAL_GROUP = "principals"
+
+# wp-agency's access levels by role (facts §3.2): whole agency, a division, or inspected branches.
+AGENCY_LEVEL_ROLES = {
+    "agency": ("agency_admin", "agency_kepala_dinas", "agency_admin_dinas"),
+    "division": (
+        "agency_admin_unit",
+        "agency_kepala_unit",
+        "agency_kepala_bidang",
+        "agency_kepala_seksi",
+        "agency_admin_bidang",
+        "agency_admin_seksi",
+    ),
+    "inspector": ("agency_pengawas", "agency_pengawas_spesialis"),
+}
+
+
+@dataclass(frozen=True)
+class AgencyMembership:
+    """One tie to an agency: as its admin (``agencies.user_id``) or as an agency employee."""
+
+    agency_id: int
+    division_id: int | None
+    level: str  # "agency" | "division" | "inspector" | "none"
+    employee_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Relations:
+    owned_customers: tuple[int, ...] = ()
+    admin_branches: tuple[tuple[int, int], ...] = ()  # (branch id, customer id)
+    employee_rows: tuple[tuple[int, int, int], ...] = ()  # (employee id, customer id, branch id)
+    agencies: tuple[AgencyMembership, ...] = ()
+    platform_staff_id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "customers_owned": list(self.owned_customers),
+            "branches_administered": [{"branch_id": b, "customer_id": c} for b, c in self.admin_branches],
+            "employee_of": [{"employee_id": e, "customer_id": c, "branch_id": b} for e, c, b in self.employee_rows],
+            "agencies": [
+                {"agency_id": a.agency_id, "division_id": a.division_id, "level": a.level, "agency_employee_id": a.employee_id}
+                for a in self.agencies
+            ],
+            "platform_staff_id": self.platform_staff_id,
+        }
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller. ``user_id == 0`` is a logged-out visitor with no roles and no relations."""
+
+    user_id: int
+    login: str = ""
+    name: str = ""
+    email: str = ""
+    roles: tuple[str, ...] = ()
+    caps: frozenset[str] = frozenset()
+    relations: Relations = field(default_factory=Relations)
+
+    @property
+    def logged_in(self) -> bool:
+        return self.user_id > 0
+
+    def can(self, cap: str) -> bool:
+        return cap in self.caps
+
+    def has_role(self, *roles: str) -> bool:
+        return any(r in self.roles for r in roles)
+
+    @property
+    def is_administrator(self) -> bool:
+        """Sees and may do everything: the ``administrator`` role or ``edit_all_customers``."""
+        return self.has_role("administrator") or self.can("edit_all_customers")
+
+    @property
+    def is_platform_staff(self) -> bool:
+        return self.relations.platform_staff_id is not None
+
+    def is_platform_viewer(self, view_cap: str) -> bool:
+        """A platform user who may read a whole resource (DESIGN §5)."""
+        if self.is_platform_staff:
+            return True
+        return any(r.startswith("platform_") for r in self.roles) and self.can(view_cap)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.user_id,
+            "name": self.name,
+            "login": self.login,
+            "roles": list(self.roles),
+            "capabilities": {cap: True for cap in sorted(self.caps)},
+            "relations": self.relations.as_dict(),
+        }
+
+
+ANONYMOUS = Principal(user_id=0)
+
+
+def agency_level(roles: tuple[str, ...]) -> str:
+    for level, names in AGENCY_LEVEL_ROLES.items():
+        if any(r in names for r in roles):
+            return level
+    return "none"
+
+
+class PrincipalLoader:
+    """Reads users, usermeta, the roles option and relation rows; caches the result."""
+
+    def __init__(self, db: Database, cache: Cache, names: TableNames, schema: SchemaInfo) -> None:
+        self.db = db
+        self.cache = cache
+        self.names = names
+        self.schema = schema
+        self.cap_key = names.prefix + "capabilities"
+
+    async def role_definitions(self) -> dict[str, Any]:
+        cached = await self.cache.get("roles", MISSING)
+        if cached is not MISSING:
+            return cached
+        options = Table(self.names.options)
+        raw = await self.db.fetch_val(
+            MySQLQuery.from_(options).select(options.option_value).where(options.option_name == self.names.prefix + "user_roles")
+        )
+        roles = php_loads(raw) if raw else None
+        roles = roles if isinstance(roles, dict) else {}
+        await self.cache.set("roles", roles, ROLES_TTL, PRINCIPAL_GROUP)
+        return roles
+
+    async def load(self, user_id: int) -> Principal | None:
+        """The principal for ``user_id``, or None when no such WordPress user exists."""
+        if user_id <= 0:
+            return ANONYMOUS
+        key = f"principal:{user_id}"
+        cached = await self.cache.get(key, MISSING)
+        if cached is not MISSING:
+            return cached
+        principal = await self._load(user_id)
+        if principal is not None:
+            await self.cache.set(key, principal, PRINCIPAL_TTL, PRINCIPAL_GROUP)
+        return principal
+
+    async def _load(self, user_id: int) -> Principal | None:
+        users, meta = Table(self.names.users), Table(self.names.usermeta)
+        user = await self.db.fetch_one(
+            MySQLQuery.from_(users)
+            .left_join(meta)
+            .on((meta.user_id == users.ID) & (meta.meta_key == self.cap_key))
+            .select(users.ID, users.user_login, users.display_name, users.user_email, meta.meta_value.as_("caps"))
+            .where(users.ID == user_id)
+            .orderby(meta.umeta_id, order=Order.asc)
+            .limit(1)
+        )
+        if user is None:
+            return None
+        user_caps = php_loads(user["caps"]) if user["caps"] else None
+        roles, caps = effective_capabilities(user_caps if isinstance(user_caps, dict) else {}, await self.role_definitions())
+        relations = await self._relations(user_id, tuple(roles))
+        return Principal(
+            user_id=user_id,
+            login=user["user_login"],
+            name=user["display_name"] or user["user_login"],
+            email=user["user_email"],
+            roles=tuple(roles),
+            caps=frozenset(c for c, granted in caps.items() if granted),
+            relations=relations,
+        )
+
+    async def _relations(self, user_id: int, roles: tuple[str, ...]) -> Relations:
+        rows = await self.db.fetch_all(*self._relations_sql(user_id))
+        owned: list[int] = []
+        branches: list[tuple[int, int]] = []
+        employees: list[tuple[int, int, int]] = []
+        agencies: list[AgencyMembership] = []
+        platform: int | None = None
+        level = agency_level(roles)
+        for row in rows:
+            kind, a, b, c = row["kind"], int(row["a"]), int(row["b"] or 0), int(row["c"] or 0)
+            if kind == "owner":
+                owned.append(a)
+            elif kind == "branch_admin":
+                branches.append((a, b))
+            elif kind == "employee":
+                employees.append((a, b, c))
+            elif kind == "agency_owner":
+                agencies.append(AgencyMembership(a, None, "agency"))
+            elif kind == "agency_employee":
+                agencies.append(AgencyMembership(b, c or None, level, a))
+            elif kind == "platform":
+                platform = a
+        return Relations(tuple(owned), tuple(branches), tuple(employees), tuple(agencies), platform)
+
+    def _relations_sql(self, user_id: int) -> tuple[str, list[int]]:
+        """One round trip: a UNION ALL over every table that can tie a user to data."""
+        n, s = self.names, self.schema
+        parts: list[str] = [
+            f"SELECT 'owner' AS kind, id AS a, 0 AS b, 0 AS c FROM `{n.customers}` WHERE user_id = %s AND status = 'active'",
+            f"SELECT 'branch_admin', id, customer_id, 0 FROM `{n.branches}` WHERE user_id = %s AND status = 'active'"
+            if s.has("branches", "user_id")
+            else "",
+            f"SELECT 'employee', id, customer_id, branch_id FROM `{n.employees}` WHERE user_id = %s AND status = 'active'",
+        ]
+        if s.has("agencies", "user_id"):
+            parts.append(f"SELECT 'agency_owner', id, 0, 0 FROM `{n.agencies}` WHERE user_id = %s AND status = 'active'")
+        if s.has("agency_employees", "user_id"):
+            parts.append(
+                f"SELECT 'agency_employee', id, agency_id, division_id FROM `{n.agency_employees}` "
+                "WHERE user_id = %s AND status = 'active'"
+            )
+        if s.has("platform_staff", "user_id"):
+            parts.append(f"SELECT 'platform', id, 0, 0 FROM `{n.platform_staff}` WHERE user_id = %s AND status = 'aktif'")
+        parts = [p for p in parts if p]
+        return " UNION ALL ".join(parts), [user_id] * len(parts)
+
+
+__all__ = ["ANONYMOUS", "AgencyMembership", "Principal", "PrincipalLoader", "Relations"]

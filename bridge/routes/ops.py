@@ -1,0 +1,33 @@
+"""Operational routes: liveness, readiness (database reachable), and the OpenAPI document."""
+
+from __future__ import annotations
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse
+
+from bridge.app import DatabaseUnavailable, ensure_services, json_response
+
+bp = Blueprint("ops")
+
+
+@bp.get("/healthz")
+async def healthz(request: Request) -> HTTPResponse:
+    """The process is up and serving requests."""
+    return json_response({"status": "ok"})
+
+
+@bp.get("/readyz")
+async def readyz(request: Request) -> HTTPResponse:
+    """Ready when the database answers; 503 with a reason otherwise."""
+    svc = await ensure_services(request.app)
+    if await svc.db.ping():
+        return json_response({"status": "ready", "database": "ok"})
+    raise DatabaseUnavailable("ping failed", str(svc.settings.database_url))
+
+
+@bp.get("/openapi.json")
+async def openapi(request: Request) -> HTTPResponse:
+    """The OpenAPI document that sanic-ext serves under /docs, at the conventional address."""
+    from sanic_ext.extensions.openapi.builders import SpecificationBuilder
+
+    return json_response(SpecificationBuilder().build(request.app).serialize())

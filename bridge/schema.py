@@ -1,0 +1,376 @@
+"""Table names under the site's prefix, introspection of the live columns, and `migrate`.
+
+Sites run different versions of the plugins, so the bridge never assumes a layout: it reads
+``INFORMATION_SCHEMA.COLUMNS`` at start, refuses to start when a column it cannot work without
+is missing (naming it), and uses optional columns only when they are there (DESIGN §4).
+``migrate`` only creates missing tables; it never alters or drops a plugin's table.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from pathlib import Path
+from types import MappingProxyType
+from typing import Iterable, Iterator, Mapping, Sequence
+
+import pymysql
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+
+_PREFIX_RE = re.compile(r"[A-Za-z0-9_]+")
+_CREATE_RE = re.compile(r"^\s*CREATE\s+TABLE\s+`?([A-Za-z0-9_]+)`?", re.IGNORECASE)
+
+# Logical name → table name after the prefix. users/usermeta are network-wide (base prefix).
+_BASE_TABLES = {"users": "users", "usermeta": "usermeta"}
+_SITE_TABLES = {
+    "options": "options",
+    "customers": "app_customers",
+    "branches": "app_customer_branches",
+    "employees": "app_customer_employees",
+    "agencies": "app_agencies",
+    "divisions": "app_agency_divisions",
+    "jurisdictions": "app_agency_jurisdictions",
+    "agency_employees": "app_agency_employees",
+    "platform_staff": "app_platform_staff",
+    "provinces": "wi_provinces",
+    "regencies": "wi_regencies",
+    "outbox": "wpbridge_outbox",
+}
+
+# Parents before children, so foreign keys always find the table they reference.
+_COMMON_FILES = ("wordpress", "wilayah")
+_TAIL_FILES = ("agency", "app_core", "bridge")
+LAYOUT_FILES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "real": (*_COMMON_FILES, "customer_real", *_TAIL_FILES),
+        "documented": (*_COMMON_FILES, "customer_documented", *_TAIL_FILES),
+    }
+)
+WILAYAH_DATA_FILE = "wilayah_data"
+
+# Modes WordPress itself removes (wpdb::set_sql_mode) that would reject its zero-date defaults.
+_ZERO_DATE_MODES = frozenset({"NO_ZERO_DATE", "NO_ZERO_IN_DATE", "TRADITIONAL"})
+
+
+def _check_prefix(value: str, what: str) -> str:
+    if not isinstance(value, str) or not _PREFIX_RE.fullmatch(value):
+        raise ValueError(f"{what} must be letters, digits and underscores only, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class TableNames:
+    """Every table the bridge touches, under the site prefix (users/usermeta: base prefix)."""
+
+    prefix: str
+    base_prefix: str
+    users: str
+    usermeta: str
+    options: str
+    customers: str
+    branches: str
+    employees: str
+    agencies: str
+    divisions: str
+    jurisdictions: str
+    agency_employees: str
+    platform_staff: str
+    provinces: str
+    regencies: str
+    outbox: str
+
+    @classmethod
+    def for_prefix(cls, prefix: str = "wp_", base_prefix: str | None = None) -> "TableNames":
+        """Names for a site; multisite site 2 is ``for_prefix("wp_2_", "wp_")``."""
+        prefix = _check_prefix(prefix, "table prefix")
+        base = _check_prefix(prefix if base_prefix is None else base_prefix, "base prefix")
+        names = {key: base + suffix for key, suffix in _BASE_TABLES.items()}
+        names.update({key: prefix + suffix for key, suffix in _SITE_TABLES.items()})
+        return cls(prefix=prefix, base_prefix=base, **names)
+
+    def tables(self) -> dict[str, str]:
+        """Logical name → real table name, for every table (not the prefixes)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("prefix", "base_prefix")}
+
+    def all_tables(self) -> list[str]:
+        """Every real table name, e.g. for an ``IN (...)`` over INFORMATION_SCHEMA."""
+        return list(self.tables().values())
+
+    def logical(self, table: str) -> str | None:
+        """The logical name of a real table name, or None when it is not one of ours."""
+        for key, name in self.tables().items():
+            if name == table:
+                return key
+        return None
+
+
+@dataclass(frozen=True)
+class PluginTable:
+    """Columns of a WP Customer table: required in every layout, or used only when present."""
+
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+
+
+PLUGIN_TABLES: Mapping[str, PluginTable] = MappingProxyType(
+    {
+        "customers": PluginTable(
+            required=("id", "code", "name", "status", "user_id"),
+            optional=(
+                "npwp", "nib", "provinsi_id", "regency_id", "reg_type", "type", "provinsi_code",
+                "regency_code", "created_by", "created_at", "updated_at",
+            ),
+        ),
+        "branches": PluginTable(
+            required=("id", "customer_id", "name", "status", "agency_id"),
+            optional=(
+                "code", "type", "nitku", "postal_code", "latitude", "longitude", "address", "phone",
+                "email", "provinsi_id", "regency_id", "division_id", "user_id", "inspector_id",
+                "created_by", "created_at", "updated_at",
+            ),
+        ),
+        "employees": PluginTable(
+            required=("id", "customer_id", "branch_id", "user_id", "status"),
+            optional=(
+                "name", "position", "finance", "operation", "legal", "purchase", "keterangan",
+                "email", "phone", "created_by", "created_at", "updated_at",
+            ),
+        ),
+    }
+)
+REQUIRED: Mapping[str, tuple[str, ...]] = MappingProxyType({k: t.required for k, t in PLUGIN_TABLES.items()})
+
+
+class SchemaError(RuntimeError):
+    """The live database lacks columns the bridge cannot work without; the message names them."""
+
+
+@dataclass(frozen=True)
+class SchemaInfo:
+    """The live columns of every table found, keyed by logical name (``customers``, ``users``, …)."""
+
+    columns: Mapping[str, frozenset[str]]
+    names: TableNames | None = None
+
+    def has_table(self, table: str) -> bool:
+        return table in self.columns
+
+    def has(self, table: str, column: str) -> bool:
+        """True when the live ``table`` has ``column`` (MySQL column names ignore case)."""
+        present = self.columns.get(table)
+        if not present:
+            return False
+        return column in present or column.lower() in {c.lower() for c in present}
+
+    @property
+    def layout(self) -> str:
+        """``real`` (region ids), ``documented`` (region codes) or ``unknown``."""
+        if self.has("customers", "provinsi_id"):
+            return "real"
+        if self.has("customers", "provinsi_code"):
+            return "documented"
+        return "unknown"
+
+    def table_name(self, table: str) -> str:
+        """The real name of a logical table, for messages."""
+        return getattr(self.names, table) if self.names is not None else table
+
+    def missing_required(self) -> dict[str, list[str]]:
+        """Required columns not present, per plugin table; a missing table lacks all of them."""
+        return {
+            table: missing
+            for table, spec in PLUGIN_TABLES.items()
+            if (missing := [c for c in spec.required if not self.has(table, c)])
+        }
+
+    def missing_optional(self) -> dict[str, list[str]]:
+        """Optional columns not present, per plugin table that exists."""
+        return {
+            table: [c for c in spec.optional if not self.has(table, c)]
+            for table, spec in PLUGIN_TABLES.items()
+            if self.has_table(table)
+        }
+
+    def describe(self) -> str:
+        """Per table: the columns found and the optional ones missing (for ``wpbridge check``)."""
+        lines = [f"layout: {self.layout}"]
+        optional_missing = self.missing_optional()
+        order = list(PLUGIN_TABLES) + [t for t in self._known_tables() if t not in PLUGIN_TABLES]
+        for table in order:
+            label = f"{self.table_name(table)} ({table})"
+            if not self.has_table(table):
+                lines.append(f"{label}: missing")
+                continue
+            present = sorted(self.columns[table])
+            lines.append(f"{label}: {len(present)} columns: {', '.join(present)}")
+            if table in optional_missing:
+                absent = optional_missing[table]
+                lines.append(f"  optional columns missing: {', '.join(absent) if absent else 'none'}")
+        return "\n".join(lines)
+
+    def _known_tables(self) -> list[str]:
+        known = list(self.names.tables()) if self.names is not None else []
+        return known + sorted(t for t in self.columns if t not in known)
+
+
+INTROSPECT_SQL = (
+    "SELECT TABLE_NAME, COLUMN_NAME FROM INFORMATION_SCHEMA.COLUMNS "
+    "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ({placeholders}) "
+    "ORDER BY TABLE_NAME, ORDINAL_POSITION"
+)
+
+
+def introspect_query(names: TableNames) -> tuple[str, list[str]]:
+    """``INTROSPECT_SQL`` with one ``%s`` per table, and the table names to bind."""
+    tables = names.all_tables()
+    return INTROSPECT_SQL.format(placeholders=", ".join(["%s"] * len(tables))), tables
+
+
+def schema_from_rows(rows: Iterable[Sequence[str] | Mapping[str, str]], names: TableNames) -> SchemaInfo:
+    """Group ``(TABLE_NAME, COLUMN_NAME)`` rows by logical table; rows of other tables are ignored."""
+    grouped: dict[str, set[str]] = {}
+    for row in rows:
+        table, column = (row["TABLE_NAME"], row["COLUMN_NAME"]) if isinstance(row, Mapping) else (row[0], row[1])
+        key = names.logical(table)
+        if key is not None:
+            grouped.setdefault(key, set()).add(column)
+    return SchemaInfo(columns=MappingProxyType({k: frozenset(v) for k, v in grouped.items()}), names=names)
+
+
+def _cursor(conn: pymysql.connections.Connection) -> pymysql.cursors.Cursor:
+    """A tuple cursor, whatever cursor class the connection was opened with."""
+    return conn.cursor(pymysql.cursors.Cursor)
+
+
+def introspect(conn: pymysql.connections.Connection, names: TableNames) -> SchemaInfo:
+    """The live columns of every table in ``names``, read over a pymysql connection."""
+    sql, params = introspect_query(names)
+    with _cursor(conn) as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    return schema_from_rows(rows, names)
+
+
+def check_required(info: SchemaInfo) -> None:
+    """Raise SchemaError naming each table and the required columns it lacks."""
+    missing = info.missing_required()
+    if not missing:
+        return
+    problems = []
+    for table, columns in missing.items():
+        problem = f"table {info.table_name(table)} is missing required columns: {', '.join(columns)}"
+        if not info.has_table(table):
+            problem += " (the table does not exist; `wpbridge migrate` creates missing tables)"
+        problems.append(problem)
+    raise SchemaError("; ".join(problems))
+
+
+def split_statements(text: str) -> list[str]:
+    """Statements of an SQL file: ``--`` comment lines dropped, each ends with ``;`` at line end."""
+    statements: list[str] = []
+    current: list[str] = []
+    for line in text.splitlines():
+        if line.lstrip().startswith("--"):
+            continue
+        current.append(line)
+        if line.rstrip().endswith(";"):
+            statements.append("\n".join(current).strip().rstrip(";").rstrip())
+            current = []
+    rest = "\n".join(current).strip()
+    if rest:
+        statements.append(rest)
+    return [s for s in statements if s]
+
+
+def load_sql(name: str, names: TableNames, sql_dir: Path = SQL_DIR) -> list[str]:
+    """The statements of ``sql/<name>.sql`` with the (validated) prefixes put in."""
+    path = sql_dir / (name if name.endswith(".sql") else f"{name}.sql")
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("{base_prefix}", names.base_prefix).replace("{prefix}", names.prefix)
+    return split_statements(text)
+
+
+def created_table(statement: str) -> str | None:
+    """The table a ``CREATE TABLE`` statement creates, or None for other statements."""
+    match = _CREATE_RE.match(statement)
+    return match.group(1) if match else None
+
+
+def existing_tables(conn: pymysql.connections.Connection, tables: Sequence[str]) -> set[str]:
+    """Which of ``tables`` exist in the connection's database."""
+    if not tables:
+        return set()
+    sql = (
+        "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+        f"AND TABLE_NAME IN ({', '.join(['%s'] * len(tables))})"
+    )
+    with _cursor(conn) as cur:
+        cur.execute(sql, list(tables))
+        return {row[0] for row in cur.fetchall()}
+
+
+@contextmanager
+def _wordpress_sql_mode(conn: pymysql.connections.Connection) -> Iterator[None]:
+    """Drop zero-date modes for the session while creating tables, as WordPress does."""
+    with _cursor(conn) as cur:
+        cur.execute("SELECT @@SESSION.sql_mode")
+        old = cur.fetchone()[0] or ""
+        kept = [m for m in old.split(",") if m and m.upper() not in _ZERO_DATE_MODES]
+        cur.execute("SET SESSION sql_mode = %s", (",".join(kept),))
+    try:
+        yield
+    finally:
+        with _cursor(conn) as cur:
+            cur.execute("SET SESSION sql_mode = %s", (old,))
+
+
+def _layout_files(layout: str) -> tuple[str, ...]:
+    try:
+        return LAYOUT_FILES[layout]
+    except KeyError:
+        raise ValueError(f"unknown layout {layout!r}; expected one of: {', '.join(LAYOUT_FILES)}") from None
+
+
+def _count(conn: pymysql.connections.Connection, table: str) -> int:
+    with _cursor(conn) as cur:
+        cur.execute(f"SELECT COUNT(*) FROM `{table}`")
+        return int(cur.fetchone()[0])
+
+
+def _fill_wilayah(conn: pymysql.connections.Connection, names: TableNames) -> bool:
+    """Load provinces and regencies when both tables are empty; never touch data a site has."""
+    if _count(conn, names.provinces) or _count(conn, names.regencies):
+        return False
+    conn.begin()
+    try:
+        with _cursor(conn) as cur:
+            for statement in load_sql(WILAYAH_DATA_FILE, names):
+                cur.execute(statement)
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    return True
+
+
+def migrate(conn: pymysql.connections.Connection, names: TableNames, layout: str = "real") -> list[str]:
+    """Create the tables that do not exist yet (never alter or drop); return the names created."""
+    statements = [s for name in _layout_files(layout) for s in load_sql(name, names)]
+    targets: list[tuple[str, str]] = []
+    for statement in statements:
+        table = created_table(statement)
+        if table is None:
+            raise ValueError(f"schema files may hold only CREATE TABLE statements, got: {statement[:60]!r}")
+        targets.append((table, statement))
+    existing = existing_tables(conn, [table for table, _ in targets])
+    created: list[str] = []
+    with _wordpress_sql_mode(conn):
+        with _cursor(conn) as cur:
+            for table, statement in targets:
+                if table not in existing:
+                    cur.execute(statement)
+                    created.append(table)
+    _fill_wilayah(conn, names)
+    return created

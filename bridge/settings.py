@@ -1,0 +1,238 @@
+"""Settings: environment variables (``BRIDGE_*``) over an optional TOML file, frozen once.
+
+A bad value stops the start with a message that names the variable and what it expects,
+so an operator never has to read a stack trace to fix a typo.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import unquote, urlparse
+
+DEFAULT_DATABASE_URL = "mysql://root@127.0.0.1:3306/wp_customer_bridge"
+_PREFIX_RE = re.compile(r"^[A-Za-z0-9_]{1,32}$")
+
+
+class SettingsError(ValueError):
+    """A setting has a value the bridge cannot use; the message names it."""
+
+
+@dataclass(frozen=True)
+class DatabaseURL:
+    """The parts of ``mysql://user:pass@host:port/db`` (or ``?unix_socket=/path``)."""
+
+    user: str
+    password: str
+    host: str
+    port: int
+    database: str
+    unix_socket: str | None = None
+
+    def connect_kwargs(self, with_database: bool = True) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"user": self.user, "password": self.password, "charset": "utf8mb4"}
+        if self.unix_socket:
+            kwargs["unix_socket"] = self.unix_socket
+        else:
+            kwargs["host"] = self.host
+            kwargs["port"] = self.port
+        if with_database:
+            kwargs["database"] = self.database
+        return kwargs
+
+    def with_database(self, name: str) -> "DatabaseURL":
+        return DatabaseURL(self.user, self.password, self.host, self.port, name, self.unix_socket)
+
+    def __str__(self) -> str:
+        auth = self.user + (":***" if self.password else "")
+        return f"mysql://{auth}@{self.host}:{self.port}/{self.database}"
+
+    def to_url(self) -> str:
+        """The full URL, password included, for handing to a child process."""
+        from urllib.parse import quote
+
+        auth = quote(self.user, safe="") + (":" + quote(self.password, safe="") if self.password else "")
+        query = f"?unix_socket={quote(self.unix_socket)}" if self.unix_socket else ""
+        return f"mysql://{auth}@{self.host}:{self.port}/{self.database}{query}"
+
+
+def parse_database_url(value: str, name: str = "BRIDGE_DATABASE_URL") -> DatabaseURL:
+    parsed = urlparse(value)
+    expected = f"{name} must look like mysql://user:password@host:3306/database, got {value!r}"
+    if parsed.scheme not in ("mysql", "mariadb"):
+        raise SettingsError(expected)
+    database = parsed.path.lstrip("/")
+    if not database or not re.fullmatch(r"[A-Za-z0-9_$]{1,64}", database):
+        raise SettingsError(expected + " (the database name is missing or has characters other than A-Z, 0-9, _, $)")
+    try:
+        port = parsed.port or 3306
+    except ValueError as exc:
+        raise SettingsError(expected + f" ({exc})") from None
+    socket = None
+    for part in parsed.query.split("&"):
+        if part.startswith("unix_socket="):
+            socket = unquote(part.split("=", 1)[1])
+    return DatabaseURL(
+        user=unquote(parsed.username or "root"),
+        password=unquote(parsed.password or ""),
+        host=parsed.hostname or "127.0.0.1",
+        port=port,
+        database=database,
+        unix_socket=socket,
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bridge reads from its environment, validated."""
+
+    database_url: DatabaseURL = field(default_factory=lambda: parse_database_url(DEFAULT_DATABASE_URL))
+    database_read_url: DatabaseURL | None = None
+    table_prefix: str = "wp_"
+    base_prefix: str = "wp_"
+    shared_secret: str = ""
+    cache_dir: str = ".run/cache"
+    cache_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8080
+    workers: int = 1
+    hooks_path: tuple[str, ...] = ()
+    config_path: str | None = None
+    datatables_max_rows: int = 5000
+    pool_size: int = 10
+    access_log: bool = False
+    config: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number between {low} and {high}, got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be a whole number between {low} and {high}, got {raw!r}")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false (1/0, yes/no, on/off), got {raw!r}")
+
+
+def _prefix(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if not _PREFIX_RE.fullmatch(raw):
+        raise SettingsError(f"{name} must be letters, digits and underscores (like wp_ or wp_2_), got {raw!r}")
+    return raw
+
+
+def _read_toml(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise SettingsError(f"BRIDGE_CONFIG names a file that does not exist: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"BRIDGE_CONFIG file {path} is not valid TOML: {exc}") from None
+    return data
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build Settings from ``env`` (default ``os.environ``); TOML keys fill what env leaves unset.
+
+    TOML keys are the variable names without ``BRIDGE_`` in lower case, under ``[bridge]``;
+    other tables (``[relations]``, …) are kept in ``Settings.config`` for integration plugins.
+    """
+    source = dict(os.environ if env is None else env)
+    config_path = source.get("BRIDGE_CONFIG") or None
+    config: dict[str, Any] = {}
+    if config_path:
+        config = _read_toml(config_path)
+        for key, value in (config.get("bridge") or {}).items():
+            var = "BRIDGE_" + str(key).upper()
+            if var not in source:
+                source[var] = ",".join(value) if isinstance(value, list) else str(value)
+
+    url_raw = source.get("BRIDGE_DATABASE_URL") or DEFAULT_DATABASE_URL
+    read_raw = source.get("BRIDGE_DATABASE_READ_URL")
+    prefix = _prefix(source, "BRIDGE_TABLE_PREFIX", "wp_")
+    secret = source.get("BRIDGE_SHARED_SECRET", "")
+    if secret and len(secret) < 16:
+        raise SettingsError("BRIDGE_SHARED_SECRET must be at least 16 characters long (or unset to refuse signed requests)")
+    cache_url = source.get("BRIDGE_CACHE_URL") or None
+    if cache_url and not cache_url.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError(f"BRIDGE_CACHE_URL must be a redis:// URL, got {cache_url!r}")
+    host = source.get("BRIDGE_HOST") or "127.0.0.1"
+    hooks = tuple(p for p in (source.get("BRIDGE_HOOKS_PATH") or "").split(os.pathsep) if p)
+    for folder in hooks:
+        if not Path(folder).is_dir():
+            raise SettingsError(f"BRIDGE_HOOKS_PATH names {folder!r}, which is not a folder")
+
+    return Settings(
+        database_url=parse_database_url(url_raw),
+        database_read_url=parse_database_url(read_raw, "BRIDGE_DATABASE_READ_URL") if read_raw else None,
+        table_prefix=prefix,
+        base_prefix=_prefix(source, "BRIDGE_BASE_PREFIX", prefix),
+        shared_secret=secret,
+        cache_dir=source.get("BRIDGE_CACHE_DIR") or ".run/cache",
+        cache_url=cache_url,
+        host=host,
+        port=_int(source, "BRIDGE_PORT", 8080, 1, 65535),
+        workers=_int(source, "BRIDGE_WORKERS", 1, 1, 64),
+        hooks_path=hooks,
+        config_path=config_path,
+        datatables_max_rows=_int(source, "BRIDGE_DATATABLES_MAX_ROWS", 5000, 1, 1_000_000),
+        pool_size=_int(source, "BRIDGE_POOL_SIZE", 10, 1, 200),
+        access_log=_bool(source, "BRIDGE_ACCESS_LOG", False),
+        config=config,
+    )
+
+
+def settings_as_env(settings: Settings) -> dict[str, str]:
+    """The environment that reproduces ``settings`` in a child process (workers, test servers)."""
+    env = {
+        "BRIDGE_DATABASE_URL": settings.database_url.to_url(),
+        "BRIDGE_TABLE_PREFIX": settings.table_prefix,
+        "BRIDGE_BASE_PREFIX": settings.base_prefix,
+        "BRIDGE_SHARED_SECRET": settings.shared_secret,
+        "BRIDGE_CACHE_DIR": settings.cache_dir,
+        "BRIDGE_HOST": settings.host,
+        "BRIDGE_PORT": str(settings.port),
+        "BRIDGE_WORKERS": str(settings.workers),
+        "BRIDGE_DATATABLES_MAX_ROWS": str(settings.datatables_max_rows),
+        "BRIDGE_POOL_SIZE": str(settings.pool_size),
+        "BRIDGE_ACCESS_LOG": "1" if settings.access_log else "0",
+        "BRIDGE_HOOKS_PATH": os.pathsep.join(settings.hooks_path),
+    }
+    if settings.database_read_url:
+        env["BRIDGE_DATABASE_READ_URL"] = settings.database_read_url.to_url()
+    if settings.cache_url:
+        env["BRIDGE_CACHE_URL"] = settings.cache_url
+    if settings.config_path:
+        env["BRIDGE_CONFIG"] = settings.config_path
+    return {k: v for k, v in env.items() if v != ""}
+
+
+__all__ = [
+    "DatabaseURL",
+    "Settings",
+    "SettingsError",
+    "load_settings",
+    "parse_database_url",
+    "settings_as_env",
+]

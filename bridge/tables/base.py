@@ -1,0 +1,132 @@
+"""The table model: columns (with their SQL terms), joins, and row shaping for one table.
+
+A model is the one place that knows a table's SQL. Routes and the DataTables engine ask it
+for the base query and the column whitelist; client strings never become identifiers,
+they only pick entries of ``columns``. Columns the live schema lacks are left out, so the
+same model serves the plugin's real layout and its documented one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Callable, Mapping
+
+from pypika import MySQLQuery, Table
+from pypika.queries import QueryBuilder
+from pypika.terms import Criterion, Term
+
+from bridge.schema import SchemaInfo, TableNames
+
+
+@dataclass(frozen=True)
+class Column:
+    """A public column: its key in rows, its SQL term, and what clients may do with it."""
+
+    name: str
+    term: Term
+    kind: str = "str"  # str | int | bool | float | datetime
+    searchable: bool = False
+    orderable: bool = True
+    regex: bool = False
+    joins: tuple[str, ...] = ()  # names of joins this column needs
+
+
+@dataclass(frozen=True)
+class Join:
+    name: str
+    table: Table
+    on: Criterion
+
+
+def cast(kind: str, value: Any) -> Any:
+    """JSON-typed value: ints as ints, flags as bools, decimals as floats, datetimes as text."""
+    if value is None:
+        return None
+    if kind == "int":
+        return int(value)
+    if kind == "bool":
+        return bool(int(value))
+    if kind == "float":
+        return float(value)
+    if kind == "datetime":
+        if isinstance(value, (datetime, date)):
+            return value.strftime("%Y-%m-%d %H:%M:%S") if isinstance(value, datetime) else value.isoformat()
+        return str(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value if isinstance(value, str) else str(value)
+
+
+@dataclass
+class TableModel:
+    """Base for customers, branches, employees, agencies and any table a plugin adds."""
+
+    names: TableNames
+    schema: SchemaInfo
+    resource: str = ""  # URL name: customers
+    entity: str = ""  # singular: customer
+    hook_base: str = ""  # wpapp_datatable_{hook_base}_where
+    table_key: str = ""  # key in TableNames / SchemaInfo
+    alias: str = "t"
+    id_column: str = "id"
+    columns: dict[str, Column] = field(default_factory=dict)
+    joins: dict[str, Join] = field(default_factory=dict)
+    datatable_keys: tuple[str, ...] = ()  # the plugin's row keys for DataTables
+    default_order: tuple[tuple[str, str], ...] = (("id", "asc"),)
+
+    def __post_init__(self) -> None:
+        self.table = Table(getattr(self.names, self.table_key)).as_(self.alias)
+        self.build()
+
+    def build(self) -> None:
+        """Subclasses fill ``self.columns`` and ``self.joins`` here."""
+
+    def has(self, column: str, table_key: str | None = None) -> bool:
+        return self.schema.has(table_key or self.table_key, column)
+
+    def add(self, column: Column) -> None:
+        self.columns[column.name] = column
+
+    def own(self, name: str, kind: str = "str", **options: Any) -> None:
+        """Add a column of the model's own table if the live schema has it."""
+        if self.has(name):
+            self.add(Column(name, self.table.field(name), kind, **options))
+
+    def join(self, join: Join) -> None:
+        self.joins[join.name] = join
+
+    @property
+    def id_field(self) -> Term:
+        return self.table.field(self.id_column)
+
+    def base_query(self, needed_joins: set[str] | None = None) -> QueryBuilder:
+        """FROM the table plus the joins named in ``needed_joins`` (all when None)."""
+        q = MySQLQuery.from_(self.table)
+        for name, join in self.joins.items():
+            if needed_joins is None or name in needed_joins:
+                q = q.left_join(join.table).on(join.on)
+        return q
+
+    def joins_for(self, columns: list[Column]) -> set[str]:
+        needed: set[str] = set()
+        for column in columns:
+            needed.update(column.joins)
+        return needed
+
+    def select_query(self, columns: list[Column] | None = None) -> QueryBuilder:
+        cols = list(self.columns.values()) if columns is None else columns
+        return self.base_query(self.joins_for(cols)).select(*(c.term.as_(c.name) for c in cols))
+
+    def shape(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """A raw DB row as JSON-typed values under the public column names."""
+        return {name: cast(col.kind, raw.get(name)) for name, col in self.columns.items() if name in raw}
+
+    def searchable(self) -> list[Column]:
+        return [c for c in self.columns.values() if c.searchable]
+
+
+ModelFactory = Callable[[TableNames, SchemaInfo], TableModel]

@@ -1,0 +1,156 @@
+"""The app skeleton over real HTTP: health, readiness, error bodies, OpenAPI, start-up checks."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from typing import Callable
+
+
+import pytest
+
+from bridge.settings import DatabaseURL
+from tests.conftest import BridgeServer, connect, run_cli
+
+
+class TcpProxy:
+    """A loopback TCP proxy to MariaDB that a test can cut, to play a database going away."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.loop = asyncio.new_event_loop()
+        self.server: asyncio.AbstractServer | None = None
+        self.writers: list[asyncio.StreamWriter] = []
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        sock.close()
+        threading.Thread(target=self.loop.run_forever, daemon=True).start()
+        asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(5)
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            writer.close()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        self.writers += [writer, up_writer]
+        await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+
+    async def _start(self) -> None:
+        self.server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
+
+    async def _cut(self) -> None:
+        assert self.server is not None
+        self.server.close()
+        for writer in self.writers:
+            writer.close()
+
+    def cut(self) -> None:
+        asyncio.run_coroutine_threadsafe(self._cut(), self.loop).result(5)
+
+
+@pytest.fixture(scope="module")
+def empty_site(make_database: Callable[[], DatabaseURL]) -> DatabaseURL:
+    url = make_database()
+    run_cli(url, "migrate")
+    return url
+
+
+@pytest.fixture(scope="module")
+def server(empty_site: DatabaseURL, start_bridge: Callable[..., BridgeServer]) -> BridgeServer:
+    return start_bridge(empty_site)
+
+
+def test_healthz_and_readyz_answer_when_the_database_is_up(server: BridgeServer) -> None:
+    assert server.client.get("/healthz").json() == {"status": "ok"}
+    ready = server.client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["database"] == "ok"
+
+
+def test_unknown_route_is_a_wordpress_rest_no_route(server: BridgeServer) -> None:
+    for method, path in [("GET", "/wp-json/wp-customer/v1/nothing"), ("DELETE", "/healthz"), ("GET", "/../etc/passwd")]:
+        response = server.client.request(method, path)
+        assert response.status_code == 404
+        assert response.json() == {
+            "code": "rest_no_route",
+            "message": "No route was found matching the URL and request method.",
+            "data": {"status": 404},
+        }
+
+
+def test_openapi_document_and_docs_page_are_served(server: BridgeServer) -> None:
+    spec = server.client.get("/openapi.json").json()
+    assert spec["openapi"].startswith("3.") and "/wp-json/wp-customer/v1/users/me" in spec["paths"]
+    assert server.client.get("/docs").status_code == 200
+
+
+def test_users_me_without_credentials_is_rest_not_logged_in(server: BridgeServer) -> None:
+    response = server.client.get("/wp-json/wp-customer/v1/users/me")
+    assert response.status_code == 401
+    assert response.json()["code"] == "rest_not_logged_in"
+
+
+def test_readyz_is_503_with_a_reason_when_the_database_goes_away(
+    empty_site: DatabaseURL, start_bridge: Callable[..., BridgeServer]
+) -> None:
+    proxy = TcpProxy(empty_site.port)
+    via_proxy = DatabaseURL(empty_site.user, empty_site.password, "127.0.0.1", proxy.port, empty_site.database)
+    server = start_bridge(via_proxy)
+    assert server.client.get("/readyz").status_code == 200
+    proxy.cut()
+    response = server.client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["code"] == "wpbridge_database_unavailable" and body["data"]["status"] == 503
+    assert server.client.get("/healthz").status_code == 200  # the process itself is alive
+
+
+def test_readyz_is_503_when_the_database_is_unreachable_from_the_start(
+    empty_site: DatabaseURL, start_bridge: Callable[..., BridgeServer]
+) -> None:
+    """A bridge whose database is down at start answers healthz and says why it is not ready."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        dead_port = sock.getsockname()[1]
+    dead = DatabaseURL(empty_site.user, empty_site.password, "127.0.0.1", dead_port, empty_site.database)
+    server = start_bridge(dead, wait=False)
+    server.wait_ready()
+    response = server.client.get("/readyz")
+    assert response.status_code == 503 and response.json()["code"] == "wpbridge_database_unavailable"
+    me = server.client.get("/wp-json/wp-customer/v1/users/me", auth=("admin", "x"))
+    assert me.status_code == 503 and me.json()["code"] == "wpbridge_database_unavailable"
+
+
+def test_refuses_to_start_naming_a_missing_required_column(
+    make_database: Callable[[], DatabaseURL], start_bridge: Callable[..., BridgeServer]
+) -> None:
+    url = make_database()
+    run_cli(url, "migrate")
+    conn = connect(url)
+    with conn.cursor() as cur:
+        cur.execute("ALTER TABLE wp_app_customer_employees DROP COLUMN status")
+    conn.close()
+    server = start_bridge(url, wait=False)
+    server.process.wait(30)
+    assert server.process.returncode != 0
+    assert "wp_app_customer_employees is missing required columns: status" in server.log()
+    check = run_cli(url, "check", check=False)
+    assert check.returncode == 1 and "status" in check.stderr
+
+
+def test_cli_check_reports_the_layout(empty_site: DatabaseURL) -> None:
+    out = run_cli(empty_site, "check").stdout
+    assert "layout real" in out and "OK: every required column is present" in out
+
+
+def test_access_log_is_off_by_default(server: BridgeServer) -> None:
+    server.client.get("/healthz")
+    assert "GET /healthz" not in server.log() and "/healthz" not in server.log()

@@ -1,0 +1,84 @@
+"""Settings: every bad value stops the start with a message naming the variable."""
+
+from __future__ import annotations
+
+import pytest
+
+from bridge.settings import SettingsError, load_settings, parse_database_url, settings_as_env
+
+
+def test_defaults_are_the_documented_ones() -> None:
+    s = load_settings({})
+    assert (s.table_prefix, s.base_prefix, s.host, s.port, s.workers) == ("wp_", "wp_", "127.0.0.1", 8080, 1)
+    assert s.database_url.database == "wp_customer_bridge"
+    assert s.datatables_max_rows == 5000
+
+
+@pytest.mark.parametrize(
+    "env, names",
+    [
+        ({"BRIDGE_PORT": "eighty"}, "BRIDGE_PORT"),
+        ({"BRIDGE_PORT": "70000"}, "BRIDGE_PORT"),
+        ({"BRIDGE_WORKERS": "0"}, "BRIDGE_WORKERS"),
+        ({"BRIDGE_TABLE_PREFIX": "wp-; DROP"}, "BRIDGE_TABLE_PREFIX"),
+        ({"BRIDGE_BASE_PREFIX": "a b"}, "BRIDGE_BASE_PREFIX"),
+        ({"BRIDGE_DATABASE_URL": "postgres://x@y/z"}, "BRIDGE_DATABASE_URL"),
+        ({"BRIDGE_DATABASE_URL": "mysql://root@127.0.0.1:3306/"}, "BRIDGE_DATABASE_URL"),
+        ({"BRIDGE_DATABASE_URL": "mysql://root@127.0.0.1:99999/db"}, "BRIDGE_DATABASE_URL"),
+        ({"BRIDGE_SHARED_SECRET": "short"}, "BRIDGE_SHARED_SECRET"),
+        ({"BRIDGE_CACHE_URL": "memcached://x"}, "BRIDGE_CACHE_URL"),
+        ({"BRIDGE_ACCESS_LOG": "maybe"}, "BRIDGE_ACCESS_LOG"),
+        ({"BRIDGE_DATATABLES_MAX_ROWS": "-1"}, "BRIDGE_DATATABLES_MAX_ROWS"),
+        ({"BRIDGE_HOOKS_PATH": "/no/such/folder"}, "BRIDGE_HOOKS_PATH"),
+        ({"BRIDGE_CONFIG": "/no/such/file.toml"}, "BRIDGE_CONFIG"),
+    ],
+)
+def test_bad_value_names_the_variable(env: dict[str, str], names: str) -> None:
+    with pytest.raises(SettingsError) as info:
+        load_settings(env)
+    assert names in str(info.value)
+
+
+def test_toml_file_fills_what_the_environment_leaves_unset(tmp_path) -> None:
+    config = tmp_path / "bridge.toml"
+    config.write_text('[bridge]\nport = 9001\ntable_prefix = "wp_2_"\n\n[relations.company]\nbridge_table = "x"\n')
+    s = load_settings({"BRIDGE_CONFIG": str(config), "BRIDGE_PORT": "9002"})
+    assert s.port == 9002  # the environment wins
+    assert s.table_prefix == "wp_2_" and s.base_prefix == "wp_2_"
+    assert s.config["relations"]["company"]["bridge_table"] == "x"
+
+
+def test_bad_toml_is_named(tmp_path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("[bridge\nport = ")
+    with pytest.raises(SettingsError, match="not valid TOML"):
+        load_settings({"BRIDGE_CONFIG": str(config)})
+
+
+def test_database_url_round_trips_with_password_and_socket() -> None:
+    url = parse_database_url("mysql://bridge:p%40ss@db.example:3307/wp?unix_socket=/run/m.sock")
+    assert (url.user, url.password, url.host, url.port, url.database, url.unix_socket) == (
+        "bridge", "p@ss", "db.example", 3307, "wp", "/run/m.sock"
+    )
+    assert parse_database_url(url.to_url()) == url
+    assert "p@ss" not in str(url)  # never printed
+
+
+def test_settings_survive_the_trip_to_a_child_process() -> None:
+    s = load_settings({"BRIDGE_TABLE_PREFIX": "wp_2_", "BRIDGE_BASE_PREFIX": "wp_", "BRIDGE_PORT": "8123"})
+    assert load_settings(settings_as_env(s)) == s
+
+
+def test_cli_refuses_to_start_on_a_bad_setting() -> None:
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bridge.cli", "serve"],
+        env=dict(os.environ, BRIDGE_PORT="nope"),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "BRIDGE_PORT" in result.stderr and "Traceback" not in result.stderr
