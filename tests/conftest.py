@@ -162,10 +162,19 @@ def demo_db(make_database: Callable[[], DatabaseURL]) -> DatabaseURL:
 
 @pytest.fixture(scope="session")
 def demo_logins(demo_db: DatabaseURL) -> dict[str, Login]:
-    """The printed demo logins by username, regenerated deterministically from seed 1."""
-    from bridge.demo import demo_logins as make_logins
+    """The printed demo logins by username: passwords regenerated from seed 1, ids read back."""
+    from bridge.demo import demo_application_passwords
 
-    return {l.username: Login(l.username, l.user_id, l.application_password) for l in make_logins(seed=1)}
+    passwords = demo_application_passwords(seed=1)
+    conn = connect(demo_db)
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT ID, user_login FROM wp_users WHERE user_login IN (" + ", ".join(["%s"] * len(passwords)) + ")",
+            list(passwords),
+        )
+        ids = {row["user_login"]: int(row["ID"]) for row in cur.fetchall()}
+    conn.close()
+    return {name: Login(name, ids[name], password) for name, password in passwords.items()}
 
 
 @pytest.fixture(scope="session")

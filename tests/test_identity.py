@@ -1,0 +1,325 @@
+"""Identity over real HTTP: signed requests from the shim, Application Passwords, /users/me."""
+
+from __future__ import annotations
+
+import base64
+import time
+from typing import Callable
+
+import pytest
+
+from bridge.settings import DatabaseURL
+from bridge.signing import sign
+from bridge.wordpress import fast_hash, hash_password_phpass, php_dumps
+from tests.conftest import SECRET, BridgeServer, Login, connect, signed_headers
+
+ME = "/wp-json/wp-customer/v1/users/me"
+
+
+def fetch_one(url: DatabaseURL, sql: str, params: tuple = ()) -> dict:
+    conn = connect(url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchone()
+    finally:
+        conn.close()
+
+
+# ---- signed requests ------------------------------------------------------------------------
+
+
+def test_signed_request_is_the_named_user(bridge: BridgeServer, demo_logins: dict[str, Login]) -> None:
+    owner = demo_logins["andi_budi"]
+    response = bridge.client.get(ME, headers=signed_headers("GET", ME, owner.user_id))
+    assert response.status_code == 200
+    assert response.json()["id"] == owner.user_id
+
+
+def test_signed_request_with_query_signs_the_query_exactly(bridge: BridgeServer, demo_logins: dict[str, Login]) -> None:
+    target = ME + "?_fields=id&x%5B0%5D=a%20b"
+    response = bridge.client.get(target, headers=signed_headers("GET", target, demo_logins["admin"].user_id))
+    assert response.status_code == 200
+
+
+def test_signed_user_zero_is_a_logged_out_visitor(bridge: BridgeServer) -> None:
+    response = bridge.client.get(ME, headers=signed_headers("GET", ME, 0))
+    assert response.status_code == 401 and response.json()["code"] == "rest_not_logged_in"
+
+
+def _post_signed(bridge: BridgeServer, headers: dict[str, str], body: bytes, target: str = ME) -> dict:
+    response = bridge.client.request("POST", target, headers={**headers, "Content-Type": "application/json"}, content=body)
+    return {"status": response.status_code, **response.json()}
+
+
+@pytest.mark.parametrize(
+    "tamper, code",
+    [
+        ("body", "wpbridge_signature_invalid"),
+        ("query", "wpbridge_signature_invalid"),
+        ("user", "wpbridge_signature_invalid"),
+        ("secret", "wpbridge_signature_invalid"),
+        ("old", "wpbridge_signature_expired"),
+        ("future", "wpbridge_signature_expired"),
+        ("missing", "wpbridge_signature_missing"),
+        ("short_nonce", "wpbridge_signature_malformed"),
+    ],
+)
+def test_bad_signatures_are_refused_with_a_specific_401(
+    bridge: BridgeServer, demo_logins: dict[str, Login], tamper: str, code: str
+) -> None:
+    user = demo_logins["admin"].user_id
+    body = b'{"a": 1}'
+    target = ME + "?page=1"
+    now = int(time.time())
+    if tamper == "body":
+        headers = signed_headers("GET", target, user, body)
+        response = bridge.client.request("GET", target, headers=headers, content=b'{"a": 2}')
+    elif tamper == "query":
+        headers = signed_headers("GET", target, user)
+        response = bridge.client.get(ME + "?page=2", headers=headers)
+    elif tamper == "user":
+        headers = signed_headers("GET", target, user)
+        headers["X-WP-Bridge-User"] = str(demo_logins["andi_budi"].user_id)
+        response = bridge.client.get(target, headers=headers)
+    elif tamper == "secret":
+        headers = signed_headers("GET", target, user, secret="another-secret-0123456789")
+        response = bridge.client.get(target, headers=headers)
+    elif tamper in ("old", "future"):
+        from bridge.signing import signed_headers as make
+
+        stamp = now - 301 if tamper == "old" else now + 301
+        headers = make(SECRET, "GET", target, user, b"", timestamp=stamp)
+        response = bridge.client.get(target, headers=headers)
+    elif tamper == "missing":
+        headers = signed_headers("GET", target, user)
+        del headers["X-WP-Bridge-Nonce"]
+        response = bridge.client.get(target, headers=headers)
+    else:
+        nonce = "short"
+        signature = sign(SECRET, "GET", target, str(now), nonce, str(user), b"")
+        headers = {
+            "X-WP-Bridge-User": str(user),
+            "X-WP-Bridge-Timestamp": str(now),
+            "X-WP-Bridge-Nonce": nonce,
+            "X-WP-Bridge-Signature": signature,
+        }
+        response = bridge.client.get(target, headers=headers)
+    assert response.status_code == 401
+    assert response.json()["code"] == code
+
+
+def test_replayed_nonce_is_refused(bridge: BridgeServer, demo_logins: dict[str, Login]) -> None:
+    headers = signed_headers("GET", ME, demo_logins["admin"].user_id)
+    assert bridge.client.get(ME, headers=headers).status_code == 200
+    replay = bridge.client.get(ME, headers=headers)
+    assert replay.status_code == 401 and replay.json()["code"] == "wpbridge_signature_replayed"
+
+
+def test_signed_request_for_a_user_that_does_not_exist_is_refused(bridge: BridgeServer) -> None:
+    response = bridge.client.get(ME, headers=signed_headers("GET", ME, 987654321))
+    assert response.status_code == 401 and response.json()["code"] == "wpbridge_unknown_user"
+
+
+def test_signed_requests_are_refused_when_no_secret_is_configured(
+    demo_db: DatabaseURL, start_bridge: Callable[..., BridgeServer]
+) -> None:
+    server = start_bridge(demo_db, {"BRIDGE_SHARED_SECRET": ""})
+    response = server.client.get(ME, headers=signed_headers("GET", ME, 1))
+    assert response.status_code == 401 and response.json()["code"] == "wpbridge_signature_disabled"
+
+
+# ---- application passwords -----------------------------------------------------------------
+
+
+def test_application_password_of_every_demo_login_works(bridge: BridgeServer, demo_logins: dict[str, Login]) -> None:
+    for login in demo_logins.values():
+        response = bridge.client.get(ME, auth=login.auth)
+        assert response.status_code == 200, (login.username, response.text)
+        assert response.json()["id"] == login.user_id
+
+
+def test_application_password_is_accepted_chunked_with_spaces_as_wordpress_shows_it(
+    bridge: BridgeServer, demo_logins: dict[str, Login]
+) -> None:
+    login = demo_logins["andi_budi"]
+    chunked = " ".join(login.app_password[i : i + 4] for i in range(0, 24, 4))
+    assert bridge.client.get(ME, auth=(login.username, chunked)).status_code == 200
+
+
+def test_login_by_email_works_like_wordpress(bridge: BridgeServer, demo_db: DatabaseURL, demo_logins: dict[str, Login]) -> None:
+    login = demo_logins["andi_budi"]
+    email = fetch_one(demo_db, "SELECT user_email FROM wp_users WHERE ID = %s", (login.user_id,))["user_email"]
+    assert bridge.client.get(ME, auth=(email, login.app_password)).json()["id"] == login.user_id
+
+
+def test_both_hash_formats_are_stored_and_accepted(demo_db: DatabaseURL, bridge: BridgeServer, demo_logins: dict[str, Login]) -> None:
+    """The admin's app password is a phpass `$P$` hash (WordPress < 6.8), the owner's a `$generic$` one (6.8+)."""
+    admin = fetch_one(demo_db, "SELECT meta_value FROM wp_usermeta WHERE user_id=%s AND meta_key='_application_passwords'", (1,))
+    owner_id = demo_logins["andi_budi"].user_id
+    owner = fetch_one(
+        demo_db, "SELECT meta_value FROM wp_usermeta WHERE user_id=%s AND meta_key='_application_passwords'", (owner_id,)
+    )
+    assert "$P$B" in admin["meta_value"] and "$generic$" in owner["meta_value"]
+    for name in ("admin", "andi_budi"):
+        assert bridge.client.get(ME, auth=demo_logins[name].auth).status_code == 200
+
+
+def test_hashes_made_the_way_wordpress_makes_them_are_accepted(
+    make_database: Callable[[], DatabaseURL], start_bridge: Callable[..., BridgeServer]
+) -> None:
+    """A user row and app-password meta written exactly as WordPress writes them (reference §3.2)."""
+    from tests.conftest import run_cli
+
+    url = make_database()
+    run_cli(url, "migrate")
+    items = [
+        {"uuid": "0f8e9c70-0000-4000-8000-000000000001", "app_id": "", "name": "old", "password": hash_password_phpass("AbCdEfGhIjKlMnOpQrStUvWx"),
+         "created": 1700000000, "last_used": None, "last_ip": None},
+        {"uuid": "0f8e9c70-0000-4000-8000-000000000002", "app_id": "", "name": "new", "password": fast_hash("ZyXwVuTsRqPoNmLkJiHgFeDc"),
+         "created": 1700000001, "last_used": None, "last_ip": None},
+    ]  # fmt: skip
+    conn = connect(url)
+    with conn.cursor() as cur:
+        cur.execute(
+            "INSERT INTO wp_users (ID, user_login, user_pass, user_nicename, user_email, user_registered, display_name) "
+            "VALUES (7, 'wpuser', %s, 'wpuser', 'wp@example.com', NOW(), 'WP User')",
+            (hash_password_phpass("secret"),),
+        )
+        cur.execute(
+            "INSERT INTO wp_usermeta (user_id, meta_key, meta_value) VALUES (7, '_application_passwords', %s), "
+            "(7, 'wp_capabilities', %s)",
+            (php_dumps(items), php_dumps({"subscriber": True})),
+        )
+    conn.close()
+    server = start_bridge(url)
+    assert server.client.get(ME, auth=("wpuser", "AbCd EfGh IjKl MnOp QrSt UvWx")).status_code == 200
+    assert server.client.get(ME, auth=("wpuser", "ZyXwVuTsRqPoNmLkJiHgFeDc")).status_code == 200
+    wrong = server.client.get(ME, auth=("wpuser", "secret"))  # the login password is not an app password
+    assert wrong.status_code == 401 and wrong.json()["code"] == "incorrect_password"
+
+
+@pytest.mark.parametrize(
+    "auth_header, code",
+    [
+        ("Basic " + base64.b64encode(b"andi_budi:wrong wrong wrong").decode(), "incorrect_password"),
+        ("Basic " + base64.b64encode(b"nobody_here:abcdabcdabcdabcdabcdabcd").decode(), "invalid_username"),
+        ("Basic " + base64.b64encode(b"nobody@example.org:abcdabcdabcdabcdabcdabcd").decode(), "invalid_email"),
+        ("Basic !!!notbase64", "rest_invalid_authorization"),
+        ("Basic " + base64.b64encode(b"no-colon").decode(), "rest_invalid_authorization"),
+        ("Basic " + base64.b64encode("' OR 1=1 -- \\:x".encode()).decode(), "invalid_username"),
+    ],
+)
+def test_wrong_credentials_get_a_specific_401_never_a_500(bridge: BridgeServer, auth_header: str, code: str) -> None:
+    response = bridge.client.get(ME, headers={"Authorization": auth_header})
+    assert response.status_code == 401
+    assert response.json()["code"] == code
+
+
+def test_a_successful_check_is_cached_so_basic_auth_is_cheap(bridge: BridgeServer, demo_logins: dict[str, Login]) -> None:
+    """The second request with the same credentials skips the hash (timed relative to the first)."""
+    login = demo_logins["demo_subscriber"]
+    first = time.perf_counter()
+    bridge.client.get(ME, auth=login.auth)
+    first = time.perf_counter() - first
+    repeats = []
+    for _ in range(5):
+        started = time.perf_counter()
+        assert bridge.client.get(ME, auth=login.auth).status_code == 200
+        repeats.append(time.perf_counter() - started)
+    assert min(repeats) <= first
+
+
+# ---- /users/me ------------------------------------------------------------------------------
+
+
+def me(bridge: BridgeServer, login: Login) -> dict:
+    response = bridge.client.get(ME, auth=login.auth)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_me_for_the_administrator(bridge: BridgeServer, demo_logins: dict[str, Login]) -> None:
+    body = me(bridge, demo_logins["admin"])
+    assert body["roles"] == ["administrator"]
+    assert body["capabilities"]["edit_all_customers"] is True and body["capabilities"]["delete_customer"] is True
+    assert set(body) == {"id", "name", "login", "roles", "capabilities", "relations"}
+
+
+def test_me_for_an_owner_lists_owned_customers_and_own_employee_row(
+    bridge: BridgeServer, demo_db: DatabaseURL, demo_logins: dict[str, Login]
+) -> None:
+    login = demo_logins["andi_budi"]
+    body = me(bridge, login)
+    assert set(body["roles"]) == {"customer", "customer_admin"}
+    owned = fetch_one(demo_db, "SELECT GROUP_CONCAT(id ORDER BY id) AS ids FROM wp_app_customers WHERE user_id=%s AND status='active'", (login.user_id,))
+    assert body["relations"]["customers_owned"] == [int(i) for i in owned["ids"].split(",")]
+    assert body["capabilities"].get("edit_own_customer") is True and "delete_customer" not in body["capabilities"]
+    assert body["relations"]["employee_of"], "the owner is an employee of the head office, as the plugin makes them"
+
+
+def test_me_for_a_branch_admin(bridge: BridgeServer, demo_db: DatabaseURL, demo_logins: dict[str, Login]) -> None:
+    login = demo_logins["demo_branch_admin"]
+    body = me(bridge, login)
+    branch = fetch_one(demo_db, "SELECT id, customer_id FROM wp_app_customer_branches WHERE user_id=%s AND status='active'", (login.user_id,))
+    assert {"branch_id": branch["id"], "customer_id": branch["customer_id"]} in body["relations"]["branches_administered"]
+    assert body["relations"]["customers_owned"] == []
+    assert "customer_branch_admin" in body["roles"] and body["capabilities"].get("delete_customer_employee") is True
+
+
+def test_me_for_an_employee(bridge: BridgeServer, demo_db: DatabaseURL, demo_logins: dict[str, Login]) -> None:
+    login = demo_logins["demo_employee"]
+    body = me(bridge, login)
+    row = fetch_one(demo_db, "SELECT id, customer_id, branch_id FROM wp_app_customer_employees WHERE user_id=%s", (login.user_id,))
+    assert body["relations"]["employee_of"] == [{"employee_id": row["id"], "customer_id": row["customer_id"], "branch_id": row["branch_id"]}]
+    assert body["relations"]["customers_owned"] == [] and body["relations"]["branches_administered"] == []
+    assert "add_customer_employee" not in body["capabilities"]
+
+
+def test_me_for_agency_users(bridge: BridgeServer, demo_db: DatabaseURL, demo_logins: dict[str, Login]) -> None:
+    admin = me(bridge, demo_logins["demo_agency_admin"])
+    agency = fetch_one(demo_db, "SELECT id FROM wp_app_agencies WHERE user_id=%s", (demo_logins["demo_agency_admin"].user_id,))
+    assert {"agency_id": agency["id"], "division_id": None, "level": "agency", "agency_employee_id": None} in admin["relations"]["agencies"]
+    inspector = me(bridge, demo_logins["demo_pengawas"])
+    levels = {a["level"] for a in inspector["relations"]["agencies"]}
+    assert levels == {"inspector"} and inspector["relations"]["agencies"][0]["agency_employee_id"]
+
+
+def test_me_for_a_platform_user(bridge: BridgeServer, demo_logins: dict[str, Login]) -> None:
+    body = me(bridge, demo_logins["demo_platform_viewer"])
+    assert "platform_viewer" in body["roles"] and body["relations"]["platform_staff_id"]
+    assert body["capabilities"].get("view_customer_list") is True and "edit_all_customers" not in body["capabilities"]
+
+
+def test_me_for_a_user_with_no_relation(bridge: BridgeServer, demo_logins: dict[str, Login]) -> None:
+    body = me(bridge, demo_logins["demo_subscriber"])
+    assert body["roles"] == ["subscriber"]
+    assert body["relations"] == {
+        "customers_owned": [],
+        "branches_administered": [],
+        "employee_of": [],
+        "agencies": [],
+        "platform_staff_id": None,
+    }
+
+
+def test_inactive_relation_rows_grant_nothing(
+    make_database: Callable[[], DatabaseURL], start_bridge: Callable[..., BridgeServer]
+) -> None:
+    """An owner whose customer was soft-deleted owns nothing any more (DESIGN §5: active rows only)."""
+    from bridge.demo import demo_application_passwords
+    from tests.conftest import run_cli
+
+    url = make_database()
+    run_cli(url, "migrate")
+    run_cli(url, "demo", "--customers", "3")
+    owner = fetch_one(url, "SELECT ID FROM wp_users WHERE user_login='andi_budi'")["ID"]
+    conn = connect(url)
+    with conn.cursor() as cur:
+        cur.execute("UPDATE wp_app_customers SET status='inactive' WHERE user_id=%s", (owner,))
+        cur.execute("UPDATE wp_app_customer_employees SET status='inactive' WHERE user_id=%s", (owner,))
+        cur.execute("UPDATE wp_app_customer_branches SET status='inactive' WHERE user_id=%s", (owner,))
+    conn.close()
+    server = start_bridge(url)
+    body = server.client.get(ME, auth=("andi_budi", demo_application_passwords(1)["andi_budi"])).json()
+    assert body["relations"]["customers_owned"] == [] and body["relations"]["employee_of"] == []
