@@ -94,15 +94,16 @@ def start_private() -> DatabaseURL:
             raise DatabaseUnavailable("mariadb-server was installed but mariadbd / mariadb-install-db are not on PATH")
     base.mkdir(parents=True, exist_ok=True)
     user_args = ["--user=root"] if os.geteuid() == 0 else []
+    log = open(base / "mariadb.log", "ab")
     if not (data / "mysql").exists():
         print(f"wpbridge: creating a private MariaDB in {data}", file=sys.stderr)
-        subprocess.run(
-            [install_db, f"--datadir={data}", "--auth-root-authentication-method=normal", "--skip-test-db", *user_args],
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        created = subprocess.run(
+            [install_db, "--no-defaults", f"--datadir={data}", "--auth-root-authentication-method=normal", "--skip-test-db", *user_args],
+            stdout=log,
+            stderr=log,
         )
-    log = open(base / "mariadb.log", "ab")
+        if created.returncode != 0:
+            raise DatabaseUnavailable(f"mariadb-install-db failed; see {base / 'mariadb.log'}")
     subprocess.Popen(
         [
             server,
