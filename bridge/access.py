@@ -9,17 +9,28 @@ they hold; only active relation rows count (the Principal already holds only tho
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Protocol
 
 from pypika import MySQLQuery, Table
 from pypika.queries import QueryBuilder
-from pypika.terms import Criterion, EmptyCriterion
+from pypika.terms import Criterion, EmptyCriterion, Term
 
 from bridge.principal import Principal
 from bridge.schema import SchemaInfo, TableNames
 
 # The four agency roles that see every agency (facts §3.5, DataTableAccessFilter's map).
 AGENCY_ADMIN_ROLES = ("agency_admin_dinas", "agency_admin_unit", "agency_kepala_dinas", "agency_kepala_bidang")
+
+SCOPED_RESOURCES = ("customers", "branches", "employees", "agencies")
+
+
+class RelationLink(Protocol):
+    """Where a plugin entity meets customers: a bridge table with an entity and a customer column."""
+
+    bridge_table: str
+    entity_column: str
+    customer_column: str
+
 
 VIEW_CAPS = {
     "customers": "view_customer_list",
@@ -67,6 +78,8 @@ class Access:
             return True
         if resource == "agencies":
             return p.is_platform_staff or any(r.startswith("platform_") for r in p.roles) or p.has_role(*AGENCY_ADMIN_ROLES)
+        if resource not in VIEW_CAPS:
+            return p.is_platform_staff  # a plugin's entity: bypass like DataTableAccessFilter (facts §3.5)
         return p.is_platform_viewer(VIEW_CAPS[resource])
 
     def scope_key(self, p: Principal, resource: str) -> str:
@@ -173,8 +186,38 @@ class Access:
             parts.append(a.id.isin(memberships))
         return any_of(parts)
 
+    def related(self, p: Principal, id_field: Term, resource: str, link: RelationLink) -> Criterion:
+        """A plugin entity's rows linked to a customer the user may see (EntityRelationModel's rule,
+        as a subquery: ``id IN (SELECT entity_column FROM bridge WHERE customer_column IN …)``)."""
+        if self.sees_all(p, resource):
+            return ALL
+        customers = self.customer_subquery(p)
+        if customers is None:
+            return NEVER
+        bridge = Table(link.bridge_table).as_("scope_rel")
+        linked = bridge.field(link.customer_column)
+        criterion = linked.notnull() if customers is ALL else linked.isin(customers)
+        return id_field.isin(MySQLQuery.from_(bridge).select(bridge.field(link.entity_column)).where(criterion))
+
+    def customer_subquery(self, p: Principal) -> QueryBuilder | EmptyCriterion | None:
+        """``SELECT id FROM customers WHERE <scope>``; ALL when every customer is visible, None when none is."""
+        c = Table(self.names.customers).as_("scope_c")
+        criterion = self.customers(p, c)
+        if isinstance(criterion, Never):
+            return None
+        if isinstance(criterion, EmptyCriterion):
+            return ALL
+        return MySQLQuery.from_(c).select(c.id).where(criterion)
+
+    def has_rules(self, resource: str) -> bool:
+        """True for the resources this module has scope rules for."""
+        return resource in SCOPED_RESOURCES
+
     def scope(self, resource: str, p: Principal, table: Table) -> Criterion:
-        return getattr(self, resource)(p, table)
+        """The user's scope on ``resource``; a resource without rules is open to bypass users only."""
+        if resource in SCOPED_RESOURCES:
+            return getattr(self, resource)(p, table)
+        return ALL if self.sees_all(p, resource) else NEVER
 
     # ---- permissions -----------------------------------------------------------------------
     def can_create_customer(self, p: Principal) -> bool:
@@ -186,6 +229,10 @@ class Access:
         edit = p.is_administrator or p.can("edit_all_customers") or (owner and p.can("edit_own_customer"))
         return {"view": True, "edit": edit, "delete": p.can("delete_customer")}
 
+    def can_change_customer_owner(self, p: Principal) -> bool:
+        """Changing a customer's ``user_id`` needs ``edit_all_customers`` on top of edit (facts §6.1)."""
+        return p.logged_in and p.is_administrator
+
     def can_create_branch(self, p: Principal, customer_id: int) -> bool:
         if not p.logged_in:
             return False
@@ -194,13 +241,18 @@ class Access:
         return customer_id in p.relations.owned_customers or p.can("add_customer_branch")
 
     def branch_permissions(self, p: Principal, row: Mapping[str, Any]) -> dict[str, bool]:
-        bid, cid = int(row["id"]), int(row["customer_id"])
+        bid, cid = int(row["id"]), int(row.get("customer_id") or 0)
         owner = cid in p.relations.owned_customers
         admin_of = any(b == bid for b, _ in p.relations.admin_branches)
+        # The plugin's last clause checks ``edit_customer_branch``, which nobody holds (facts §3.3,
+        # surprise 11). Reading it as ``edit_all_customer_branches`` must not let a customer_admin
+        # (who holds that cap for their own customer) edit another customer's branches where they
+        # are merely staff: for customer-side users only the owner / branch-admin clauses count.
+        customer_side = bool(p.relations.owned_customers or p.relations.admin_branches or p.relations.employee_rows)
         edit = (
             p.is_administrator
             or owner
-            or p.can("edit_all_customer_branches")
+            or (p.can("edit_all_customer_branches") and not customer_side)
             or (admin_of and p.can("edit_own_customer_branch"))
         )
         delete = owner or p.can("delete_customer_branch")
@@ -216,7 +268,7 @@ class Access:
         return p.can("add_customer_employee") and not p.relations.admin_branches and not p.relations.employee_rows
 
     def employee_permissions(self, p: Principal, row: Mapping[str, Any]) -> dict[str, bool]:
-        cid, bid = int(row["customer_id"]), int(row["branch_id"])
+        cid, bid = int(row.get("customer_id") or 0), int(row.get("branch_id") or 0)
         owner = cid in p.relations.owned_customers
         admin_of = any(b == bid for b, _ in p.relations.admin_branches)
         creator = int(row.get("created_by") or 0) == p.user_id and p.user_id > 0
@@ -235,4 +287,7 @@ class Access:
             return self.branch_permissions(p, row)
         if resource == "employees":
             return self.employee_permissions(p, row)
+        if resource == "agencies":  # wp-agency draws its buttons from these caps (facts §2.5)
+            admin = p.is_administrator
+            return {"view": True, "edit": admin or p.can("edit_agency"), "delete": admin or p.can("delete_agency")}
         return {"view": True, "edit": p.is_administrator, "delete": p.is_administrator}

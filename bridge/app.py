@@ -6,7 +6,7 @@ import asyncio
 import decimal
 import logging
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
 from typing import Any
@@ -24,7 +24,9 @@ from bridge.cache import Cache, open_cache
 from bridge.db import Database
 from bridge.errors import NO_ROUTE, BridgeError
 from bridge.hooks import Hooks
+from bridge import relations
 from bridge.pipeline import register_access_filters
+from bridge.plugins import PluginError, load_plugins
 from bridge.principal import Principal, PrincipalLoader
 from bridge.schema import SchemaError, SchemaInfo, TableNames, check_required, introspect_query, schema_from_rows
 from bridge.settings import Settings
@@ -69,6 +71,8 @@ class Services:
     auth: Authenticator
     access: Access
     models: dict[str, TableModel]  # by resource name: customers, branches, employees, agencies, …
+    access_configs: dict[str, dict[str, Any]] = field(default_factory=dict)  # entity → access config in force
+    relations: Any = None  # bridge.relations.EntityRelations, built once the plugins have loaded
 
 
 def services(request: Request) -> Services:
@@ -98,7 +102,9 @@ def _error_response(request: Request, exc: Exception) -> HTTPResponse:
         if status in (404, 405):
             return json_response(NO_ROUTE.body(), 404)
         if status == 413:
-            return json_response(BridgeError("rest_request_too_large", "The request body is too large.", 413).body(), 413)
+            message = str(exc) or "The request is too large."
+            hint = " Wide DataTables should POST their parameters." if "header" in message.lower() or "url" in message.lower() else ""
+            return json_response(BridgeError("rest_request_too_large", message + hint, 413).body(), 413)
         if status < 500:
             return json_response(BridgeError("rest_invalid_request", str(exc) or "Bad request.", status).body(), status)
     log.exception("unhandled error on %s %s", request.method, request.path, exc_info=exc)
@@ -145,7 +151,16 @@ async def build_services(settings: Settings) -> Services:
     }
     access = Access(names, schema)
     svc = Services(settings, db, cache, hooks, names, schema, loader, auth, access, models)
-    await register_access_filters(hooks, access, models)
+    try:
+        await load_plugins(svc, settings.hooks_path)
+        links = await relations.load_configs(hooks, settings.config, names.prefix)
+        await relations.check_tables(db, links)
+    except (PluginError, relations.RelationConfigError) as exc:
+        await db.close()
+        print(f"wpbridge: refusing to start: {exc}", file=sys.stderr)
+        raise
+    svc.access_configs = await register_access_filters(hooks, access, models, links)
+    svc.relations = relations.EntityRelations(svc, links, svc.access_configs)
     return svc
 
 
@@ -198,8 +213,24 @@ def create_app(settings: Settings, name: str = "wp_customer_bridge") -> Sanic:
             await svc.db.close()
             await svc.cache.close()
 
-    from bridge.routes import ops, users
+    from bridge.routes import cache as cache_routes
+    from bridge.routes import datatables, ops, users
+    from bridge.routes import relations as relation_routes
+    from bridge.routes import statistics as statistics_routes
 
     app.blueprint(ops.bp)
     app.blueprint(users.bp)
+    from bridge.routes import branches as rest_branches, customers as rest_customers, employees as rest_employees
+
+    app.blueprint(rest_customers.bp)
+    app.blueprint(rest_branches.bp)
+    app.blueprint(rest_employees.bp)
+    app.blueprint(datatables.bp)
+    app.blueprint(statistics_routes.bp)
+    app.blueprint(relation_routes.bp)
+    app.blueprint(cache_routes.bp)
+
+    from bridge.outbox import attach_sender
+
+    attach_sender(app, settings)  # delivers lifecycle events to WordPress when BRIDGE_EVENTS_URL is set
     return app

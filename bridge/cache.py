@@ -3,12 +3,18 @@
 Entries belong to a group (a diskcache tag; a Redis set of keys) so that a write can evict
 everything it affects at once. ``add`` is atomic and backs the replay-nonce store.
 Keys are namespaced by database and table prefix so two sites never share entries.
+
+A derived value (a count, a list of ids) often depends on several tables, so one group is not
+enough: evicting a group also bumps that group's *generation*, and ``remember`` puts the
+generations of every group an entry depends on into its key. Evicting any of them makes the
+entry unreachable at once, on every worker and host, without knowing who wrote it.
 """
 
 from __future__ import annotations
 
 import pickle
-from typing import Any, Protocol
+import hashlib
+from typing import Any, Awaitable, Callable, Iterable, Protocol
 
 import diskcache
 
@@ -20,6 +26,7 @@ class Cache(Protocol):
     async def set(self, key: str, value: Any, ttl: float, group: str) -> None: ...
     async def add(self, key: str, value: Any, ttl: float) -> bool: ...
     async def evict(self, *groups: str) -> None: ...
+    async def generations(self, groups: Iterable[str]) -> str: ...
     async def clear(self) -> None: ...
     async def close(self) -> None: ...
 
@@ -42,7 +49,11 @@ class DiskCache:
 
     async def evict(self, *groups: str) -> None:
         for group in groups:
+            self._cache.incr(self._ns + "gen:" + group, 1, default=0)
             self._cache.evict(self._ns + group)
+
+    async def generations(self, groups: Iterable[str]) -> str:
+        return ".".join(str(self._cache.get(self._ns + "gen:" + g, default=0)) for g in groups)
 
     async def clear(self) -> None:
         self._cache.clear()
@@ -78,11 +89,18 @@ class RedisCache:
 
     async def evict(self, *groups: str) -> None:
         for group in groups:
+            await self._redis.incr(self._ns + "gen:" + group)
             group_key = self._ns + "group:" + group
             members = await self._redis.smembers(group_key)
             if members:
                 await self._redis.delete(*members)
             await self._redis.delete(group_key)
+
+    async def generations(self, groups: Iterable[str]) -> str:
+        names = [self._ns + "gen:" + g for g in groups]
+        if not names:
+            return ""
+        return ".".join((v or b"0").decode() for v in await self._redis.mget(names))
 
     async def clear(self) -> None:
         keys = [k async for k in self._redis.scan_iter(match=self._ns + "*")]
@@ -95,3 +113,28 @@ class RedisCache:
 
 def open_cache(directory: str, url: str | None, namespace: str) -> Cache:
     return RedisCache(url, namespace) if url else DiskCache(directory, namespace)
+
+
+def digest(*parts: Any) -> str:
+    """A short stable hash of ``parts`` (e.g. a rendered SQL and its parameters) for cache keys."""
+    return hashlib.sha1(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+async def remember(
+    cache: Cache,
+    key: str,
+    compute: Callable[[], Awaitable[Any]],
+    *,
+    ttl: float,
+    group: str,
+    depends: Iterable[str] = (),
+) -> Any:
+    """``compute()`` once per ``ttl``, tagged with ``group``; stale as soon as any of
+    ``group`` and ``depends`` is evicted (their generations are part of the key)."""
+    groups = list(dict.fromkeys([group, *depends]))
+    full = f"{key}@{await cache.generations(groups)}"
+    value = await cache.get(full, MISSING)
+    if value is MISSING:
+        value = await compute()
+        await cache.set(full, value, ttl, group)
+    return value

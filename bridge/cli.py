@@ -1,4 +1,4 @@
-"""``wpbridge``: serve | up | stop | migrate | demo | check.
+"""``wpbridge``: serve | up | stop | migrate | demo | check | outbox.
 
 ``up`` is what ``make run`` does: find or start MariaDB, create the database and schema,
 load demo data into an empty database, print the demo logins, then serve.
@@ -138,7 +138,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     pid_file.parent.mkdir(parents=True, exist_ok=True)
     pid_file.write_text(str(os.getpid()))
     try:
-        Sanic.serve(primary=app, app_loader=loader)
+        if settings.workers == 1:
+            Sanic.serve_single(primary=app)
+        else:
+            Sanic.serve(primary=app, app_loader=loader)
     finally:
         pid_file.unlink(missing_ok=True)
     return 0
@@ -211,6 +214,18 @@ def cmd_stop(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_outbox(settings: Settings, args: argparse.Namespace) -> int:
+    """Show the lifecycle events still waiting to be delivered to WordPress."""
+    from bridge.outbox import pending_report
+
+    conn = _connect(settings)
+    try:
+        print(pending_report(conn, _names(settings), settings, limit=args.limit))
+    finally:
+        conn.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wpbridge", description="WP Customer bridge service")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -228,6 +243,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1)
     demo.set_defaults(func=cmd_demo)
     sub.add_parser("check", help="show the plugin tables' columns and check the required ones").set_defaults(func=cmd_check)
+    outbox = sub.add_parser("outbox", help="show the events waiting to be delivered to WordPress")
+    outbox.add_argument("--limit", type=int, default=20, help="how many pending events to list (oldest first)")
+    outbox.set_defaults(func=cmd_outbox)
     return parser
 
 

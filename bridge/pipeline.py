@@ -4,19 +4,29 @@
 args: request, model) and ``statistics_where`` runs ``wpapp_{entity}_statistics_where``
 (args: context, request). The access filter is one callback among others, registered like
 the plugin's DataTableAccessFilter from ``wp_customer_datatable_access_configs``.
+
+Bypass works as in the plugin (facts §3.5): the rules of ``bridge/access.py`` first, then a
+config's ``admin_roles`` (filtered by ``wp_customer_entity_admin_roles``), then the filter
+``wp_customer_should_bypass_filter`` (False, user_id, entity, principal). A logged-out visitor
+is never bypassed. A plugin entity without rules of its own gets EntityRelationModel's rule:
+rows linked, through its relation config, to customers the user may see; without a relation
+config, only bypass users see it. A table no config names gets a default one: never unfiltered.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, Mapping
 
+from pypika import Table
 from pypika.terms import Criterion
 from sanic import Request
 
-from bridge.access import NEVER, Access
+from bridge.access import ALL, NEVER, Access, Never, RelationLink
 from bridge.hooks import Hooks
 from bridge.principal import ANONYMOUS, Principal
 from bridge.tables.base import TableModel
+
+Scope = Callable[[Principal, Table], Criterion]
 
 # The core tables' configs; plugins add theirs (hooks/agency.py adds "agency").
 CORE_ACCESS_CONFIGS: dict[str, dict[str, Any]] = {
@@ -39,8 +49,11 @@ async def where_for(hooks: Hooks, model: TableModel, request: Request) -> list[C
     return [c for c in where if isinstance(c, Criterion)]
 
 
-async def statistics_where(hooks: Hooks, entity: str, context: str, request: Request) -> list[Criterion]:
-    where = await hooks.apply_filters(f"wpapp_{entity}_statistics_where", [], context, request)
+async def statistics_where(
+    hooks: Hooks, entity: str, context: str, request: Request, initial: list[Criterion] | None = None
+) -> list[Criterion]:
+    """The WHERE list of a statistics count; ``initial`` is the context's own condition (status…)."""
+    where = await hooks.apply_filters(f"wpapp_{entity}_statistics_where", list(initial or []), context, request)
     return [c for c in where if isinstance(c, Criterion)]
 
 
@@ -48,30 +61,80 @@ def combine(where: list[Criterion]) -> Criterion:
     return Criterion.all(where)
 
 
-async def register_access_filters(hooks: Hooks, access: Access, models: dict[str, TableModel]) -> dict[str, dict[str, Any]]:
+def denies(where: list[Criterion]) -> bool:
+    """True when the WHERE list can match nothing because a filter denied the user outright."""
+    return any(isinstance(c, Never) for c in where)
+
+
+def default_scope(access: Access, resource: str, model: TableModel, link: RelationLink | None) -> Scope:
+    """The access rule for a config without its own ``scope``."""
+    if access.has_rules(resource) or link is None:
+        return lambda p, table: access.scope(resource, p, table)
+    return lambda p, table: access.related(p, table.field(model.id_column), resource, link)
+
+
+class AccessFilter:
+    """One config's DataTable and statistics callbacks (DataTableAccessFilter, facts §3.5)."""
+
+    def __init__(self, hooks: Hooks, entity: str, config: Mapping[str, Any], model: TableModel, scope: Scope) -> None:
+        self.hooks = hooks
+        self.entity = entity
+        self.model = model
+        self.scope = scope
+        self.admin_roles = tuple(config.get("admin_roles") or ())
+
+    async def criterion(self, request: Request | None, table: Table) -> Criterion:
+        principal = request_principal(request)
+        if not principal.logged_in:
+            return NEVER
+        if await self.bypassed(principal):
+            return ALL
+        return self.scope(principal, table)
+
+    async def bypassed(self, principal: Principal) -> bool:
+        roles = await self.hooks.apply_filters(
+            "wp_customer_entity_admin_roles", {self.entity: self.admin_roles}, principal.user_id, self.entity
+        )
+        if principal.has_role(*(roles.get(self.entity) or ())):
+            return True
+        return bool(
+            await self.hooks.apply_filters("wp_customer_should_bypass_filter", False, principal.user_id, self.entity, principal)
+        )
+
+    async def datatable_where(self, where: list, request: Request, model: TableModel | None = None) -> list:
+        return [*where, await self.criterion(request, (model or self.model).table)]
+
+    async def statistics_where(self, where: list, context: str, request: Request | None = None) -> list:
+        return [*where, await self.criterion(request, self.model.table)]
+
+
+async def register_access_filters(
+    hooks: Hooks,
+    access: Access,
+    models: dict[str, TableModel],
+    links: Mapping[str, RelationLink] | None = None,
+) -> dict[str, dict[str, Any]]:
     """Register the access filter for each config (core + plugins'); returns the configs used.
 
     Configs are read after every plugin has loaded, so a plugin's config is never too late
-    (the PHP version reads them while wp-customer itself is loading, facts §3.5).
+    (the PHP version reads them while wp-customer itself is loading, facts §3.5). ``links``
+    are the entity relation configs, the rule for plugin entities without rules of their own.
     """
-    configs = await hooks.apply_filters("wp_customer_datatable_access_configs", dict(CORE_ACCESS_CONFIGS))
+    configs = dict(await hooks.apply_filters("wp_customer_datatable_access_configs", dict(CORE_ACCESS_CONFIGS)))
+    covered = {config.get("resource") or entity + "s" for entity, config in configs.items()}
+    for model in models.values():  # a table no config covers is still filtered: fail closed
+        if model.resource not in covered:
+            configs.setdefault(model.entity, {"resource": model.resource})
+    used: dict[str, dict[str, Any]] = {}
     for entity, config in configs.items():
         resource = config.get("resource") or entity + "s"
         model = models.get(resource)
         if model is None:
             continue
+        scope = config.get("scope") or default_scope(access, resource, model, (links or {}).get(entity))
+        flt = AccessFilter(hooks, entity, config, model, scope)
         priority = int(config.get("priority", 10))
-        hook = config.get("hook") or f"wpapp_datatable_{model.hook_base}_where"
-        scope = config.get("scope") or (lambda p, table, _r=resource: access.scope(_r, p, table))
-
-        def datatable_where(where: list, request: Request, m: TableModel, _scope=scope, _model=model) -> list:
-            principal = request_principal(request)
-            return [*where, _scope(principal, (m or _model).table) if principal.logged_in else NEVER]
-
-        def stats_where(where: list, context: str, request: Request, _scope=scope, _model=model) -> list:
-            principal = request_principal(request)
-            return [*where, _scope(principal, _model.table) if principal.logged_in else NEVER]
-
-        hooks.add_filter(hook, datatable_where, priority)
-        hooks.add_filter(f"wpapp_{entity}_statistics_where", stats_where, priority)
-    return configs
+        hooks.add_filter(config.get("hook") or f"wpapp_datatable_{model.hook_base}_where", flt.datatable_where, priority)
+        hooks.add_filter(f"wpapp_{entity}_statistics_where", flt.statistics_where, priority)
+        used[entity] = {**config, "resource": resource}
+    return used

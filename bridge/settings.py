@@ -106,6 +106,9 @@ class Settings:
     pool_size: int = 10
     access_log: bool = False
     config: Mapping[str, Any] = field(default_factory=dict)
+    events_url: str | None = None  # the shim's /wp-json/wp-customer-bridge/v1/events (bridge/outbox.py)
+    events_timeout: int = 10
+    events_max_backoff: int = 300
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -179,6 +182,16 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(f"BRIDGE_CACHE_URL must be a redis:// URL, got {cache_url!r}")
     host = source.get("BRIDGE_HOST") or "127.0.0.1"
     hooks = tuple(p for p in (source.get("BRIDGE_HOOKS_PATH") or "").split(os.pathsep) if p)
+    events_url = source.get("BRIDGE_EVENTS_URL") or None
+    if events_url:
+        parsed_events = urlparse(events_url)
+        if parsed_events.scheme not in ("http", "https") or not parsed_events.netloc:
+            raise SettingsError(
+                "BRIDGE_EVENTS_URL must be the shim's events address, like "
+                f"https://example.com/wp-json/wp-customer-bridge/v1/events, got {events_url!r}"
+            )
+        if not secret:
+            raise SettingsError("BRIDGE_EVENTS_URL needs BRIDGE_SHARED_SECRET: events are signed with it")
     for folder in hooks:
         if not Path(folder).is_dir():
             raise SettingsError(f"BRIDGE_HOOKS_PATH names {folder!r}, which is not a folder")
@@ -200,6 +213,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         pool_size=_int(source, "BRIDGE_POOL_SIZE", 10, 1, 200),
         access_log=_bool(source, "BRIDGE_ACCESS_LOG", False),
         config=config,
+        events_url=events_url,
+        events_timeout=_int(source, "BRIDGE_EVENTS_TIMEOUT", 10, 1, 300),
+        events_max_backoff=_int(source, "BRIDGE_EVENTS_MAX_BACKOFF", 300, 1, 86400),
     )
 
 
@@ -225,6 +241,10 @@ def settings_as_env(settings: Settings) -> dict[str, str]:
         env["BRIDGE_CACHE_URL"] = settings.cache_url
     if settings.config_path:
         env["BRIDGE_CONFIG"] = settings.config_path
+    if settings.events_url:
+        env["BRIDGE_EVENTS_URL"] = settings.events_url
+        env["BRIDGE_EVENTS_TIMEOUT"] = str(settings.events_timeout)
+        env["BRIDGE_EVENTS_MAX_BACKOFF"] = str(settings.events_max_backoff)
     return {k: v for k, v in env.items() if v != ""}
 
 

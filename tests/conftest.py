@@ -88,7 +88,12 @@ class BridgeServer:
         self.log_path = tmp / f"bridge-{self.port}.log"
         self._log = open(self.log_path, "w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bridge.cli", "serve"], env=full_env, stdout=self._log, stderr=subprocess.STDOUT, cwd=ROOT
+            [sys.executable, "-m", "bridge.cli", "serve"],
+            env=full_env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            start_new_session=True,  # a failing start must not signal the test run's process group
         )
         self.client = httpx.Client(base_url=self.base, timeout=30)
 

@@ -61,6 +61,15 @@ def cast(kind: str, value: Any) -> Any:
     return value if isinstance(value, str) else str(value)
 
 
+@dataclass(frozen=True)
+class RequestFilter:
+    """A request parameter that narrows a table, e.g. ``customer_id`` for branches (an int, bound)."""
+
+    param: str
+    column: str
+    required: bool = False
+
+
 @dataclass
 class TableModel:
     """Base for customers, branches, employees, agencies and any table a plugin adds."""
@@ -77,9 +86,11 @@ class TableModel:
     joins: dict[str, Join] = field(default_factory=dict)
     datatable_keys: tuple[str, ...] = ()  # the plugin's row keys for DataTables
     default_order: tuple[tuple[str, str], ...] = (("id", "asc"),)
+    request_filters: tuple[RequestFilter, ...] = ()  # DataTables/statistics parameters that narrow the table
+    table_name: str = ""  # a plugin table outside TableNames: its full name (prefix included)
 
     def __post_init__(self) -> None:
-        self.table = Table(getattr(self.names, self.table_key)).as_(self.alias)
+        self.table = Table(self.table_name or getattr(self.names, self.table_key)).as_(self.alias)
         self.build()
 
     def build(self) -> None:

@@ -1,16 +1,21 @@
-"""The employees table (``{prefix}app_customer_employees``): columns, joins, joined names."""
+"""The employees table (``{prefix}app_customer_employees``): columns, joins, joined names, writes."""
 
 from __future__ import annotations
 
+from typing import Any, Iterable, Mapping
+
 from pypika import Table
+from pypika.terms import Criterion
 
-
+from bridge.db import Executor
 from bridge.tables.base import Column, Join, TableModel
+from bridge.tables.writes import Writable
 
 DEPARTMENTS = ("finance", "operation", "legal", "purchase")
+WRITABLE = (*"customer_id branch_id user_id name position keterangan email phone status".split(), *DEPARTMENTS)
 
 
-class EmployeesModel(TableModel):
+class EmployeesModel(Writable, TableModel):
     def __init__(self, names, schema) -> None:  # type: ignore[no-untyped-def]
         super().__init__(
             names,
@@ -56,3 +61,46 @@ class EmployeesModel(TableModel):
         branch = Table(n.branches).as_("br")
         self.join(Join("branch", branch, branch.id == e.branch_id))
         self.add(Column("branch_name", branch.name, searchable=True, joins=("branch",)))
+
+    # ---- REST filters and writes ------------------------------------------------------------
+    def filter_criterion(self, name: str, value: Any) -> Criterion | None:
+        """``?customer_id=``, ``?branch_id=``, ``?status=``."""
+        if name in ("customer_id", "branch_id", "status") and self.has(name):
+            return self.table.field(name) == value
+        return None
+
+    def row_for(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in values.items() if k in WRITABLE and self.has(k)}
+
+    def creation_columns(self, caller: int) -> dict[str, Any]:
+        return {"created_by": caller} if self.has("created_by") else {}
+
+    @property
+    def unique_user(self) -> bool:
+        """The documented layout keys employees by user (UNIQUE user_id); the real one by email."""
+        return not self.has("email")
+
+    async def email_taken(self, ex: Executor, email: str, exclude_id: int | None = None) -> bool:
+        return self.has("email") and await self.exists(ex, self.plain.email == email, exclude_id)
+
+    async def user_taken(self, ex: Executor, user_id: int, exclude_id: int | None = None) -> bool:
+        return self.unique_user and await self.exists(ex, self.plain.user_id == user_id, exclude_id)
+
+    async def has_row(self, ex: Executor, customer_id: int, branch_id: int, user_id: int) -> bool:
+        t = self.plain
+        return await self.exists(
+            ex, (t.customer_id == customer_id) & (t.branch_id == branch_id) & (t.user_id == user_id)
+        )
+
+    async def lock_of(
+        self, ex: Executor, branch_ids: Iterable[int], customer_id: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Employees of the branches (and of the customer, so a cascade leaves no orphans), locked."""
+        t = self.plain
+        branch_ids = sorted(set(branch_ids))
+        parts = [t.branch_id.isin(branch_ids)] if branch_ids else []
+        if customer_id is not None:
+            parts.append(t.customer_id == customer_id)
+        if not parts:
+            return []
+        return await self.lock_where(ex, Criterion.any(parts))

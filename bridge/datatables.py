@@ -1,0 +1,316 @@
+"""DataTables server-side processing: request parsing and validation, and the response shape.
+
+DataTables sends PHP-style bracket keys (``columns[0][search][value]``) in a GET query or a
+POST form, or a nested JSON body (``ajax.submitAs: 'json'``); all three become one nested
+value here, with blank values kept (DataTables sends many). Everything is validated into a
+``DataTableRequest``; anything wrong raises ``DataTableError`` whose message the route sends
+back as HTTP 200 ``{"draw", "recordsTotal": 0, "recordsFiltered": 0, "data": [], "error"}``,
+because a DataTables client shows the ``error`` of a 200 but only "Ajax error" for a 4xx
+(reference §1.4). Messages never repeat what the client sent, except names made of safe
+characters. The SQL side lives in ``bridge/datatable_engine.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+from urllib.parse import parse_qsl
+
+import orjson
+from sanic import Request
+
+MAX_PARAMS = 20_000
+MAX_DEPTH = 6
+MAX_COLUMNS = 100
+MAX_SEARCH = 200
+MAX_REGEX = 100
+DEFAULT_LENGTH = 10
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+# DataTables 1.9 (sAjaxSource) names; 1.10+ sends none of them (reference §1.2).
+LEGACY_KEYS = ("sEcho", "iDisplayStart", "iDisplayLength", "sSearch", "bRegex", "iColumns", "iSortingCols")
+_LEGACY_PREFIXES = ("mDataProp_", "iSortCol_", "sSortDir_", "bSearchable_", "bSortable_", "sSearch_", "bRegex_")
+
+_KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
+_PART = re.compile(r"\[([^\[\]]*)\]")
+_SAFE = re.compile(r"^[A-Za-z0-9_\[\]. -]{1,60}$")
+_WHOLE = re.compile(r"^\s*[+-]?\d{1,18}\s*$")
+
+
+class DataTableError(Exception):
+    """A request DataTables cannot be answered for; ``str(exc)`` is what the client is told."""
+
+
+def safe(text: Any, fallback: str = "a parameter") -> str:
+    """``text`` if it is a harmless name (letters, digits, brackets), else ``fallback``."""
+    return text if isinstance(text, str) and _SAFE.match(text) else fallback
+
+
+# ---- collecting parameters --------------------------------------------------------------------
+
+
+def parse_brackets(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """``[("columns[0][data]", "name"), …]`` → ``{"columns": {"0": {"data": "name"}}}``.
+
+    ``a[]`` appends (jQuery arrays); a key that is both a value and a parent is an error.
+    """
+    root: dict[str, Any] = {}
+    for count, (key, value) in enumerate(pairs, 1):
+        if count > MAX_PARAMS:
+            raise DataTableError(f"The request has more than {MAX_PARAMS} parameters.")
+        match = _KEY.match(key)
+        parts = [match.group(1), *_PART.findall(match.group(2))] if match else [key]
+        if len(parts) > MAX_DEPTH:
+            raise DataTableError(f"Parameter {safe(key)} is nested deeper than {MAX_DEPTH} levels.")
+        _put(root, parts, value, key)
+    return root
+
+
+def _put(node: dict[str, Any], parts: list[str], value: Any, key: str) -> None:
+    for part in parts[:-1]:
+        part = part if part != "" else str(len(node))
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            raise DataTableError(f"Parameter {safe(key)} conflicts with another parameter of the same name.")
+        node = child
+    last = parts[-1] if parts[-1] != "" else str(len(node))
+    if isinstance(node.get(last), dict):
+        raise DataTableError(f"Parameter {safe(key)} conflicts with another parameter of the same name.")
+    node[last] = value
+
+
+def _pairs(params: Mapping[str, list[str]]) -> list[tuple[str, str]]:
+    return [(key, value) for key, values in params.items() for value in values]
+
+
+def request_params(request: Request) -> dict[str, Any]:
+    """The DataTables parameters of a GET query, a POST form or a JSON body (query merged in)."""
+    pairs = _pairs(request.get_args(keep_blank_values=True))
+    body = request.body or b""
+    ctype = (request.content_type or "").lower()
+    json_body: Any = None
+    if request.method == "POST" and body:
+        if ctype.startswith(FORM_TYPES):
+            pairs += _pairs(request.get_form(keep_blank_values=True) or {})
+        elif "json" in ctype or body.lstrip()[:1] == b"{":
+            try:
+                json_body = orjson.loads(body)
+            except orjson.JSONDecodeError:
+                raise DataTableError("The request body is not valid JSON.") from None
+            if not isinstance(json_body, dict):
+                raise DataTableError("The JSON request body must be an object.")
+        else:
+            try:
+                pairs += parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_PARAMS)
+            except (UnicodeDecodeError, ValueError):
+                raise DataTableError("The request body is neither a form nor JSON.") from None
+    params = parse_brackets(pairs)
+    if json_body is not None:
+        params.update(json_body)
+    return params
+
+
+# ---- scalar conversions -----------------------------------------------------------------------
+
+
+def _text(value: Any, name: str, default: str = "") -> str:
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise DataTableError(f"{name} must be text.")
+
+
+def _flag(value: Any, name: str, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
+        return value.lower() in ("true", "1")
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise DataTableError(f"{name} must be true or false.")
+
+
+def whole(value: Any, name: str, default: int | None = None) -> int | None:
+    """An int from an int or a decimal string; blank or missing gives ``default``."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        raise DataTableError(f"{name} must be a whole number.")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and _WHOLE.match(value):
+        return int(value)
+    raise DataTableError(f"{name} must be a whole number.")
+
+
+def _indexed(node: Any, name: str) -> list[Any]:
+    """Items of ``columns``/``order``: a JSON list, or a dict keyed 0…n-1."""
+    if node is None or node == "":
+        return []
+    if isinstance(node, list):
+        return node
+    if not isinstance(node, dict):
+        raise DataTableError(f"{name} must be a list.")
+    keyed = {int(k): v for k, v in node.items() if re.fullmatch(r"\d{1,6}", str(k))}
+    if len(keyed) != len(node) or sorted(keyed) != list(range(len(keyed))):
+        raise DataTableError(f"{name} must be numbered 0, 1, 2, … without gaps.")
+    return [keyed[i] for i in range(len(keyed))]
+
+
+# ---- the request ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Search:
+    value: str = ""
+    regex: bool = False
+
+
+@dataclass(frozen=True)
+class ColumnRequest:
+    """``columns[i]``: ``data`` only ever selects a model column by name; it never reaches SQL."""
+
+    index: int
+    data: str | None
+    name: str
+    searchable: bool
+    orderable: bool
+    search: Search
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    column: int
+    dir: str  # asc | desc
+
+
+@dataclass(frozen=True)
+class DataTableRequest:
+    draw: int
+    start: int
+    length: int  # -1: all rows (up to the server's maximum)
+    search: Search
+    columns: tuple[ColumnRequest, ...]
+    order: tuple[OrderRequest, ...]
+    params: Mapping[str, Any] = field(default_factory=dict)  # everything, for table filters (customer_id…)
+
+
+def draw_of(params: Mapping[str, Any]) -> int:
+    """The draw counter to echo, as an int; 0 when it is missing or not a number."""
+    for key in ("draw", "sEcho"):
+        try:
+            value = whole(params.get(key), key)
+        except DataTableError:
+            value = None
+        if value is not None and value >= 0:
+            return value
+    return 0
+
+
+def _search(node: Any, name: str) -> Search:
+    if node is None or node == "":
+        return Search()
+    if not isinstance(node, dict):
+        raise DataTableError(f"{name} must have [value] and [regex].")
+    value = _text(node.get("value"), f"{name}[value]")
+    if len(value) > MAX_SEARCH:
+        raise DataTableError(f"{name}[value] is longer than {MAX_SEARCH} characters.")
+    return Search(value.strip(), _flag(node.get("regex"), f"{name}[regex]", False))
+
+
+def _column(index: int, node: Any) -> ColumnRequest:
+    name = f"columns[{index}]"
+    if not isinstance(node, dict):
+        raise DataTableError(f"{name} must have [data], [searchable], [orderable] and [search].")
+    data = node.get("data")
+    if isinstance(data, int) and not isinstance(data, bool):
+        data = str(data)  # array data: an index, which names no column
+    elif not isinstance(data, str):
+        data = None  # orthogonal data (an object) names no single column
+    return ColumnRequest(
+        index=index,
+        data=data,
+        name=_text(node.get("name"), f"{name}[name]"),
+        searchable=_flag(node.get("searchable"), f"{name}[searchable]", True),
+        orderable=_flag(node.get("orderable"), f"{name}[orderable]", True),
+        search=_search(node.get("search"), f"{name}[search]"),
+    )
+
+
+def _order(index: int, node: Any, columns: int) -> OrderRequest:
+    name = f"order[{index}]"
+    if not isinstance(node, dict):
+        raise DataTableError(f"{name} must have [column] and [dir].")
+    column = whole(node.get("column"), f"{name}[column]")
+    if column is None or not 0 <= column < columns:
+        raise DataTableError(f"{name}[column] must be the index of one of the {columns} columns sent (0 to {columns - 1}).")
+    direction = _text(node.get("dir"), f"{name}[dir]", "asc").lower() or "asc"
+    if direction not in ("asc", "desc"):
+        raise DataTableError(f"{name}[dir] must be asc or desc.")
+    return OrderRequest(column, direction)
+
+
+def parse_request(params: Mapping[str, Any], max_rows: int) -> DataTableRequest:
+    """Validate the DataTables 1.10+/2.x parameters; raise DataTableError naming what is wrong."""
+    if any(k in params for k in LEGACY_KEYS) or any(k.startswith(_LEGACY_PREFIXES) for k in params):
+        raise DataTableError(
+            "Legacy DataTables 1.9 parameters (sEcho, iDisplayStart, …) are not supported; "
+            "use DataTables 1.10 or later (draw, start, length, columns, order)."
+        )
+    if params.get("draw") is None or params.get("draw") == "":
+        raise DataTableError("draw is missing; DataTables sends it with every request.")
+    draw = whole(params.get("draw"), "draw")
+    if draw is None or draw < 0:
+        raise DataTableError("draw must be a whole number of 0 or more.")
+    start = whole(params.get("start"), "start", 0)
+    if start is None or start < 0:
+        raise DataTableError("start must be a whole number of 0 or more.")
+    length = whole(params.get("length"), "length", DEFAULT_LENGTH)
+    if length is None or length == 0 or length < -1:
+        raise DataTableError("length must be -1 (all rows) or a whole number of 1 or more.")
+    if length > max_rows:
+        raise DataTableError(f"length must be at most {max_rows} (BRIDGE_DATATABLES_MAX_ROWS); page the table instead.")
+    raw_columns = _indexed(params.get("columns"), "columns")
+    if len(raw_columns) > MAX_COLUMNS:
+        raise DataTableError(f"The request has {len(raw_columns)} columns; at most {MAX_COLUMNS} are accepted.")
+    columns = tuple(_column(i, node) for i, node in enumerate(raw_columns))
+    raw_order = _indexed(params.get("order"), "order")
+    if raw_order and not columns:
+        raise DataTableError("order needs the columns it refers to; send columns[i][data] too.")
+    if len(raw_order) > max(len(columns), 1):
+        raise DataTableError("order has more entries than there are columns.")
+    order = tuple(_order(i, node, len(columns)) for i, node in enumerate(raw_order))
+    return DataTableRequest(draw, start, length, _search(params.get("search"), "search"), columns, order, params)
+
+
+def error_body(draw: int, message: str) -> dict[str, Any]:
+    """The DataTables error answer (HTTP 200): empty, with the reason in ``error``."""
+    return {"draw": int(draw), "recordsTotal": 0, "recordsFiltered": 0, "data": [], "error": message}
+
+
+def escape_like(text: str) -> str:
+    """``text`` as a literal inside a LIKE pattern: MySQL's escape character is ``\\``."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def contains_pattern(text: str) -> str:
+    return f"%{escape_like(text)}%"
+
+
+def check_regex(pattern: str, name: str) -> str:
+    """A regular expression a column allows, kept short and well-formed before MySQL sees it."""
+    if len(pattern) > MAX_REGEX:
+        raise DataTableError(f"{name} is longer than {MAX_REGEX} characters.")
+    try:
+        re.compile(pattern)
+    except re.error:
+        raise DataTableError(f"{name} is not a valid regular expression.") from None
+    return pattern

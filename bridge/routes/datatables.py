@@ -1,0 +1,39 @@
+"""``GET``/``POST /wp-json/wp-customer/v1/datatables/<table>``: the DataTables server-side protocol.
+
+Every table model the app knows is served, plugin tables included (``services.models``).
+Protocol problems, logged-out visitors and users who may see nothing get HTTP 200 with an
+``error`` (what a DataTables client displays); an unknown table is a 404 naming the known ones.
+"""
+
+from __future__ import annotations
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse
+
+from bridge import datatable_engine
+from bridge.app import json_response, principal_of, services
+from bridge.datatables import DataTableError, draw_of, error_body, parse_request, request_params
+from bridge.errors import BridgeError
+from bridge.metrics import counted
+
+bp = Blueprint("datatables", url_prefix="/wp-json/wp-customer/v1")
+
+
+@bp.route("/datatables/<table>", methods=["GET", "POST"])
+@counted
+async def datatable(request: Request, table: str) -> HTTPResponse:
+    """One page of ``table`` for the caller: ``{draw, recordsTotal, recordsFiltered, data}``."""
+    svc = services(request)
+    model = svc.models.get(table)
+    if model is None:
+        known = sorted(svc.models)
+        raise BridgeError("rest_no_route", f"No DataTable named that; known tables: {', '.join(known)}.", 404, tables=known)
+    params: dict = {}
+    try:
+        params = request_params(request)
+        dt = parse_request(params, svc.settings.datatables_max_rows)
+        principal = await principal_of(request)
+        body = await datatable_engine.run(svc, model, request, dt, principal)
+    except DataTableError as exc:
+        body = error_body(draw_of(params), str(exc))
+    return json_response(body)

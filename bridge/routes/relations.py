@@ -1,0 +1,52 @@
+"""Entity relation routes (EntityRelationModel over HTTP).
+
+``GET /relations/{entity}/{id}`` → ``{customer_count, branch_count}`` linked to that entity, in
+the caller's scope; ``GET /relations/{entity}/accessible`` → ``{scope: "all"|"some"|"none",
+ids}``. An unknown entity is a 404 listing the known ones.
+"""
+
+from __future__ import annotations
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse
+
+from bridge.app import json_response, principal_of, services
+from bridge.errors import invalid_params, not_logged_in
+from bridge.metrics import counted
+from bridge.principal import Principal
+from bridge.relations import EntityRelations
+
+bp = Blueprint("relations", url_prefix="/wp-json/wp-customer/v1")
+
+
+def _relations(request: Request) -> EntityRelations:
+    return services(request).relations
+
+
+async def _caller(request: Request) -> Principal:
+    principal = await principal_of(request)
+    if not principal.logged_in:
+        raise not_logged_in()
+    return principal
+
+
+@bp.get("/relations/<entity>/accessible")
+@counted
+async def accessible(request: Request, entity: str) -> HTTPResponse:
+    """Which of the entity's rows the caller may see: all of them, these ids, or none."""
+    relations = _relations(request)
+    relations.config(entity)
+    principal = await _caller(request)
+    return json_response(await relations.accessible(request, principal, entity))
+
+
+@bp.get("/relations/<entity>/<entity_id>")
+@counted
+async def counts(request: Request, entity: str, entity_id: str) -> HTTPResponse:
+    """Distinct customers and branches (bridge rows) linked to one entity, that the caller may see."""
+    relations = _relations(request)
+    relations.config(entity)
+    if not entity_id.isdigit() or int(entity_id) < 1 or len(entity_id) > 18:
+        raise invalid_params({"id": "The id must be a positive whole number."})
+    principal = await _caller(request)
+    return json_response(await relations.counts(request, principal, entity, int(entity_id)))

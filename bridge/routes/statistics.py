@@ -1,0 +1,60 @@
+"""Statistics routes: customer totals, any table's total/active/inactive, and entity tabs.
+
+``GET /statistics/customers[?customer_id=]`` → ``{total_customers, total_branches, total_employees}``;
+``GET /statistics/agencies`` (or any other table with an access filter, e.g. a plugin's) →
+``{total, active, inactive}``; ``GET /tabs/agency/{id}/statistics`` → the agency info tab's
+``{customer_count, branch_count, has_customers, has_branches}``. All in the caller's scope;
+401 when logged out, 403 for a user who may see nothing.
+"""
+
+from __future__ import annotations
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse
+
+from bridge import statistics
+from bridge.app import json_response, principal_of, services
+from bridge.errors import BridgeError, invalid_params, not_logged_in
+from bridge.metrics import counted
+from bridge.principal import Principal
+
+bp = Blueprint("statistics", url_prefix="/wp-json/wp-customer/v1")
+
+
+async def _caller(request: Request) -> Principal:
+    principal = await principal_of(request)
+    if not principal.logged_in:
+        raise not_logged_in()
+    return principal
+
+
+@bp.get("/statistics/customers")
+@counted
+async def customer_statistics(request: Request) -> HTTPResponse:
+    """Customers, branches and employees the caller may see (of one customer with ``customer_id``)."""
+    principal = await _caller(request)
+    customer_id = statistics.optional_id(request, "customer_id")
+    return json_response(await statistics.customer_statistics(services(request), request, principal, customer_id))
+
+
+@bp.get("/statistics/<resource>")
+@counted
+async def table_statistics(request: Request, resource: str) -> HTTPResponse:
+    """``{total, active, inactive}`` of a table (agencies, a plugin's table…) in the caller's scope."""
+    svc = services(request)
+    model = svc.models.get(resource)
+    if model is None:
+        known = sorted(svc.models)
+        raise BridgeError("rest_no_route", f"No table named that; known tables: {', '.join(known)}.", 404, tables=known)
+    principal = await _caller(request)
+    return json_response(await statistics.table_statistics(svc, request, principal, model))
+
+
+@bp.get("/tabs/<entity>/<entity_id>/statistics")
+@counted
+async def tab_statistics(request: Request, entity: str, entity_id: str) -> HTTPResponse:
+    """The numbers a plugin shows on an entity's tab (hooks/agency.py: the agency info tab)."""
+    if not entity_id.isdigit() or int(entity_id) < 1 or len(entity_id) > 18:
+        raise invalid_params({"id": "The id must be a positive whole number."})
+    await _caller(request)
+    return json_response(await statistics.tab_statistics(services(request), request, entity, int(entity_id)))

@@ -1,0 +1,122 @@
+"""Statistics in the user's scope: the customer totals, any table's total/active/inactive, and
+the helpers plugins use for their tab numbers (hooks/agency.py).
+
+Every count goes through ``wpapp_{entity}_statistics_where`` (args: context, request), where
+the access filter adds the user's scope, so the numbers agree with the DataTables' totals.
+Unlike the plugin (facts, Surprise 13) a user who may see nothing is denied, not shown
+unfiltered totals. All counts of one answer come from one statement; answers are cached per
+user scope and exact SQL (group ``statistics``), stale on any write to the tables they count.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+from pypika import MySQLQuery
+from pypika import functions as fn
+from pypika.queries import QueryBuilder
+from pypika.terms import Criterion
+
+from bridge.cache import digest, remember
+from bridge.datatable_engine import DATA_GROUPS, request_filters
+from bridge.db import render
+from bridge.datatables import DataTableError, safe, whole
+from bridge.errors import BridgeError, forbidden, invalid_params, not_found
+from bridge.pipeline import denies, statistics_where
+from bridge.tables.base import TableModel
+
+if TYPE_CHECKING:
+    from sanic import Request
+
+    from bridge.app import Services
+    from bridge.principal import Principal
+
+STATISTICS_TTL = 300
+STATISTICS_GROUP = "statistics"
+
+
+def count_of(model: TableModel, where: Iterable[Criterion], distinct: Any = None) -> QueryBuilder:
+    """``SELECT COUNT(*)`` (or ``COUNT(DISTINCT distinct)``) of the model's table under ``where``."""
+    counter = fn.Count(distinct).distinct() if distinct is not None else fn.Count("*")
+    return MySQLQuery.from_(model.table).select(counter).where(Criterion.all(list(where)))
+
+
+async def cached_counts(
+    svc: Services, principal: Principal, kind: str, resource: str, counts: Mapping[str, QueryBuilder], depends: Iterable[str] = ()
+) -> dict[str, int]:
+    """Run the ``counts`` subqueries as one ``SELECT (…) AS a, (…) AS b``; cached per scope and SQL."""
+    sql, params = render(MySQLQuery.select(*(q.as_(name) for name, q in counts.items())))
+    key = f"stats:{kind}:{svc.access.scope_key(principal, resource)}:{digest(sql, params)}"
+
+    async def compute() -> dict[str, int]:
+        row = await svc.db.fetch_one(sql, params) or {}
+        return {name: int(row.get(name) or 0) for name in counts}
+
+    groups = (*DATA_GROUPS, resource, *depends)
+    return await remember(svc.cache, key, compute, ttl=STATISTICS_TTL, group=STATISTICS_GROUP, depends=groups)
+
+
+def optional_id(request: Request, name: str) -> int | None:
+    """A positive int query parameter, or None when absent; 400 naming it otherwise."""
+    raw = request.args.get(name)
+    try:
+        value = whole(raw, name)
+    except DataTableError:
+        value = 0
+    if value is None:
+        return None
+    if value < 1:
+        raise invalid_params({name: f"{name} must be a positive whole number."})
+    return value
+
+
+async def customer_statistics(svc: Services, request: Request, principal: Principal, customer_id: int | None) -> dict[str, int]:
+    """``{total_customers, total_branches, total_employees}`` the user may see (of one customer)."""
+    customers, branches, employees = (svc.models[r] for r in ("customers", "branches", "employees"))
+    wc = await statistics_where(svc.hooks, customers.entity, "total", request)
+    if denies(wc):
+        raise forbidden("Sorry, you are not allowed to see customer statistics.")
+    wb = await statistics_where(svc.hooks, branches.entity, "total", request)
+    we = await statistics_where(svc.hooks, employees.entity, "total", request)
+    if customer_id is not None:
+        wc.append(customers.id_field == customer_id)
+        wb.append(branches.table.customer_id == customer_id)
+        we.append(employees.table.customer_id == customer_id)
+    counts = {
+        "total_customers": count_of(customers, wc),
+        "total_branches": count_of(branches, wb),
+        "total_employees": count_of(employees, we),
+    }
+    result = await cached_counts(svc, principal, "customers", "customers", counts)
+    if customer_id is not None and result["total_customers"] == 0:
+        raise not_found("rest_customer_invalid_id", "Invalid customer ID.")
+    return result
+
+
+async def table_statistics(svc: Services, request: Request, principal: Principal, model: TableModel) -> dict[str, int]:
+    """``{total, active, inactive}`` of any table whose entity has an access filter (agencies…)."""
+    if model.entity not in svc.access_configs:
+        raise BridgeError("rest_no_route", f"{model.resource} has no access filter, so it has no statistics.", 404)
+    where = await statistics_where(svc.hooks, model.entity, "total", request)
+    if denies(where):
+        raise forbidden(f"Sorry, you are not allowed to see {model.resource} statistics.")
+    narrow = []
+    for spec in request_filters(model):
+        value = optional_id(request, spec.param)
+        if value is not None:
+            narrow.append(model.table.field(spec.column) == value)
+    counts = {"total": count_of(model, [*where, *narrow])}
+    status = model.columns.get("status")
+    if status is not None:
+        for context in ("active", "inactive"):
+            ctx_where = await statistics_where(svc.hooks, model.entity, context, request, [status.term == context])
+            counts[context] = count_of(model, [*ctx_where, *narrow])
+    return await cached_counts(svc, principal, f"table:{model.resource}", model.resource, counts)
+
+
+async def tab_statistics(svc: Services, request: Request, entity: str, entity_id: int) -> dict[str, Any]:
+    """The numbers of an entity's tab, from the plugin that answers ``wpapp_tab_statistics``."""
+    result = await svc.hooks.apply_filters("wpapp_tab_statistics", None, entity, entity_id, request)
+    if result is None:
+        raise BridgeError("rest_no_route", f"No statistics tab is registered for {safe(entity, 'that entity')}.", 404)
+    return result

@@ -1,0 +1,140 @@
+"""WP Agency integration — the bridge's AgencyTabController (facts §4.3) and the working example
+of an integration plugin (the API is described in ``bridge/plugins.py``).
+
+It registers, when the site has WP Agency's tables:
+
+- the ``agencies`` table model (``/datatables/agencies``): wp-agency's columns, with the
+  province and regency names joined from the regions tables by *code* (facts §2.5);
+- the agency access config (DataTableAccessFilter's one default config, facts §3.5) — the
+  scope itself is ``Access.agencies`` in ``bridge/access.py``;
+- the agency relation config (branches link agencies to customers, facts §4.1);
+- the agency info tab's numbers (``/tabs/agency/{id}/statistics``), scoped to the user and
+  passed through ``wp_customer_agency_statistics_data`` (stats, agency_id, user_id, request).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pypika import MySQLQuery, Table
+from pypika.terms import Criterion, EmptyCriterion
+
+from bridge.access import AGENCY_ADMIN_ROLES
+from bridge.errors import forbidden, not_found
+from bridge.pipeline import denies, request_principal, statistics_where
+from bridge.plugins import PluginContext
+from bridge.statistics import cached_counts, count_of
+from bridge.tables.base import Column, Join, TableModel
+
+# DataTableAccessFilter's agency config (facts §3.5); table_alias/id_column are the plugin's keys,
+# kept for parity: the bridge takes both from the table model.
+ACCESS_CONFIG = {
+    "resource": "agencies",
+    "hook": "wpapp_datatable_agencies_where",
+    "table_alias": "a",
+    "id_column": "id",
+    "priority": 10,
+    "admin_roles": AGENCY_ADMIN_ROLES,
+}
+RELATION_CONFIG = {
+    "bridge_table": "app_customer_branches",
+    "entity_column": "agency_id",
+    "customer_column": "customer_id",
+    "access_filter": True,
+    "cache_group": "wp_customer_agency_relations",
+    "cache_ttl": 3600,
+}
+
+
+class AgenciesModel(TableModel):
+    """``{prefix}app_agencies a`` with ``wi_provinces p`` / ``wi_regencies r`` joined by code."""
+
+    def __init__(self, names: Any, schema: Any) -> None:
+        super().__init__(
+            names,
+            schema,
+            resource="agencies",
+            entity="agency",
+            hook_base="agencies",
+            table_key="agencies",
+            alias="a",
+            datatable_keys=("code", "name", "provinsi_name", "regency_name"),
+            default_order=(("name", "asc"),),
+        )
+
+    def build(self) -> None:
+        a, n = self.table, self.names
+        self.own("id", "int")
+        self.own("code", searchable=True)
+        self.own("name", searchable=True)
+        self.own("status")
+        self.own("provinsi_code")
+        self.own("regency_code")
+        for name in ("user_id", "created_by"):
+            self.own(name, "int")
+        self.own("reg_type")
+        self.own("created_at", "datetime")
+        self.own("updated_at", "datetime")
+        if self.has("provinsi_code"):
+            province = Table(n.provinces).as_("p")
+            self.join(Join("province", province, province.code == a.provinsi_code))
+            self.add(Column("provinsi_name", province.name, searchable=True, joins=("province",)))
+        if self.has("regency_code"):
+            regency = Table(n.regencies).as_("r")
+            self.join(Join("regency", regency, regency.code == a.regency_code))
+            self.add(Column("regency_name", regency.name, searchable=True, joins=("regency",)))
+
+
+async def agency_tab_statistics(ctx: PluginContext, value: Any, entity: str, agency_id: int, request: Any) -> Any:
+    """``{customer_count, branch_count, has_customers, has_branches}`` for the agency info tab.
+
+    Counted like CustomerStatisticsModel (facts §4.2) but in the user's scope: branches of the
+    agency the user may see, and the distinct customers of those that the user may see. An
+    agency outside the user's scope is a 404, as for any read by id.
+    """
+    if entity != "agency":
+        return value
+    svc = ctx.services
+    agencies, branches, customers = (svc.models[r] for r in ("agencies", "branches", "customers"))
+    seen = await statistics_where(svc.hooks, "agency", "tab", request)
+    if denies(seen):
+        raise forbidden("Sorry, you are not allowed to see agencies.")
+    wb = await statistics_where(svc.hooks, "branch", "tab", request)
+    wc = await statistics_where(svc.hooks, "customer", "tab", request)
+    b = branches.table
+    in_agency = [*wb, b.agency_id == agency_id]
+    of_customers = in_agency
+    if not all(isinstance(c, EmptyCriterion) for c in wc):  # only narrow when some customers are hidden
+        visible = MySQLQuery.from_(customers.table).select(customers.id_field).where(Criterion.all(wc))
+        of_customers = [*in_agency, b.customer_id.isin(visible)]
+    counts = {
+        "agency": count_of(agencies, [*seen, agencies.id_field == agency_id]),
+        "customer_count": count_of(branches, of_customers, distinct=b.customer_id),
+        "branch_count": count_of(branches, in_agency),
+    }
+    principal = request_principal(request)
+    result = await cached_counts(svc, principal, f"agency_tab:{agency_id}", "agencies", counts, depends=("agencies",))
+    if not result["agency"]:
+        raise not_found("rest_agency_invalid_id", "Invalid agency ID.")
+    stats = {
+        "customer_count": result["customer_count"],
+        "branch_count": result["branch_count"],
+        "has_customers": result["customer_count"] > 0,
+        "has_branches": result["branch_count"] > 0,
+    }
+    return await svc.hooks.apply_filters("wp_customer_agency_statistics_data", stats, agency_id, principal.user_id, request)
+
+
+def register(ctx: PluginContext) -> None:
+    if not ctx.schema.has_table("agencies"):
+        return  # WP Agency is not installed on this site: nothing to integrate with
+    ctx.add_table(AgenciesModel(ctx.names, ctx.schema))
+    ctx.hooks.add_filter("wp_customer_datatable_access_configs", lambda configs: {**configs, "agency": dict(ACCESS_CONFIG)})
+    ctx.hooks.add_filter(
+        "wp_customer_entity_relation_configs", lambda configs: {**configs, "agency": dict(RELATION_CONFIG)}
+    )
+
+    async def tab(value: Any, entity: str, agency_id: int, request: Any) -> Any:
+        return await agency_tab_statistics(ctx, value, entity, agency_id, request)
+
+    ctx.hooks.add_filter("wpapp_tab_statistics", tab, 10)

@@ -1,0 +1,223 @@
+"""Integration plugins: files in BRIDGE_HOOKS_PATH add an entity (a "company": DataTable,
+relations, statistics) and change a core table (where, columns, rows) with no change to
+bridge/; a broken plugin stops the start naming its file and the error."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from bridge.plugins import PROJECT_HOOKS
+from tests.conftest import ROOT, connect, free_port, run_cli
+from tests.dtkit import API, datatable, query, row_ids
+
+COMPANY_PLUGIN = '''
+"""A second entity, as a site would add it: companies linked to customers by a bridge table."""
+from bridge.tables.base import Column, TableModel
+
+
+class CompaniesModel(TableModel):
+    def __init__(self, names, schema):
+        super().__init__(
+            names, schema, resource="companies", entity="company", hook_base="companies", table_key="companies",
+            table_name=names.prefix + "app_companies", alias="co", datatable_keys=("id", "name", "status"),
+            default_order=(("name", "asc"),),
+        )
+
+    def build(self):
+        t = self.table
+        self.add(Column("id", t.id, "int"))
+        self.add(Column("name", t.name, searchable=True))
+        self.add(Column("status", t.status))
+
+
+class GadgetsModel(CompaniesModel):
+    """The same table registered without any access config: it must not be open to all."""
+
+    def __init__(self, names, schema):
+        super().__init__(names, schema)
+        self.resource, self.entity, self.hook_base = "gadgets", "gadget", "gadgets"
+
+
+def register(ctx):
+    ctx.add_table(CompaniesModel(ctx.names, ctx.schema))
+    ctx.add_table(GadgetsModel(ctx.names, ctx.schema))
+    ctx.hooks.add_filter("wp_customer_datatable_access_configs", lambda c: {**c, "company": {"resource": "companies"}})
+    ctx.hooks.add_filter(
+        "wp_customer_entity_relation_configs",
+        lambda c: {**c, "company": {"bridge_table": "app_company_customers", "entity_column": "company_id",
+                                    "customer_column": "customer_id", "cache_group": "company_relations", "cache_ttl": 60}},
+    )
+'''
+
+TWEAKS_PLUGIN = '''
+"""Changes the customers table: active rows only, an extra column, a row key, a response key."""
+from pypika import functions as fn
+from bridge.tables.base import Column
+
+
+async def register(ctx):
+    c = ctx.models["customers"].table
+
+    async def only_active(where, request, model):
+        return [*where, c.status == "active"]
+
+    ctx.hooks.add_filter("wpapp_datatable_customers_where", only_active, 20)
+    ctx.hooks.add_filter(
+        "wpapp_datatable_customers_columns",
+        lambda columns, model, request: {**columns, "shout": Column("shout", fn.Upper(c.name), orderable=False)},
+    )
+    ctx.hooks.add_filter("wpapp_datatable_customers_row_data", lambda row, raw, model, request: {**row, "big": row["branch_count"] > 2})
+    ctx.hooks.add_filter("wpapp_datatable_customers_response", lambda response, model, request: {**response, "via": "tweaks"})
+'''
+
+COMPANY_SQL = [
+    "CREATE TABLE wp_app_companies (id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(100) NOT NULL, "
+    "status enum('active','inactive') NOT NULL DEFAULT 'active')",
+    "CREATE TABLE wp_app_company_customers (id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, "
+    "company_id bigint unsigned NOT NULL, customer_id bigint unsigned NOT NULL)",
+    "INSERT INTO wp_app_companies (id, name, status) VALUES (1, 'Alpha', 'active'), (2, 'Beta', 'active'), "
+    "(3, 'Gamma', 'inactive'), (4, 'Delta', 'active')",
+    "INSERT INTO wp_app_company_customers (company_id, customer_id) VALUES (1, 1), (1, 2), (2, 1), (3, 5)",
+]
+
+
+def _plugin_folder(tmp_path: Path, **files: str) -> Path:
+    folder = tmp_path / f"hooks-{len(list(tmp_path.iterdir()))}"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / f"{name}.py").write_text(textwrap.dedent(text))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def company_site(make_database, start_bridge, tmp_path_factory):
+    url = make_database()
+    run_cli(url, "migrate")
+    run_cli(url, "demo", "--customers", "30", "--seed", "1")
+    conn = connect(url)
+    with conn.cursor() as cur:
+        for statement in COMPANY_SQL:
+            cur.execute(statement)
+    conn.close()
+    folder = _plugin_folder(tmp_path_factory.mktemp("plugins"), company=COMPANY_PLUGIN, tweaks=TWEAKS_PLUGIN, _helper="raise SystemExit")
+    return SimpleNamespace(url=url, server=start_bridge(url, {"BRIDGE_HOOKS_PATH": str(folder)}))
+
+
+def test_a_plugin_entity_gets_a_datatable(company_site, demo_logins) -> None:
+    client = company_site.server.client
+    admin = datatable(client, "companies", demo_logins["admin"].auth, length=-1)
+    assert row_ids(admin) == [1, 2, 4, 3]  # by name: Alpha, Beta, Delta, Gamma
+    assert admin["data"][0] == {
+        "id": 1, "name": "Alpha", "status": "active", "DT_RowId": "company-1",
+        "DT_RowData": {"id": 1, "entity": "company"}, "permissions": {"view": True, "edit": True, "delete": True},
+    }  # fmt: skip
+    owner = datatable(client, "companies", demo_logins["andi_budi"].auth, length=-1, **{"search[value]": "a"})
+    assert set(row_ids(owner)) == {1, 2} and owner["recordsTotal"] == 2
+    assert datatable(client, "companies", demo_logins["demo_platform_viewer"].auth)["recordsTotal"] == 4
+    assert "not allowed" in datatable(client, "companies", demo_logins["demo_subscriber"].auth)["error"]
+
+
+def test_a_table_without_access_config_is_closed_to_all_but_bypass_users(company_site, demo_logins) -> None:
+    client = company_site.server.client
+    assert datatable(client, "gadgets", demo_logins["admin"].auth)["recordsTotal"] == 4
+    assert datatable(client, "gadgets", demo_logins["demo_platform_viewer"].auth)["recordsTotal"] == 4
+    for login in ("andi_budi", "demo_agency_admin", "demo_subscriber"):
+        assert "not allowed" in datatable(client, "gadgets", demo_logins[login].auth)["error"]
+
+
+def test_a_plugin_entity_gets_relations(company_site, demo_logins) -> None:
+    client = company_site.server.client
+
+    def get(path: str, login: str) -> dict:
+        return client.get(f"{API}/relations/company/{path}", auth=demo_logins[login].auth).json()
+
+    assert get("1", "admin") == {"customer_count": 2, "branch_count": 2}
+    assert get("1", "andi_budi") == {"customer_count": 1, "branch_count": 1}
+    assert get("3", "andi_budi") == {"customer_count": 0, "branch_count": 0}
+    assert get("accessible", "admin") == {"scope": "all", "ids": []}
+    assert get("accessible", "andi_budi") == {"scope": "some", "ids": [1, 2]}
+    assert get("accessible", "demo_subscriber") == {"scope": "none", "ids": []}
+    entities = client.get(f"{API}/relations/planet/1", auth=demo_logins["admin"].auth).json()["data"]["entities"]
+    assert entities == ["agency", "company"]
+
+
+def test_a_plugin_entity_gets_statistics(company_site, demo_logins) -> None:
+    client = company_site.server.client
+    admin = client.get(f"{API}/statistics/companies", auth=demo_logins["admin"].auth).json()
+    assert admin == {"total": 4, "active": 3, "inactive": 1}
+    owner = client.get(f"{API}/statistics/companies", auth=demo_logins["andi_budi"].auth).json()
+    assert owner == {"total": 2, "active": 2, "inactive": 0}
+    assert client.get(f"{API}/statistics/companies", auth=demo_logins["demo_subscriber"].auth).status_code == 403
+    evicted = client.post(f"{API}/cache/invalidate", json={"entity": "company", "id": 1}, auth=demo_logins["admin"].auth)
+    assert "company_relations" in evicted.json()["evicted"]
+
+
+def test_a_plugin_changes_where_columns_and_rows(company_site, demo_logins) -> None:
+    client = company_site.server.client
+    active = query(company_site.url, "SELECT id, name FROM wp_app_customers WHERE status = 'active' ORDER BY code, id")
+    columns = [{"data": "code"}, {"data": "name"}, {"data": "shout", "searchable": False}]
+    body = datatable(client, "customers", demo_logins["admin"].auth, columns=columns, length=-1)
+    assert body["recordsTotal"] == body["recordsFiltered"] == len(active) < 30
+    assert row_ids(body) == [r["id"] for r in active]
+    assert all(row["shout"] == row["name"].upper() and isinstance(row["big"], bool) for row in body["data"])
+    assert body["via"] == "tweaks"
+    unordered = datatable(
+        client, "customers", demo_logins["admin"].auth, columns=columns, **{"order[0][column]": 2, "order[0][dir]": "asc"}
+    )
+    assert "cannot be ordered" in unordered["error"]
+
+
+def _failed_start(make_database, tmp_path, **files: str) -> str:
+    """Run ``wpbridge serve`` with the plugins; it must exit non-zero. Its own session, because
+    Sanic SIGKILLs the whole process group of a worker that fails to start."""
+    url = make_database()
+    run_cli(url, "migrate")
+    env = dict(
+        os.environ,
+        BRIDGE_DATABASE_URL=url.to_url(),
+        BRIDGE_PORT=str(free_port()),
+        BRIDGE_CACHE_DIR=str(tmp_path / "cache"),
+        BRIDGE_WORKERS="1",
+        BRIDGE_HOOKS_PATH=str(_plugin_folder(tmp_path, **files)),
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bridge.cli", "serve"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60, start_new_session=True
+    )
+    assert done.returncode != 0, "the bridge started despite a broken plugin"
+    return done.stdout + done.stderr
+
+
+def test_a_broken_plugin_stops_the_start(make_database, tmp_path) -> None:
+    log = _failed_start(make_database, tmp_path, zzz_broken="x = undefined_name\n")
+    assert "refusing to start: plugin" in log
+    assert "zzz_broken.py failed to load: NameError: name 'undefined_name' is not defined" in log
+
+
+def test_plugins_must_register_and_configs_must_be_valid(make_database, tmp_path) -> None:
+    log = _failed_start(make_database, tmp_path, lazy="VALUE = 1\n")
+    assert "lazy.py failed to load: it defines no register(ctx) function" in log
+    bad_relation = (
+        "def register(ctx):\n"
+        "    ctx.hooks.add_filter('wp_customer_entity_relation_configs', lambda c: {**c, 'thing': "
+        "{'bridge_table': 'app_missing', 'entity_column': 'thing_id'}})\n"
+    )
+    log = _failed_start(make_database, tmp_path, thing=bad_relation)
+    assert "relation config 'thing': cannot read thing_id, customer_id and id of table wp_app_missing" in log
+
+
+def test_the_agency_plugin_registers_nothing_without_wp_agency() -> None:
+    spec = importlib.util.spec_from_file_location("agency_probe", PROJECT_HOOKS / "agency.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    added: list = []
+    ctx = SimpleNamespace(schema=SimpleNamespace(has_table=lambda name: False), add_table=added.append, hooks=None)
+    module.register(ctx)
+    assert added == []
