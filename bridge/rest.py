@@ -22,9 +22,9 @@ from pypika.terms import Criterion, Field
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
-from bridge.app import json_response, principal_of, services
+from bridge.app import Services, json_response, principal_of, services
 from bridge.db import RETRYABLE, Executor
-from bridge.errors import BridgeError, invalid_params, not_logged_in
+from bridge.errors import BridgeError, forbidden, invalid_params, not_logged_in
 from bridge.events import Events
 from bridge.metrics import counted
 from bridge.pipeline import combine, where_for
@@ -469,6 +469,38 @@ async def written_item(
     if raw is None:
         raw = dict(fallback or {"id": row_id})
     return present(request, spec, raw), spec.model(request).etag(raw)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A row the caller is about to change: who they are, the services, the model, the row."""
+
+    principal: Principal
+    svc: Services
+    model: TableModel
+    current: dict[str, Any]
+    previous: dict[str, Any]  # the row as the caller sees it (the ``previous`` of a delete)
+
+
+async def writable(request: Request, spec: Resource, row_id: int, action: str) -> Target:
+    """The visible row ``row_id`` once the caller may ``action`` (``edit`` | ``delete``) it.
+
+    404 when the row is missing or outside the caller's scope, 403 when it is visible but the
+    caller lacks the capability: the same order of checks for every resource.
+    """
+    principal = await require_login(request)
+    current = await visible_or_404(request, spec, row_id)
+    previous = present(request, spec, current)
+    if not previous["permissions"][action]:
+        raise forbidden()
+    svc = services(request)
+    return Target(principal, svc, svc.models[spec.resource], current, previous)
+
+
+async def created_response(request: Request, spec: Resource, row_id: int) -> HTTPResponse:
+    """201 with the new row as the caller sees it, its ETag and ``Location``."""
+    body, etag = await written_item(request, spec, row_id)
+    return item_response(request, body, etag, 201, {"Location": item_url(request, spec, row_id)})
 
 
 # ---- references every write checks -----------------------------------------------------------

@@ -19,6 +19,8 @@ from bridge.db import Executor
 from bridge.errors import forbidden, invalid_params
 from bridge.events import Events, insert_data
 from bridge.rest import (
+    created_response,
+    writable,
     NAMESPACE,
     Filter,
     Resource,
@@ -28,11 +30,8 @@ from bridge.rest import (
     check_users,
     fetch_visible,
     item_response,
-    item_url,
-    present,
     require_login,
     transact,
-    visible_or_404,
     written_item,
 )
 from bridge.routes.employees import ensure_admin_employee
@@ -227,19 +226,14 @@ async def create_branch(request: Request) -> HTTPResponse:
         return await insert_branch(ex, events, svc, row, customer, principal.user_id)
 
     branch_id = await transact(request, "branch", work)
-    body, etag = await written_item(request, SPEC, branch_id)
-    return item_response(request, body, etag, 201, {"Location": item_url(request, SPEC, branch_id)})
+    return await created_response(request, SPEC, branch_id)
 
 
 @bp.route("/branches/<row_id:int>", methods=["PUT", "PATCH", "POST"])
 async def update_branch(request: Request, row_id: int) -> HTTPResponse:
     """Update the given fields (PUT and PATCH alike); If-Match guards against lost updates."""
-    principal = await require_login(request)
-    svc = services(request)
-    model = svc.models["branches"]
-    current = await visible_or_404(request, SPEC, row_id)
-    if not svc.access.branch_permissions(principal, model.shape(current))["edit"]:
-        raise forbidden()
+    target = await writable(request, SPEC, row_id, "edit")
+    principal, svc, model, current = target.principal, target.svc, target.model, target.current
     values, problems = read_fields(
         read_body(request), BRANCH_FIELDS, svc.schema, creating=False, read_only=BRANCH_READ_ONLY
     )
@@ -282,13 +276,8 @@ async def update_branch(request: Request, row_id: int) -> HTTPResponse:
 @bp.delete("/branches/<row_id:int>")
 async def delete_branch(request: Request, row_id: int) -> HTTPResponse:
     """Soft or hard delete with its employees; a head office with active branches is refused (409)."""
-    principal = await require_login(request)
-    svc = services(request)
-    model = svc.models["branches"]
-    current = await visible_or_404(request, SPEC, row_id)
-    previous = present(request, SPEC, current)
-    if not previous["permissions"]["delete"]:
-        raise forbidden()
+    target = await writable(request, SPEC, row_id, "delete")
+    principal, svc, model, current, previous = target.principal, target.svc, target.model, target.current, target.previous
     customer_id = int(current["customer_id"])
 
     async def work(ex: Executor, events: Events) -> None:

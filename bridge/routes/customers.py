@@ -18,6 +18,8 @@ from bridge.db import Executor
 from bridge.errors import forbidden
 from bridge.events import Events, insert_data
 from bridge.rest import (
+    created_response,
+    writable,
     NAMESPACE,
     Filter,
     Resource,
@@ -26,11 +28,8 @@ from bridge.rest import (
     check_region,
     check_users,
     item_response,
-    item_url,
-    present,
     require_login,
     transact,
-    visible_or_404,
     written_item,
 )
 from bridge.routes.branches import delete_branches, insert_branch
@@ -115,19 +114,14 @@ async def create_customer(request: Request) -> HTTPResponse:
         return customer_id
 
     customer_id = await transact(request, "customer", work)
-    body, etag = await written_item(request, SPEC, customer_id)
-    return item_response(request, body, etag, 201, {"Location": item_url(request, SPEC, customer_id)})
+    return await created_response(request, SPEC, customer_id)
 
 
 @bp.route("/customers/<row_id:int>", methods=["PUT", "PATCH", "POST"])
 async def update_customer(request: Request, row_id: int) -> HTTPResponse:
     """Update the given fields (PUT and PATCH alike); changing the owner needs ``edit_all_customers``."""
-    principal = await require_login(request)
-    svc = services(request)
-    model = svc.models["customers"]
-    current = await visible_or_404(request, SPEC, row_id)
-    if not svc.access.customer_permissions(principal, model.shape(current))["edit"]:
-        raise forbidden()
+    target = await writable(request, SPEC, row_id, "edit")
+    principal, svc, model, current = target.principal, target.svc, target.model, target.current
     values, problems = read_fields(
         read_body(request), CUSTOMER_FIELDS, svc.schema, creating=False, read_only=CUSTOMER_READ_ONLY
     )
@@ -164,14 +158,9 @@ async def update_customer(request: Request, row_id: int) -> HTTPResponse:
 @bp.delete("/customers/<row_id:int>")
 async def delete_customer(request: Request, row_id: int) -> HTTPResponse:
     """Delete with its branches and employees in one transaction, soft or hard per the option."""
-    principal = await require_login(request)
-    svc = services(request)
-    model = svc.models["customers"]
+    target = await writable(request, SPEC, row_id, "delete")
+    principal, svc, model, previous = target.principal, target.svc, target.model, target.previous
     branches_model = svc.models["branches"]
-    current = await visible_or_404(request, SPEC, row_id)
-    previous = present(request, SPEC, current)
-    if not previous["permissions"]["delete"]:
-        raise forbidden()
 
     async def work(ex: Executor, events: Events) -> None:
         locked = await model.lock(ex, row_id)

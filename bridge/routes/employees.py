@@ -18,6 +18,8 @@ from bridge.errors import forbidden, invalid_params
 from bridge.events import Events
 from bridge.principal import Principal
 from bridge.rest import (
+    created_response,
+    writable,
     NAMESPACE,
     Filter,
     Resource,
@@ -26,11 +28,8 @@ from bridge.rest import (
     check_users,
     fetch_visible,
     item_response,
-    item_url,
-    present,
     require_login,
     transact,
-    visible_or_404,
     written_item,
 )
 from bridge.tables.writes import hard_delete_enabled, wp_user
@@ -174,19 +173,14 @@ async def create_employee(request: Request) -> HTTPResponse:
         return employee_id
 
     employee_id = await transact(request, "employee", work, GROUPS)
-    body, etag = await written_item(request, SPEC, employee_id)
-    return item_response(request, body, etag, 201, {"Location": item_url(request, SPEC, employee_id)})
+    return await created_response(request, SPEC, employee_id)
 
 
 @bp.route("/employees/<row_id:int>", methods=["PUT", "PATCH", "POST"])
 async def update_employee(request: Request, row_id: int) -> HTTPResponse:
     """Update the given fields (PUT and PATCH alike); If-Match guards against lost updates."""
-    principal = await require_login(request)
-    svc = services(request)
-    model = svc.models["employees"]
-    current = await visible_or_404(request, SPEC, row_id)
-    if not svc.access.employee_permissions(principal, model.shape(current))["edit"]:
-        raise forbidden()
+    target = await writable(request, SPEC, row_id, "edit")
+    principal, svc, model, current = target.principal, target.svc, target.model, target.current
     values, problems = read_fields(
         read_body(request), EMPLOYEE_FIELDS, svc.schema, creating=False, read_only=EMPLOYEE_READ_ONLY
     )
@@ -222,13 +216,8 @@ async def update_employee(request: Request, row_id: int) -> HTTPResponse:
 @bp.delete("/employees/<row_id:int>")
 async def delete_employee(request: Request, row_id: int) -> HTTPResponse:
     """Soft (``status='inactive'``) or hard delete per the plugin's option; ``{deleted, previous}``."""
-    await require_login(request)
-    svc = services(request)
-    model = svc.models["employees"]
-    current = await visible_or_404(request, SPEC, row_id)
-    previous = present(request, SPEC, current)
-    if not previous["permissions"]["delete"]:
-        raise forbidden()
+    target = await writable(request, SPEC, row_id, "delete")
+    svc, model, previous = target.svc, target.model, target.previous
 
     async def work(ex: Executor, events: Events) -> None:
         locked = await model.lock(ex, row_id)
