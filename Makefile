@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test stop check migrate bench clean
+.PHONY: run test stop check migrate bench clean shim-zip test-packages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "Could not create a virtualenv: install Debian's python3-venv (apt-get install -y python3-venv)"; exit 1; }
@@ -16,9 +16,19 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/wpbridge up
 
-## test: the whole test suite against a fresh database on the real MariaDB
-test: $(STAMP)
+## test: the whole test suite against a fresh database on the real MariaDB, including the shim's
+## PHPUnit tests and the end-to-end tests in a real WordPress and a headless Chromium
+## (the end-to-end fixtures build dist/wp-customer-bridge.zip exactly as `make shim-zip` does and install it)
+test: $(STAMP) test-packages
 	$(BIN)/python -m pytest -q
+
+## test-packages: php-cli, php-mysql, phpunit, wordpress, chromium, npm (apt-get when root; else says what)
+test-packages:
+	@scripts/ensure-test-packages.sh
+
+## shim-zip: the installable WordPress plugin, dist/wp-customer-bridge.zip (DataTables fetched with npm)
+shim-zip:
+	$(PYTHON) wordpress-shim/build.py
 
 ## stop: stop the service and the private MariaDB that `make run` started
 stop: $(STAMP)
@@ -28,4 +38,4 @@ check: $(STAMP)
 	$(BIN)/wpbridge check
 
 clean:
-	rm -rf $(VENV) .run .pytest_cache
+	rm -rf $(VENV) .run .pytest_cache build dist

@@ -25,9 +25,10 @@ import asyncio
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
 import aiomysql
 import httpx
@@ -112,7 +113,7 @@ class OutboxSender:
         self._wake.clear()
         try:
             await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, seconds))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
     async def _connect(self) -> aiomysql.Connection:
@@ -134,7 +135,7 @@ class OutboxSender:
                     db_failures = 0
                     while not self._stop.is_set():
                         await self._sleep(await self.deliver_pending(conn, client))
-                except (pymysql.MySQLError, OSError, asyncio.TimeoutError) as exc:
+                except (TimeoutError, pymysql.MySQLError, OSError) as exc:
                     db_failures += 1
                     wait = backoff(db_failures, self.max_backoff)
                     log.warning("outbox: database problem (%s); retrying in %.0f s", exc, wait)
@@ -245,7 +246,7 @@ def attach_sender(app: Any, settings: Settings) -> None:
         sender.stop()
         try:
             await asyncio.wait_for(task, timeout=float(settings.events_timeout) + 2)
-        except (asyncio.TimeoutError, asyncio.CancelledError):
+        except (TimeoutError, asyncio.CancelledError):
             task.cancel()
 
 

@@ -13,15 +13,16 @@ import json
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 
 from bridge.outbox import OutboxSender, backoff, lock_name, request_target
 from bridge.settings import DatabaseURL, Settings, SettingsError, load_settings
-from bridge.signing import verify
+from bridge.signing import SignatureError, verify
 from tests.conftest import SECRET, connect, free_port, run_cli
 
 EVENTS_PATH = "/wp-json/wp-customer-bridge/v1/events"
@@ -38,11 +39,11 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 try:
                     user = verify(SECRET, "POST", self.path, dict(self.headers.items()), body, time.time())
-                except Exception:
+                except SignatureError:
                     receiver.refused_signatures += 1
                     self.send_response(401)
                     self.end_headers()

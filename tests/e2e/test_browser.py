@@ -1,0 +1,156 @@
+"""The shim's Customers screen in a real browser: Debian's headless Chromium driven by Playwright.
+
+A customer owner logs in through wp-login.php, opens Customers, and sees exactly their own
+customers, page by page and searched, as the bridge returns them; opening one shows its
+branches and employees. Screenshots go to tests/artifacts/ (kept by CI, ignored by git).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import BridgeServer, signed_headers
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    BRANCH_COLUMNS,
+    CUSTOMER_COLUMNS,
+    DEMO_PASSWORD,
+    OWNER,
+    OWNER_CUSTOMERS,
+    WordPress,
+    datatable_params,
+    require_tools,
+)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    require_tools("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def bridge_page(bridge: BridgeServer, table: str, user_id: int, pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    body = str(httpx.QueryParams(pairs)).encode()
+    target = f"/wp-json/wp-customer/v1/datatables/{table}"
+    headers = {**signed_headers("POST", target, user_id, body), "Content-Type": "application/x-www-form-urlencoded"}
+    return bridge.client.post(target, content=body, headers=headers).json()
+
+
+def visible_rows(page: Any, table: str) -> list[str]:
+    """The row ids DataTables drew (``customer-3``…), empty-table row excluded."""
+    return page.eval_on_selector_all(f"#{table} tbody tr[id]", "rows => rows.map(r => r.id)")
+
+
+def wait_for_rows(page: Any, table: str, expected: list[str]) -> None:
+    page.wait_for_function(
+        "([table, expected]) => { const ids = [...document.querySelectorAll('#' + table + ' tbody tr[id]')].map(r => r.id);"
+        " return ids.length === expected.length && ids.every((id, i) => id === expected[i]); }",
+        arg=[table, expected],
+        timeout=10_000,
+    )
+
+
+def test_owner_browses_their_customers(wordpress: WordPress, e2e_bridge: BridgeServer, browser: Any, user_ids: dict[str, int]) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    owner = user_ids[OWNER]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(f"{wordpress.url}/wp-login.php")
+        page.fill("#user_login", OWNER)
+        page.fill("#user_pass", DEMO_PASSWORD)
+        page.click("#wp-submit")
+        page.wait_for_url("**/wp-admin/**")
+
+        page.goto(f"{wordpress.url}/wp-admin/admin.php?page=wp-customer-bridge")
+        first = bridge_page(e2e_bridge, "customers", owner, datatable_params(CUSTOMER_COLUMNS))
+        assert first["recordsTotal"] == OWNER_CUSTOMERS
+        wait_for_rows(page, "customers-table", [r["DT_RowId"] for r in first["data"]])
+        assert f"of {OWNER_CUSTOMERS} entries" in page.inner_text(".dt-info")
+        names = page.eval_on_selector_all("#customers-table tbody tr[id] td:nth-child(2)", "cells => cells.map(c => c.textContent)")
+        assert names == [r["name"] for r in first["data"]]
+        assert all(r["owner_name"] == "Andi Budi" for r in first["data"])
+        page.screenshot(path=str(ARTIFACTS / "shim-customers-owner-page1.png"), full_page=True)
+
+        # Page 2: the remaining customers, as the bridge pages them.
+        second = bridge_page(e2e_bridge, "customers", owner, datatable_params(CUSTOMER_COLUMNS, start=10, draw=2))
+        page.click("button.dt-paging-button.next")
+        wait_for_rows(page, "customers-table", [r["DT_RowId"] for r in second["data"]])
+        assert len(second["data"]) == OWNER_CUSTOMERS - 10
+
+        # Search: one customer by its (unique) name.
+        target = second["data"][-1]
+        found = bridge_page(e2e_bridge, "customers", owner, datatable_params(CUSTOMER_COLUMNS, search=target["name"], draw=3))
+        page.fill(".dt-search input", target["name"])
+        wait_for_rows(page, "customers-table", [r["DT_RowId"] for r in found["data"]])
+        assert target["DT_RowId"] in visible_rows(page, "customers-table")
+        page.screenshot(path=str(ARTIFACTS / "shim-customers-owner-search.png"), full_page=True)
+
+        # Open the customer: its branches, through the shim as well.
+        page.click(f"#{target['DT_RowId']} .view-customer")
+        branches = bridge_page(e2e_bridge, "branches", owner, [*datatable_params(BRANCH_COLUMNS, order=((1, "asc"),)), ("customer_id", str(target["id"]))])
+        page.wait_for_function(
+            "n => document.querySelectorAll('#branches-table tbody tr').length === n && !document.querySelector('#branches-table .dt-empty')",
+            arg=len(branches["data"]),
+            timeout=10_000,
+        )
+        codes = page.eval_on_selector_all("#branches-table tbody tr td:first-child", "cells => cells.map(c => c.textContent)")
+        assert codes == [r["code"] for r in branches["data"]]
+        page.wait_for_selector("#employees-table tbody tr td .department-badges-container", timeout=10_000)
+        assert page.is_visible("#customer-detail")
+        page.screenshot(path=str(ARTIFACTS / "shim-customers-owner-detail.png"), full_page=True)
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_the_screen_says_so_when_the_bridge_is_down(wordpress: WordPress, down: str, browser: Any) -> None:
+    """The page's DataTables requests go to a WordPress whose bridge is unreachable: the screen
+    shows the shim's message in a notice (no alert, no script error) and an empty table."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 700})
+    page = context.new_page()
+    errors: list[str] = []
+    dialogs: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        page.goto(f"{wordpress.url}/wp-login.php")
+        page.fill("#user_login", "admin")
+        page.fill("#user_pass", DEMO_PASSWORD)
+        page.click("#wp-submit")
+        page.wait_for_url("**/wp-admin/**")
+        page.route("**/wp-admin/admin-ajax.php", lambda route: route.continue_(url=route.request.url.replace(wordpress.url, down)))
+        page.goto(f"{wordpress.url}/wp-admin/admin.php?page=wp-customer-bridge")
+        page.wait_for_selector("#wp-customer-bridge-error:not([hidden])", timeout=10_000)
+        message = page.inner_text("#wp-customer-bridge-error")
+        assert message.startswith("Customer data could not be loaded: The customer data service (WP Customer Bridge at http://127.0.0.1:")
+        assert "cannot be reached" in message and "WP_CUSTOMER_BRIDGE_URL" in message
+        assert page.eval_on_selector_all("#customers-table tbody tr[id]", "rows => rows.length") == 0
+        page.screenshot(path=str(ARTIFACTS / "shim-customers-bridge-down.png"), full_page=True)
+        assert not errors and not dialogs, (errors, dialogs)
+    finally:
+        context.close()

@@ -1,0 +1,69 @@
+"""The shim installed from its zip in a real WordPress: activation, settings, the Customers page."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from tests.e2e.conftest import WordPress
+
+
+def test_zip_layout(shim_zip: Path) -> None:
+    """One top folder, as WordPress's uploader wants; DataTables from npm inside; nothing else stray."""
+    names = zipfile.ZipFile(shim_zip).namelist()
+    assert all(name.startswith("wp-customer-bridge/") for name in names)
+    for required in (
+        "wp-customer-bridge/wp-customer-bridge.php",
+        "wp-customer-bridge/uninstall.php",
+        "wp-customer-bridge/readme.txt",
+        "wp-customer-bridge/assets/vendor/datatables/dataTables.min.js",
+        "wp-customer-bridge/assets/vendor/datatables/dataTables.dataTables.min.css",
+        "wp-customer-bridge/assets/vendor/datatables/License.txt",
+    ):
+        assert required in names
+    assert not [n for n in names if "/." in n or n.endswith((".pyc", ".tgz"))]
+    header = zipfile.ZipFile(shim_zip).read("wp-customer-bridge/wp-customer-bridge.php").decode()
+    assert "Requires PHP:      7.4" in header and "Requires at least: 5.8" in header
+    assert b"DataTables 2.3.8" in zipfile.ZipFile(shim_zip).read("wp-customer-bridge/assets/vendor/datatables/dataTables.min.js")[:300]
+
+
+def test_zip_installs_and_activates(wordpress: WordPress) -> None:
+    out = wordpress.php(
+        "require_once ABSPATH . 'wp-admin/includes/plugin.php';"
+        "echo WP_CUSTOMER_BRIDGE_VERSION, ' ', get_option( 'wp_customer_bridge_db_version' ), ' ', "
+        "is_plugin_active( 'wp-customer-bridge/wp-customer-bridge.php' ) ? 'active' : 'inactive';"
+        "global $wpdb; echo ' ', $wpdb->get_var( \"SHOW TABLES LIKE '{$wpdb->prefix}customer_bridge_events'\" );"
+    )
+    assert out.split() == ["0.1.0", "1", "active", "wp_customer_bridge_events"]
+
+
+def test_settings_page_tests_the_connection(wordpress: WordPress) -> None:
+    admin = wordpress.login("admin")
+    page = admin.get("/wp-admin/options-general.php", params={"page": "wp-customer-bridge-settings"})
+    assert page.status_code == 200
+    assert "Set by WP_CUSTOMER_BRIDGE_URL in wp-config.php." in page.text
+    assert wordpress.events_url in page.text
+    nonce = re.search(r'name="_wpnonce" value="([0-9a-f]+)"', page.text.split('admin-post.php')[1]).group(1)
+    tested = admin.post("/wp-admin/admin-post.php", data={"action": "wp_customer_bridge_test", "_wpnonce": nonce})
+    assert tested.status_code == 302
+    result = admin.get("/wp-admin/options-general.php", params={"page": "wp-customer-bridge-settings", "tested": "1"}).text
+    assert "Bridge reachable and its database ready" in result
+    assert "OK: the bridge sees you as user 1 (admin)." in result
+    assert "notice-error" not in result.split("wp-customer-bridge-test-result")[0][-200:]
+
+
+def test_settings_are_for_administrators_only(wordpress: WordPress) -> None:
+    owner = wordpress.login("andi_budi")
+    assert owner.get("/wp-admin/options-general.php", params={"page": "wp-customer-bridge-settings"}).status_code == 403
+    forged = owner.post("/wp-admin/admin-post.php", data={"action": "wp_customer_bridge_test", "_wpnonce": "x"})
+    assert forged.status_code == 403
+
+
+def test_customers_page_for_users_with_the_capability(wordpress: WordPress) -> None:
+    owner = wordpress.login("andi_budi")
+    page = wordpress.shim_page(owner)
+    assert 'id="customers-table"' in page and "dataTables.min.js" in page
+    assert re.fullmatch(r"[0-9a-f]{10}", wordpress.nonce(owner))
+    subscriber = wordpress.login("demo_subscriber")
+    assert subscriber.get("/wp-admin/admin.php", params={"page": "wp-customer-bridge"}).status_code == 403

@@ -1,0 +1,189 @@
+<?php
+/**
+ * WP Agency integration: the agency list's access filter and the agency info tab's statistics.
+ *
+ * Replaces what the WP Customer plugin does there (plugin facts §3.5, §4.3) with the bridge's
+ * answers: the plugin's own callbacks on those two hooks are detached so nothing is shown or
+ * filtered twice.
+ *
+ * @package WP_Customer_Bridge
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Filter wpapp_datatable_agencies_where; render on wpapp_tab_view_content (priority 20).
+ */
+class WP_Customer_Bridge_Agency {
+
+	const WHERE_HOOK = 'wpapp_datatable_agencies_where';
+	const TAB_HOOKS  = array( 'wpapp_tab_view_content', 'wpapp_tab_view_after_content' );
+
+	/**
+	 * Bridge client.
+	 *
+	 * @var WP_Customer_Bridge_Client
+	 */
+	private $client;
+
+	/**
+	 * Accessible agencies per user for this request.
+	 *
+	 * @var array<int, array{scope: string, ids: int[]}>
+	 */
+	private $accessible = array();
+
+	/**
+	 * Constructor.
+	 *
+	 * @param WP_Customer_Bridge_Client $client Bridge client.
+	 */
+	public function __construct( WP_Customer_Bridge_Client $client ) {
+		$this->client = $client;
+	}
+
+	/**
+	 * Hook in.
+	 *
+	 * @return void
+	 */
+	public function register() {
+		add_filter( self::WHERE_HOOK, array( $this, 'detach_plugin_where' ), PHP_INT_MIN, 1 );
+		add_filter( self::WHERE_HOOK, array( $this, 'filter_where' ), 10, 3 );
+		foreach ( self::TAB_HOOKS as $hook ) {
+			add_action( $hook, array( $this, 'detach_plugin_tab' ), PHP_INT_MIN, 0 );
+		}
+		add_action( 'wpapp_tab_view_content', array( $this, 'render_tab' ), 20, 3 );
+	}
+
+	/**
+	 * Remove the plugin's own agency where-filter (DataTableAccessFilter) before it runs.
+	 *
+	 * @param array $where WHERE list.
+	 * @return array Unchanged.
+	 */
+	public function detach_plugin_where( $where ) {
+		WP_Customer_Bridge_Hooks::detach_plugin_classes( self::WHERE_HOOK, array( 'DataTableAccessFilter', 'AgencyAccessFilter' ) );
+		return $where;
+	}
+
+	/**
+	 * Remove the plugin's own statistics block (AgencyTabController) before it renders.
+	 *
+	 * @return void
+	 */
+	public function detach_plugin_tab() {
+		WP_Customer_Bridge_Hooks::detach_plugin_classes( current_action(), array( 'AgencyTabController', 'TabContentInjector' ) );
+	}
+
+	/**
+	 * The agencies the current user may see, once per request: {scope: all|some|none, ids}.
+	 * Fails closed: when the bridge cannot answer, the user sees no agency.
+	 *
+	 * @return array{scope: string, ids: int[]}
+	 */
+	public function accessible() {
+		$user = get_current_user_id();
+		if ( ! isset( $this->accessible[ $user ] ) ) {
+			$result   = array(
+				'scope' => 'none',
+				'ids'   => array(),
+			);
+			$response = $user > 0 ? $this->client->request( 'GET', '/relations/agency/accessible' ) : null;
+			if ( null !== $response && $response->is_ok() && is_array( $response->data ) && isset( $response->data['scope'] ) ) {
+				$scope = (string) $response->data['scope'];
+				$ids   = isset( $response->data['ids'] ) && is_array( $response->data['ids'] ) ? $response->data['ids'] : array();
+				$ids   = array_values( array_unique( array_filter( array_map( 'intval', $ids ) ) ) );
+				if ( 'all' === $scope ) {
+					$result['scope'] = 'all';
+				} elseif ( 'some' === $scope && ! empty( $ids ) ) {
+					$result = array(
+						'scope' => 'some',
+						'ids'   => $ids,
+					);
+				}
+			}
+			$this->accessible[ $user ] = $result;
+		}
+		return $this->accessible[ $user ];
+	}
+
+	/**
+	 * Limit WP Agency's agency list to what the bridge says the user may see.
+	 *
+	 * @param array $where   Raw SQL conditions, ANDed by WP App Core.
+	 * @param mixed $request The DataTables request (unused).
+	 * @param mixed $model   The agency DataTable model (unused).
+	 * @return array
+	 */
+	public function filter_where( $where, $request = null, $model = null ) {
+		$where      = is_array( $where ) ? $where : array();
+		$accessible = $this->accessible();
+		if ( 'all' === $accessible['scope'] ) {
+			return $where;
+		}
+		$ids     = 'some' === $accessible['scope'] ? $accessible['ids'] : array( 0 );
+		$where[] = 'a.id IN (' . implode( ',', array_map( 'intval', $ids ) ) . ')';
+		return $where;
+	}
+
+	/**
+	 * The "Statistik Customer" block on the agency info tab.
+	 *
+	 * @param string $entity Entity of the tab.
+	 * @param string $tab_id Tab id.
+	 * @param array  $data   Tab data: ['agency' => object with id, …].
+	 * @return void
+	 */
+	public function render_tab( $entity, $tab_id = '', $data = array() ) {
+		if ( 'agency' !== $entity || 'info' !== $tab_id ) {
+			return;
+		}
+		$agency    = is_array( $data ) && isset( $data['agency'] ) ? $data['agency'] : null;
+		$agency_id = 0;
+		if ( is_object( $agency ) && isset( $agency->id ) ) {
+			$agency_id = (int) $agency->id;
+		} elseif ( is_array( $agency ) && isset( $agency['id'] ) ) {
+			$agency_id = (int) $agency['id'];
+		}
+		if ( $agency_id < 1 ) {
+			return;
+		}
+		// phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- the renderer escapes every value.
+		echo $this->tab_html( $agency, $agency_id, $tab_id );
+	}
+
+	/**
+	 * The tab block as HTML, with the plugin's extension actions around it.
+	 *
+	 * @param object|array $agency    Agency.
+	 * @param int          $agency_id Its id.
+	 * @param string       $tab_id    Tab id.
+	 * @return string
+	 */
+	public function tab_html( $agency, $agency_id, $tab_id = 'info' ) {
+		ob_start();
+		do_action( 'wp_customer_before_agency_tab_content', $agency, $tab_id );
+		$response = $this->client->request( 'GET', '/tabs/agency/' . (int) $agency_id . '/statistics' );
+		if ( $response->is_ok() && is_array( $response->data ) ) {
+			$statistics = $response->data;
+		} elseif ( in_array( $response->status, array( 401, 403 ), true ) ) {
+			// A user who may see no customer sees zeros, as with the plugin.
+			$statistics = array(
+				'customer_count' => 0,
+				'branch_count'   => 0,
+				'has_customers'  => false,
+				'has_branches'   => false,
+			);
+		} else {
+			echo WP_Customer_Bridge_Renderer::agency_statistics_unavailable( WP_Customer_Bridge_Client::message_for_current_user( $response ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the renderer.
+			return (string) ob_get_clean();
+		}
+		$customer_count = isset( $statistics['customer_count'] ) ? (int) $statistics['customer_count'] : 0;
+		$branch_count   = isset( $statistics['branch_count'] ) ? (int) $statistics['branch_count'] : 0;
+		$statistics     = apply_filters( 'wp_customer_agency_statistics_data', $statistics, $agency_id, get_current_user_id() );
+		echo WP_Customer_Bridge_Renderer::agency_statistics( $customer_count, $branch_count, is_array( $statistics ) ? $statistics : array() ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the renderer.
+		do_action( 'wp_customer_after_agency_tab_content', $agency, $tab_id, $statistics );
+		return (string) ob_get_clean();
+	}
+}
