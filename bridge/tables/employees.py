@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-from pypika import Table
+from pypika import Case, CustomFunction, Table
 from pypika.terms import Criterion
 
 from bridge.db import Executor
@@ -12,6 +12,9 @@ from bridge.tables.base import Column, Join, TableModel
 from bridge.tables.writes import Writable
 
 DEPARTMENTS = ("finance", "operation", "legal", "purchase")
+# The badge texts of the plugin's employee table (facts §2.3), in its order.
+DEPARTMENT_LABELS = {"finance": "Finance", "operation": "Operation", "legal": "Legal", "purchase": "Purchase"}
+ConcatWs = CustomFunction("CONCAT_WS", ["separator", *DEPARTMENTS])
 WRITABLE = (*"customer_id branch_id user_id name position keterangan email phone status".split(), *DEPARTMENTS)
 
 
@@ -25,7 +28,7 @@ class EmployeesModel(Writable, TableModel):
             hook_base="customer_employees",
             table_key="employees",
             alias="e",
-            datatable_keys=("id", "name", "position", "email", "branch_name", "status", *DEPARTMENTS),
+            datatable_keys=("id", "name", "position", "email", "branch_name", "status", *DEPARTMENTS, "department"),
             default_order=(("name", "asc"),),
         )
 
@@ -44,6 +47,8 @@ class EmployeesModel(Writable, TableModel):
         self.own("position", searchable=True)
         for dept in DEPARTMENTS:
             self.own(dept, "bool")
+        if all(self.has(d) for d in DEPARTMENTS):
+            self.add(Column("department", self._department_term(), searchable=True))
         self.own("keterangan", orderable=False)
         if self.has("email"):
             self.own("email", searchable=True)
@@ -61,6 +66,15 @@ class EmployeesModel(Writable, TableModel):
         branch = Table(n.branches).as_("br")
         self.join(Join("branch", branch, branch.id == e.branch_id))
         self.add(Column("branch_name", branch.name, searchable=True, joins=("branch",)))
+
+    def _department_term(self) -> Any:
+        """The plugin's "department" column: its badge texts joined (``Finance, Legal``).
+
+        The plugin searched and sorted a dropped ``department`` column (facts §2.3); this is the
+        column its JavaScript still asks for, derived from the four flags. Only constants inside.
+        """
+        e = self.table
+        return ConcatWs(", ", *(Case().when(e.field(d) == 1, label) for d, label in DEPARTMENT_LABELS.items()))
 
     # ---- REST filters and writes ------------------------------------------------------------
     def filter_criterion(self, name: str, value: Any) -> Criterion | None:

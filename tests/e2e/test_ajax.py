@@ -198,13 +198,18 @@ def test_refusals_come_as_datatables_errors(wordpress: WordPress, sessions: dict
     assert visitor.status_code == 200 and visitor.json()["error"] == "Security check failed" and visitor.json()["data"] == []
 
 
-def test_ordering_by_a_column_the_bridge_cannot_order(sessions: dict[str, Session]) -> None:
-    """The plugin's employee table lets users click "Departemen"; there is no such column, so the
-    browser gets the bridge's DataTables error — a message, not a broken page."""
+def test_ordering_and_searching_by_department_work(sessions: dict[str, Session]) -> None:
+    """The plugin's employee table sorts and searches "Departemen", a column its SQL lost (facts
+    §2.3, it fails there); the bridge derives it from the four flags, so both work through the shim."""
     session = sessions[OWNER]
-    pairs = [*datatable_params(EMPLOYEE_COLUMNS, order=((1, "asc"),), draw=11), ("customer_id", "1")]
+    pairs = [*datatable_params(EMPLOYEE_COLUMNS, order=((1, "desc"),), draw=11), ("customer_id", "1")]
     shim = session.table("handle_customer_employee_datatable", pairs)
-    assert shim["draw"] == 11 and shim["data"] == [] and "cannot be ordered" in shim["error"]
+    assert shim["draw"] == 11 and "error" not in shim and shim["data"]
+    badges = [row["department"].count("department-badge ") for row in shim["data"]]
+    assert badges and all(b >= 1 for b in badges)
+    searched = [*datatable_params(EMPLOYEE_COLUMNS, search="Finance", draw=12), ("customer_id", "1")]
+    found = session.table("handle_customer_employee_datatable", searched)
+    assert "error" not in found and all("department-badge finance" in row["department"] for row in found["data"])
 
 
 def test_the_plugins_own_handlers_never_answered(wordpress: WordPress, sessions: dict[str, Session]) -> None:
