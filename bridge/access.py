@@ -291,3 +291,39 @@ class Access:
             admin = p.is_administrator
             return {"view": True, "edit": admin or p.can("edit_agency"), "delete": admin or p.can("delete_agency")}
         return {"view": True, "edit": p.is_administrator, "delete": p.is_administrator}
+
+
+# The plugin's permission filters (facts §3.3, §5.2), for what its rules refuse: each starts from
+# False, as in the plugin, and gets the plugin's arguments. They can only widen what a caller may
+# do to rows already in their scope; reads stay scoped in SQL.
+CAN_CREATE_BRANCH = "wp_customer_can_create_branch"  # (False, customer_id, user_id)
+CAN_DELETE_BRANCH = "wp_customer_can_delete_customer_branch"  # (False, relation)
+CAN_CREATE_EMPLOYEE = "wp_customer_can_create_customer_employee"  # (False, customer_id, branch_id, user_id)
+CAN_EDIT_EMPLOYEE = "wp_customer_can_edit_customer_employee"  # (False, employee, customer, user_id)
+
+
+class FilterHooks(Protocol):
+    async def apply_filters(self, name: str, value: Any, *args: Any) -> Any: ...
+
+
+async def granted_by_filter(hooks: FilterHooks, name: str, *args: Any) -> bool:
+    """True when a plugin's permission filter allows what the rules refused."""
+    return bool(await hooks.apply_filters(name, False, *args))
+
+
+async def granted_on_row(hooks: FilterHooks, resource: str, action: str, p: Principal, row: Mapping[str, Any]) -> bool:
+    """The filter the plugin consults for ``action`` on a visible ``row``, if it has one."""
+    if resource == "branches" and action == "delete":
+        relation = {
+            "branch_id": row.get("id"),
+            "customer_id": row.get("customer_id"),
+            "user_id": p.user_id,
+            "is_customer_admin": row.get("customer_id") in p.relations.owned_customers,
+            "is_customer_branch_admin": any(b == row.get("id") for b, _ in p.relations.admin_branches),
+        }
+        return await granted_by_filter(hooks, CAN_DELETE_BRANCH, relation)
+    if resource == "employees" and action == "edit":
+        customer = {"id": row.get("customer_id"), "name": row.get("customer_name")}
+        return await granted_by_filter(hooks, CAN_EDIT_EMPLOYEE, dict(row), customer, p.user_id)
+    return False
+

@@ -22,6 +22,7 @@ from pypika.terms import Criterion, Field
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
+from bridge.access import granted_on_row
 from bridge.app import Services, json_response, principal_of, services
 from bridge.db import RETRYABLE, Executor
 from bridge.errors import BridgeError, forbidden, invalid_params, not_logged_in
@@ -486,14 +487,17 @@ async def writable(request: Request, spec: Resource, row_id: int, action: str) -
     """The visible row ``row_id`` once the caller may ``action`` (``edit`` | ``delete``) it.
 
     404 when the row is missing or outside the caller's scope, 403 when it is visible but the
-    caller lacks the capability: the same order of checks for every resource.
+    caller lacks the capability and no plugin permission filter grants it: the same order of
+    checks for every resource.
     """
     principal = await require_login(request)
     current = await visible_or_404(request, spec, row_id)
     previous = present(request, spec, current)
-    if not previous["permissions"][action]:
-        raise forbidden()
     svc = services(request)
+    if not previous["permissions"][action]:
+        if not await granted_on_row(svc.hooks, spec.resource, action, principal, previous):
+            raise forbidden()
+        previous["permissions"][action] = True
     return Target(principal, svc, svc.models[spec.resource], current, previous)
 
 

@@ -14,6 +14,7 @@ from typing import Any, Mapping
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
+from bridge.access import CAN_CREATE_BRANCH, granted_by_filter
 from bridge.app import Services, services
 from bridge.db import Executor
 from bridge.errors import forbidden, invalid_params
@@ -208,7 +209,9 @@ async def create_branch(request: Request) -> HTTPResponse:
         customer = await fetch_visible(request, svc.models["customers"], customer_id)
         if customer is None:
             problems.add("customer_id", MSG["customer_missing"])
-        elif not svc.access.can_create_branch(principal, customer_id):
+        elif not svc.access.can_create_branch(principal, customer_id) and not await granted_by_filter(
+            svc.hooks, CAN_CREATE_BRANCH, customer_id, principal.user_id
+        ):
             raise forbidden()
     await _check_agency(request, values, problems, None, customer)
     await check_users(request, values, problems, "user_id", "inspector_id")

@@ -12,6 +12,7 @@ from typing import Any, Mapping
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
+from bridge.access import CAN_CREATE_EMPLOYEE, granted_by_filter
 from bridge.app import Services, services
 from bridge.db import Executor
 from bridge.errors import forbidden, invalid_params
@@ -117,6 +118,13 @@ async def _check_branch(
     return branch
 
 
+async def may_add_employee(svc: Services, principal: Principal, customer_id: int, branch_id: int) -> bool:
+    """The plugin's rule for adding an employee there, or its filter when the rule says no."""
+    if svc.access.can_create_employee(principal, customer_id, branch_id):
+        return True
+    return await granted_by_filter(svc.hooks, CAN_CREATE_EMPLOYEE, customer_id, branch_id, principal.user_id)
+
+
 async def _move_allowed(
     request: Request, principal: Principal, customer_id: int, branch_id: int, problems: Problems
 ) -> None:
@@ -124,7 +132,7 @@ async def _move_allowed(
     be allowed to add employees there (stricter than the plugin, which checks nothing)."""
     branch = await _check_branch(request, customer_id, branch_id, problems)
     placed = branch is not None and "branch_id" not in problems
-    if placed and not services(request).access.can_create_employee(principal, customer_id, branch_id):
+    if placed and not await may_add_employee(services(request), principal, customer_id, branch_id):
         raise forbidden()
 
 
@@ -154,7 +162,7 @@ async def create_employee(request: Request) -> HTTPResponse:
         problems.add("customer_id", MSG["customer_missing"])
     branch = await _check_branch(request, customer_id, branch_id, problems)
     placed = branch is not None and "customer_id" not in problems and "branch_id" not in problems
-    if placed and not svc.access.can_create_employee(principal, customer_id, branch_id):
+    if placed and not await may_add_employee(svc, principal, customer_id, branch_id):
         raise forbidden()
     await check_users(request, values, problems, "user_id")
     row = {**{d: False for d in DEPARTMENTS}, "status": "active", **model.row_for(values)}
