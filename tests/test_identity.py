@@ -323,3 +323,29 @@ def test_inactive_relation_rows_grant_nothing(
     server = start_bridge(url)
     body = server.client.get(ME, auth=("andi_budi", demo_application_passwords(1)["andi_budi"])).json()
     assert body["relations"]["customers_owned"] == [] and body["relations"]["employee_of"] == []
+
+
+def test_multisite_prefixes_site_tables_and_network_users(
+    make_database: Callable[[], DatabaseURL], start_bridge: Callable[..., BridgeServer]
+) -> None:
+    """Site 2 of a multisite: plugin tables, options and the capabilities key use `wp_2_`, users
+    and usermeta the network's `wp_` (DESIGN §4); nothing is read from a `wp_app_…` table."""
+    from bridge.demo import demo_application_passwords
+    from tests.conftest import run_cli
+
+    url = make_database()
+    env = {"BRIDGE_TABLE_PREFIX": "wp_2_", "BRIDGE_BASE_PREFIX": "wp_"}
+    run_cli(url, "migrate", env=env)
+    run_cli(url, "demo", "--customers", "3", env=env)
+    conn = connect(url)
+    with conn.cursor() as cur:
+        cur.execute("SHOW TABLES LIKE 'wp\\_app\\_%%'")
+        assert cur.fetchall() == ()
+        cur.execute("SELECT COUNT(*) AS n FROM wp_usermeta WHERE meta_key = 'wp_2_capabilities'")
+        assert cur.fetchone()["n"] > 0
+    conn.close()
+    server = start_bridge(url, env)
+    owner = server.client.get(ME, auth=("andi_budi", demo_application_passwords(1)["andi_budi"])).json()
+    assert set(owner["roles"]) == {"customer", "customer_admin"} and owner["relations"]["customers_owned"]
+    rows = server.client.get("/wp-json/wp-customer/v1/customers", auth=("andi_budi", demo_application_passwords(1)["andi_budi"]))
+    assert rows.status_code == 200 and [r["id"] for r in rows.json()] == owner["relations"]["customers_owned"]
