@@ -1,0 +1,87 @@
+"""bridge/db.py against the real MariaDB: bound parameters, transactions, deadlock retries."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Callable
+
+import pymysql
+import pytest
+from pypika import MySQLQuery, Table
+
+from bridge.db import Database, render
+from bridge.settings import DatabaseURL
+from tests.conftest import connect
+
+
+@pytest.fixture
+async def db(make_database: Callable[[], DatabaseURL]):
+    url = make_database()
+    conn = connect(url)
+    with conn.cursor() as cur:
+        cur.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(200)) ENGINE=InnoDB")
+        cur.execute("INSERT INTO t VALUES (1, 'a'), (2, 'b')")
+    conn.close()
+    database = Database(url, maxsize=4)
+    await database.open()
+    yield database
+    await database.close()
+
+
+def test_pypika_values_are_rendered_as_placeholders_never_inline() -> None:
+    t = Table("t")
+    hostile = "x' OR 1=1 -- \\"
+    sql, params = render(MySQLQuery.from_(t).select(t.id).where(t.v == hostile).where(t.v.like("%\\%%")))
+    assert hostile not in sql and "OR 1=1" not in sql
+    assert sql.count("%(param") == 2 and params == {"param1": hostile, "param2": "%\\%%"}
+
+
+async def test_hostile_values_round_trip_through_bound_parameters(db: Database) -> None:
+    t = Table("t")
+    hostile = "'; DROP TABLE t; -- \\ % _ 😀"
+    await db.execute(MySQLQuery.update(t).set(t.v, hostile).where(t.id == 1))
+    assert await db.fetch_val(MySQLQuery.from_(t).select(t.v).where(t.id == 1)) == hostile
+    assert await db.fetch_val("SELECT COUNT(*) FROM t") == 2
+
+
+async def test_a_failed_transaction_leaves_nothing_behind(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as ex:
+            await ex.execute("UPDATE t SET v = 'changed' WHERE id = 1")
+            raise RuntimeError("boom")
+    assert await db.fetch_val("SELECT v FROM t WHERE id = 1") == "a"
+
+
+async def test_deadlocks_are_retried_until_both_transactions_commit(db: Database) -> None:
+    """Two transactions lock rows 1 and 2 in opposite orders: MariaDB kills one with a deadlock
+    (1213); run_transaction retries it, so both writes land and neither raises."""
+    both_hold_first_lock = asyncio.Barrier(2)
+    attempts = {"a": 0, "b": 0}
+
+    def work(name: str, first: int, second: int):
+        async def run(ex) -> None:
+            attempts[name] += 1
+            await ex.execute("UPDATE t SET v = CONCAT(v, %s) WHERE id = %s", (name, first))
+            if attempts[name] == 1:
+                await both_hold_first_lock.wait()
+            await ex.execute("UPDATE t SET v = CONCAT(v, %s) WHERE id = %s", (name, second))
+
+        return run
+
+    await asyncio.gather(db.run_transaction(work("a", 1, 2)), db.run_transaction(work("b", 2, 1)))
+    assert attempts["a"] + attempts["b"] == 3  # exactly one of them was retried
+    rows = {r["id"]: r["v"] for r in await db.fetch_all("SELECT id, v FROM t")}
+    assert sorted(rows[1][1:]) == ["a", "b"] and sorted(rows[2][1:]) == ["a", "b"]
+
+
+async def test_other_errors_are_not_retried(db: Database) -> None:
+    calls = 0
+
+    async def work(ex) -> None:
+        nonlocal calls
+        calls += 1
+        await ex.execute("INSERT INTO t VALUES (1, 'duplicate')")
+
+    with pytest.raises(pymysql.IntegrityError):
+        await db.run_transaction(work)
+    assert calls == 1
