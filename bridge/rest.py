@@ -18,17 +18,19 @@ from urllib.parse import urlencode
 import pymysql
 from pypika import Order
 from pypika import functions as fn
+from pypika.queries import QueryBuilder
 from pypika.terms import Criterion, Field
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
 from bridge.access import granted_on_row
 from bridge.app import Services, json_response, principal_of, services
-from bridge.db import RETRYABLE, Executor
+from bridge.cache import digest, remember
+from bridge.db import RETRYABLE, Executor, render
 from bridge.errors import BridgeError, forbidden, invalid_params, not_logged_in
 from bridge.events import Events
 from bridge.metrics import counted
-from bridge.pipeline import combine, where_for
+from bridge.pipeline import combine, request_principal, where_for
 from bridge.principal import Principal
 from bridge.tables.base import TableModel
 from bridge.tables.writes import like_escape, province, regency, wp_user
@@ -199,6 +201,25 @@ def search_criterion(model: TableModel, text: str) -> Criterion | None:
     return Criterion.any(c.term.like(pattern) for c in columns)
 
 
+TOTAL_TTL = 120
+# A collection's total depends on its own rows and on every table its scope is built from.
+TOTAL_DEPENDS = ("customers", "branches", "employees", "principals")
+
+
+async def count_rows(request: Request, model: TableModel, count: QueryBuilder) -> int:
+    """``X-WP-Total``: counted once per ``TOTAL_TTL`` for this exact statement and caller scope,
+    and stale as soon as a write evicts any table the count reads (DESIGN §8)."""
+    svc = services(request)
+    sql, params = render(count)
+    scope = svc.access.scope_key(request_principal(request), model.resource)
+    key = f"rest:total:{model.resource}:{scope}:{digest(sql, params)}"
+
+    async def compute() -> int:
+        return int(await svc.db.fetch_val(sql, params) or 0)
+
+    return await remember(svc.cache, key, compute, ttl=TOTAL_TTL, group=model.resource, depends=TOTAL_DEPENDS)
+
+
 async def list_rows(
     request: Request, spec: Resource, model: TableModel, params: CollectionParams
 ) -> tuple[list[dict], int]:
@@ -210,9 +231,9 @@ async def list_rows(
     if found is not None:
         where.append(found)
         needed = model.joins_for(model.searchable())
-    db = services(request).db
-    count = model.base_query(needed).select(fn.Count(model.id_field)).where(combine(where))
-    total = int(await db.fetch_val(count) or 0)
+    svc = services(request)
+    db = svc.db
+    total = await count_rows(request, model, model.base_query(needed).select(fn.Count(model.id_field)).where(combine(where)))
     max_pages = math.ceil(total / params.per_page)
     if params.offset is None and total > 0 and params.page > max_pages:
         raise BridgeError(
