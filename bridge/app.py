@@ -125,6 +125,24 @@ class DatabaseUnavailable(BridgeError):
         )
 
 
+async def read_unique_columns(db: Database, models: dict[str, TableModel]) -> None:
+    """Each model's NOT NULL columns that a one-column UNIQUE index covers (``unique_columns``)."""
+    tables = sorted({m.real_name for m in models.values()})
+    if not tables:
+        return
+    rows = await db.fetch_all(
+        "SELECT TABLE_NAME AS t, MIN(COLUMN_NAME) AS c FROM INFORMATION_SCHEMA.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
+        f"AND NON_UNIQUE = 0 AND TABLE_NAME IN ({', '.join(['%s'] * len(tables))}) "
+        "GROUP BY TABLE_NAME, INDEX_NAME HAVING COUNT(*) = 1 AND MAX(NULLABLE) = ''",
+        tables,
+    )
+    unique: dict[str, set[str]] = {}
+    for row in rows:
+        unique.setdefault(row["t"], set()).add(row["c"])
+    for model in models.values():
+        model.unique_columns = frozenset(unique.get(model.real_name, ()))
+
+
 async def build_services(settings: Settings) -> Services:
     """Open the pool, read the live schema (refusing to start on missing columns), wire everything."""
     names = TableNames.for_prefix(settings.table_prefix, settings.base_prefix)
@@ -159,6 +177,7 @@ async def build_services(settings: Settings) -> Services:
         await db.close()
         print(f"wpbridge: refusing to start: {exc}", file=sys.stderr)
         raise
+    await read_unique_columns(db, svc.models)
     svc.access_configs = await register_access_filters(hooks, access, models, links)
     svc.relations = relations.EntityRelations(svc, links, svc.access_configs)
     return svc

@@ -12,8 +12,11 @@ entry unreachable at once, on every worker and host, without knowing who wrote i
 
 from __future__ import annotations
 
-import pickle
+import asyncio
 import hashlib
+import pickle
+import sqlite3
+import time
 from typing import Any, Awaitable, Callable, Iterable, Protocol
 
 import diskcache
@@ -53,7 +56,21 @@ class DiskCache:
             self._cache.evict(self._ns + group)
 
     async def generations(self, groups: Iterable[str]) -> str:
-        return ".".join(str(self._cache.get(self._ns + "gen:" + g, default=0)) for g in groups)
+        """One SQLite query for all the counters (``evict`` keeps them as raw ints), instead of a get each."""
+        names = [self._ns + "gen:" + g for g in groups]
+        distinct = sorted(set(names))
+        try:
+            rows = self._cache._sql(
+                f"SELECT key, value, mode FROM Cache WHERE raw = 1 AND key IN ({', '.join('?' * len(distinct))})"
+                " AND (expire_time IS NULL OR expire_time > ?)",
+                (*distinct, time.time()),
+            ).fetchall()
+        except sqlite3.OperationalError:  # busy: the plain path retries as diskcache does
+            rows = None
+        if rows is None or any(mode != diskcache.core.MODE_RAW for _, _, mode in rows):
+            return ".".join(str(self._cache.get(name, default=0)) for name in names)
+        found = {key: value for key, value, _ in rows}
+        return ".".join(str(found.get(name, 0)) for name in names)
 
     async def clear(self) -> None:
         self._cache.clear()
@@ -134,7 +151,25 @@ async def remember(
     groups = list(dict.fromkeys([group, *depends]))
     full = f"{key}@{await cache.generations(groups)}"
     value = await cache.get(full, MISSING)
-    if value is MISSING:
+    if value is not MISSING:
+        return value
+    flight = (id(cache), full)
+    if flight in _COMPUTING:  # the same value is being computed by another request of this worker
+        value = await asyncio.shield(_COMPUTING[flight])
+        if value is not MISSING:
+            return value
+    future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    _COMPUTING[flight] = future
+    try:
         value = await compute()
         await cache.set(full, value, ttl, group)
+    finally:
+        future.set_result(value)  # MISSING if compute() raised: the waiters compute for themselves
+        if _COMPUTING.get(flight) is future:
+            del _COMPUTING[flight]
     return value
+
+
+# Values being computed right now, per cache and key: after an eviction, concurrent requests of
+# one worker for the same statistics wait for one computation instead of running it each.
+_COMPUTING: dict[tuple[int, str], "asyncio.Future[Any]"] = {}

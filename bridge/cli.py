@@ -1,4 +1,4 @@
-"""``wpbridge``: serve | up | stop | migrate | demo | check | outbox.
+"""``wpbridge``: serve | up | stop | migrate | demo | check | outbox | indexes.
 
 ``up`` is what ``make run`` does: find or start MariaDB, create the database and schema,
 load demo data into an empty database, print the demo logins, then serve.
@@ -226,6 +226,18 @@ def cmd_outbox(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_indexes(settings: Settings, args: argparse.Namespace) -> int:
+    """List (and with --apply create) the indexes the bridge's queries need; see bridge/indexes.py."""
+    from bridge.indexes import run
+    from bridge.schema import introspect
+
+    conn = _connect(settings)
+    try:
+        return run(conn, _names(settings), introspect(conn, _names(settings)), apply=args.apply)
+    finally:
+        conn.close()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wpbridge", description="WP Customer bridge service")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -246,6 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
     outbox = sub.add_parser("outbox", help="show the events waiting to be delivered to WordPress")
     outbox.add_argument("--limit", type=int, default=20, help="how many pending events to list (oldest first)")
     outbox.set_defaults(func=cmd_outbox)
+    indexes = sub.add_parser("indexes", help="list the indexes the bridge's queries need; --apply creates the missing ones")
+    indexes.add_argument("--apply", action="store_true", help="create the missing indexes (idempotent)")
+    indexes.set_defaults(func=cmd_indexes)
     return parser
 
 

@@ -19,13 +19,16 @@ The page is a deferred join (only ids are sorted and skipped; joined names and s
 counts are computed for the rows returned), and the LEFT JOINs keep the counts when a page
 is past the end. ``recordsTotal`` (the where list without the search) is cached per table,
 user scope and exact SQL; it is only counted (``tot``) on a cache miss with a search, since
-without a search it equals the filtered count.
+without a search it equals the filtered count — and when it is cached and there is no
+search, the statement has no COUNT at all, just the page (read from the end past the
+middle). Statements are rendered once per shape (bridge/statements.py).
 Client strings only pick model columns by name and travel as bound values (LIKE patterns
 built here, escaped); LIMIT and OFFSET are ints. Joins must be to-one (the models' are).
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -36,7 +39,7 @@ from pypika.terms import Criterion, Field, Term
 
 from bridge.cache import MISSING, digest
 from bridge.datatables import ColumnRequest, DataTableError, DataTableRequest, Search, check_regex, contains_pattern, whole
-from bridge.db import render
+from bridge.statements import Bound, StatementMemo, bind, term_key
 from bridge.pipeline import denies, where_for
 from bridge.principal import Principal
 from bridge.tables.base import Column, Join, RequestFilter, TableModel, cast
@@ -202,7 +205,9 @@ def search_criteria(dt: DataTableRequest, mapped: Mapped, columns: dict[str, Col
 def order_terms(
     dt: DataTableRequest, mapped: Mapped, model: TableModel, columns: dict[str, Column]
 ) -> list[tuple[Term, Order]]:
-    """The client's ordering (whitelisted), else the model's default; then the id as tie-breaker."""
+    """The client's ordering (whitelisted), else the model's default; then the id as tie-breaker
+    (unless a unique column already orders every row: MariaDB then walks that column's index
+    instead of sorting the whole table)."""
     chosen: list[tuple[str, Term, Order]] = []
     for index, item in enumerate(dt.order):
         req, column = mapped[item.column]
@@ -219,9 +224,14 @@ def order_terms(
         if name not in seen:
             seen.add(name)
             terms.append((term, direction))
-    if not any(name in (model.id_column, "id") for name in seen):
+    if not any(name in (model.id_column, "id") for name in seen) and not any(_unique(model, t) for t, _ in terms):
         terms.append((model.id_field, Order.asc))
     return terms
+
+
+def _unique(model: TableModel, term: Term) -> bool:
+    """A NOT NULL UNIQUE column of the model's own table: an order by it is total already."""
+    return isinstance(term, Field) and term.table is model.table and term.name in model.unique_columns
 
 
 def output_columns(model: TableModel, mapped: Mapped, columns: dict[str, Column]) -> list[str]:
@@ -269,35 +279,56 @@ async def build_plan(svc: Services, model: TableModel, request: Request, dt: Dat
 # ---- SQL ----------------------------------------------------------------------------------------
 
 
-def page_statement(model: TableModel, plan: QueryPlan, with_total: bool = False) -> QueryBuilder:
-    """Rows of the page and the filtered count (and the total, when asked) in one statement."""
-    filtered = [*plan.where, *plan.search]
-    condition = Criterion.all(filtered)
-    count = (
-        _from(model, needed_joins(plan.joins, filtered))
-        .select(fn.Count("*").as_("n"))
-        .where(condition)
-        .as_("__cnt")
-    )
+@dataclass(frozen=True)
+class Paging:
+    """What the page statement carries besides the rows.
+
+    ``count``: the filtered count (``__filtered``); ``total``: ``recordsTotal`` (``__tot``);
+    ``tail``: (offset, rows) counted from the end — the inner ORDER BY is reversed so a deep
+    page skips few index entries (the outer ORDER BY restores the order asked for).
+    """
+
+    count: bool = True
+    total: bool = False
+    tail: tuple[int, int] | None = None
+
+
+def _flip(direction: Order) -> Order:
+    return Order.asc if direction == Order.desc else Order.desc
+
+
+def _page_builder(
+    model: TableModel, plan: QueryPlan, where: Bound | None, search: Bound | None, paging: Paging
+) -> QueryBuilder:
+    filtered = [*plan.where, *plan.search]  # the criteria decide the joins; the Bound parts are rendered
     keys = [term for term, _ in plan.order]
     inner = _from(model, needed_joins(plan.joins, [*filtered, *keys])).select(
         model.id_field.as_("__id"), *(term.as_(f"__o{i}") for i, term in enumerate(keys))
-    ).where(condition)
+    )
+    inner = _where(_where(inner, where), search)
     for i, (_, direction) in enumerate(plan.order):  # by alias: MySQL needs a subquery key in parentheses
-        inner = inner.orderby(Field(f"__o{i}"), order=direction)
-    if plan.limit is not None:
-        inner = inner.limit(int(plan.limit))
-    if plan.start:
-        inner = inner.offset(int(plan.start))
+        inner = inner.orderby(Field(f"__o{i}"), order=_flip(direction) if paging.tail else direction)
+    offset, limit = paging.tail if paging.tail else (plan.start, plan.limit)
+    if limit is not None:
+        inner = inner.limit(int(limit))
+    if offset:
+        inner = inner.offset(int(offset))
     page = inner.as_("__page")
     shown = [plan.columns[name] for name in plan.select if name in plan.columns]
-    outer = MySQLQuery.from_(count, immutable=False)
-    counts = [count.field("n").as_("__filtered")]
-    if with_total:
-        total = total_statement(model, plan).as_("__tot")
-        outer = outer.left_join(total).on(Always())
-        counts.append(total.field("n").as_("__total"))
-    outer = outer.left_join(page).on(Always()).left_join(model.table).on(model.id_field == page.field("__id"))
+    counts = []
+    if paging.count:
+        count = _where(_where(_from(model, needed_joins(plan.joins, filtered)), where), search)
+        count = count.select(fn.Count("*").as_("n")).as_("__cnt")
+        outer = MySQLQuery.from_(count, immutable=False)
+        counts.append(count.field("n").as_("__filtered"))
+        if paging.total:
+            total = _total_builder(model, plan, where).as_("__tot")
+            outer = outer.left_join(total).on(Always())
+            counts.append(total.field("n").as_("__total"))
+        outer = outer.left_join(page).on(Always())
+    else:
+        outer = MySQLQuery.from_(page, immutable=False)
+    outer = outer.left_join(model.table).on(model.id_field == page.field("__id"))
     for join in needed_joins(plan.joins, [c.term for c in shown], [j for c in shown for j in c.joins]):
         outer = outer.left_join(join.table).on(join.on)
     outer = outer.select(*counts, page.field("__id").as_("__id"), *(c.term.as_(c.name) for c in shown))
@@ -306,40 +337,133 @@ def page_statement(model: TableModel, plan: QueryPlan, with_total: bool = False)
     return outer
 
 
+def _where(query: QueryBuilder, part: Bound | None) -> QueryBuilder:
+    return query if part is None else query.where(part)
+
+
+def _total_builder(model: TableModel, plan: QueryPlan, where: Bound | None) -> QueryBuilder:
+    return _where(_from(model, needed_joins(plan.joins, plan.where)), where).select(fn.Count("*").as_("n"))
+
+
+def page_statement(model: TableModel, plan: QueryPlan, with_total: bool = False, paging: Paging | None = None) -> QueryBuilder:
+    """Rows of the page and the filtered count (and the total, when asked) in one statement."""
+    paging = paging or Paging(total=with_total)
+    return _page_builder(model, plan, bind(plan.where, "w"), bind(plan.search, "s"), paging)
+
+
 def total_statement(model: TableModel, plan: QueryPlan) -> QueryBuilder:
     """``recordsTotal``: the table's scope without the search."""
-    return _from(model, needed_joins(plan.joins, plan.where)).select(fn.Count("*").as_("n")).where(Criterion.all(plan.where))
+    return _total_builder(model, plan, bind(plan.where, "w"))
+
+
+MEMO = StatementMemo()
+# recordsTotal being counted right now, per cache and key: concurrent requests of one worker
+# that miss the same total (after a write evicted it) wait for that count instead of repeating it.
+_COUNTING: dict[tuple[int, str], asyncio.Future[Any]] = {}
+
+
+def _shape(model: TableModel, plan: QueryPlan, *parts: Any) -> tuple[tuple[Any, ...], list[Any]]:
+    """The memo key of a statement of ``plan`` (see bridge/statements.py) and the objects it pins."""
+    pins: list[Any] = [model, *plan.joins.values()]
+    columns = tuple((name, id(plan.columns[name])) for name in plan.select if name in plan.columns)
+    pins.extend(plan.columns[name] for name in plan.select if name in plan.columns)
+    order = tuple((term_key(term, pins), direction.value) for term, direction in plan.order)
+    joins = tuple((name, id(join)) for name, join in plan.joins.items())
+    return (id(model), columns, joins, order, *parts), pins
+
+
+def compiled_page(
+    model: TableModel, plan: QueryPlan, where: Bound | None, search: Bound | None, paging: Paging
+) -> tuple[str, dict[str, Any]]:
+    """``render(page_statement(...))``, from the memo when the same shape was rendered before."""
+    key, pins = _shape(
+        model, plan, "page", where and where.sql, search and search.sql, plan.start, plan.limit, paging
+    )
+    return MEMO.render(key, pins, lambda: _page_builder(model, plan, where, search, paging), where, search)
+
+
+def compiled_total(model: TableModel, plan: QueryPlan, where: Bound | None) -> tuple[str, dict[str, Any]]:
+    key, pins = _shape(model, plan, "total", where and where.sql)
+    return MEMO.render(key, pins, lambda: _total_builder(model, plan, where), where)
 
 
 # ---- running ----------------------------------------------------------------------------------
 
 
+def _tail(plan: QueryPlan, filtered: int) -> tuple[int, int] | None:
+    """Past the middle of a known count, page from the end (fewer index entries skipped)."""
+    if plan.limit is None or plan.start <= filtered // 2 or plan.start >= filtered:
+        return None
+    rows = min(int(plan.limit), filtered - plan.start)
+    return max(0, filtered - plan.start - int(plan.limit)), rows
+
+
 async def run(svc: Services, model: TableModel, request: Request, dt: DataTableRequest, principal: Principal) -> dict[str, Any]:
-    """The DataTables answer for ``dt`` on ``model`` as ``principal`` sees it."""
+    """The DataTables answer for ``dt`` on ``model`` as ``principal`` sees it.
+
+    Without a search the filtered count is ``recordsTotal``; when that is cached the
+    statement carries no COUNT at all (the count, not the page, is what grows with the
+    table), and a page past the middle is read from the end. A search's count is cached the
+    same way (per scope and search, evicted by the same writes), so paging through a search
+    or repeating it costs the page only; a new search term costs the full count.
+    """
     plan = await build_plan(svc, model, request, dt)
-    total_sql, total_params = render(total_statement(model, plan))
-    key = f"dt:total:{model.resource}:{svc.access.scope_key(principal, model.resource)}:{digest(total_sql, total_params)}"
+    where, search = bind(plan.where, "w"), bind(plan.search, "s")
+    total_sql, total_params = compiled_total(model, plan, where)
+    key = f"dt:total:{model.resource}:{svc.access.scope_key(principal, model.resource)}:{digest(total_sql, total_params or None)}"
     groups = [model.resource, *DATA_GROUPS]
     full_key = f"{key}@{await svc.cache.generations(groups)}"
     total = await svc.cache.get(full_key, MISSING)
+    counting = (id(svc.cache), full_key)
+    if total is MISSING and not plan.search and counting in _COUNTING:
+        total = await asyncio.shield(_COUNTING[counting])  # another request of this worker is counting it
+    filtered_key = ""
+    known: Any = total if not plan.search else MISSING
+    if plan.search:  # the same search paged through, or sent again: its count is cached like the total
+        filtered_key = f"dt:filtered:{key}:{digest(search.sql if search else '', search.values if search else None)}@{full_key.rsplit('@', 1)[1]}"
+        if total is not MISSING:
+            known = await svc.cache.get(filtered_key, MISSING)
 
-    with_total = total is MISSING and bool(plan.search)  # without a search, total == filtered
-    rows = await svc.db.fetch_all(*render(page_statement(model, plan, with_total)))
-    filtered = int(rows[0]["__filtered"])
-    if total is MISSING:
-        total = int(rows[0]["__total"]) if with_total else filtered
-        await svc.cache.set(full_key, total, TOTAL_TTL, model.resource)
-    if dt.length == -1 and filtered > svc.settings.datatables_max_rows:
-        raise DataTableError(
-            f"length=-1 asks for all {filtered} rows, more than the {svc.settings.datatables_max_rows} "
-            "this bridge returns at once (BRIDGE_DATATABLES_MAX_ROWS); page the table instead."
-        )
+    if known is not MISSING:
+        filtered = int(known)
+        _check_all_rows(svc, dt, filtered)
+        rows: list[dict[str, Any]] = []
+        if plan.start < filtered:
+            paging = Paging(count=False, tail=_tail(plan, filtered))
+            rows = await svc.db.fetch_all(*compiled_page(model, plan, where, search, paging))
+    else:
+        with_total = total is MISSING and bool(plan.search)  # without a search, total == filtered
+        leader = total is MISSING and not plan.search and counting not in _COUNTING
+        if leader:
+            _COUNTING[counting] = asyncio.get_running_loop().create_future()
+        counted: Any = MISSING
+        try:
+            rows = await svc.db.fetch_all(*compiled_page(model, plan, where, search, Paging(total=with_total)))
+            filtered = int(rows[0]["__filtered"])
+            if total is MISSING:
+                total = int(rows[0]["__total"]) if with_total else filtered
+                await svc.cache.set(full_key, total, TOTAL_TTL, model.resource)
+                counted = total
+            if filtered_key:
+                await svc.cache.set(filtered_key, filtered, TOTAL_TTL, model.resource)
+        finally:
+            if leader:
+                _COUNTING.pop(counting).set_result(counted)  # MISSING after an error: waiters count for themselves
+        _check_all_rows(svc, dt, filtered)
     data = [await _row(svc, model, request, principal, plan, raw) for raw in rows if raw["__id"] is not None]
     response = {"draw": dt.draw, "recordsTotal": int(total), "recordsFiltered": filtered, "data": data}
     response = await svc.hooks.apply_filters(f"wpapp_datatable_{model.hook_base}_response", response, model, request)
     for key, default in (("draw", dt.draw), ("recordsTotal", total), ("recordsFiltered", filtered)):
         response[key] = int(response.get(key, default))  # the protocol's numbers stay ints whatever a filter did
     return response
+
+
+def _check_all_rows(svc: Services, dt: DataTableRequest, filtered: int) -> None:
+    if dt.length == -1 and filtered > svc.settings.datatables_max_rows:
+        raise DataTableError(
+            f"length=-1 asks for all {filtered} rows, more than the {svc.settings.datatables_max_rows} "
+            "this bridge returns at once (BRIDGE_DATATABLES_MAX_ROWS); page the table instead."
+        )
 
 
 async def _row(

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 import orjson
 from sanic import Request
@@ -59,15 +60,25 @@ def parse_brackets(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
     for count, (key, value) in enumerate(pairs, 1):
         if count > MAX_PARAMS:
             raise DataTableError(f"The request has more than {MAX_PARAMS} parameters.")
-        match = _KEY.match(key)
-        parts = [match.group(1), *_PART.findall(match.group(2))] if match else [key]
+        parts = _key_parts(key) if len(key) <= _CACHED_KEY else _split_key(key)
         if len(parts) > MAX_DEPTH:
             raise DataTableError(f"Parameter {safe(key)} is nested deeper than {MAX_DEPTH} levels.")
         _put(root, parts, value, key)
     return root
 
 
-def _put(node: dict[str, Any], parts: list[str], value: Any, key: str) -> None:
+_CACHED_KEY = 80  # DataTables' keys (``columns[12][search][value]``) repeat on every request
+
+
+def _split_key(key: str) -> tuple[str, ...]:
+    match = _KEY.match(key)
+    return (match.group(1), *_PART.findall(match.group(2))) if match else (key,)
+
+
+_key_parts = lru_cache(maxsize=2048)(_split_key)
+
+
+def _put(node: dict[str, Any], parts: tuple[str, ...], value: Any, key: str) -> None:
     for part in parts[:-1]:
         part = part if part != "" else str(len(node))
         child = node.setdefault(part, {})
@@ -84,9 +95,29 @@ def _pairs(params: Mapping[str, list[str]]) -> list[tuple[str, str]]:
     return [(key, value) for key, values in params.items() for value in values]
 
 
+def _unquote(text: str) -> str:
+    return unquote(text.replace("+", " ")) if ("%" in text or "+" in text) else text
+
+
+_unquote_key = lru_cache(maxsize=2048)(_unquote)
+
+
+def query_args(query: str) -> dict[str, list[str]]:
+    """``parse_qs(query, keep_blank_values=True)``: the same pairs, grouped by key in order of
+    first appearance, but without decoding the same 30-odd bracketed keys on every request."""
+    args: dict[str, list[str]] = {}
+    for part in query.split("&"):
+        if not part:
+            continue
+        key, _, value = part.partition("=")
+        key = _unquote_key(key) if len(key) <= _CACHED_KEY else _unquote(key)
+        args.setdefault(key, []).append(_unquote(value))
+    return args
+
+
 def request_params(request: Request) -> dict[str, Any]:
     """The DataTables parameters of a GET query, a POST form or a JSON body (query merged in)."""
-    pairs = _pairs(request.get_args(keep_blank_values=True))
+    pairs = _pairs(query_args(request.query_string))
     body = request.body or b""
     ctype = (request.content_type or "").lower()
     json_body: Any = None

@@ -6,6 +6,7 @@ Loaded principals are cached briefly per user and evicted when relation rows cha
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from bridge.schema import SchemaInfo, TableNames
 from bridge.wordpress import effective_capabilities, php_loads
 
 PRINCIPAL_TTL = 30
+_FAILED = object()  # what a shared load hands its waiters when it raised
 ROLES_TTL = 60
 PRINCIPAL_GROUP = "principals"
 
@@ -133,6 +135,7 @@ class PrincipalLoader:
         self.names = names
         self.schema = schema
         self.cap_key = names.prefix + "capabilities"
+        self._loading: dict[int, asyncio.Future[Principal | None]] = {}
 
     async def role_definitions(self) -> dict[str, Any]:
         cached = await self.cache.get("roles", MISSING)
@@ -155,9 +158,22 @@ class PrincipalLoader:
         cached = await self.cache.get(key, MISSING)
         if cached is not MISSING:
             return cached
-        principal = await self._load(user_id)
-        if principal is not None:
-            await self.cache.set(key, principal, PRINCIPAL_TTL, PRINCIPAL_GROUP)
+        loading = self._loading.get(user_id)
+        if loading is not None:  # a user's concurrent requests after an eviction share one load per worker
+            shared = await asyncio.shield(loading)
+            if shared is not _FAILED:
+                return shared
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._loading[user_id] = future
+        principal: Any = _FAILED
+        try:
+            principal = await self._load(user_id)
+            if principal is not None:
+                await self.cache.set(key, principal, PRINCIPAL_TTL, PRINCIPAL_GROUP)
+        finally:
+            future.set_result(principal)  # _FAILED on any error: the waiters load for themselves
+            if self._loading.get(user_id) is future:
+                del self._loading[user_id]
         return principal
 
     async def _load(self, user_id: int) -> Principal | None:

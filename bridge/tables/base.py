@@ -88,6 +88,9 @@ class TableModel:
     default_order: tuple[tuple[str, str], ...] = (("id", "asc"),)
     request_filters: tuple[RequestFilter, ...] = ()  # DataTables/statistics parameters that narrow the table
     table_name: str = ""  # a plugin table outside TableNames: its full name (prefix included)
+    # NOT NULL columns with a one-column UNIQUE index, read at start (bridge/app.py): ordering by
+    # one of them is already total, so no id tie-breaker is needed (which would cost MySQL a filesort)
+    unique_columns: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.table = Table(self.table_name or getattr(self.names, self.table_key)).as_(self.alias)
@@ -109,6 +112,11 @@ class TableModel:
 
     def join(self, join: Join) -> None:
         self.joins[join.name] = join
+
+    @property
+    def real_name(self) -> str:
+        """The table's name in the database (prefix included)."""
+        return self.table_name or getattr(self.names, self.table_key)
 
     @property
     def id_field(self) -> Term:

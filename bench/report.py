@@ -1,0 +1,192 @@
+"""The run's results: JSON (everything), ``latest.md`` (tables, targets) and the chart."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+Row = dict[str, Any]
+
+
+def _runs(result: dict[str, Any], phase: str = "indexed") -> list[Row]:
+    return result["main"][phase]["runs"]
+
+
+def _pick(runs: list[Row], scenario: str, c: int, cache: str = "warm", role: str | None = None) -> list[Row]:
+    return [r for r in runs if r["scenario"] == scenario and r["concurrency"] == c and r["cache"] == cache and (role is None or r["role"] == role)]
+
+
+def _worst(rows: list[Row], key: Callable[[Row], float], high_is_bad: bool = True) -> Row | None:
+    return (max if high_is_bad else min)(rows, key=key) if rows else None
+
+
+def targets(result: dict[str, Any]) -> list[Row]:
+    """Issue 5's targets, each on its worst variant (the role that does worst), indexed phase."""
+    runs = _runs(result)
+    out: list[Row] = []
+
+    def add(name: str, value: float | None, limit: float, unit: str, higher_ok: bool = False, where: str = "") -> None:
+        if value is None:
+            out.append({"target": name, "value": None, "limit": limit, "met": None, "by": "not measured", "where": where})
+            return
+        met = value >= limit if higher_ok else value <= limit
+        gap = "" if met else (f"{limit - value:.2f} {unit} short" if higher_ok else f"{value - limit:.2f} {unit} over ({value / limit:.2f}×)")
+        out.append({"target": name, "value": round(value, 2), "limit": limit, "unit": unit, "met": met, "by": gap, "where": where})
+
+    for sid in ("S1", "S4", "S5", "S6", "S7", "S8"):
+        w = _worst(_pick(runs, sid, 1), lambda r: r["bridge"]["p50"])
+        add(f"{sid} p50 at concurrency 1 ≤ 3 ms", w and w["bridge"]["p50"], 3.0, "ms", where=w and f"{sid}/{w['role']}")
+    s1_32 = _pick(runs, "S1", 32)
+    w = _worst(s1_32, lambda r: r["bridge"]["rps"], high_is_bad=False)
+    add("S1 at concurrency 32 ≥ 1,000 requests/s", w and w["bridge"]["rps"], 1000.0, "req/s", True, w and f"S1/{w['role']}")
+    errors = sum(r["bridge"]["errors"] for r in s1_32)
+    add("S1 at concurrency 32: zero errors", float(errors) if s1_32 else None, 0.0, "errors", where="all roles")
+    s1 = _pick(runs, "S1", 1, role="admin")
+    s3 = _pick(runs, "S3", 1, role="admin")
+    if s1 and s3:
+        add("S3 p50 ≤ 3 × S1 p50", s3[0]["bridge"]["p50"] / s1[0]["bridge"]["p50"], 3.0, "×", where="admin")
+    w = _worst(_pick(runs, "S2", 1), lambda r: r["bridge"]["p50"])
+    add("S2 p50 ≤ 50 ms", w and w["bridge"]["p50"], 50.0, "ms", where=w and f"S2/{w['role']}")
+    for sid in ("S1", "S4", "S6"):
+        w = _worst(_pick(runs, sid, 1), lambda r: r["overhead_p50_ms"])
+        add(f"{sid} bridge p50 ≤ floor p50 + 1.5 ms", w and w["overhead_p50_ms"], 1.5, "ms", where=w and f"{sid}/{w['role']}")
+    s9 = result["main"]["indexed"].get("s9")
+    add("S1 p99 under the S9 writes ≤ 2 × without", s9 and s9["ratio_p99"], 2.0, "×", where="S1/admin, 32 connections")
+    memory = result["main"].get("memory") or []
+    add("memory ≤ 200 MB resident per worker (VmHWM)", max((m["hwm_mb"] for m in memory), default=None), 200.0, "MB")
+    return out
+
+
+def label(sql: str) -> str:
+    """What a captured statement is, in a few words."""
+    if sql.startswith("SELECT 'owner' AS kind"):
+        return "principal: the user's relations (UNION over customers, branches, employees, agencies …)"
+    if "`__page`" in sql:
+        return "DataTables page" + (" with COUNT" if "`__cnt`" in sql else "")
+    if "`total_customers`" in sql:
+        return "customer statistics (3 counts)"
+    if "`customer_count`" in sql and "`agency`" in sql:
+        return "agency tab counts"
+    return sql[:70] + "…"
+
+
+def _f(value: Any, digits: int = 2) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(_f(c) if not isinstance(c, str) else c for c in row) + " |" for row in rows]
+    return lines
+
+
+def _matrix(runs: list[Row], cache: str) -> list[str]:
+    rows = []
+    for r in runs:
+        if r["cache"] != cache:
+            continue
+        b, f = r["bridge"], r["floor"] or {}
+        rows.append([f"{r['scenario']}/{r['role']}", str(r["concurrency"]), _f(b["rps"], 0), b["p50"], b["p99"], str(b["errors"]),
+                     _f(f.get("rps"), 0) if f else "no SQL", f.get("p50"), f.get("p99"), _f(r["ratio_p50"]), _f(r["overhead_p50_ms"])])  # fmt: skip
+    return _table(["scenario/role", "conc.", "req/s", "p50 ms", "p99 ms", "errors", "floor req/s", "floor p50", "floor p99", "p50 ÷ floor", "p50 − floor ms"], rows)
+
+
+def markdown(result: dict[str, Any], chart_name: str) -> str:
+    meta, main = result["meta"], result["main"]
+    db = main["database"]
+    out = [
+        "# Benchmark results (`make bench`)",
+        "",
+        f"{meta['date']}, commit {meta['commit']}{' + local changes' if meta.get('dirty') else ''}; {meta['cpus']} cores shared by wrk, "
+        f"MariaDB and {meta['workers']} bridge workers; {main['customers']:,} demo customers ({db['data_mb']} MB of tables, "
+        f"MariaDB {db['version']}, buffer pool {db['buffer_pool_mb']} MB); {meta['duration_s']} s per measured run; load average "
+        f"{meta['load_before'][0]:.2f} before, {meta['load_after'][0]:.2f} after. Every ratio compares numbers of this one run.",
+        "",
+        f"![latency and throughput per scenario; S1–S3 by data size]({chart_name})",
+        "",
+        "## Targets (issue 5), after `wpbridge indexes --apply`, each on its worst role",
+        "",
+    ]
+    out += _table(["target", "measured", "limit", "met", "gap", "variant"],
+                  [[t["target"], _f(t["value"]), _f(t["limit"]), {True: "yes", False: "**no**", None: "–"}[t["met"]], t["by"] or "", t.get("where") or ""]
+                   for t in result["targets"]])  # fmt: skip
+    runs = main["indexed"]["runs"]
+    out += ["", "## Warm cache (indexed)", "", "The floor replays the statements the bridge sent for the same request (captured from MariaDB's general log) with a bare aiomysql loop at the same concurrency.", ""]
+    out += _matrix(runs, "warm")
+    out += ["", "## Cold cache (indexed)", "", "Each round empties the bridge's cache, then sends one request per connection at once (auth, principal, totals and statistics all missing). The floor replays the cold request's statements.", ""]
+    out += _matrix(runs, "cold")
+    shipped = {(r["scenario"], r["role"], r["cache"]): r for r in main["shipped"]["runs"]}
+    rows = []
+    for r in runs:
+        if r["concurrency"] != 1:
+            continue
+        s = shipped.get((r["scenario"], r["role"], r["cache"]))
+        if s:
+            floor_p50 = lambda x: x["floor"]["p50"] if x["floor"] else "no SQL"  # noqa: E731
+            rows.append([f"{r['scenario']}/{r['role']}", r["cache"], s["bridge"]["p50"], r["bridge"]["p50"], floor_p50(s), floor_p50(r)])
+    out += ["", "## The plugins' own indexes vs `wpbridge indexes --apply` (concurrency 1, p50 ms)", ""]
+    out += _table(["scenario/role", "cache", "bridge as shipped", "bridge indexed", "floor as shipped", "floor indexed"], rows)
+    out += ["", "## S9: S1 (admin, 32 connections) while writers create, rename and delete customers", ""]
+    rows = []
+    for phase in ("shipped", "indexed"):
+        s9 = main[phase].get("s9")
+        if s9:
+            a, u, w = s9["s1_alone"], s9["s1_under_writes"], s9["writes"]
+            rows.append([phase, a["p50"], a["p99"], _f(a["rps"], 0), u["p50"], u["p99"], _f(u["rps"], 0), str(u["errors"]), _f(w["rps"], 1), str(w["errors"]), _f(s9["ratio_p99"])])
+    out += _table(["indexes", "alone p50", "alone p99", "alone req/s", "writes p50", "writes p99", "writes req/s", "S1 errors", "writes/s", "write errors", "p99 ratio"], rows)
+    out += ["", "## Growth with data (admin, concurrency 1, warm, indexed; p50 ms, bridge / floor)", ""]
+    sizes = sorted(result["scaling"], key=lambda s: s["customers"])
+    rows = []
+    for sid in ("S1", "S2", "S3"):
+        cells = [sid]
+        for s in sizes:
+            r = next((r for r in s["runs"] if r["scenario"] == sid), None)
+            cells.append(f"{_f(r['bridge']['p50'])} / {_f(r['floor']['p50'])}" if r else "–")
+        rows.append(cells)
+    out += _table(["scenario"] + [f"{s['customers']:,} customers" for s in sizes], rows)
+    out += ["", "## Index effects: each index alone vs none (fastest of 6 runs, ms, alternating so both share the same load)", ""]
+    out += ["Cold requests load the principal (the UNION below): that is where the user_id indexes act, on every", "cold request and after every write (writes evict the cached principals).", ""]
+    rows = []
+    for e in main.get("index_effects") or []:
+        if not e["statements"]:
+            rows.append([f"{e['table']}.{e['column']}", "–", "", "", "no captured statement changed"])
+        for st in e["statements"]:
+            used = sorted(st["used_by"])
+            rows.append([f"{e['table']}.{e['column']}", label(st["sql"]), st["without_ms"], st["with_ms"],
+                         ", ".join(used[:4]) + (f" and {len(used) - 4} more" if len(used) > 4 else "")])  # fmt: skip
+    out += _table(["index", "statement", "without", "with", "sent by (scenario/role, cold or warm)"], rows)
+    memory = main.get("memory") or []
+    out += ["", "## Memory", "", "Peak resident set (VmHWM) of each worker at the end of the run: " + ", ".join(f"{m['hwm_mb']:.0f} MB (pid {m['pid']})" for m in memory) + "."]
+    prof = main.get("profile")
+    if prof and "inclusive" in prof:
+        out += ["", "## Profile: one worker during S1/admin at 32 connections (py-spy, share of samples)", ""]
+        out += _table(["inclusive %", "function"], [[p, f"`{name}`"] for p, name in prof["inclusive"][:30]])
+        out += [""]
+        out += _table(["self %", "function"], [[p, f"`{name}`"] for p, name in prof["self"][:12]])
+    stm = main.get("statements", {})
+    out += ["", "## What the bridge sends (warm, captured)", ""]
+    for key in ("S1/admin", "S3/admin", "S2/admin", "S6/admin", "S8/admin"):
+        for sql in stm.get(key, {}).get("warm", []):
+            out += [f"- {key}: `{sql}`"]
+    return "\n".join(out) + "\n"
+
+
+def write(result: dict[str, Any], results_dir: Path) -> tuple[Path, Path, Path]:
+    from bench.chart import draw
+
+    result["targets"] = targets(result)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    sizes = "-".join(f"{n // 1000}k" if n >= 1000 else str(n) for n in sorted(s["customers"] for s in result["scaling"]))
+    stamp = result["meta"]["date"][:10]
+    json_path = results_dir / f"{stamp}-{sizes}.json"
+    json_path.write_text(json.dumps(result, indent=1, default=str))
+    chart_path = results_dir / "latest.png"
+    draw(result, chart_path)
+    md_path = results_dir / "latest.md"
+    md_path.write_text(markdown(result, chart_path.name))
+    return json_path, md_path, chart_path

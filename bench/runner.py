@@ -1,0 +1,228 @@
+"""One benchmark run: databases, the bridge, the scenarios, the floor, index effects, S9.
+
+Phases at the main size (BENCH_CUSTOMERS): the statements of every scenario are captured
+first; "as shipped" measures every scenario at concurrency 1 (warm and cold) and S9 on the
+plugins' own indexes; then each index of ``wpbridge indexes`` is measured on the captured
+statements it changes; then "indexed" (after ``--apply``) measures the whole matrix, S9, the
+workers' memory and a profile. Smaller sizes only measure S1–S3 (how cost grows with data).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from bench import cold, floor, index_effects, profile, wrk
+from bench.capture import GeneralLog
+from bench.config import ROOT, BenchConfig
+from bench.scenarios import Scenario, basic_auth, context, scenarios
+from bench.stack import Bridge, cli, drop_database, fresh_database, server_facts
+from bridge.devdb import PRIVATE_PORT, answers, find_database, start_private, stop_private
+from bridge.settings import DatabaseURL, parse_database_url
+
+
+def say(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
+def _selected(items: list[Scenario], cfg: BenchConfig) -> list[Scenario]:
+    if not cfg.only:
+        return items
+    return [s for s in items if s.id in cfg.only or s.key in cfg.only]
+
+
+def _warm_up(bridge: Bridge, sc: Scenario) -> None:
+    for _ in range(3):
+        status, body = cold.one(bridge, sc.path, basic_auth(sc.role))
+        if status >= 400 or (sc.datatable and b'"error":' in body):
+            raise SystemExit(f"bench: {sc.key} answers {status}: {body[:300]!r}")
+
+
+def capture_all(bridge: Bridge, url: DatabaseURL, items: list[Scenario]) -> dict[str, dict[str, list[str]]]:
+    """For each scenario: the statements of a warm request and of a cold one."""
+    out: dict[str, dict[str, list[str]]] = {}
+    with GeneralLog(url) as log:
+        for sc in items:
+            auth = basic_auth(sc.role)
+            _warm_up(bridge, sc)
+            warm = log.capture(lambda: cold.one(bridge, sc.path, auth))
+            bridge.clear_cache()
+            chilly = log.capture(lambda: cold.one(bridge, sc.path, auth))
+            keep = lambda rows: [s for s in rows if not s.upper().startswith("SET ")]  # noqa: E731 (session setup of new connections)
+            out[sc.key] = {"warm": keep(warm), "cold": keep(chilly)}
+    return out
+
+
+def _pair(bridge_m: Any, floor_m: Any) -> dict[str, Any]:
+    b = bridge_m.as_dict()
+    if floor_m is None:  # the bridge answered from its cache: no SQL, nothing to replay
+        return {"bridge": b, "floor": None, "ratio_p50": None, "overhead_p50_ms": round(b["p50"], 2), "ratio_rps": None}
+    f = floor_m.as_dict()
+    return {
+        "bridge": b,
+        "floor": f,
+        "ratio_p50": round(b["p50"] / f["p50"], 2) if f["p50"] else None,
+        "overhead_p50_ms": round(b["p50"] - f["p50"], 2),
+        "ratio_rps": round(b["rps"] / f["rps"], 2) if f["rps"] else None,
+    }
+
+
+def measure(bridge: Bridge, url: DatabaseURL, sc: Scenario, statements: dict[str, list[str]], cfg: BenchConfig,
+            concurrency: tuple[int, ...], caches: tuple[str, ...] = ("warm", "cold")) -> list[dict[str, Any]]:  # fmt: skip
+    """Bridge and floor, back to back, for each concurrency and cache state."""
+    auth = basic_auth(sc.role)
+    rows = []
+    for c in concurrency:
+        if "warm" in caches:
+            _warm_up(bridge, sc)
+            b = wrk.run(bridge.base + sc.path, auth, c, cfg.duration, sc.datatable)
+            f = floor.warm(url, statements["warm"], c, cfg.duration) if statements["warm"] else None
+            rows.append({"scenario": sc.id, "role": sc.role, "concurrency": c, "cache": "warm", **_pair(b, f)})
+            say(f"  {sc.key:<12} c={c:<2} warm  bridge p50 {b.p50:7.2f} ms p99 {b.p99:7.2f} {b.rps:7.0f}/s err {b.errors}"
+                + (f" | floor p50 {f.p50:7.2f} {f.rps:7.0f}/s" if f else " | no SQL (answered from the cache)"))  # fmt: skip
+        if "cold" in caches:
+            rounds = cfg.cold_rounds if c == 1 else max(2, cfg.cold_rounds // 4)
+            b = cold.run(bridge, sc.path, auth, c, rounds, sc.datatable)
+            f = floor.cold(url, statements["cold"], c, rounds)
+            rows.append({"scenario": sc.id, "role": sc.role, "concurrency": c, "cache": "cold", **_pair(b, f)})
+            say(f"  {sc.key:<12} c={c:<2} cold  bridge p50 {b.p50:7.2f} ms p99 {b.p99:7.2f} err {b.errors} | floor p50 {f.p50:7.2f}")
+    return rows
+
+
+def s9(bridge: Bridge, s1: Scenario, cfg: BenchConfig) -> dict[str, Any]:
+    """S1 (admin, 32 connections) alone, then again while writers create, rename and delete customers."""
+    auth = basic_auth("admin")
+    _warm_up(bridge, s1)
+    alone = wrk.run(bridge.base + s1.path, auth, 32, cfg.duration, True)
+    writers = wrk.start_writes(bridge.base + "/", auth, 2, cfg.duration + 2, cfg.write_rate)
+    time.sleep(1)
+    under = wrk.run(bridge.base + s1.path, auth, 32, cfg.duration, True)
+    out, err = writers.communicate(timeout=cfg.duration + 60)
+    writes = wrk.parse(out)
+    say(f"  S9 S1 p99 alone {alone.p99:.2f} ms, under {writes.rps:.1f} writes/s {under.p99:.2f} ms; write errors {writes.errors}")
+    return {
+        "s1_alone": alone.as_dict(),
+        "s1_under_writes": under.as_dict(),
+        "writes": writes.as_dict(),
+        "write_rate_asked": cfg.write_rate,
+        "ratio_p99": round(under.p99 / alone.p99, 2) if alone.p99 else None,
+    }
+
+
+def scaling(server: DatabaseURL, size: int, cfg: BenchConfig, run_dir: Path) -> dict[str, Any]:
+    """S1–S3 as admin at concurrency 1, warm, at a smaller size (indexes applied, as at the main size)."""
+    url, load_s = fresh_database(server, size)
+    try:
+        cli(url, "indexes", "--apply")
+        with Bridge(url, cfg.workers, run_dir) as bridge:
+            ctx = context(url, size)
+            items = [s for s in scenarios(ctx) if s.id in ("S1", "S2", "S3") and s.role == "admin"]
+            captured = capture_all(bridge, url, items)
+            rows = []
+            for sc in items:
+                rows += measure(bridge, url, sc, captured[sc.key], cfg, (1,), ("warm",))
+        return {"customers": size, "load_seconds": round(load_s, 1), "runs": rows}
+    finally:
+        if not cfg.keep_database:
+            drop_database(url)
+
+
+def main_size(server: DatabaseURL, cfg: BenchConfig, run_dir: Path) -> dict[str, Any]:
+    say(f"loading {cfg.customers} demo customers …")
+    url, load_s = fresh_database(server, cfg.customers)
+    say(f"  loaded in {load_s:.0f} s into {url.database}")
+    result: dict[str, Any] = {"customers": cfg.customers, "load_seconds": round(load_s, 1), "database": server_facts(url)}
+    try:
+        with Bridge(url, cfg.workers, run_dir) as bridge:
+            ctx = context(url, cfg.customers)
+            items = _selected(scenarios(ctx), cfg)
+            say(f"capturing the statements of {len(items)} scenarios (MariaDB general log) …")
+            captured = capture_all(bridge, url, items)
+            result["statements"] = captured
+            say("phase 'as shipped' (the plugins' own indexes): concurrency 1, warm and cold")
+            shipped = []
+            for sc in items:
+                shipped += measure(bridge, url, sc, captured[sc.key], cfg, (1,))
+            s1 = next((s for s in items if s.key == "S1/admin"), None)
+            result["shipped"] = {"runs": shipped, "s9": s9(bridge, s1, cfg) if s1 else None}
+            say("index effects (each index alone, on the captured statements)")
+            result["index_effects"] = index_effects.measure(url, captured, say)
+            say("wpbridge indexes --apply (already created while measuring: it finds them all present)")
+            result["indexes_apply"] = cli(url, "indexes", "--apply")
+            say("phase 'indexed': the whole matrix")
+            runs = []
+            for sc in items:
+                runs += measure(bridge, url, sc, captured[sc.key], cfg, cfg.concurrency)
+            result["indexed"] = {"runs": runs, "s9": s9(bridge, s1, cfg) if s1 else None}
+            if cfg.profile and s1:
+                say("profile: py-spy on one worker during S1/admin at 32 connections")
+                runner = subprocess.Popen(wrk.command(bridge.base + s1.path, basic_auth("admin"), 32, 12), stdout=subprocess.DEVNULL)
+                time.sleep(1)
+                result["profile"] = profile.record(bridge.worker_pids()[0], 10)
+                runner.wait()
+            result["memory"] = [m.__dict__ for m in bridge.memory()]
+            say("  worker memory (VmHWM): " + ", ".join(f"{m['hwm_mb']:.0f} MB" for m in result["memory"]))
+    finally:
+        if not cfg.keep_database:
+            drop_database(url)
+    return result
+
+
+def meta(cfg: BenchConfig) -> dict[str, Any]:
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    return {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+        "cpus": os.cpu_count(),
+        "workers": cfg.workers,
+        "duration_s": cfg.duration,
+        "python": platform.python_version(),
+        "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[0] if wrk.ensure_wrk() else "",
+        "load_before": os.getloadavg(),
+    }
+
+
+def database_server() -> tuple[DatabaseURL, bool]:
+    """BRIDGE_DATABASE_URL when set; else the project's private MariaDB (bridge/devdb.py: port
+    3399, 1 GB buffer pool), away from other users of a shared server. True if started here."""
+    if os.environ.get("BRIDGE_DATABASE_URL"):
+        return find_database(), False
+    url = parse_database_url(f"mysql://root@127.0.0.1:{PRIVATE_PORT}/wp_customer_bridge")
+    running = answers(url)
+    return start_private(), not running
+
+
+def run(cfg: BenchConfig) -> dict[str, Any]:
+    wrk.ensure_wrk()
+    server, started = database_server()
+    try:
+        return _run(cfg, server)
+    finally:
+        if started:
+            stop_private()
+
+
+def _run(cfg: BenchConfig, server: DatabaseURL) -> dict[str, Any]:
+    result: dict[str, Any] = {"meta": meta(cfg), "scaling": []}
+    with tempfile.TemporaryDirectory(prefix="wpbench-") as tmp:
+        run_dir = Path(tmp)
+        for size in cfg.sizes:
+            if size != cfg.customers:
+                say(f"scaling: {size} customers (S1–S3, admin, concurrency 1)")
+                result["scaling"].append(scaling(server, size, cfg, run_dir))
+        result["main"] = main_size(server, cfg, run_dir)
+        scale_main = [r for r in result["main"]["indexed"]["runs"]
+                      if r["scenario"] in ("S1", "S2", "S3") and r["role"] == "admin" and r["concurrency"] == 1 and r["cache"] == "warm"]  # fmt: skip
+        result["scaling"].append({"customers": cfg.customers, "runs": scale_main})
+    result["meta"]["load_after"] = os.getloadavg()
+    return result

@@ -1,0 +1,128 @@
+"""``wpbridge indexes [--apply]``: the indexes the bridge's queries need that the plugins never made.
+
+WP Customer indexes ``customer_id`` but none of the columns the bridge looks users up by:
+loading a principal (bridge/principal.py) asks every table that can tie a user to data
+"which rows have ``user_id = N``" — without an index each of those is a full scan (500k
+employee rows in the 100k-customer demo), on every cold request and after every write
+(writes evict the cached principals). The access scopes of agency users filter branches by
+``agency_id`` / ``inspector_id``, the agency tab counts branches by ``agency_id``, and
+branch admins and employees see employees by ``branch_id``. Each entry was checked with
+EXPLAIN (tests/test_indexes.py); the effect column is what ``make bench`` measured.
+
+None is needed for correctness: the bridge gives the same answers without them. ``--apply``
+adds the missing ones (``ALTER TABLE … ADD INDEX``, online in InnoDB) and is idempotent: an
+index is "present" when any index of the table starts with the column, whatever its name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pymysql
+
+from bridge.schema import SchemaInfo, TableNames
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    table: str  # logical name in TableNames
+    column: str
+    why: str
+    effect: str  # measured by `make bench` (bench/results/latest.md)
+
+    @property
+    def name(self) -> str:
+        return f"wpbridge_{self.column}"
+
+
+NEEDED: tuple[IndexSpec, ...] = (
+    IndexSpec("employees", "user_id", "principal: the user's employee rows", "TBD"),
+    IndexSpec("branches", "user_id", "principal: branches the user administers", "TBD"),
+    IndexSpec("customers", "user_id", "principal: customers the user owns; REST ?user_id=", "TBD"),
+    IndexSpec("agencies", "user_id", "principal: agencies the user owns", "TBD"),
+    IndexSpec("agency_employees", "user_id", "principal: the user's agency memberships", "TBD"),
+    IndexSpec("employees", "branch_id", "employees scope of branch admins and employees; branch delete cascades", "TBD"),
+    IndexSpec("branches", "agency_id", "agency users' scope; /tabs/agency/{id}/statistics; relation counts", "TBD"),
+    IndexSpec("branches", "inspector_id", "inspectors' scope (agency_pengawas)", "TBD"),
+)
+
+
+@dataclass(frozen=True)
+class IndexState:
+    spec: IndexSpec
+    table: str  # the real table name
+    status: str  # present | missing | n/a
+    existing: str = ""  # the index that covers the column, when present
+
+
+def _leading_columns(conn: pymysql.connections.Connection, tables: list[str]) -> dict[tuple[str, str], str]:
+    """(table, first column) → index name, for every index of ``tables`` in the current database."""
+    if not tables:
+        return {}
+    marks = ", ".join(["%s"] * len(tables))
+    with conn.cursor(pymysql.cursors.Cursor) as cur:  # tuples, whatever the connection's default
+        cur.execute(
+            "SELECT TABLE_NAME, COLUMN_NAME, INDEX_NAME FROM INFORMATION_SCHEMA.STATISTICS "
+            f"WHERE TABLE_SCHEMA = DATABASE() AND SEQ_IN_INDEX = 1 AND TABLE_NAME IN ({marks})",
+            tables,
+        )
+        rows = cur.fetchall()
+    found: dict[tuple[str, str], str] = {}
+    for table, column, index in rows:
+        found.setdefault((table, column.lower()), index)
+    return found
+
+
+def survey(conn: pymysql.connections.Connection, names: TableNames, schema: SchemaInfo) -> list[IndexState]:
+    """Each needed index: present (and which index covers it), missing, or n/a for this layout."""
+    real = {spec.table: getattr(names, spec.table) for spec in NEEDED}
+    leading = _leading_columns(conn, sorted(set(real.values())))
+    states = []
+    for spec in NEEDED:
+        table = real[spec.table]
+        if not schema.has(spec.table, spec.column):
+            states.append(IndexState(spec, table, "n/a"))
+            continue
+        existing = leading.get((table, spec.column.lower()))
+        states.append(IndexState(spec, table, "present" if existing else "missing", existing or ""))
+    return states
+
+
+def create(conn: pymysql.connections.Connection, state: IndexState) -> None:
+    with conn.cursor(pymysql.cursors.Cursor) as cur:
+        cur.execute(f"ALTER TABLE `{state.table}` ADD INDEX `{state.spec.name}` (`{state.spec.column}`)")
+
+
+def drop(conn: pymysql.connections.Connection, state: IndexState) -> None:
+    """Drop an index this module created (the benchmark measures with and without)."""
+    with conn.cursor(pymysql.cursors.Cursor) as cur:
+        cur.execute(f"ALTER TABLE `{state.table}` DROP INDEX `{state.spec.name}`")
+
+
+def report(states: list[IndexState]) -> str:
+    width = max(len(f"{s.table}.{s.spec.column}") for s in states)
+    lines = []
+    for s in states:
+        where = f"{s.table}.{s.spec.column}".ljust(width)
+        status = {"present": f"present ({s.existing})", "missing": "MISSING", "n/a": "n/a (no such column)"}[s.status]
+        lines.append(f"{where}  {status:<28}  {s.spec.why}; measured: {s.spec.effect}")
+    return "\n".join(lines)
+
+
+def run(conn: pymysql.connections.Connection, names: TableNames, schema: SchemaInfo, apply: bool, out: Callable[[str], None] = print) -> int:
+    """List the needed indexes; with ``apply`` create the missing ones. Returns an exit code."""
+    states = survey(conn, names, schema)
+    out(report(states))
+    missing = [s for s in states if s.status == "missing"]
+    if not missing:
+        out("every index the bridge needs is present")
+        return 0
+    if not apply:
+        out(f"{len(missing)} missing; `wpbridge indexes --apply` creates them (reads only get faster; nothing else changes)")
+        return 0
+    for state in missing:
+        out(f"creating {state.spec.name} on {state.table} ({state.spec.column}) …")
+        create(conn, state)
+    out(f"created {len(missing)} indexes")
+    return 0

@@ -1,0 +1,98 @@
+"""Rendering a DataTables statement once per shape, and re-binding only its values.
+
+pypika copies a query on every builder call and renders it term by term: for the engine's
+page statement that is ~0.5 ms of CPU per request, more than MySQL needs to answer it. The
+parts that change between requests of the same shape are the values of the WHERE (user ids,
+search patterns, ``customer_id``), so the engine renders the WHERE alone (``bind``: a few
+terms), splices it into the statement as a ``Bound`` criterion whose placeholders have their
+own names (``%(param_w1)s``), and keeps the rendered statement in a small per-process LRU
+(``StatementMemo``) keyed by everything else the text depends on. A hit costs one render of
+the WHERE; the values always travel as bound parameters, exactly as before.
+
+The key holds the identity of the column, join and term objects the statement was built
+from (and keeps them alive, so an id is never reused while its entry exists); models build
+those once and never mutate them. A hook that creates new objects per request just misses.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any, Callable, Hashable
+
+from pypika import MySQLQuery
+from pypika.terms import Criterion, EmptyCriterion, Field, PyformatParameter, Term
+
+# The quoting and dialect pypika uses inside a MySQL statement, for rendering a WHERE alone.
+_KWARGS: dict[str, Any] = {}
+MySQLQuery._builder()._set_kwargs_defaults(_KWARGS)
+
+
+class Bound(Criterion):
+    """A criterion rendered once, with its values; it re-binds them into the statement's collector."""
+
+    def __init__(self, sql: str, values: dict[str, Any]) -> None:
+        super().__init__()
+        self.sql = sql
+        self.values = values
+
+    def fields_(self) -> set[Field]:
+        return set()
+
+    def get_sql(self, parameter: Any = None, **kwargs: Any) -> str:
+        if self.values:
+            if parameter is None:
+                raise TypeError("a Bound criterion with values needs a parameter collector")
+            for key, value in self.values.items():
+                parameter.update_parameters(param_key=key, value=value)
+        return f"({self.sql})"
+
+
+def bind(criteria: list[Criterion], prefix: str) -> Bound | None:
+    """The AND of ``criteria`` rendered with placeholders ``param_{prefix}N``; None when empty."""
+    criterion = Criterion.all(criteria)
+    if isinstance(criterion, EmptyCriterion):
+        return None
+    collector = PyformatParameter(placeholder=lambda n: f"param_{prefix}{n + 1}")
+    sql = criterion.get_sql(parameter=collector, subquery=True, with_namespace=True, **_KWARGS)
+    return Bound(sql, dict(collector.get_parameters()))
+
+
+def term_key(term: Term, pins: list[Any]) -> Hashable:
+    """A key for an ORDER BY term: plain fields by name (``model.id_field`` is new each time),
+    anything else by identity (pinned)."""
+    if type(term) is Field and term.alias is None:
+        table = term.table.get_table_name() if term.table is not None else None
+        return ("field", table, term.name)
+    pins.append(term)
+    return ("id", id(term))
+
+
+class StatementMemo:
+    """Rendered SQL by shape key, least recently used dropped first; one per process."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._entries: OrderedDict[Hashable, tuple[str, dict[str, Any], list[Any]]] = OrderedDict()
+
+    def render(self, key: Hashable, pins: list[Any], build: Callable[[], Any], *bound: Bound | None) -> tuple[str, dict[str, Any]]:
+        """SQL and parameters of the statement ``build()`` makes; ``bound`` are its Bound parts,
+        whose current values replace the ones it was rendered with."""
+        entry = self._entries.get(key)
+        if entry is None:
+            collector = PyformatParameter()
+            sql = build().get_sql(parameter=collector)
+            static = {k: v for k, v in collector.get_parameters().items() if not k.startswith("param_")}
+            entry = (sql, static, pins)
+            self._entries[key] = entry
+            if len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        else:
+            self._entries.move_to_end(key)
+        params = dict(entry[1])
+        for part in bound:
+            if part is not None:
+                params.update(part.values)
+        return entry[0], params
+
+    def clear(self) -> None:
+        self._entries.clear()
