@@ -20,7 +20,7 @@ def draw(result: dict[str, Any], path: Path) -> None:
         names = [f"{r['scenario']}/{r['role'][:3]}" for r in rows]
         x = range(len(rows))
         ax.bar([i - 0.2 for i in x], [r["bridge"][metric] for r in rows], 0.4, label="bridge")
-        ax.bar([i + 0.2 for i in x], [r["floor"][metric] if r["floor"] else 0 for r in rows], 0.4, label="floor (same SQL, bare aiomysql)")
+        ax.bar([i + 0.2 for i in x], [r["floor"][metric] if r["floor"] else float("nan") for r in rows], 0.4, label="floor (same SQL, bare aiomysql)")
         ax.set_xticks(list(x), names, rotation=70, fontsize=8)
         ax.set_title(label)
         if metric == "p50":
@@ -39,8 +39,9 @@ def draw(result: dict[str, Any], path: Path) -> None:
                 fs.append(r["floor"]["p50"])
         ax.plot(xs, ys, marker="o", label=f"{sid} bridge")
         ax.plot(xs, fs, marker="x", linestyle="--", label=f"{sid} floor")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
+    if any(line.get_xydata().size for line in ax.get_lines()):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
     ax.set_xlabel("customers")
     ax.set_title("p50 (ms) by data size, admin, 1 connection")
     ax.legend(fontsize=8)

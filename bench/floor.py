@@ -102,3 +102,29 @@ def time_statement(url: DatabaseURL, sql: str, repeat: int) -> float:
         return min(times) * 1000
 
     return asyncio.run(go())
+
+
+HANDLER_READS = ("Handler_read_first", "Handler_read_key", "Handler_read_last", "Handler_read_next",
+                 "Handler_read_prev", "Handler_read_rnd", "Handler_read_rnd_next")  # fmt: skip
+
+
+def rows_read(url: DatabaseURL, sql: str) -> int:
+    """Index entries and rows the server read for one run of ``sql`` (its session Handler_read_*
+    counters): what an index changes, free of the timing noise of a shared machine."""
+
+    async def go() -> int:
+        conn = await aiomysql.connect(autocommit=True, **_kwargs(url))
+        try:
+            async with conn.cursor() as cur:
+                marks = ", ".join(["%s"] * len(HANDLER_READS))
+                status = f"SHOW SESSION STATUS WHERE Variable_name IN ({marks})"
+                await cur.execute(status, HANDLER_READS)
+                before = sum(int(v) for _, v in await cur.fetchall())
+                await cur.execute(sql)
+                await cur.fetchall()
+                await cur.execute(status, HANDLER_READS)
+                return sum(int(v) for _, v in await cur.fetchall()) - before
+        finally:
+            conn.close()
+
+    return asyncio.run(go())

@@ -49,7 +49,7 @@ def measure(url: DatabaseURL, captured: dict[str, dict[str, list[str]]], say: Ca
         for state in states:
             create(conn, state)
 
-        def timed(statements: list[str], on: list[IndexState], rounds: int = 2) -> tuple[dict[str, float], dict[str, float]]:
+        def timed(statements: list[str], on: list[IndexState], rounds: int = 3) -> tuple[dict[str, float], dict[str, float]]:
             """Fastest time of each statement with ``on`` hidden, and with ``on`` shown (others stay hidden)."""
             off_t: dict[str, float] = {}
             on_t: dict[str, float] = {}
@@ -72,11 +72,14 @@ def measure(url: DatabaseURL, captured: dict[str, dict[str, list[str]]], say: Ca
         effects = []
         for state in states:
             off_t, on_t = timed(changed, [state])
+            reads_on = {sql: floor.rows_read(url, sql) for sql in changed}
             switch(state, False)
+            reads_off = {sql: floor.rows_read(url, sql) for sql in changed}
             rows = [
-                {"sql": sql[:300], "used_by": sorted(users[sql]), "without_ms": round(off_t[sql], 2), "with_ms": round(on_t[sql], 2)}
+                {"sql": sql[:300], "used_by": sorted(users[sql]), "without_ms": round(off_t[sql], 2), "with_ms": round(on_t[sql], 2),
+                 "rows_without": reads_off[sql], "rows_with": reads_on[sql]}  # fmt: skip
                 for sql in changed
-                if _faster(off_t[sql], on_t[sql], 0.1)
+                if reads_on[sql] < 0.5 * reads_off[sql] or _faster(off_t[sql], on_t[sql], 0.1)
             ]
             effects.append({"table": state.table, "column": state.spec.column, "statements": rows})
             say(f"  {state.table}.{state.spec.column}: {len(rows)} of {len(changed)} changed statements faster")

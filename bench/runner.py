@@ -83,14 +83,14 @@ def measure(bridge: Bridge, url: DatabaseURL, sc: Scenario, statements: dict[str
             _warm_up(bridge, sc)
             b = wrk.run(bridge.base + sc.path, auth, c, cfg.duration, sc.datatable)
             f = floor.warm(url, statements["warm"], c, cfg.duration) if statements["warm"] else None
-            rows.append({"scenario": sc.id, "role": sc.role, "concurrency": c, "cache": "warm", **_pair(b, f)})
+            rows.append({"scenario": sc.id, "role": sc.role, "concurrency": c, "cache": "warm", "load": os.getloadavg()[0], **_pair(b, f)})
             say(f"  {sc.key:<12} c={c:<2} warm  bridge p50 {b.p50:7.2f} ms p99 {b.p99:7.2f} {b.rps:7.0f}/s err {b.errors}"
                 + (f" | floor p50 {f.p50:7.2f} {f.rps:7.0f}/s" if f else " | no SQL (answered from the cache)"))  # fmt: skip
         if "cold" in caches:
             rounds = cfg.cold_rounds if c == 1 else max(2, cfg.cold_rounds // 4)
             b = cold.run(bridge, sc.path, auth, c, rounds, sc.datatable)
             f = floor.cold(url, statements["cold"], c, rounds)
-            rows.append({"scenario": sc.id, "role": sc.role, "concurrency": c, "cache": "cold", **_pair(b, f)})
+            rows.append({"scenario": sc.id, "role": sc.role, "concurrency": c, "cache": "cold", "load": os.getloadavg()[0], **_pair(b, f)})
             say(f"  {sc.key:<12} c={c:<2} cold  bridge p50 {b.p50:7.2f} ms p99 {b.p99:7.2f} err {b.errors} | floor p50 {f.p50:7.2f}")
     return rows
 
