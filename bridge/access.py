@@ -256,6 +256,8 @@ class Access:
             or (admin_of and p.can("edit_own_customer_branch"))
         )
         delete = owner or p.can("delete_customer_branch")
+        if row.get("type") == "pusat" and int(row.get("active_cabang_count") or 0) > 0:
+            delete = False  # the plugin's head-office rule, when the row carries the count (DataTables)
         return {"view": True, "edit": edit, "delete": delete}
 
     def can_create_employee(self, p: Principal, customer_id: int, branch_id: int) -> bool:

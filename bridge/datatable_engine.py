@@ -257,7 +257,8 @@ async def build_plan(svc: Services, model: TableModel, request: Request, dt: Dat
     where += [model.table.field(column) == value for column, value in narrow.items()]
     mapped = _mapped(dt, columns)
     output = output_columns(model, mapped, columns)
-    select = list(dict.fromkeys([*output, *(f for f in (model.id_column, *PERMISSION_FIELDS) if f in columns)]))
+    internal = [name for name, column in columns.items() if column.internal]
+    select = list(dict.fromkeys([*output, *(f for f in (model.id_column, *PERMISSION_FIELDS) if f in columns), *internal]))
     limit = dt.length if dt.length != -1 else svc.settings.datatables_max_rows + 1
     plan = QueryPlan(
         columns=columns,

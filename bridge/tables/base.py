@@ -31,6 +31,7 @@ class Column:
     orderable: bool = True
     regex: bool = False
     joins: tuple[str, ...] = ()  # names of joins this column needs
+    internal: bool = False  # read for row permissions only: never shown, searched or ordered
 
 
 @dataclass(frozen=True)
@@ -137,12 +138,14 @@ class TableModel:
         return needed
 
     def select_query(self, columns: list[Column] | None = None) -> QueryBuilder:
-        cols = list(self.columns.values()) if columns is None else columns
+        cols = [c for c in self.columns.values() if not c.internal] if columns is None else columns
         return self.base_query(self.joins_for(cols)).select(*(c.term.as_(c.name) for c in cols))
 
     def shape(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """A raw DB row as JSON-typed values under the public column names."""
-        return {name: cast(col.kind, raw.get(name)) for name, col in self.columns.items() if name in raw}
+        return {
+            name: cast(col.kind, raw.get(name)) for name, col in self.columns.items() if name in raw and not col.internal
+        }
 
     def searchable(self) -> list[Column]:
         return [c for c in self.columns.values() if c.searchable]

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 from pypika import MySQLQuery, Order, Table
 from pypika import functions as fn
-from pypika.terms import Criterion
+from pypika.terms import Criterion, LiteralValue
 
 from bridge.db import Executor
 from bridge.tables.base import Column, Join, TableModel
@@ -56,6 +56,8 @@ class BranchesModel(Writable, TableModel):
         self.own("created_at", "datetime")
         self.own("updated_at", "datetime")
 
+        if self.has("type") and self.has("status"):
+            self.add(Column("active_cabang_count", self._active_cabang_term(), "int", orderable=False, internal=True))
         customer = Table(n.customers).as_("cust")
         self.join(Join("customer", customer, customer.id == b.customer_id))
         self.add(Column("customer_name", customer.name, joins=("customer",)))
@@ -75,6 +77,21 @@ class BranchesModel(Writable, TableModel):
             regency = Table(n.regencies).as_("reg")
             self.join(Join("regency", regency, regency.id == b.regency_id))
             self.add(Column("regency_name", regency.name, joins=("regency",)))
+
+    def _active_cabang_term(self) -> Any:
+        """Other active ``cabang`` of the row's customer: the plugin hides a head office's delete
+        button while there are any (facts §6.2). Constants only, so the term binds no values."""
+        b, x = self.table, Table(self.names.branches).as_("ac")
+        return (
+            MySQLQuery.from_(x)
+            .select(fn.Count("*"))
+            .where(
+                (x.customer_id == b.customer_id)
+                & (x.type == LiteralValue("'cabang'"))
+                & (x.status == LiteralValue("'active'"))
+                & (x.id != b.id)
+            )
+        )
 
     # ---- REST filters and writes ------------------------------------------------------------
     def filter_criterion(self, name: str, value: Any) -> Criterion | None:
