@@ -32,7 +32,7 @@ shim-zip:
 
 ## bench: the benchmark (bench/, issue 5): a fresh database with BENCH_CUSTOMERS (default 100000) demo
 ## customers, `wpbridge serve` with one worker per core, wrk (installed when root), the floor; writes
-## bench/results/latest.md, latest.png and a JSON file. Takes ~25 min at 100k; BENCH_CUSTOMERS=2000 for a quick run
+## bench/results/latest.md, latest.png and a JSON file. Takes ~20 min at 100k; BENCH_CUSTOMERS=2000 for a quick run
 bench: $(STAMP)
 	@test -x $(BIN)/py-spy && $(BIN)/python -c "import matplotlib" 2>/dev/null || $(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python -m bench

@@ -7,7 +7,9 @@ employee rows in the 100k-customer demo), on every cold request and after every 
 (writes evict the cached principals). The access scopes of agency users filter branches by
 ``agency_id`` / ``inspector_id``, the agency tab counts branches by ``agency_id``, and
 branch admins and employees see employees by ``branch_id``. Each entry was checked with
-EXPLAIN (tests/test_indexes.py); the effect column is what ``make bench`` measured.
+EXPLAIN (tests/test_indexes.py). The effect is what ``make bench`` measured at 100,000 demo
+customers, that index alone against none (bench/results/latest.md). All eight together: a
+cold request, which loads the principal, 250–280 ms → 9–27 ms p50.
 
 None is needed for correctness: the bridge gives the same answers without them. ``--apply``
 adds the missing ones (``ALTER TABLE … ADD INDEX``, online in InnoDB) and is idempotent: an
@@ -37,14 +39,14 @@ class IndexSpec:
 
 
 NEEDED: tuple[IndexSpec, ...] = (
-    IndexSpec("employees", "user_id", "principal: the user's employee rows", "cold principal load 147 → 66 ms (admin), 239 → 119 ms (employee); customer statistics 88 → 51 ms"),
-    IndexSpec("branches", "user_id", "principal: branches the user administers", "cold principal load 233 → 145 ms (owner), 164 → 87 ms (employee); customer statistics 103 → 60 ms"),
-    IndexSpec("customers", "user_id", "principal: customers the user owns; REST ?user_id=", "cold principal load 148 → 132 ms (owner); agency tab counts 142 → 93 ms"),
-    IndexSpec("agencies", "user_id", "principal: agencies the user owns", "no captured statement changed at 38 agencies; keeps agency admins' principal load flat as agencies grow"),
-    IndexSpec("agency_employees", "user_id", "principal: the user's agency memberships", "no captured statement changed at 330 agency staff; keeps agency staff's principal load flat as staff grow"),
-    IndexSpec("employees", "branch_id", "employees scope of branch admins and employees; branch delete cascades", "customer statistics 61 → 0.4 ms (owner), 51 → 0.3 ms (employee); agency tab counts 108 → 89 ms"),
-    IndexSpec("branches", "agency_id", "agency users' scope; /tabs/agency/{id}/statistics; relation counts", "agency tab counts 85 → 20 ms"),
-    IndexSpec("branches", "inspector_id", "inspectors' scope (agency_pengawas)", "no captured statement changed (the demo inspector has one branch); inspectors' scope without a scan"),
+    IndexSpec("employees", "user_id", "principal: the user's employee rows", "principal load 139 → 64 ms, rows read 900k → 400k"),
+    IndexSpec("branches", "user_id", "principal: branches the user administers", "principal load 144 → 98 ms, rows read 900k → 600k"),
+    IndexSpec("customers", "user_id", "principal: customers the user owns; REST ?user_id=", "principal load: rows read 900k → 800k"),
+    IndexSpec("agencies", "user_id", "principal: agencies the user owns", "none measurable at 38 agencies (keeps the load flat as they grow)"),
+    IndexSpec("agency_employees", "user_id", "principal: the user's agency memberships", "none measurable at 330 agency staff (same)"),
+    IndexSpec("employees", "branch_id", "employees scope of branch admins and employees; branch delete cascades", "an employee's statistics 90 → 0.3 ms, rows 500k → 9"),
+    IndexSpec("branches", "agency_id", "agency users' scope; /tabs/agency/{id}/statistics; relation counts", "agency tab counts 89 → 22 ms, rows 600k → 20k"),
+    IndexSpec("branches", "inspector_id", "inspectors' scope (agency_pengawas)", "no scenario user is an inspector; EXPLAIN uses it (tests)"),
 )
 
 
