@@ -39,7 +39,7 @@ from pypika.terms import Criterion, Field, Term
 
 from bridge.cache import MISSING, digest
 from bridge.datatables import ColumnRequest, DataTableError, DataTableRequest, Search, check_regex, contains_pattern, whole
-from bridge.statements import Bound, StatementMemo, bind, term_key
+from bridge.statements import MEMO, Bound, bind, term_key
 from bridge.pipeline import denies, where_for
 from bridge.principal import Principal
 from bridge.tables.base import Column, Join, RequestFilter, TableModel, cast
@@ -357,7 +357,6 @@ def total_statement(model: TableModel, plan: QueryPlan) -> QueryBuilder:
     return _total_builder(model, plan, bind(plan.where, "w"))
 
 
-MEMO = StatementMemo()
 # recordsTotal being counted right now, per cache and key: concurrent requests of one worker
 # that miss the same total (after a write evicted it) wait for that count instead of repeating it.
 _COUNTING: dict[tuple[int, str], asyncio.Future[Any]] = {}

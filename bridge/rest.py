@@ -19,7 +19,7 @@ import pymysql
 from pypika import Order
 from pypika import functions as fn
 from pypika.queries import QueryBuilder
-from pypika.terms import Criterion, Field
+from pypika.terms import Criterion, EmptyCriterion, Field
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
@@ -32,6 +32,7 @@ from bridge.events import Events
 from bridge.metrics import counted
 from bridge.pipeline import combine, request_principal, where_for
 from bridge.principal import Principal
+from bridge.statements import MEMO, Bound, bind
 from bridge.tables.base import TableModel
 from bridge.tables.writes import like_escape, province, regency, wp_user
 from bridge.validation import MSG, Problems, as_int
@@ -206,34 +207,62 @@ TOTAL_TTL = 120
 TOTAL_DEPENDS = ("customers", "branches", "employees", "principals")
 
 
-async def count_rows(request: Request, model: TableModel, count: QueryBuilder) -> int:
+async def count_rows(request: Request, model: TableModel, sql: str, params: dict[str, Any]) -> int:
     """``X-WP-Total``: counted once per ``TOTAL_TTL`` for this exact statement and caller scope,
     and stale as soon as a write evicts any table the count reads (DESIGN §8)."""
     svc = services(request)
-    sql, params = render(count)
     scope = svc.access.scope_key(request_principal(request), model.resource)
-    key = f"rest:total:{model.resource}:{scope}:{digest(sql, params)}"
+    key = f"rest:total:{model.resource}:{scope}:{digest(sql, params or None)}"
 
     async def compute() -> int:
-        return int(await svc.db.fetch_val(sql, params) or 0)
+        return int(await svc.db.fetch_val(sql, params or None) or 0)
 
     return await remember(svc.cache, key, compute, ttl=TOTAL_TTL, group=model.resource, depends=TOTAL_DEPENDS)
+
+
+def count_statement(model: TableModel, where: Bound | None, joins: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
+    """``SELECT COUNT(id)`` over the joins a search needs, rendered once per shape (bridge/statements.py)."""
+
+    def build() -> QueryBuilder:
+        return model.base_query(set(joins)).select(fn.Count(model.id_field)).where(where or EmptyCriterion())
+
+    return MEMO.render((id(model), "rest:count", where and where.sql, joins), [model], build, where)
+
+
+def page_statement(
+    model: TableModel, where: Bound | None, orderby: str, order: Order, params: CollectionParams
+) -> tuple[str, dict[str, Any]]:
+    """The page's SELECT, rendered once per shape; LIMIT and OFFSET travel as bound values."""
+
+    def build() -> QueryBuilder:
+        column = model.columns[orderby]
+        key = column.term if isinstance(column.term, Field) else Field(column.name)
+        return (
+            model.select_query()
+            .where(where or EmptyCriterion())
+            .orderby(key, order=order)
+            .orderby(model.id_field, order=order)
+        )
+
+    sql, values = MEMO.render((id(model), "rest:page", where and where.sql, orderby, order.value), [model], build, where)
+    values["param_limit"], values["param_offset"] = params.per_page, params.start
+    return f"{sql} LIMIT %(param_limit)s OFFSET %(param_offset)s", values
 
 
 async def list_rows(
     request: Request, spec: Resource, model: TableModel, params: CollectionParams
 ) -> tuple[list[dict], int]:
     """One page of rows the caller may see, and how many match in all."""
-    where = await where_for(services(request).hooks, model, request)
+    svc = services(request)
+    where = await where_for(svc.hooks, model, request)
     where += [model.filter_criterion(name, value) for name, value in params.filters.items()]
     needed: set[str] = set()
     found = search_criterion(model, params.search)
     if found is not None:
         where.append(found)
         needed = model.joins_for(model.searchable())
-    svc = services(request)
-    db = svc.db
-    total = await count_rows(request, model, model.base_query(needed).select(fn.Count(model.id_field)).where(combine(where)))
+    bound = bind([c for c in where if c is not None], "w")
+    total = await count_rows(request, model, *count_statement(model, bound, tuple(sorted(needed))))
     max_pages = math.ceil(total / params.per_page)
     if params.offset is None and total > 0 and params.page > max_pages:
         raise BridgeError(
@@ -243,18 +272,8 @@ async def list_rows(
         )
     if total == 0 or params.start >= total:
         return [], total
-    column = model.columns[params.orderby]
-    key = column.term if isinstance(column.term, Field) else Field(column.name)
     order = Order.desc if params.order == "desc" else Order.asc
-    query = (
-        model.select_query()
-        .where(combine(where))
-        .orderby(key, order=order)
-        .orderby(model.id_field, order=order)
-        .limit(params.per_page)
-        .offset(params.start)
-    )
-    return await db.fetch_all(query), total
+    return await svc.db.fetch_all(*page_statement(model, bound, params.orderby, order, params)), total
 
 
 async def fetch_visible(request: Request, model: TableModel, row_id: int) -> dict[str, Any] | None:

@@ -96,3 +96,7 @@ class StatementMemo:
 
     def clear(self) -> None:
         self._entries.clear()
+
+
+# The one memo of this process, shared by the DataTables engine and the REST lists.
+MEMO = StatementMemo()
