@@ -21,7 +21,9 @@ is past the end. ``recordsTotal`` (the where list without the search) is cached 
 user scope and exact SQL; it is only counted (``tot``) on a cache miss with a search, since
 without a search it equals the filtered count — and when it is cached and there is no
 search, the statement has no COUNT at all, just the page (read from the end past the
-middle). Statements are rendered once per shape (bridge/statements.py).
+middle). The customers' ``recordsTotal`` is cached in two parts so that new customers do not
+make the old ones be counted again (bridge/totals.py). Statements are rendered once per shape
+(bridge/statements.py).
 Client strings only pick model columns by name and travel as bound values (LIKE patterns
 built here, escaped); LIMIT and OFFSET are ints. Joins must be to-one (the models' are).
 """
@@ -43,15 +45,13 @@ from bridge.statements import MEMO, Bound, bind, term_key
 from bridge.pipeline import denies, where_for
 from bridge.principal import Principal
 from bridge.tables.base import Column, Join, RequestFilter, TableModel, cast
+from bridge.totals import DATA_GROUPS, TOTAL_TTL, split_total
 
 if TYPE_CHECKING:
     from sanic import Request
 
     from bridge.app import Services
 
-TOTAL_TTL = 120
-# What a table's rows and scopes are made of: any write to these makes cached totals stale.
-DATA_GROUPS = ("customers", "branches", "employees", "principals")
 # Row fields the permission rules read (bridge/access.py), selected even when not shown.
 PERMISSION_FIELDS = ("customer_id", "branch_id", "created_by")
 CORE_REQUEST_FILTERS: dict[str, tuple[RequestFilter, ...]] = {
@@ -413,7 +413,15 @@ async def run(svc: Services, model: TableModel, request: Request, dt: DataTableR
     key = f"dt:total:{model.resource}:{svc.access.scope_key(principal, model.resource)}:{digest(total_sql, total_params or None)}"
     groups = [model.resource, *DATA_GROUPS]
     full_key = f"{key}@{await svc.cache.generations(groups)}"
-    total = await svc.cache.get(full_key, MISSING)
+    total: Any
+    if model.settled_total:
+
+        async def count(criteria: list[Criterion]) -> int:
+            return int(await svc.db.fetch_val(*compiled_total(model, plan, bind(criteria, "w"))) or 0)
+
+        total = await split_total(svc, model, key, plan.where, count)
+    else:
+        total = await svc.cache.get(full_key, MISSING)
     counting = (id(svc.cache), full_key)
     if total is MISSING and not plan.search and counting in _COUNTING:
         total = await asyncio.shield(_COUNTING[counting])  # another request of this worker is counting it

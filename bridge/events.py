@@ -75,6 +75,12 @@ class Events:
 
     user_id: int
     items: list[Event] = field(default_factory=list)
+    # The customers whose rows (or whose own branches and employees) the write changed, when
+    # it says so; None: unknown, every cached total is stale (bridge/totals.py)
+    customers: set[int] | None = None
+
+    def touched_customer(self, customer_id: int) -> None:
+        self.customers = {*(self.customers or ()), int(customer_id)}
 
     def add(self, action: str, entity: str, entity_id: int, *args: Any) -> None:
         self.items.append(Event(action, entity, int(entity_id), tuple(args)))

@@ -35,6 +35,7 @@ from bridge.principal import Principal
 from bridge.statements import MEMO, Bound, bind
 from bridge.tables.base import TableModel
 from bridge.tables.writes import like_escape, province, regency, wp_user
+from bridge.totals import DATA_GROUPS, TOTAL_TTL, stale_groups
 from bridge.validation import MSG, Problems, as_int
 
 NAMESPACE = "/wp-json/wp-customer/v1"
@@ -202,9 +203,6 @@ def search_criterion(model: TableModel, text: str) -> Criterion | None:
     return Criterion.any(c.term.like(pattern) for c in columns)
 
 
-TOTAL_TTL = 120
-# A collection's total depends on its own rows and on every table its scope is built from.
-TOTAL_DEPENDS = ("customers", "branches", "employees", "principals")
 
 
 async def count_rows(request: Request, model: TableModel, sql: str, params: dict[str, Any]) -> int:
@@ -217,7 +215,7 @@ async def count_rows(request: Request, model: TableModel, sql: str, params: dict
     async def compute() -> int:
         return int(await svc.db.fetch_val(sql, params or None) or 0)
 
-    return await remember(svc.cache, key, compute, ttl=TOTAL_TTL, group=model.resource, depends=TOTAL_DEPENDS)
+    return await remember(svc.cache, key, compute, ttl=TOTAL_TTL, group=model.resource, depends=DATA_GROUPS)
 
 
 def count_statement(model: TableModel, where: Bound | None, joins: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
@@ -467,7 +465,7 @@ async def transact(
             raise
         raise error from None
     try:
-        await svc.cache.evict(*groups)
+        await svc.cache.evict(*await stale_groups(svc, groups, done[0].customers))
     except Exception:  # committed already: a cache outage must not turn the write into an error
         log.exception("could not evict cache groups %s after a %s write", groups, entity)
     await done[0].fire(svc.hooks)

@@ -18,7 +18,8 @@ from pypika.queries import QueryBuilder
 from pypika.terms import Criterion
 
 from bridge.cache import digest, remember
-from bridge.datatable_engine import DATA_GROUPS, request_filters
+from bridge.datatable_engine import request_filters
+from bridge.totals import DATA_GROUPS
 from bridge.db import render
 from bridge.datatables import DataTableError, safe, whole
 from bridge.errors import BridgeError, forbidden, invalid_params, not_found

@@ -25,6 +25,7 @@ from sanic.response import HTTPResponse
 from bridge.app import Services, json_response, principal_of, services
 from bridge.auth import SIGNATURE_HEADERS
 from bridge.errors import BridgeError, forbidden, invalid_params, not_logged_in
+from bridge.totals import with_settled
 
 bp = Blueprint("cache", url_prefix="/wp-json/wp-customer/v1")
 
@@ -101,5 +102,5 @@ async def invalidate(request: Request) -> HTTPResponse:
         raise BridgeError("rest_invalid_json", "The request body is not valid JSON.", 400) from None
     svc = services(request)
     groups = _groups_for(body, request, svc)
-    await svc.cache.evict(*groups)
+    await svc.cache.evict(*with_settled(groups))
     return json_response({"evicted": groups})

@@ -106,6 +106,7 @@ async def create_customer(request: Request) -> HTTPResponse:
         if "code" not in insert:
             insert["code"] = await model.generate_code(ex)
         customer_id = await model.insert(ex, insert)
+        events.touched_customer(customer_id)  # with its head office and owner employee
         customer = await model.lock(ex, customer_id) or {**insert, "id": customer_id}
         events.add("wp_customer_created", "customer", customer_id, customer_id, insert_data(model.own_row(customer)))
         if head_office is not None:
@@ -134,6 +135,7 @@ async def update_customer(request: Request, row_id: int) -> HTTPResponse:
     changes = model.row_for(values, prov, reg)
 
     async def work(ex: Executor, events: Events) -> dict[str, Any]:
+        events.touched_customer(row_id)
         locked = await model.lock(ex, row_id)
         if locked is None:
             raise SPEC.invalid_id()
@@ -163,6 +165,7 @@ async def delete_customer(request: Request, row_id: int) -> HTTPResponse:
     branches_model = svc.models["branches"]
 
     async def work(ex: Executor, events: Events) -> None:
+        events.touched_customer(row_id)  # with its own branches and employees
         locked = await model.lock(ex, row_id)
         if locked is None:
             raise SPEC.invalid_id()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, ClassVar, Mapping
 
 from pypika import MySQLQuery, Table
 from pypika.queries import QueryBuilder
@@ -92,6 +92,9 @@ class TableModel:
     # NOT NULL columns with a one-column UNIQUE index, read at start (bridge/app.py): ordering by
     # one of them is already total, so no id tie-breaker is needed (which would cost MySQL a filesort)
     unique_columns: frozenset[str] = frozenset()
+    # DataTables totals split at a watermark (bridge/totals.py): only for a table whose writes
+    # all say which of its rows they touched (the customers)
+    settled_total: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         self.table = Table(self.table_name or getattr(self.names, self.table_key)).as_(self.alias)

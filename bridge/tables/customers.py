@@ -32,6 +32,8 @@ def new_customer_code(rng: random.Random) -> str:
 
 
 class CustomersModel(Writable, TableModel):
+    settled_total = True
+
     def __init__(self, names, schema) -> None:  # type: ignore[no-untyped-def]
         super().__init__(
             names,
