@@ -28,19 +28,26 @@ def _label(frame: str) -> str:
     return f"{match['func']} ({short})"
 
 
-def record(pid: int, seconds: int) -> dict[str, object] | None:
-    """Top functions by share of the samples (inclusive and self); None without py-spy."""
+def record(pids: list[int], seconds: int) -> dict[str, object] | None:
+    """Top functions by share of the samples of all ``pids`` together (inclusive and self); None
+    without py-spy. Every worker is sampled: one connection's requests all go to one of them."""
     binary = py_spy()
     if not binary:
         return None
-    with tempfile.NamedTemporaryFile(suffix=".txt") as out:
-        done = subprocess.run(
-            [binary, "record", "-p", str(pid), "-d", str(seconds), "-r", "250", "-f", "raw", "-o", out.name, "--nonblocking"],
-            capture_output=True, text=True,
-        )  # fmt: skip
-        if done.returncode != 0:
-            return {"error": (done.stderr or done.stdout).strip()[-400:]}
-        lines = Path(out.name).read_text().splitlines()
+    with tempfile.TemporaryDirectory() as folder:
+        outs = [Path(folder) / f"{pid}.txt" for pid in pids]
+        spies = [
+            subprocess.Popen(
+                [binary, "record", "-p", str(pid), "-d", str(seconds), "-r", "250", "-f", "raw", "-o", str(out), "--nonblocking"],
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            )  # fmt: skip
+            for pid, out in zip(pids, outs)
+        ]
+        for spy in spies:
+            said, _ = spy.communicate()
+            if spy.returncode != 0:
+                return {"error": said.strip()[-400:]}
+        lines = [line for out in outs if out.exists() for line in out.read_text().splitlines()]
     inclusive: collections.Counter[str] = collections.Counter()
     own: collections.Counter[str] = collections.Counter()
     total = 0

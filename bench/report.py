@@ -139,8 +139,8 @@ def markdown(result: dict[str, Any], chart_name: str) -> str:
         s9 = main[phase].get("s9")
         if s9:
             a, u, w = s9["s1_alone"], s9["s1_under_writes"], s9["writes"]
-            rows.append([phase, a["p50"], a["p99"], _f(a["rps"], 0), u["p50"], u["p99"], _f(u["rps"], 0), str(u["errors"]), _f(w["rps"], 1), str(w["errors"]), _f(s9["ratio_p99"])])
-    out += _table(["indexes", "alone p50", "alone p99", "alone req/s", "writes p50", "writes p99", "writes req/s", "S1 errors", "writes/s", "write errors", "p99 ratio"], rows)
+            rows.append([phase, a["p50"], a["p99"], _f(a["rps"], 0), u["p50"], u["p99"], _f(u["rps"], 0), str(u["errors"]), _f(w["rps"], 1), str(w["errors"]), _f(s9["ratio_p99"]), " / ".join(_f(x) for x in s9.get("rounds", [s9["ratio_p99"]]))])
+    out += _table(["indexes", "alone p50", "alone p99", "alone req/s", "writes p50", "writes p99", "writes req/s", "S1 errors", "writes/s", "write errors", "p99 ratio (median round)", "each round"], rows)
     out += ["", "## Growth with data (admin, concurrency 1, warm, indexed; p50 ms, bridge / floor)", ""]
     sizes = sorted(result["scaling"], key=lambda s: s["customers"])
     rows = []
@@ -170,9 +170,10 @@ def markdown(result: dict[str, Any], chart_name: str) -> str:
     out += _table(["index", "statement", "ms without", "ms with", "rows read", "sent by (scenario/role, cold or warm)"], rows)
     memory = main.get("memory") or []
     out += ["", "## Memory", "", "Peak resident set (VmHWM) of each worker at the end of the run: " + ", ".join(f"{m['hwm_mb']:.0f} MB (pid {m['pid']})" for m in memory) + "."]
-    prof = main.get("profile")
-    if prof and "inclusive" in prof:
-        out += ["", "## Profile: one worker during S1/admin at 32 connections (py-spy, share of samples)", ""]
+    for prof in main.get("profiles") or []:
+        if "inclusive" not in prof:
+            continue
+        out += ["", f"## Profile: the workers during {prof['scenario']} at {prof['concurrency']} connection(s) (py-spy, share of samples)", ""]
         out += _table(["inclusive %", "function"], [[p, f"`{name}`"] for p, name in prof["inclusive"][:30]])
         out += [""]
         out += _table(["self %", "function"], [[p, f"`{name}`"] for p, name in prof["self"][:12]])
