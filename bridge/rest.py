@@ -35,7 +35,7 @@ from bridge.principal import Principal
 from bridge.statements import MEMO, Bound, bind
 from bridge.tables.base import TableModel
 from bridge.tables.writes import like_escape, province, regency, wp_user
-from bridge.totals import DATA_GROUPS, TOTAL_TTL, stale_groups
+from bridge.totals import DATA_GROUPS, TOTAL_TTL, split_total, stale_groups
 from bridge.validation import MSG, Problems, as_int
 
 NAMESPACE = "/wp-json/wp-customer/v1"
@@ -205,17 +205,23 @@ def search_criterion(model: TableModel, text: str) -> Criterion | None:
 
 
 
-async def count_rows(request: Request, model: TableModel, sql: str, params: dict[str, Any]) -> int:
+async def count_rows(
+    request: Request, model: TableModel, where: list[Criterion], bound: Bound | None, joins: tuple[str, ...]
+) -> int:
     """``X-WP-Total``: counted once per ``TOTAL_TTL`` for this exact statement and caller scope,
-    and stale as soon as a write evicts any table the count reads (DESIGN §8)."""
+    and stale as soon as a write evicts any table the count reads (DESIGN §8); the customers'
+    in two parts, so that new customers do not make the old ones be counted again (bridge/totals.py)."""
     svc = services(request)
     scope = svc.access.scope_key(request_principal(request), model.resource)
+    sql, params = count_statement(model, bound, joins)
     key = f"rest:total:{model.resource}:{scope}:{digest(sql, params or None)}"
 
-    async def compute() -> int:
-        return int(await svc.db.fetch_val(sql, params or None) or 0)
+    async def count(criteria: list[Criterion]) -> int:
+        return int(await svc.db.fetch_val(*count_statement(model, bind(criteria, "w"), joins)) or 0)
 
-    return await remember(svc.cache, key, compute, ttl=TOTAL_TTL, group=model.resource, depends=DATA_GROUPS)
+    if model.settled_total:
+        return await split_total(svc, model, key, where, count)
+    return await remember(svc.cache, key, lambda: count(where), ttl=TOTAL_TTL, group=model.resource, depends=DATA_GROUPS)
 
 
 def count_statement(model: TableModel, where: Bound | None, joins: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
@@ -259,8 +265,9 @@ async def list_rows(
     if found is not None:
         where.append(found)
         needed = model.joins_for(model.searchable())
-    bound = bind([c for c in where if c is not None], "w")
-    total = await count_rows(request, model, *count_statement(model, bound, tuple(sorted(needed))))
+    where = [c for c in where if c is not None]
+    bound = bind(where, "w")
+    total = await count_rows(request, model, where, bound, tuple(sorted(needed)))
     max_pages = math.ceil(total / params.per_page)
     if params.offset is None and total > 0 and params.page > max_pages:
         raise BridgeError(

@@ -1,4 +1,4 @@
-"""The customers DataTable's recordsTotal is cached in two parts (bridge/totals.py): customers up
+"""The customers DataTable's recordsTotal and the REST X-WP-Total are cached in two parts (bridge/totals.py): customers up
 to a watermark, counted once, and the ones created since, counted again after each write. These
 tests prove every login's total stays exact through every kind of write, and that a write which
 only touches customers above the watermark really leaves the settled part as it was."""
@@ -30,6 +30,12 @@ def bridge_total(site: Site, login: str) -> int | None:
     return int(body["recordsTotal"])
 
 
+def rest_total(site: Site, login: str) -> int:
+    response = site.call(login, "GET", "/customers?per_page=5")
+    assert response.status_code == 200, response.text
+    return int(response.headers["X-WP-Total"])
+
+
 def expected_totals(site: Site) -> dict[str, int | None]:
     from bridge.demo import FIXED_LOGINS
 
@@ -42,8 +48,11 @@ def expected_totals(site: Site) -> dict[str, int | None]:
 
 
 def assert_exact(site: Site, step: str) -> None:
-    seen = {login: bridge_total(site, login) for login in LOGINS}
-    assert seen == expected_totals(site), step
+    """DataTables recordsTotal and REST X-WP-Total of every login are the scope's true size."""
+    expected = expected_totals(site)
+    assert {login: bridge_total(site, login) for login in LOGINS} == expected, step
+    rest = {login: rest_total(site, login) for login in LOGINS if expected[login] is not None}
+    assert rest == {login: n for login, n in expected.items() if n is not None}, step
 
 
 def test_every_login_total_stays_exact_through_every_kind_of_write(site: Site) -> None:
@@ -77,18 +86,20 @@ def test_every_login_total_stays_exact_through_every_kind_of_write(site: Site) -
 def test_a_write_above_the_watermark_keeps_the_settled_count(site: Site) -> None:
     place: dict[str, Any] = pick_place(site)
     counted = bridge_total(site, "admin")
+    assert rest_total(site, "admin") == counted
     # Behind the bridge's back: an old customer disappears and nobody says so.
     gone = site.one("SELECT MIN(id) AS id FROM wp_app_customers")["id"]
     site.sql("DELETE FROM wp_app_customers WHERE id = %s", [gone])
     new_customer(site, place, None, "PT Di Atas Garis")
     assert bridge_total(site, "admin") == counted + 1  # the settled part was not counted again
+    assert rest_total(site, "admin") == counted + 1
 
     r = site.call("admin", "POST", "/cache/invalidate", json={"entity": "customer"})
     assert r.status_code == 200, r.text
     actual = site.one("SELECT COUNT(*) AS n FROM wp_app_customers")["n"]
-    assert bridge_total(site, "admin") == actual == counted
+    assert bridge_total(site, "admin") == rest_total(site, "admin") == actual == counted
 
     site.sql("DELETE FROM wp_app_customers WHERE id = (SELECT MIN(id) FROM wp_app_customers)")
     old = site.one("SELECT MIN(id) AS id FROM wp_app_customers")["id"]
     assert site.call("admin", "PATCH", f"/customers/{old}", json={"name": "PT Di Bawah Garis"}).status_code == 200
-    assert bridge_total(site, "admin") == actual - 1  # a write below the watermark counts everything again
+    assert bridge_total(site, "admin") == rest_total(site, "admin") == actual - 1  # below the watermark: all recounted
