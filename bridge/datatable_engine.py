@@ -41,7 +41,7 @@ from pypika.terms import Criterion, Field, Term
 
 from bridge.cache import MISSING, digest
 from bridge.datatables import ColumnRequest, DataTableError, DataTableRequest, Search, check_regex, contains_pattern, whole
-from bridge.statements import MEMO, Bound, bind, term_key
+from bridge.statements import MEMO, Bound, BoundSum, bind, term_key
 from bridge.pipeline import denies, where_for
 from bridge.principal import Principal
 from bridge.tables.base import Column, Join, RequestFilter, TableModel, cast
@@ -342,8 +342,10 @@ def _where(query: QueryBuilder, part: Bound | None) -> QueryBuilder:
     return query if part is None else query.where(part)
 
 
-def _total_builder(model: TableModel, plan: QueryPlan, where: Bound | None) -> QueryBuilder:
-    return _where(_from(model, needed_joins(plan.joins, plan.where)), where).select(fn.Count("*").as_("n"))
+def _total_builder(model: TableModel, plan: QueryPlan, where: Bound | None, part: Bound | None = None) -> QueryBuilder:
+    """``COUNT(*) n`` of the scope; with ``part`` also ``p``, how many of those rows match it."""
+    query = _where(_from(model, needed_joins(plan.joins, plan.where)), where).select(fn.Count("*").as_("n"))
+    return query if part is None else query.select(BoundSum(part, "p"))
 
 
 def page_statement(model: TableModel, plan: QueryPlan, with_total: bool = False, paging: Paging | None = None) -> QueryBuilder:
@@ -382,9 +384,11 @@ def compiled_page(
     return MEMO.render(key, pins, lambda: _page_builder(model, plan, where, search, paging), where, search)
 
 
-def compiled_total(model: TableModel, plan: QueryPlan, where: Bound | None) -> tuple[str, dict[str, Any]]:
-    key, pins = _shape(model, plan, "total", where and where.sql)
-    return MEMO.render(key, pins, lambda: _total_builder(model, plan, where), where)
+def compiled_total(
+    model: TableModel, plan: QueryPlan, where: Bound | None, part: Bound | None = None
+) -> tuple[str, dict[str, Any]]:
+    key, pins = _shape(model, plan, "total", where and where.sql, part and part.sql)
+    return MEMO.render(key, pins, lambda: _total_builder(model, plan, where, part), where, part)
 
 
 # ---- running ----------------------------------------------------------------------------------
@@ -416,8 +420,10 @@ async def run(svc: Services, model: TableModel, request: Request, dt: DataTableR
     total: Any
     if model.settled_total:
 
-        async def count(criteria: list[Criterion]) -> int:
-            return int(await svc.db.fetch_val(*compiled_total(model, plan, bind(criteria, "w"))) or 0)
+        async def count(criteria: list[Criterion], part: Criterion | None) -> tuple[int, int]:
+            sql, params = compiled_total(model, plan, bind(criteria, "w"), bind([part], "p") if part is not None else None)
+            row = await svc.db.fetch_one(sql, params)
+            return (int(row["n"] or 0), int(row.get("p") or 0)) if row else (0, 0)
 
         total = await split_total(svc, model, key, plan.where, count)
     else:

@@ -26,13 +26,13 @@ from sanic.response import HTTPResponse
 from bridge.access import granted_on_row
 from bridge.app import Services, json_response, principal_of, services
 from bridge.cache import digest, remember
-from bridge.db import RETRYABLE, Executor, render
+from bridge.db import RETRYABLE, Executor
 from bridge.errors import BridgeError, forbidden, invalid_params, not_logged_in
 from bridge.events import Events
 from bridge.metrics import counted
 from bridge.pipeline import combine, request_principal, where_for
 from bridge.principal import Principal
-from bridge.statements import MEMO, Bound, bind
+from bridge.statements import MEMO, Bound, BoundSum, bind
 from bridge.tables.base import TableModel
 from bridge.tables.writes import like_escape, province, regency, wp_user
 from bridge.totals import DATA_GROUPS, TOTAL_TTL, split_total, stale_groups
@@ -203,8 +203,6 @@ def search_criterion(model: TableModel, text: str) -> Criterion | None:
     return Criterion.any(c.term.like(pattern) for c in columns)
 
 
-
-
 async def count_rows(
     request: Request, model: TableModel, where: list[Criterion], bound: Bound | None, joins: tuple[str, ...]
 ) -> int:
@@ -216,21 +214,33 @@ async def count_rows(
     sql, params = count_statement(model, bound, joins)
     key = f"rest:total:{model.resource}:{scope}:{digest(sql, params or None)}"
 
-    async def count(criteria: list[Criterion]) -> int:
-        return int(await svc.db.fetch_val(*count_statement(model, bind(criteria, "w"), joins)) or 0)
+    async def count(criteria: list[Criterion], part: Criterion | None) -> tuple[int, int]:
+        row = await svc.db.fetch_one(
+            *count_statement(model, bind(criteria, "w"), joins, bind([part], "p") if part is not None else None)
+        )
+        return (int(row["n"] or 0), int(row.get("p") or 0)) if row else (0, 0)
 
     if model.settled_total:
         return await split_total(svc, model, key, where, count)
-    return await remember(svc.cache, key, lambda: count(where), ttl=TOTAL_TTL, group=model.resource, depends=DATA_GROUPS)
+
+    async def compute() -> int:
+        return (await count(where, None))[0]
+
+    return await remember(svc.cache, key, compute, ttl=TOTAL_TTL, group=model.resource, depends=DATA_GROUPS)
 
 
-def count_statement(model: TableModel, where: Bound | None, joins: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
-    """``SELECT COUNT(id)`` over the joins a search needs, rendered once per shape (bridge/statements.py)."""
+def count_statement(
+    model: TableModel, where: Bound | None, joins: tuple[str, ...], part: Bound | None = None
+) -> tuple[str, dict[str, Any]]:
+    """``COUNT(id) n`` over the joins a search needs (with ``part``, also ``p``: how many of those
+    rows match it), rendered once per shape (bridge/statements.py)."""
 
     def build() -> QueryBuilder:
-        return model.base_query(set(joins)).select(fn.Count(model.id_field)).where(where or EmptyCriterion())
+        query = model.base_query(set(joins)).select(fn.Count(model.id_field).as_("n")).where(where or EmptyCriterion())
+        return query if part is None else query.select(BoundSum(part, "p"))
 
-    return MEMO.render((id(model), "rest:count", where and where.sql, joins), [model], build, where)
+    key = (id(model), "rest:count", where and where.sql, joins, part and part.sql)
+    return MEMO.render(key, [model], build, where, part)
 
 
 def page_statement(

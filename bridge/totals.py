@@ -41,7 +41,9 @@ DATA_GROUPS = ("customers", "branches", "employees", "principals")
 TOTAL_TTL = 120
 WATERMARK_TTL = 86400  # outlives every settled count of its generation (TOTAL_TTL)
 
-Count = Callable[[list[Criterion]], Awaitable[int]]
+# count(criteria, part): how many rows match ``criteria``, and how many of those also match
+# ``part`` (0 when None), in one scan, so the plan stays the scope's own
+Count = Callable[[list[Criterion], Criterion | None], Awaitable[tuple[int, int]]]
 
 # Settled counts being made right now, per cache and key: a worker's concurrent requests share one.
 _SETTLING: dict[tuple[int, str], asyncio.Future[Any]] = {}
@@ -66,7 +68,7 @@ async def watermark(svc: Services, model: TableModel, generation: str) -> int:
 
 async def split_total(svc: Services, model: TableModel, key: str, where: list[Criterion], count: Count) -> int:
     """The total of ``where`` on ``model``: settled part (cached per settled generation) plus
-    the rows above its watermark (cached until the next write). ``count(criteria)`` counts."""
+    the rows above its watermark (cached until the next write)."""
     generation = await svc.cache.generations([SETTLED_GROUP])
     settled_key = f"{key}:settled@{generation}"
     entry = await svc.cache.get(settled_key, MISSING)
@@ -75,7 +77,7 @@ async def split_total(svc: Services, model: TableModel, key: str, where: list[Cr
     settled, mark = entry
 
     async def recent() -> int:
-        return await count([*where, model.id_field > mark])
+        return (await count([*where, model.id_field > mark], None))[0]
 
     above = await remember(svc.cache, f"{key}:recent:{mark}", recent, ttl=TOTAL_TTL, group=model.resource, depends=DATA_GROUPS)
     return int(settled) + int(above)
@@ -94,7 +96,10 @@ async def _settle(
     entry: Any = MISSING
     try:
         mark = await watermark(svc, model, generation)
-        entry = (await count([*where, model.id_field <= mark]), mark)
+        # the rows above the mark are subtracted rather than excluded in the WHERE: `id <= M`
+        # would tempt MariaDB into a primary-key range scan instead of the scope's own plan
+        rows, above = await count(where, model.id_field > mark)
+        entry = (rows - above, mark)
         await svc.cache.set(settled_key, entry, TOTAL_TTL, SETTLED_GROUP)
     finally:
         future.set_result(entry)  # MISSING after an error: the waiters count for themselves
