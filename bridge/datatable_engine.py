@@ -41,7 +41,7 @@ from pypika.terms import Criterion, Field, Term
 
 from bridge.cache import MISSING, digest
 from bridge.datatables import ColumnRequest, DataTableError, DataTableRequest, Search, check_regex, contains_pattern, whole
-from bridge.statements import MEMO, Bound, BoundSum, bind, term_key
+from bridge.statements import MEMO, Bound, bind, term_key
 from bridge.pipeline import denies, where_for
 from bridge.principal import Principal
 from bridge.tables.base import Column, Join, RequestFilter, TableModel, cast
@@ -343,9 +343,14 @@ def _where(query: QueryBuilder, part: Bound | None) -> QueryBuilder:
 
 
 def _total_builder(model: TableModel, plan: QueryPlan, where: Bound | None, part: Bound | None = None) -> QueryBuilder:
-    """``COUNT(*) n`` of the scope; with ``part`` also ``p``, how many of those rows match it."""
-    query = _where(_from(model, needed_joins(plan.joins, plan.where)), where).select(fn.Count("*").as_("n"))
-    return query if part is None else query.select(BoundSum(part, "p"))
+    """``COUNT(*) n`` of the scope; with ``part`` also ``p``, how many of those rows match it
+    (two subqueries of one statement: one snapshot, and each keeps its own best plan)."""
+    def count() -> QueryBuilder:  # a new builder each time: _from's are mutable
+        return _where(_from(model, needed_joins(plan.joins, plan.where)), where).select(fn.Count("*").as_("n"))
+
+    if part is None:
+        return count()
+    return MySQLQuery.select(count().as_("n"), _where(count(), part).as_("p"))
 
 
 def page_statement(model: TableModel, plan: QueryPlan, with_total: bool = False, paging: Paging | None = None) -> QueryBuilder:

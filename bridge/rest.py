@@ -16,7 +16,7 @@ from typing import Any, Awaitable, Callable, Iterable, Mapping, TypeVar
 from urllib.parse import urlencode
 
 import pymysql
-from pypika import Order
+from pypika import MySQLQuery, Order
 from pypika import functions as fn
 from pypika.queries import QueryBuilder
 from pypika.terms import Criterion, EmptyCriterion, Field
@@ -32,7 +32,7 @@ from bridge.events import Events
 from bridge.metrics import counted
 from bridge.pipeline import combine, request_principal, where_for
 from bridge.principal import Principal
-from bridge.statements import MEMO, Bound, BoundSum, bind
+from bridge.statements import MEMO, Bound, bind
 from bridge.tables.base import TableModel
 from bridge.tables.writes import like_escape, province, regency, wp_user
 from bridge.totals import DATA_GROUPS, TOTAL_TTL, split_total, stale_groups
@@ -233,11 +233,11 @@ def count_statement(
     model: TableModel, where: Bound | None, joins: tuple[str, ...], part: Bound | None = None
 ) -> tuple[str, dict[str, Any]]:
     """``COUNT(id) n`` over the joins a search needs (with ``part``, also ``p``: how many of those
-    rows match it), rendered once per shape (bridge/statements.py)."""
+    rows match it, in one statement), rendered once per shape (bridge/statements.py)."""
 
     def build() -> QueryBuilder:
         query = model.base_query(set(joins)).select(fn.Count(model.id_field).as_("n")).where(where or EmptyCriterion())
-        return query if part is None else query.select(BoundSum(part, "p"))
+        return query if part is None else MySQLQuery.select(query.as_("n"), query.where(part).as_("p"))
 
     key = (id(model), "rest:count", where and where.sql, joins, part and part.sql)
     return MEMO.render(key, [model], build, where, part)

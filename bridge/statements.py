@@ -21,7 +21,6 @@ from typing import Any, Callable, Hashable
 
 from pypika import MySQLQuery
 from pypika.terms import Criterion, EmptyCriterion, Field, PyformatParameter, Term
-from pypika.utils import format_alias_sql
 
 # The quoting and dialect pypika uses inside a MySQL statement, for rendering a WHERE alone.
 _KWARGS: dict[str, Any] = {}
@@ -46,19 +45,6 @@ class Bound(Criterion):
             for key, value in self.values.items():
                 parameter.update_parameters(param_key=key, value=value)
         return f"({self.sql})"
-
-
-class BoundSum(Term):
-    """``COALESCE(SUM(<criterion>), 0)``: how many rows match a Bound criterion. (pypika's own
-    functions render their arguments without the parameter collector a Bound needs.)"""
-
-    def __init__(self, part: Bound, alias: str) -> None:
-        super().__init__(alias=alias)
-        self.part = part
-
-    def get_sql(self, with_alias: bool = False, parameter: Any = None, **kwargs: Any) -> str:
-        sql = f"COALESCE(SUM({self.part.get_sql(parameter=parameter)}),0)"
-        return format_alias_sql(sql, self.alias, **kwargs) if with_alias else sql
 
 
 def bind(criteria: list[Criterion], prefix: str) -> Bound | None:
