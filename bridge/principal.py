@@ -135,7 +135,7 @@ class PrincipalLoader:
         self.names = names
         self.schema = schema
         self.cap_key = names.prefix + "capabilities"
-        self._loading: dict[int, asyncio.Future[Principal | None]] = {}
+        self._loading: dict[str, asyncio.Future[Principal | None]] = {}
 
     async def role_definitions(self) -> dict[str, Any]:
         cached = await self.cache.get("roles", MISSING)
@@ -154,17 +154,21 @@ class PrincipalLoader:
         """The principal for ``user_id``, or None when no such WordPress user exists."""
         if user_id <= 0:
             return ANONYMOUS
-        key = f"principal:{user_id}"
+        # The group's generation is in the key: a load that read the relations just before a
+        # write committed, and stores them just after the write evicted the group, stores
+        # them where no later request looks (without it, the old relations would be served
+        # for up to PRINCIPAL_TTL).
+        key = f"principal:{user_id}@{await self.cache.generations([PRINCIPAL_GROUP])}"
         cached = await self.cache.get(key, MISSING)
         if cached is not MISSING:
             return cached
-        loading = self._loading.get(user_id)
+        loading = self._loading.get(key)
         if loading is not None:  # a user's concurrent requests after an eviction share one load per worker
             shared = await asyncio.shield(loading)
             if shared is not _FAILED:
                 return shared
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._loading[user_id] = future
+        self._loading[key] = future
         principal: Any = _FAILED
         try:
             principal = await self._load(user_id)
@@ -172,8 +176,8 @@ class PrincipalLoader:
                 await self.cache.set(key, principal, PRINCIPAL_TTL, PRINCIPAL_GROUP)
         finally:
             future.set_result(principal)  # _FAILED on any error: the waiters load for themselves
-            if self._loading.get(user_id) is future:
-                del self._loading[user_id]
+            if self._loading.get(key) is future:
+                del self._loading[key]
         return principal
 
     async def _load(self, user_id: int) -> Principal | None:
