@@ -138,7 +138,8 @@ class PrincipalLoader:
         self._loading: dict[str, asyncio.Future[Principal | None]] = {}
 
     async def role_definitions(self) -> dict[str, Any]:
-        cached = await self.cache.get("roles", MISSING)
+        key = f"roles@{await self.cache.generations([PRINCIPAL_GROUP])}"  # as for principals (load)
+        cached = await self.cache.get(key, MISSING)
         if cached is not MISSING:
             return cached
         options = Table(self.names.options)
@@ -147,7 +148,7 @@ class PrincipalLoader:
         )
         roles = php_loads(raw) if raw else None
         roles = roles if isinstance(roles, dict) else {}
-        await self.cache.set("roles", roles, ROLES_TTL, PRINCIPAL_GROUP)
+        await self.cache.set(key, roles, ROLES_TTL, PRINCIPAL_GROUP)
         return roles
 
     async def load(self, user_id: int) -> Principal | None:
