@@ -45,7 +45,7 @@ from bridge.statements import MEMO, Bound, bind, term_key
 from bridge.pipeline import denies, where_for
 from bridge.principal import Principal
 from bridge.tables.base import Column, Join, RequestFilter, TableModel, cast
-from bridge.totals import DATA_GROUPS, TOTAL_TTL, split_total
+from bridge.totals import DATA_GROUPS, TOTAL_TTL, split_total, with_part
 
 if TYPE_CHECKING:
     from sanic import Request
@@ -348,9 +348,7 @@ def _total_builder(model: TableModel, plan: QueryPlan, where: Bound | None, part
     def count() -> QueryBuilder:  # a new builder each time: _from's are mutable
         return _where(_from(model, needed_joins(plan.joins, plan.where)), where).select(fn.Count("*").as_("n"))
 
-    if part is None:
-        return count()
-    return MySQLQuery.select(count().as_("n"), _where(count(), part).as_("p"))
+    return with_part(count, part)
 
 
 def page_statement(model: TableModel, plan: QueryPlan, with_total: bool = False, paging: Paging | None = None) -> QueryBuilder:
@@ -424,13 +422,7 @@ async def run(svc: Services, model: TableModel, request: Request, dt: DataTableR
     full_key = f"{key}@{await svc.cache.generations(groups)}"
     total: Any
     if model.settled_total:
-
-        async def count(criteria: list[Criterion], part: Criterion | None) -> tuple[int, int]:
-            sql, params = compiled_total(model, plan, bind(criteria, "w"), bind([part], "p") if part is not None else None)
-            row = await svc.db.fetch_one(sql, params)
-            return (int(row["n"] or 0), int(row.get("p") or 0)) if row else (0, 0)
-
-        total = await split_total(svc, model, key, plan.where, count)
+        total = await split_total(svc, model, key, plan.where, lambda w, p: compiled_total(model, plan, w, p))
     else:
         total = await svc.cache.get(full_key, MISSING)
     counting = (id(svc.cache), full_key)

@@ -16,7 +16,7 @@ from typing import Any, Awaitable, Callable, Iterable, Mapping, TypeVar
 from urllib.parse import urlencode
 
 import pymysql
-from pypika import MySQLQuery, Order
+from pypika import Order
 from pypika import functions as fn
 from pypika.queries import QueryBuilder
 from pypika.terms import Criterion, EmptyCriterion, Field
@@ -35,7 +35,7 @@ from bridge.principal import Principal
 from bridge.statements import MEMO, Bound, bind
 from bridge.tables.base import TableModel
 from bridge.tables.writes import like_escape, province, regency, wp_user
-from bridge.totals import DATA_GROUPS, TOTAL_TTL, split_total, stale_groups
+from bridge.totals import DATA_GROUPS, TOTAL_TTL, split_total, stale_groups, with_part
 from bridge.validation import MSG, Problems, as_int
 
 NAMESPACE = "/wp-json/wp-customer/v1"
@@ -214,17 +214,11 @@ async def count_rows(
     sql, params = count_statement(model, bound, joins)
     key = f"rest:total:{model.resource}:{scope}:{digest(sql, params or None)}"
 
-    async def count(criteria: list[Criterion], part: Criterion | None) -> tuple[int, int]:
-        row = await svc.db.fetch_one(
-            *count_statement(model, bind(criteria, "w"), joins, bind([part], "p") if part is not None else None)
-        )
-        return (int(row["n"] or 0), int(row.get("p") or 0)) if row else (0, 0)
-
     if model.settled_total:
-        return await split_total(svc, model, key, where, count)
+        return await split_total(svc, model, key, where, lambda w, p: count_statement(model, w, joins, p))
 
     async def compute() -> int:
-        return (await count(where, None))[0]
+        return int(await svc.db.fetch_val(sql, params or None) or 0)
 
     return await remember(svc.cache, key, compute, ttl=TOTAL_TTL, group=model.resource, depends=DATA_GROUPS)
 
@@ -235,12 +229,11 @@ def count_statement(
     """``COUNT(id) n`` over the joins a search needs (with ``part``, also ``p``: how many of those
     rows match it, in one statement), rendered once per shape (bridge/statements.py)."""
 
-    def build() -> QueryBuilder:
-        query = model.base_query(set(joins)).select(fn.Count(model.id_field).as_("n")).where(where or EmptyCriterion())
-        return query if part is None else MySQLQuery.select(query.as_("n"), query.where(part).as_("p"))
+    def count() -> QueryBuilder:
+        return model.base_query(set(joins)).select(fn.Count(model.id_field).as_("n")).where(where or EmptyCriterion())
 
     key = (id(model), "rest:count", where and where.sql, joins, part and part.sql)
-    return MEMO.render(key, [model], build, where, part)
+    return MEMO.render(key, [model], lambda: with_part(count, part), where, part)
 
 
 def page_statement(

@@ -22,14 +22,15 @@ its row is either above the watermark (counted live) or in a generation nobody r
 
 from __future__ import annotations
 
-import asyncio
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from pypika import MySQLQuery
 from pypika import functions as fn
+from pypika.queries import QueryBuilder
 from pypika.terms import Criterion
 
 from bridge.cache import MISSING, remember
+from bridge.statements import Bound, bind
 
 if TYPE_CHECKING:
     from bridge.app import Services
@@ -41,12 +42,22 @@ DATA_GROUPS = ("customers", "branches", "employees", "principals")
 TOTAL_TTL = 120
 WATERMARK_TTL = 86400  # outlives every settled count of its generation (TOTAL_TTL)
 
-# count(criteria, part): how many rows match ``criteria``, and how many of those also match
-# ``part`` (0 when None), in one statement, so that both come from one snapshot
-Count = Callable[[list[Criterion], Criterion | None], Awaitable[tuple[int, int]]]
+# render(where, part): the rendered count statement of a table (``with_part``) for the bound
+# WHERE, and with ``part`` also how many of those rows match it
+Render = Callable[[Bound | None, Bound | None], tuple[str, dict[str, Any]]]
 
-# Settled counts being made right now, per cache and key: a worker's concurrent requests share one.
-_SETTLING: dict[tuple[int, str], asyncio.Future[Any]] = {}
+
+def with_part(count: Callable[[], QueryBuilder], part: Bound | None) -> QueryBuilder:
+    """``count()`` (a ``COUNT … n`` query); with ``part``, one statement of two subqueries,
+    ``n`` and ``p`` (those rows that also match ``part``): one snapshot, each its own plan."""
+    if part is None:
+        return count()
+    return MySQLQuery.select(count().as_("n"), count().where(part).as_("p"))
+
+
+async def _count(svc: Services, render: Render, criteria: list[Criterion], part: Criterion | None = None) -> tuple[int, int]:
+    row = await svc.db.fetch_one(*render(bind(criteria, "w"), bind([part], "p") if part is not None else None))
+    return (int(row["n"] or 0), int(row.get("p") or 0)) if row else (0, 0)
 
 
 def _watermark_key(generation: str) -> str:
@@ -66,47 +77,27 @@ async def watermark(svc: Services, model: TableModel, generation: str) -> int:
     return int(mark)
 
 
-async def split_total(svc: Services, model: TableModel, key: str, where: list[Criterion], count: Count) -> int:
+async def split_total(svc: Services, model: TableModel, key: str, where: list[Criterion], render: Render) -> int:
     """The total of ``where`` on ``model``: settled part (cached per settled generation) plus
     the rows above its watermark (cached until the next write)."""
-    generation = await svc.cache.generations([SETTLED_GROUP])
-    settled_key = f"{key}:settled@{generation}"
-    entry = await svc.cache.get(settled_key, MISSING)
-    if entry is MISSING:
-        entry = await _settle(svc, model, settled_key, generation, where, count)
-    settled, mark = entry
 
-    async def recent() -> int:
-        return (await count([*where, model.id_field > mark], None))[0]
-
-    above = await remember(svc.cache, f"{key}:recent:{mark}", recent, ttl=TOTAL_TTL, group=model.resource, depends=DATA_GROUPS)
-    return int(settled) + int(above)
-
-
-async def _settle(
-    svc: Services, model: TableModel, settled_key: str, generation: str, where: list[Criterion], count: Count
-) -> tuple[int, int]:
-    flight = (id(svc.cache), settled_key)
-    if flight in _SETTLING:
-        shared = await asyncio.shield(_SETTLING[flight])
-        if shared is not MISSING:
-            return shared
-    future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-    _SETTLING[flight] = future
-    entry: Any = MISSING
-    try:
-        mark = await watermark(svc, model, generation)
+    async def settle() -> tuple[int, int]:
+        # The watermark of the generation current now: if it moved since ``remember`` read it,
+        # this entry lands under a generation no later request reads.
+        mark = await watermark(svc, model, await svc.cache.generations([SETTLED_GROUP]))
         # the rows above the mark are subtracted rather than excluded in the WHERE: `id <= M`
         # tempts MariaDB into a primary-key range scan instead of the scope's own plan (~50 %
         # slower for a whole-table count), while `id > M` alone is a short range
-        rows, above = await count(where, model.id_field > mark)
-        entry = (rows - above, mark)
-        await svc.cache.set(settled_key, entry, TOTAL_TTL, SETTLED_GROUP)
-    finally:
-        future.set_result(entry)  # MISSING after an error: the waiters count for themselves
-        if _SETTLING.get(flight) is future:
-            del _SETTLING[flight]
-    return entry
+        rows, above = await _count(svc, render, where, model.id_field > mark)
+        return rows - above, mark
+
+    settled, mark = await remember(svc.cache, f"{key}:settled", settle, ttl=TOTAL_TTL, group=SETTLED_GROUP)
+
+    async def recent() -> int:
+        return (await _count(svc, render, [*where, model.id_field > mark]))[0]
+
+    above = await remember(svc.cache, f"{key}:recent:{mark}", recent, ttl=TOTAL_TTL, group=model.resource, depends=DATA_GROUPS)
+    return int(settled) + int(above)
 
 
 async def stale_groups(svc: Services, groups: Iterable[str], customers: set[int] | None) -> list[str]:
