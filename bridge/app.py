@@ -250,6 +250,9 @@ def create_app(settings: Settings, name: str = "wp_customer_bridge") -> Sanic:
     app.blueprint(cache_routes.bp)
 
     from bridge.outbox import attach_sender
+    from bridge.override import attach_method_override
+
+    attach_method_override(app)  # ?_method= / X-HTTP-Method-Override on POST, before any route is chosen
 
     attach_sender(app, settings)  # delivers lifecycle events to WordPress when BRIDGE_EVENTS_URL is set
     return app

@@ -21,6 +21,8 @@ from urllib.parse import parse_qsl, unquote
 import orjson
 from sanic import Request
 
+from bridge.override import sent_method
+
 MAX_PARAMS = 20_000
 MAX_DEPTH = 6
 MAX_COLUMNS = 100
@@ -121,7 +123,7 @@ def request_params(request: Request) -> dict[str, Any]:
     body = request.body or b""
     ctype = (request.content_type or "").lower()
     json_body: Any = None
-    if request.method == "POST" and body:
+    if sent_method(request) == "POST" and body:  # POST …?_method=GET still reads its body
         if ctype.startswith(FORM_TYPES):
             pairs += _pairs(request.get_form(keep_blank_values=True) or {})
         elif "json" in ctype or body.lstrip()[:1] == b"{":

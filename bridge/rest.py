@@ -44,6 +44,7 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 10**9
 MAX_OFFSET = 10**12
 MAX_SEARCH = 500
+SOFT_DELETED = "inactive"  # the plugin's soft delete: status='inactive' on customers, branches and employees
 ALL_GROUPS = ("customers", "branches", "employees", "principals", "statistics", "relations")
 
 T = TypeVar("T")
@@ -74,6 +75,15 @@ class Resource:
 
     def invalid_id(self) -> BridgeError:
         return BridgeError(f"rest_{self.entity}_invalid_id", f"Invalid {self.entity} ID.", 404)
+
+    def refuse_soft_deleted(self, locked: Mapping[str, Any], hard: bool) -> None:
+        """410 ``rest_already_trashed`` for a soft delete of a row soft-deleted already, as
+        WordPress answers for a trashed post (reference §8.6 f): deleting it again would run the
+        cascade again and queue its lifecycle events a second time. A hard delete (the site's
+        option: WordPress's ``force=true``) still removes such a row for good. Called before
+        If-Match: a request that fails anyway ignores its preconditions (RFC 9110 §13.2.1)."""
+        if not hard and locked.get("status") == SOFT_DELETED:
+            raise BridgeError("rest_already_trashed", f"The {self.entity} has already been deleted.", 410)
 
     def orderable(self, model: TableModel) -> list[str]:
         return [n for n in self.orderby if n in model.columns and model.columns[n].orderable]

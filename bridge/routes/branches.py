@@ -278,7 +278,8 @@ async def update_branch(request: Request, row_id: int) -> HTTPResponse:
 
 @bp.delete("/branches/<row_id:int>")
 async def delete_branch(request: Request, row_id: int) -> HTTPResponse:
-    """Soft or hard delete with its employees; a head office with active branches is refused (409)."""
+    """Soft or hard delete with its employees; a head office with active branches is refused (409),
+    a soft delete of a branch soft-deleted already is 410."""
     target = await writable(request, SPEC, row_id, "delete")
     principal, svc, model, current, previous = target.principal, target.svc, target.model, target.current, target.previous
     customer_id = int(current["customer_id"])
@@ -288,10 +289,11 @@ async def delete_branch(request: Request, row_id: int) -> HTTPResponse:
         locked = await model.lock(ex, row_id)
         if locked is None:
             raise SPEC.invalid_id()
+        hard = await hard_delete_enabled(ex, svc.names)
+        SPEC.refuse_soft_deleted(locked, hard)
         check_if_match(request, model.etag(locked))
         if locked.get("type") == "pusat" and await model.has_active(ex, customer_id, "cabang", row_id):
             raise conflict("branch", {"type": MSG["branch_pusat_delete"]})
-        hard = await hard_delete_enabled(ex, svc.names)
         await delete_branches(ex, events, svc, [locked], hard, principal.user_id)
 
     await transact(request, "branch", work)

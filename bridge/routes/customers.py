@@ -159,7 +159,8 @@ async def update_customer(request: Request, row_id: int) -> HTTPResponse:
 
 @bp.delete("/customers/<row_id:int>")
 async def delete_customer(request: Request, row_id: int) -> HTTPResponse:
-    """Delete with its branches and employees in one transaction, soft or hard per the option."""
+    """Delete with its branches and employees in one transaction, soft or hard per the option;
+    a soft delete of a customer soft-deleted already is 410 and changes nothing."""
     target = await writable(request, SPEC, row_id, "delete")
     principal, svc, model, previous = target.principal, target.svc, target.model, target.previous
     branches_model = svc.models["branches"]
@@ -169,8 +170,9 @@ async def delete_customer(request: Request, row_id: int) -> HTTPResponse:
         locked = await model.lock(ex, row_id)
         if locked is None:
             raise SPEC.invalid_id()
-        check_if_match(request, model.etag(locked))
         hard = await hard_delete_enabled(ex, svc.names)
+        SPEC.refuse_soft_deleted(locked, hard)
+        check_if_match(request, model.etag(locked))
         data = model.own_row(locked)
         events.add("wp_customer_before_delete", "customer", row_id, row_id, data)
         events.add("wp_customer_deletion_logged", "customer", row_id, row_id, data, principal.user_id)

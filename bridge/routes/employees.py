@@ -223,7 +223,8 @@ async def update_employee(request: Request, row_id: int) -> HTTPResponse:
 
 @bp.delete("/employees/<row_id:int>")
 async def delete_employee(request: Request, row_id: int) -> HTTPResponse:
-    """Soft (``status='inactive'``) or hard delete per the plugin's option; ``{deleted, previous}``."""
+    """Soft (``status='inactive'``) or hard delete per the plugin's option; ``{deleted, previous}``;
+    a soft delete of an employee soft-deleted already is 410."""
     target = await writable(request, SPEC, row_id, "delete")
     svc, model, previous = target.svc, target.model, target.previous
 
@@ -231,8 +232,9 @@ async def delete_employee(request: Request, row_id: int) -> HTTPResponse:
         locked = await model.lock(ex, row_id)
         if locked is None:
             raise SPEC.invalid_id()
-        check_if_match(request, model.etag(locked))
         hard = await hard_delete_enabled(ex, svc.names)
+        SPEC.refuse_soft_deleted(locked, hard)
+        check_if_match(request, model.etag(locked))
         data = model.own_row(locked)
         events.add("wp_customer_employee_before_delete", "employee", row_id, row_id, data)
         events.add("wp_customer_employee_before_delete_processing", "employee", row_id, row_id, data)
