@@ -293,6 +293,8 @@ def test_override_to_a_method_the_route_lacks_is_rest_no_route(site: Site) -> No
     assert r.status_code == 400 and r.json()["code"] == "rest_invalid_param"
     r = site.call("admin", "POST", "/users/me", params={"_method": "get"})
     assert r.status_code == 200 and r.json()["id"] == site.users["admin"]
+    r = site.call("admin", "POST", f"/customers/{customer}", params={"_method": "HEAD"})
+    assert r.status_code == 200 and r.json()["id"] == customer, "HEAD answers as GET, with the body a POST expects"
     assert site.snapshot() == before
 
 
