@@ -71,6 +71,13 @@ def outbox_count(site: Site) -> int:
     return int(site.one("SELECT COUNT(*) AS n FROM wp_wpbridge_outbox")["n"])
 
 
+def revive(site: Site, table: str, row_id: int) -> None:
+    """Make a soft-deleted child active again with a known ``updated_at``, behind the bridge's back."""
+    site.sql(
+        f"UPDATE wp_app_{table} SET status = 'active', updated_at = '2001-02-03 04:05:06' WHERE id = %s", [row_id]
+    )
+
+
 def row(site: Site, table: str, row_id: int) -> dict[str, Any]:
     return site.one(f"SELECT status, updated_at FROM wp_app_{table} WHERE id = %s", [row_id])
 
@@ -98,8 +105,8 @@ def test_second_customer_delete_is_410_without_cascade_actions_or_outbox_rows(
     customer, branch, employee = family["customer"]["id"], family["branch"]["id"], family["employee"]["id"]
     assert site.call("admin", "DELETE", f"/customers/{customer}").status_code == 200
     assert row(site, "customer_branches", branch)["status"] == "inactive"
-    site.sql("UPDATE wp_app_customer_branches SET status = 'active', updated_at = '2001-02-03 04:05:06' WHERE id = %s", [branch])
-    site.sql("UPDATE wp_app_customer_employees SET status = 'active', updated_at = '2001-02-03 04:05:06' WHERE id = %s", [employee])
+    revive(site, "customer_branches", branch)
+    revive(site, "customer_employees", employee)
     before = (site.snapshot(), outbox_count(site))
     site.events()
 
@@ -118,7 +125,7 @@ def test_second_branch_and_employee_delete_are_410(site: Site, place: dict, user
     family = customer_with_family(site, place, users, "PT Cabang Dua Kali")
     branch, employee = family["branch"]["id"], family["employee"]["id"]
     assert site.call("admin", "DELETE", f"/branches/{branch}").status_code == 200
-    site.sql("UPDATE wp_app_customer_employees SET status = 'active', updated_at = '2001-02-03 04:05:06' WHERE id = %s", [employee])
+    revive(site, "customer_employees", employee)
     before = (site.snapshot(), outbox_count(site))
     site.events()
     assert_already_trashed(site.call("admin", "DELETE", f"/branches/{branch}"), "branch")
