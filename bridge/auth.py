@@ -1,7 +1,8 @@
 """Authentication: the shim's signed statement "this is user N", or an Application Password.
 
 Both end in a ``Principal``. No credentials at all means the logged-out visitor (user 0);
-routes that need a login say so with ``rest_not_logged_in``.
+routes that need a login say so with ``rest_not_logged_in``. Failed application-password logins
+are throttled (``LoginThrottle``): a 429 instead of a check, so nobody can burn the hash's CPU.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def _unauthorized(code: str, message: str) -> BridgeError:
 
 
 def too_many_attempts(seconds: float) -> BridgeError:
+    """The 429 of a throttled login; ``seconds`` until the counter that refuses it expires."""
     wait = max(1, math.ceil(seconds))
     return BridgeError(
         "wpbridge_too_many_attempts",
@@ -83,6 +85,7 @@ class LoginThrottle:
                 raise too_many_attempts(min(user_left, pair_left))
 
     async def failed(self, address: str, user_id: int | None = None) -> None:
+        """Count one failure for ``address`` and, when the login named one, for the user and the pair."""
         await self.cache.count(f"authfail:addr:{address}", self.window)
         if user_id is not None:
             await self.cache.count(f"authfail:user:{user_id}", self.window)
@@ -90,7 +93,7 @@ class LoginThrottle:
 
 
 class Authenticator:
-    """Turns a request into a Principal, or raises a 401 with a specific code."""
+    """Turns a request into a Principal, or raises a 401 with a specific code (429 while throttled)."""
 
     def __init__(self, db: Database, cache: Cache, names: TableNames, loader: PrincipalLoader, secret: str) -> None:
         self.db = db
