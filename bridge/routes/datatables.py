@@ -21,14 +21,6 @@ from bridge.principal import Principal
 bp = Blueprint("datatables", url_prefix="/wp-json/wp-customer/v1")
 
 
-async def _principal(request: Request) -> Principal:
-    """The caller; a refused login (401, 429) becomes the in-band error DataTables can show."""
-    try:
-        return await principal_of(request)
-    except BridgeError as exc:
-        raise DataTableError(exc.message) from None
-
-
 @bp.route("/datatables/<table>", methods=["GET", "POST"])
 @counted
 async def datatable(request: Request, table: str) -> HTTPResponse:
@@ -47,3 +39,11 @@ async def datatable(request: Request, table: str) -> HTTPResponse:
     except DataTableError as exc:
         body = error_body(draw_of(params), str(exc))
     return json_response(body)
+
+
+async def _principal(request: Request) -> Principal:
+    """The caller; a refused login (401, 429) becomes the in-band error DataTables can show."""
+    try:
+        return await principal_of(request)
+    except BridgeError as exc:
+        raise DataTableError(exc.message) from None
