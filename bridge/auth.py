@@ -1,14 +1,17 @@
 """Authentication: the shim's signed statement "this is user N", or an Application Password.
 
 Both end in a ``Principal``. No credentials at all means the logged-out visitor (user 0);
-routes that need a login say so with ``rest_not_logged_in``.
+routes that need a login say so with ``rest_not_logged_in``. Failed application-password logins
+are throttled (``LoginThrottle``): a 429 instead of a check, so nobody can burn the hash's CPU.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hashlib
+import math
 import time
 from typing import Any
 
@@ -21,10 +24,14 @@ from bridge.errors import BridgeError
 from bridge.principal import ANONYMOUS, Principal, PrincipalLoader
 from bridge.schema import TableNames
 from bridge.signing import SignatureError, verify
-from bridge.wordpress import match_application_password, php_loads
+from bridge.wordpress import match_application_password, normalize_application_password, php_loads
 
 NONCE_TTL = 600
 APP_PASSWORD_TTL = 60
+CREDENTIALS_GROUP = "credentials"  # successful application-password checks; evicted with any user
+MAX_APPLICATION_PASSWORD = 64  # WordPress makes them 24 letters and digits; longer is never one
+FAILURE_LIMIT = 10
+FAILURE_WINDOW = 60
 SIGNATURE_HEADERS = ("x-wp-bridge-signature", "x-wp-bridge-user", "x-wp-bridge-timestamp", "x-wp-bridge-nonce")
 
 
@@ -32,8 +39,61 @@ def _unauthorized(code: str, message: str) -> BridgeError:
     return BridgeError(code, message, 401, headers={"WWW-Authenticate": 'Basic realm="wp-customer-bridge"'})
 
 
+def too_many_attempts(seconds: float) -> BridgeError:
+    """The 429 of a throttled login; ``seconds`` until the counter that refuses it expires."""
+    wait = max(1, math.ceil(seconds))
+    return BridgeError(
+        "wpbridge_too_many_attempts",
+        f"Too many failed login attempts. Try again in {wait} seconds.",
+        429,
+        headers={"Retry-After": str(wait)},
+        retry_after=wait,
+    )
+
+
+class LoginThrottle:
+    """Failed application-password logins, counted in the shared cache (every worker; every host with Redis).
+
+    A failure counts for the client address and, once the login names a user, for that user and
+    for the pair (user, address). Each counter's window is ``FAILURE_WINDOW`` seconds from its
+    first failure. An address with ``FAILURE_LIMIT`` failures is refused (429) for every login
+    until its window ends. A user with ``FAILURE_LIMIT`` failures (from any addresses) is refused
+    only to the addresses that failed on that user in their window: an attacker cannot lock the
+    owner out from elsewhere, and each further address gets one guess before it is refused too.
+    While refused, nothing is checked, so even the right password gets the 429.
+    """
+
+    def __init__(self, cache: Cache, limit: int = FAILURE_LIMIT, window: float = FAILURE_WINDOW) -> None:
+        self.cache = cache
+        self.limit = limit
+        self.window = window
+
+    async def check(self, address: str, user_id: int | None = None) -> None:
+        """Raise the 429 when ``address`` (or, with ``user_id``, its pair with that user) is refused."""
+        keys = [f"authfail:addr:{address}"]
+        if user_id is not None:
+            keys += [f"authfail:user:{user_id}", f"authfail:pair:{user_id}:{address}"]
+        counts = await self.cache.counters(keys)
+        (by_address, address_left), *rest = counts
+        if by_address >= self.limit:
+            raise too_many_attempts(address_left)
+        if rest:
+            (by_user, user_left), (by_pair, pair_left) = rest
+            if by_pair >= self.limit:
+                raise too_many_attempts(pair_left)
+            if by_user >= self.limit and by_pair > 0:
+                raise too_many_attempts(min(user_left, pair_left))
+
+    async def failed(self, address: str, user_id: int | None = None) -> None:
+        """Count one failure for ``address`` and, when the login named one, for the user and the pair."""
+        await self.cache.count(f"authfail:addr:{address}", self.window)
+        if user_id is not None:
+            await self.cache.count(f"authfail:user:{user_id}", self.window)
+            await self.cache.count(f"authfail:pair:{user_id}:{address}", self.window)
+
+
 class Authenticator:
-    """Turns a request into a Principal, or raises a 401 with a specific code."""
+    """Turns a request into a Principal, or raises a 401 with a specific code (429 while throttled)."""
 
     def __init__(self, db: Database, cache: Cache, names: TableNames, loader: PrincipalLoader, secret: str) -> None:
         self.db = db
@@ -41,13 +101,14 @@ class Authenticator:
         self.names = names
         self.loader = loader
         self.secret = secret
+        self.throttle = LoginThrottle(cache)
 
     async def authenticate(self, request: Request) -> Principal:
         headers = request.headers
         if any(h in headers for h in SIGNATURE_HEADERS):
             user_id = await self._signed_user(request)
         elif headers.get("authorization", "").lower().startswith("basic "):
-            user_id = await self._application_password_user(headers["authorization"])
+            user_id = await self._application_password_user(headers["authorization"], request.ip)
         else:
             return ANONYMOUS
         principal = await self.loader.load(user_id)
@@ -68,25 +129,45 @@ class Authenticator:
             raise _unauthorized("wpbridge_signature_replayed", "This request nonce was already used.")
         return user_id
 
-    async def _application_password_user(self, header: str) -> int:
+    async def _application_password_user(self, header: str, address: str) -> int:
+        """The user whose application password this is; throttled per address and per login.
+
+        The hash check (phpass: ~5 ms of CPU) runs off the event loop, and never for a password
+        that cannot be an application password or while the throttle refuses the caller.
+        """
         try:
             decoded = base64.b64decode(header.split(" ", 1)[1].strip(), validate=True).decode("utf-8")
             login, password = decoded.split(":", 1)
         except (binascii.Error, UnicodeDecodeError, ValueError, IndexError):
             raise _unauthorized("rest_invalid_authorization", "The Authorization header is not valid Basic credentials.") from None
-        cache_key = "apppw:" + hashlib.sha256(f"{login}\0{password}".encode()).hexdigest()
+        generation = await self.cache.generations([CREDENTIALS_GROUP])
+        cache_key = "apppw:" + hashlib.sha256(f"{login}\0{password}".encode()).hexdigest() + "@" + generation
         cached = await self.cache.get(cache_key, MISSING)
         if cached is not MISSING:
+            await self.throttle.check(address, int(cached))
             return int(cached)
+        await self.throttle.check(address)
+        if len(normalize_application_password(password)) > MAX_APPLICATION_PASSWORD:
+            await self.throttle.failed(address)
+            raise _unauthorized(
+                "incorrect_password",
+                "The provided password is an invalid application password: application passwords are 24 letters and digits.",
+            )
         user = await self._find_user(login)
         if user is None:
+            await self.throttle.failed(address)
             code = "invalid_email" if "@" in login else "invalid_username"
             raise _unauthorized(code, "Unknown username or email address.")
+        user_id = int(user["ID"])
+        await self.throttle.check(address, user_id)
         items = php_loads(user["meta_value"]) if user["meta_value"] else None
-        if not match_application_password(password, items if isinstance(items, list | dict) else []):
+        items = items if isinstance(items, list | dict) else []
+        match = await asyncio.get_running_loop().run_in_executor(None, match_application_password, password, items)
+        if not match:
+            await self.throttle.failed(address, user_id)
             raise _unauthorized("incorrect_password", "The provided password is an invalid application password.")
-        await self.cache.set(cache_key, int(user["ID"]), APP_PASSWORD_TTL, f"user:{int(user['ID'])}")
-        return int(user["ID"])
+        await self.cache.set(cache_key, user_id, APP_PASSWORD_TTL, CREDENTIALS_GROUP)
+        return user_id
 
     async def _find_user(self, login: str) -> dict[str, Any] | None:
         """By login, or by email as WordPress allows; with the stored application passwords."""

@@ -8,6 +8,9 @@ A derived value (a count, a list of ids) often depends on several tables, so one
 enough: evicting a group also bumps that group's *generation*, and ``remember`` puts the
 generations of every group an entry depends on into its key. Evicting any of them makes the
 entry unreachable at once, on every worker and host, without knowing who wrote it.
+
+``count`` and ``counters`` are windowed counters (failed logins): a counter starts at its first
+``count`` and disappears ``window`` seconds later, whatever was counted since.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ class Cache(Protocol):
     async def add(self, key: str, value: Any, ttl: float) -> bool: ...
     async def evict(self, *groups: str) -> None: ...
     async def generations(self, groups: Iterable[str]) -> str: ...
+    async def count(self, key: str, window: float) -> int: ...
+    async def counters(self, keys: Iterable[str]) -> list[tuple[int, float]]: ...
     async def clear(self) -> None: ...
     async def close(self) -> None: ...
 
@@ -71,6 +76,33 @@ class DiskCache:
             return ".".join(str(self._cache.get(name, default=0)) for name in names)
         found = {key: value for key, value, _ in rows}
         return ".".join(str(found.get(name, 0)) for name in names)
+
+    async def count(self, key: str, window: float) -> int:
+        """One more in ``key``'s window; the window (its expiry) starts with the first count."""
+        full = self._ns + key
+        with self._cache.transact():  # add sets the expiry; incr alone would store a counter that never expires
+            self._cache.add(full, 0, expire=window)
+            return int(self._cache.incr(full, 1))
+
+    async def counters(self, keys: Iterable[str]) -> list[tuple[int, float]]:
+        """Each counter's value and the seconds left of its window; (0, 0.0) when none is running."""
+        names = [self._ns + k for k in keys]
+        if not names:
+            return []
+        now = time.time()
+        try:  # one SQLite query, as in ``generations``
+            rows = self._cache._sql(
+                f"SELECT key, value, mode, expire_time FROM Cache WHERE raw = 1 AND key IN ({', '.join('?' * len(names))})"
+                " AND expire_time > ?",
+                (*names, now),
+            ).fetchall()
+        except sqlite3.OperationalError:  # busy: the plain path retries as diskcache does
+            rows = None
+        if rows is None or any(mode != diskcache.core.MODE_RAW for _, _, mode, _ in rows):
+            rows = [(n, *self._cache.get(n, default=0, expire_time=True)) for n in names]
+            rows = [(n, v, diskcache.core.MODE_RAW, e) for n, v, e in rows if v and e]
+        found = {key: (int(value), max(0.0, expires - now)) for key, value, _, expires in rows}
+        return [found.get(name, (0, 0.0)) for name in names]
 
     async def clear(self) -> None:
         self._cache.clear()
@@ -118,6 +150,29 @@ class RedisCache:
         if not names:
             return ""
         return ".".join((v or b"0").decode() for v in await self._redis.mget(names))
+
+    async def count(self, key: str, window: float) -> int:
+        """INCR, with the expiry set only by the first count (``SET NX PX`` before it, in one transaction)."""
+        full = self._ns + key
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.set(full, 0, px=max(1, int(window * 1000)), nx=True)
+            pipe.incr(full)
+            _, value = await pipe.execute()
+        return int(value)
+
+    async def counters(self, keys: Iterable[str]) -> list[tuple[int, float]]:
+        names = [self._ns + k for k in keys]
+        if not names:
+            return []
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for name in names:
+                pipe.get(name)
+                pipe.pttl(name)
+            replies = await pipe.execute()
+        out: list[tuple[int, float]] = []
+        for value, left in zip(replies[::2], replies[1::2]):
+            out.append((int(value), left / 1000) if value is not None and left > 0 else (0, 0.0))
+        return out
 
     async def clear(self) -> None:
         keys = [k async for k in self._redis.scan_iter(match=self._ns + "*")]

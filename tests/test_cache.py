@@ -201,3 +201,16 @@ async def _drop_redis_namespace(database: str) -> None:
     if keys:
         await client.delete(*keys)
     await client.aclose()
+
+
+async def test_counters_count_within_a_window_that_starts_at_the_first_count(cache) -> None:
+    """Failed-login counters: shared values with one expiry, set by the first count, not pushed back by later ones."""
+    assert await cache.counters(["c:a", "c:b"]) == [(0, 0.0), (0, 0.0)]
+    assert [await cache.count("c:a", 0.5) for _ in range(3)] == [1, 2, 3]
+    (value, left), missing = await cache.counters(["c:a", "c:b"])
+    assert value == 3 and 0 < left <= 0.5 and missing == (0, 0.0)
+    await asyncio.sleep(0.3)
+    await cache.count("c:a", 0.5)  # does not restart the window
+    await asyncio.sleep(0.3)
+    assert await cache.counters(["c:a"]) == [(0, 0.0)]
+    assert await cache.count("c:a", 0.5) == 1  # a new window

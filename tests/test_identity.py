@@ -367,3 +367,221 @@ def test_multisite_prefixes_site_tables_and_network_users(
     assert set(owner["roles"]) == {"customer", "customer_admin"} and owner["relations"]["customers_owned"]
     rows = server.client.get("/wp-json/wp-customer/v1/customers", auth=("andi_budi", demo_application_passwords(1)["andi_budi"]))
     assert rows.status_code == 200 and [r["id"] for r in rows.json()] == owner["relations"]["customers_owned"]
+
+
+# ---- hardening: long passwords, throttling, revocation, DataTables (issue 10 §4) ---------------
+
+LONG_PASSWORD = "Lp" * 2000  # 4,000 letters: normalises to itself, far past any application password
+THROTTLED_PASSWORD = "AbCdEfGhIjKlMnOpQrStUvWx"
+OTHER_PASSWORD = "ZyXwVuTsRqPoNmLkJiHgFeDc"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture(scope="module")
+def auth_site(make_database: Callable[[], DatabaseURL]) -> DatabaseURL:
+    """Empty plugin tables and two users written as WordPress writes them: `wpuser` (id 7) with a
+    phpass application password, another with the 4,000-letter password hashed as a phpass item
+    (so a bridge that hashed it would let it in), and `other` (id 8) with a `$generic$` one."""
+    from tests.conftest import run_cli
+
+    url = make_database()
+    run_cli(url, "migrate")
+    items = [
+        {"uuid": "0f8e9c70-0000-4000-8000-000000000011", "app_id": "", "name": "cli", "password": hash_password_phpass(THROTTLED_PASSWORD),
+         "created": 1700000000, "last_used": None, "last_ip": None},
+        {"uuid": "0f8e9c70-0000-4000-8000-000000000012", "app_id": "", "name": "long", "password": hash_password_phpass(LONG_PASSWORD),
+         "created": 1700000001, "last_used": None, "last_ip": None},
+    ]  # fmt: skip
+    other = [{"uuid": "0f8e9c70-0000-4000-8000-000000000013", "app_id": "", "name": "cli", "password": fast_hash(OTHER_PASSWORD),
+              "created": 1700000002, "last_used": None, "last_ip": None}]  # fmt: skip
+    conn = connect(url)
+    with conn.cursor() as cur:
+        for user_id, login in ((7, "wpuser"), (8, "other")):
+            cur.execute(
+                "INSERT INTO wp_users (ID, user_login, user_pass, user_nicename, user_email, user_registered, display_name) "
+                "VALUES (%s, %s, '', %s, %s, NOW(), %s)",
+                (user_id, login, login, f"{login}@example.com", login),
+            )
+            cur.execute(
+                "INSERT INTO wp_usermeta (user_id, meta_key, meta_value) VALUES (%s, '_application_passwords', %s), "
+                "(%s, 'wp_capabilities', %s)",
+                (user_id, php_dumps(items if user_id == 7 else other), user_id, php_dumps({"subscriber": True})),
+            )
+    conn.close()
+    return url
+
+
+def from_address(server: BridgeServer, address: str) -> "httpx.Client":
+    """A client whose connections come from ``address`` (any 127.x.y.z is local on Linux)."""
+    import httpx
+
+    return httpx.Client(base_url=server.base, timeout=30, transport=httpx.HTTPTransport(local_address=address))
+
+
+def fail(client: "httpx.Client", times: int, login: str = "wpuser", **kw: object) -> None:
+    for _ in range(times):
+        response = client.get(ME, auth=(login, "Wrong" * 5), **kw)
+        assert response.status_code == 401 and response.json()["code"] == "incorrect_password", response.text
+
+
+def assert_throttled(response: "httpx.Response") -> None:
+    assert response.status_code == 429, response.text
+    body = response.json()
+    assert body["code"] == "wpbridge_too_many_attempts" and body["data"]["status"] == 429
+    assert 1 <= int(response.headers["Retry-After"]) <= 60 and body["data"]["retry_after"] == int(response.headers["Retry-After"])
+
+
+def test_a_password_longer_than_any_application_password_is_refused_without_being_hashed(
+    auth_site: DatabaseURL, start_bridge: Callable[..., BridgeServer]
+) -> None:
+    """A 4,000-letter password is refused before any hash is computed: it *is* stored (phpass)
+    for this user, so a bridge that hashed it would answer 200 (and spend ~50 ms of its event
+    loop doing so). Spaces and dashes do not count towards the 64: WordPress strips them first."""
+    server = start_bridge(auth_site)
+    refused = server.client.get(ME, auth=("wpuser", LONG_PASSWORD))
+    assert refused.status_code == 401 and refused.json()["code"] == "incorrect_password"
+    padded = " - ".join(THROTTLED_PASSWORD[i : i + 4] for i in range(0, 24, 4)) + " " * 4000
+    assert server.client.get(ME, auth=("wpuser", padded)).json()["id"] == 7
+
+
+def test_the_eleventh_failure_in_a_minute_is_429_and_other_addresses_still_sign_in(
+    auth_site: DatabaseURL, start_bridge: Callable[..., BridgeServer]
+) -> None:
+    """10 failures from one address: the 11th attempt is 429 with Retry-After even with the right
+    password (and X-Forwarded-For does not make it another address), for every login from that
+    address. The owner's right password from an address that did not fail still works; an
+    address that fails on the throttled login is refused after its first failure."""
+    server = start_bridge(auth_site)
+    attacker, owner, second = (from_address(server, a) for a in ("127.0.0.1", "127.0.0.2", "127.0.0.3"))
+    fail(attacker, 10)
+    assert_throttled(attacker.get(ME, auth=("wpuser", "Wrong" * 5)))
+    assert_throttled(attacker.get(ME, auth=("wpuser", THROTTLED_PASSWORD)))
+    assert_throttled(attacker.get(ME, auth=("wpuser", THROTTLED_PASSWORD), headers={"X-Forwarded-For": "10.1.2.3"}))
+    assert_throttled(attacker.get(ME, auth=("other", OTHER_PASSWORD)))
+    assert owner.get(ME, auth=("wpuser", THROTTLED_PASSWORD)).json()["id"] == 7
+    fail(second, 1)
+    assert_throttled(second.get(ME, auth=("wpuser", THROTTLED_PASSWORD)))
+    assert second.get(ME, auth=("other", OTHER_PASSWORD)).json()["id"] == 8  # only that login, for that address
+    assert owner.get(ME, auth=("wpuser", THROTTLED_PASSWORD)).json()["id"] == 7
+    for client in (attacker, owner, second):
+        client.close()
+
+
+def test_unknown_logins_and_long_passwords_count_towards_the_address_limit(
+    auth_site: DatabaseURL, start_bridge: Callable[..., BridgeServer]
+) -> None:
+    server = start_bridge(auth_site)
+    for i in range(5):
+        assert server.client.get(ME, auth=(f"nobody{i}", THROTTLED_PASSWORD)).json()["code"] == "invalid_username"
+        assert server.client.get(ME, auth=("other", LONG_PASSWORD)).json()["code"] == "incorrect_password"
+    assert_throttled(server.client.get(ME, auth=("other", OTHER_PASSWORD)))
+
+
+def test_the_throttle_is_shared_by_the_workers(auth_site: DatabaseURL, start_bridge: Callable[..., BridgeServer]) -> None:
+    """Two workers, a new connection per attempt (so they land on both): the 11th is still 429."""
+    server = start_bridge(auth_site, {"BRIDGE_WORKERS": "2"})
+    fail(server.client, 10, headers={"Connection": "close"})
+    assert_throttled(server.client.get(ME, auth=("wpuser", THROTTLED_PASSWORD), headers={"Connection": "close"}))
+
+
+def test_the_throttle_is_shared_by_hosts_through_redis(
+    auth_site: DatabaseURL, start_bridge: Callable[..., BridgeServer]
+) -> None:
+    """Two bridges on one Redis (two hosts): 5 failures on each make the next attempt on either 429."""
+    import asyncio
+
+    from tests.test_cache import _drop_redis_namespace
+
+    asyncio.run(_drop_redis_namespace(auth_site.database))
+    try:
+        first, second = (start_bridge(auth_site, {"BRIDGE_CACHE_URL": REDIS_URL}) for _ in range(2))
+        fail(first.client, 5)
+        fail(second.client, 5)
+        assert_throttled(first.client.get(ME, auth=("wpuser", THROTTLED_PASSWORD)))
+        assert_throttled(second.client.get(ME, auth=("wpuser", THROTTLED_PASSWORD)))
+    finally:
+        asyncio.run(_drop_redis_namespace(auth_site.database))
+
+
+def test_invalidating_a_user_revokes_their_cached_application_password(
+    auth_site: DatabaseURL, start_bridge: Callable[..., BridgeServer]
+) -> None:
+    """The meta deleted behind the bridge's back (as revoking in WordPress does), then
+    `POST /cache/invalidate {"entity": "user", "id": 8}`: the next request is 401."""
+    server = start_bridge(auth_site)
+    assert server.client.get(ME, auth=("other", OTHER_PASSWORD)).status_code == 200
+    conn = connect(auth_site)
+    with conn.cursor() as cur:
+        cur.execute("SELECT meta_value FROM wp_usermeta WHERE user_id = 8 AND meta_key = '_application_passwords'")
+        stored = cur.fetchone()["meta_value"]
+        cur.execute("DELETE FROM wp_usermeta WHERE user_id = 8 AND meta_key = '_application_passwords'")
+    try:
+        assert server.client.get(ME, auth=("other", OTHER_PASSWORD)).status_code == 200  # cached, as designed
+        target = "/wp-json/wp-customer/v1/cache/invalidate"
+        body = b'{"entity": "user", "id": 8}'
+        headers = {**signed_headers("POST", target, 0, body), "Content-Type": "application/json"}
+        invalidated = server.client.post(target, content=body, headers=headers)
+        assert invalidated.status_code == 200, invalidated.text
+        revoked = server.client.get(ME, auth=("other", OTHER_PASSWORD))
+        assert revoked.status_code == 401 and revoked.json()["code"] == "incorrect_password"
+    finally:
+        with conn.cursor() as cur:
+            cur.execute(
+                "INSERT INTO wp_usermeta (user_id, meta_key, meta_value) VALUES (8, '_application_passwords', %s)", (stored,)
+            )
+        conn.close()
+
+
+DT = "/wp-json/wp-customer/v1/datatables/customers"
+
+
+@pytest.fixture(scope="module")
+def auth_bridge(auth_site: DatabaseURL, start_bridge: Callable[..., BridgeServer]) -> BridgeServer:
+    """One bridge for the DataTables cases that fail at most a few times (its own throttle counters)."""
+    return start_bridge(auth_site)
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["wrong password", "unknown login", "malformed basic", "long password", "bad signature", "throttled", "json body"],
+)
+def test_datatables_get_every_refused_login_in_band(
+    auth_site: DatabaseURL, auth_bridge: BridgeServer, start_bridge: Callable[..., BridgeServer], how: str
+) -> None:
+    """DataTables shows only "Ajax error" for a 4xx: every refused login is HTTP 200 with the
+    draw echoed, no rows and the reason in `error`, like every other DataTables failure."""
+    from tests.dtkit import CUSTOMER_COLUMNS, dt_params
+
+    server = start_bridge(auth_site) if how == "throttled" else auth_bridge
+    params = dt_params(CUSTOMER_COLUMNS, draw=7)
+    basic = ("wpuser", "Wrong" * 5)
+    kw: dict = {}
+    if how == "wrong password":
+        kw = {"auth": basic}
+    elif how == "unknown login":
+        kw = {"auth": ("nobody", THROTTLED_PASSWORD)}
+    elif how == "malformed basic":
+        kw = {"headers": {"Authorization": "Basic !!!notbase64"}}
+    elif how == "long password":
+        kw = {"auth": ("wpuser", LONG_PASSWORD)}
+    elif how == "bad signature":
+        kw = {"headers": signed_headers("GET", DT, 7, secret="another-secret-0123456789")}
+    elif how == "throttled":
+        fail(server.client, 10)
+        kw = {"auth": ("wpuser", THROTTLED_PASSWORD)}
+    if how == "json body":
+        response = server.client.post(DT, json={"draw": 7, "start": 0, "length": 10, "columns": []}, auth=basic)
+    else:
+        response = server.client.get(DT, params=params, **kw)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert {k: body[k] for k in ("draw", "recordsTotal", "recordsFiltered", "data")} == {
+        "draw": 7, "recordsTotal": 0, "recordsFiltered": 0, "data": []
+    }  # fmt: skip
+    reason = {
+        "unknown login": "Unknown username",
+        "malformed basic": "not valid Basic credentials",
+        "bad signature": "signature does not match",
+        "throttled": "Too many failed login attempts",
+    }.get(how, "invalid application password")
+    assert reason in body["error"], body["error"]

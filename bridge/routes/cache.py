@@ -23,7 +23,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
 from bridge.app import Services, json_response, principal_of, services
-from bridge.auth import SIGNATURE_HEADERS
+from bridge.auth import CREDENTIALS_GROUP, SIGNATURE_HEADERS
 from bridge.errors import BridgeError, forbidden, invalid_params, not_logged_in
 from bridge.totals import with_settled
 
@@ -38,7 +38,9 @@ ENTITY_GROUPS: dict[str, tuple[str, ...]] = {
     "customer": (*DATA, "principals", *DERIVED),
     "branch": (*DATA, "principals", *DERIVED),
     "employee": ("employees", "principals", *DERIVED),
-    "user": ("principals",),
+    # A user's roles, relations or application passwords changed: evict their principal and every
+    # cached password check (keyed by the credentials, not the user, so all of them go).
+    "user": ("principals", CREDENTIALS_GROUP),
 }
 
 

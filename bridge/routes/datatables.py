@@ -1,8 +1,9 @@
 """``GET``/``POST /wp-json/wp-customer/v1/datatables/<table>``: the DataTables server-side protocol.
 
 Every table model the app knows is served, plugin tables included (``services.models``).
-Protocol problems, logged-out visitors and users who may see nothing get HTTP 200 with an
-``error`` (what a DataTables client displays); an unknown table is a 404 naming the known ones.
+Protocol problems, refused logins (bad credentials or signature, throttled), logged-out
+visitors and users who may see nothing get HTTP 200 with an ``error`` (what a DataTables
+client displays); an unknown table is a 404 naming the known ones.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from bridge.app import json_response, principal_of, services
 from bridge.datatables import DataTableError, draw_of, error_body, parse_request, request_params
 from bridge.errors import BridgeError
 from bridge.metrics import counted
+from bridge.principal import Principal
 
 bp = Blueprint("datatables", url_prefix="/wp-json/wp-customer/v1")
 
@@ -32,8 +34,16 @@ async def datatable(request: Request, table: str) -> HTTPResponse:
     try:
         params = request_params(request)
         dt = parse_request(params, svc.settings.datatables_max_rows)
-        principal = await principal_of(request)
+        principal = await _principal(request)
         body = await datatable_engine.run(svc, model, request, dt, principal)
     except DataTableError as exc:
         body = error_body(draw_of(params), str(exc))
     return json_response(body)
+
+
+async def _principal(request: Request) -> Principal:
+    """The caller; a refused login (401, 429) becomes the in-band error DataTables can show."""
+    try:
+        return await principal_of(request)
+    except BridgeError as exc:
+        raise DataTableError(exc.message) from None
