@@ -22,7 +22,8 @@ run: $(STAMP)
 test: $(STAMP) test-packages
 	$(BIN)/python -m pytest -q
 
-## test-packages: php-cli, php-mysql, phpunit, wordpress, chromium, npm (apt-get when root; else says what)
+## test-packages: php-cli, php-mysql, phpunit, wordpress, chromium, npm, nginx, systemd, openssl
+## (apt-get when root; else says what)
 test-packages:
 	@scripts/ensure-test-packages.sh
 
