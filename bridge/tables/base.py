@@ -21,6 +21,16 @@ from bridge.schema import SchemaInfo, TableNames
 
 
 @dataclass(frozen=True)
+class ChildCount:
+    """What a per-row count column counts: the rows of ``resource`` whose ``foreign_key`` is the
+    row's id. The term a model gives it counts them all (what a caller who sees every such row
+    gets); each request narrows it to the caller's scope of ``resource`` (``pipeline.scoped_columns``)."""
+
+    resource: str
+    foreign_key: str
+
+
+@dataclass(frozen=True)
 class Column:
     """A public column: its key in rows, its SQL term, and what clients may do with it."""
 
@@ -32,6 +42,7 @@ class Column:
     regex: bool = False
     joins: tuple[str, ...] = ()  # names of joins this column needs
     internal: bool = False  # read for row permissions only: never shown, searched or ordered
+    counts: ChildCount | None = None  # a count of child rows, scoped to the caller per request
 
 
 @dataclass(frozen=True)

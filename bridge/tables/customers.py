@@ -12,7 +12,7 @@ from pypika import functions as fn
 from pypika.terms import Criterion
 
 from bridge.db import Executor
-from bridge.tables.base import Column, Join, TableModel
+from bridge.tables.base import ChildCount, Column, Join, TableModel
 from bridge.tables.writes import Writable, same
 from bridge.validation import MSG
 
@@ -79,9 +79,16 @@ class CustomersModel(Writable, TableModel):
         if "regency" in self.joins:
             self.add(Column("regency_name", regency.name, joins=("regency",)))
 
+        # every branch / employee of the customer: what a caller who sees them all gets; each
+        # request narrows these to the caller's scope of those tables (pipeline.scoped_columns)
         bc = Table(n.branches).as_("bc")
         self.add(
-            Column("branch_count", MySQLQuery.from_(bc).select(fn.Count("*")).where(bc.customer_id == c.id), "int")
+            Column(
+                "branch_count",
+                MySQLQuery.from_(bc).select(fn.Count("*")).where(bc.customer_id == c.id),
+                "int",
+                counts=ChildCount("branches", "customer_id"),
+            )
         )
         ec = Table(n.employees).as_("ec")
         self.add(
@@ -90,6 +97,7 @@ class CustomersModel(Writable, TableModel):
                 MySQLQuery.from_(ec).select(fn.Count("*")).where(ec.customer_id == c.id),
                 "int",
                 orderable=False,
+                counts=ChildCount("employees", "customer_id"),
             )
         )
 
