@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, Callable, ClassVar, Mapping
 
 from pypika import MySQLQuery, Table
+from pypika import functions as fn
 from pypika.queries import QueryBuilder
 from pypika.terms import Criterion, Term
 
@@ -124,6 +125,12 @@ class TableModel:
         """Add a column of the model's own table if the live schema has it."""
         if self.has(name):
             self.add(Column(name, self.table.field(name), kind, **options))
+
+    def child_count(self, name: str, counts: ChildCount, child: Table, **options: Any) -> None:
+        """A column counting the rows of ``child`` (the table of ``counts.resource``) that point at
+        each row: every one of them here; narrowed per request to the caller's scope of that table."""
+        term = MySQLQuery.from_(child).select(fn.Count("*")).where(child.field(counts.foreign_key) == self.id_field)
+        self.add(Column(name, term, "int", counts=counts, **options))
 
     def join(self, join: Join) -> None:
         self.joins[join.name] = join

@@ -8,7 +8,6 @@ from string import ascii_lowercase, ascii_uppercase
 from typing import Any, Mapping
 
 from pypika import MySQLQuery, Table
-from pypika import functions as fn
 from pypika.terms import Criterion
 
 from bridge.db import Executor
@@ -79,26 +78,10 @@ class CustomersModel(Writable, TableModel):
         if "regency" in self.joins:
             self.add(Column("regency_name", regency.name, joins=("regency",)))
 
-        # every branch / employee of the customer: what a caller who sees them all gets; each
-        # request narrows these to the caller's scope of those tables (pipeline.scoped_columns)
-        bc = Table(n.branches).as_("bc")
-        self.add(
-            Column(
-                "branch_count",
-                MySQLQuery.from_(bc).select(fn.Count("*")).where(bc.customer_id == c.id),
-                "int",
-                counts=ChildCount("branches", "customer_id"),
-            )
-        )
-        ec = Table(n.employees).as_("ec")
-        self.add(
-            Column(
-                "employee_count",
-                MySQLQuery.from_(ec).select(fn.Count("*")).where(ec.customer_id == c.id),
-                "int",
-                orderable=False,
-                counts=ChildCount("employees", "customer_id"),
-            )
+        # each request narrows these to the branches / employees the caller may see (pipeline.scoped_columns)
+        self.child_count("branch_count", ChildCount("branches", "customer_id"), Table(n.branches).as_("bc"))
+        self.child_count(
+            "employee_count", ChildCount("employees", "customer_id"), Table(n.employees).as_("ec"), orderable=False
         )
 
     # ---- REST filters and writes ------------------------------------------------------------
