@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Hashable, Iterable
 
 from pypika import MySQLQuery, Order
 from pypika import functions as fn
@@ -41,8 +41,8 @@ from pypika.terms import Criterion, Field, Term
 
 from bridge.cache import MISSING, digest
 from bridge.datatables import ColumnRequest, DataTableError, DataTableRequest, Search, check_regex, contains_pattern, whole
-from bridge.statements import MEMO, Bound, bind, term_key
-from bridge.pipeline import denies, where_for
+from bridge.statements import MEMO, Bound, Scoped, bind, scoped_bounds, term_key
+from bridge.pipeline import denies, scoped_columns, where_for
 from bridge.principal import Principal
 from bridge.tables.base import Column, Join, RequestFilter, TableModel, cast
 from bridge.totals import DATA_GROUPS, TOTAL_TTL, split_total, with_part
@@ -245,6 +245,10 @@ async def build_plan(svc: Services, model: TableModel, request: Request, dt: Dat
     hooks, t = svc.hooks, model.hook_base
     columns = await hooks.apply_filters(f"wpapp_datatable_{t}_columns", dict(model.columns), model, request)
     columns = {name: c for name, c in columns.items() if isinstance(c, Column)}
+    # per-row counts narrowed to the caller's scope of the counted table, for the columns this
+    # statement can use: the plugin's keys, the ones the client names, the default order
+    used = [*model.datatable_keys, *(n for col in dt.columns for n in (col.data, col.name) if n)]
+    columns = await scoped_columns(hooks, svc.models, model, request, columns, [*used, *(n for n, _ in model.default_order)])
     joins = await hooks.apply_filters(f"wpapp_datatable_{t}_joins", dict(model.joins), request, model)
     joins = {name: j for name, j in joins.items() if isinstance(j, Join)}
     narrow = filter_values(model, dt.params)
@@ -370,21 +374,32 @@ _COUNTING: dict[tuple[int, str], asyncio.Future[Any]] = {}
 def _shape(model: TableModel, plan: QueryPlan, *parts: Any) -> tuple[tuple[Any, ...], list[Any]]:
     """The memo key of a statement of ``plan`` (see bridge/statements.py) and the objects it pins."""
     pins: list[Any] = [model, *plan.joins.values()]
-    columns = tuple((name, id(plan.columns[name])) for name in plan.select if name in plan.columns)
-    pins.extend(plan.columns[name] for name in plan.select if name in plan.columns)
+    columns = tuple((name, _column_key(plan.columns[name], pins)) for name in plan.select if name in plan.columns)
     order = tuple((term_key(term, pins), direction.value) for term, direction in plan.order)
     joins = tuple((name, id(join)) for name, join in plan.joins.items())
     return (id(model), columns, joins, order, *parts), pins
 
 
+def _column_key(column: Column, pins: list[Any]) -> Hashable:
+    """A selected column by identity (pinned); one scoped to the caller by its origin and SQL."""
+    if isinstance(column.term, Scoped):
+        return term_key(column.term, pins)
+    pins.append(column)
+    return id(column)
+
+
 def compiled_page(
     model: TableModel, plan: QueryPlan, where: Bound | None, search: Bound | None, paging: Paging
 ) -> tuple[str, dict[str, Any]]:
-    """``render(page_statement(...))``, from the memo when the same shape was rendered before."""
+    """``render(page_statement(...))``, from the memo when the same shape was rendered before;
+    the values of the caller's scoped counts (``Scoped`` terms) are bound like the WHERE's."""
     key, pins = _shape(
         model, plan, "page", where and where.sql, search and search.sql, plan.start, plan.limit, paging
     )
-    return MEMO.render(key, pins, lambda: _page_builder(model, plan, where, search, paging), where, search)
+    terms = [*(plan.columns[n].term for n in plan.select if n in plan.columns), *(t for t, _ in plan.order)]
+    return MEMO.render(
+        key, pins, lambda: _page_builder(model, plan, where, search, paging), where, search, *scoped_bounds(terms)
+    )
 
 
 def compiled_total(

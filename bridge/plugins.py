@@ -136,4 +136,17 @@ async def load_plugins(services: Services, extra: tuple[str, ...] = ()) -> list[
             detail = str(exc) if isinstance(exc, PluginError) else f"{type(exc).__name__}: {exc}"
             raise PluginError(f"plugin {path} failed to load: {detail}") from exc
         loaded.append(path)
+    check_child_counts(services.models)
     return loaded
+
+
+def check_child_counts(models: Mapping[str, TableModel]) -> None:
+    """Every per-row count column (``Column.counts``) names a served table: its rows are counted
+    in the caller's scope of that table, so a count of an unknown table could not be scoped."""
+    for model in models.values():
+        for column in model.columns.values():
+            if column.counts is not None and column.counts.resource not in models:
+                raise PluginError(
+                    f"column {column.name!r} of table {model.resource!r} counts rows of {column.counts.resource!r}, "
+                    "which no model serves"
+                )

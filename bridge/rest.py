@@ -30,10 +30,10 @@ from bridge.db import RETRYABLE, Executor
 from bridge.errors import BridgeError, forbidden, invalid_params, not_logged_in
 from bridge.events import Events
 from bridge.metrics import counted
-from bridge.pipeline import combine, request_principal, where_for
+from bridge.pipeline import combine, request_principal, scoped_columns, where_for
 from bridge.principal import Principal
-from bridge.statements import MEMO, Bound, bind
-from bridge.tables.base import TableModel
+from bridge.statements import MEMO, Bound, Scoped, bind, scoped_bounds, term_key
+from bridge.tables.base import Column, TableModel
 from bridge.tables.writes import like_escape, province, regency, wp_user
 from bridge.totals import DATA_GROUPS, TOTAL_TTL, split_total, stale_groups, with_part
 from bridge.validation import MSG, Problems, as_int
@@ -246,22 +246,34 @@ def count_statement(
     return MEMO.render(key, [model], lambda: with_part(count, part), where, part)
 
 
+async def shown_columns(request: Request, model: TableModel) -> list[Column]:
+    """The columns of an item body, per-row counts narrowed to the caller's scope of the counted
+    table (``pipeline.scoped_columns``): a customer's ``branch_count`` is what ``/branches`` shows."""
+    svc = services(request)
+    columns = await scoped_columns(svc.hooks, svc.models, model, request)
+    return [c for c in columns.values() if not c.internal]
+
+
 def page_statement(
-    model: TableModel, where: Bound | None, orderby: str, order: Order, params: CollectionParams
+    model: TableModel, where: Bound | None, columns: list[Column], orderby: str, order: Order, params: CollectionParams
 ) -> tuple[str, dict[str, Any]]:
-    """The page's SELECT, rendered once per shape; LIMIT and OFFSET travel as bound values."""
+    """The page's SELECT, rendered once per shape; LIMIT and OFFSET travel as bound values, and
+    so do the scopes of the caller's counts."""
 
     def build() -> QueryBuilder:
         column = model.columns[orderby]
         key = column.term if isinstance(column.term, Field) else Field(column.name)
         return (
-            model.select_query()
+            model.select_query(columns)
             .where(where or EmptyCriterion())
             .orderby(key, order=order)
             .orderby(model.id_field, order=order)
         )
 
-    sql, values = MEMO.render((id(model), "rest:page", where and where.sql, orderby, order.value), [model], build, where)
+    pins: list[Any] = [model]
+    scoped = tuple(term_key(c.term, pins) for c in columns if isinstance(c.term, Scoped))
+    key = (id(model), "rest:page", where and where.sql, scoped, orderby, order.value)
+    sql, values = MEMO.render(key, pins, build, where, *scoped_bounds(c.term for c in columns))
     values["param_limit"], values["param_offset"] = params.per_page, params.start
     return f"{sql} LIMIT %(param_limit)s OFFSET %(param_offset)s", values
 
@@ -291,7 +303,8 @@ async def list_rows(
     if total == 0 or params.start >= total:
         return [], total
     order = Order.desc if params.order == "desc" else Order.asc
-    return await svc.db.fetch_all(*page_statement(model, bound, params.orderby, order, params)), total
+    columns = await shown_columns(request, model)
+    return await svc.db.fetch_all(*page_statement(model, bound, columns, params.orderby, order, params)), total
 
 
 async def fetch_visible(request: Request, model: TableModel, row_id: int) -> dict[str, Any] | None:
@@ -299,7 +312,7 @@ async def fetch_visible(request: Request, model: TableModel, row_id: int) -> dic
     if not 0 < row_id <= 2**63 - 1:
         return None
     where = await where_for(services(request).hooks, model, request)
-    query = model.select_query().where(combine([*where, model.id_field == row_id]))
+    query = model.select_query(await shown_columns(request, model)).where(combine([*where, model.id_field == row_id]))
     return await services(request).db.fetch_one(query)
 
 

@@ -169,8 +169,11 @@ async def test_plugins_may_bypass_the_access_filter_like_the_plugin(svc) -> None
     svc.hooks.add_filter("wp_customer_should_bypass_filter", owners_see_all)
     svc.hooks.add_filter("wp_customer_entity_admin_roles", inspectors_are_admins)
     try:
-        for sql, _ in await _rendered(svc, "customers", "owner", parse_brackets(dt_params().items())):
-            assert " IN " not in sql
+        page, total = await _rendered(svc, "customers", "owner", parse_brackets(dt_params().items()))
+        for sql, _ in (page, total):
+            assert "`c`.`id` IN " not in sql
+        # the branches the owner is not bypassed on keep their scope, in the rows' branch_count too
+        assert "`b`.`customer_id` IN (%(param_branch_count_1)s)" in page[0]
         for sql, _ in await _rendered(svc, "branches", "inspector", parse_brackets(dt_params(customer_id="3").items())):
             assert "inspector_id" not in sql
         for sql, _ in await _rendered(svc, "employees", "owner", parse_brackets(dt_params(customer_id="3").items())):
@@ -178,3 +181,17 @@ async def test_plugins_may_bypass_the_access_filter_like_the_plugin(svc) -> None
     finally:
         svc.hooks.remove_filter("wp_customer_should_bypass_filter", owners_see_all)
         svc.hooks.remove_filter("wp_customer_entity_admin_roles", inspectors_are_admins)
+
+
+async def test_counts_carry_the_child_tables_scope_only_for_callers_who_do_not_see_every_child(svc) -> None:
+    """A customer row's branch_count / employee_count count what the caller may see of those tables
+    (issue 10 §2); an administrator keeps the plain correlated count (the hot path's statement)."""
+    columns = [*CUSTOMER_COLUMNS, {"data": "employee_count", "orderable": False}]
+    (sql, params), _ = await _rendered(svc, "customers", "admin", parse_brackets(dt_params(columns).items()))
+    assert "(SELECT COUNT(*) FROM `wp_app_customer_branches` `bc` WHERE `bc`.`customer_id`=`c`.`id`) `branch_count`" in sql
+    assert "(SELECT COUNT(*) FROM `wp_app_customer_employees` `ec` WHERE `ec`.`customer_id`=`c`.`id`) `employee_count`" in sql
+    assert params is None
+    (sql, params), _ = await _rendered(svc, "customers", "owner", parse_brackets(dt_params(columns).items()))
+    assert "`b`.`customer_id`=`c`.`id` AND (`b`.`customer_id` IN (%(param_branch_count_1)s))) `branch_count`" in sql
+    assert "`e`.`customer_id`=`c`.`id` AND (`e`.`customer_id` IN (%(param_employee_count_1)s))) `employee_count`" in sql
+    assert params == {"param_w1": 1, "param_branch_count_1": 1, "param_employee_count_1": 1}
