@@ -185,6 +185,7 @@ def test_every_write_from_a_foreign_origin_is_403(site: Site, origin: str) -> No
         client.patch(f"{API}/customers/{site.customer}", json={"name": "CV Dari Luar"}, headers=headers, auth=auth),
         client.put(f"{API}/customers/{site.customer}", json={"name": "CV Dari Luar"}, headers=headers, auth=auth),
         client.delete(f"{API}/customers/{site.customer}", headers=headers, auth=auth),
+        client.post(f"{API}/customers/{site.customer}", params={"_method": "DELETE"}, headers=headers, auth=auth),
         client.post(f"{API}/cache/invalidate", json={"all": True}, headers=headers, auth=auth),
     ]
     assert [r.status_code for r in answers] == [403] * len(answers), [r.text for r in answers]
@@ -211,11 +212,14 @@ def test_writes_from_the_own_origin_a_listed_one_or_no_browser_pass(site: Site) 
 
 
 def test_reads_and_the_datatables_post_ignore_origin(site: Site) -> None:
-    """DataTables POST is a read (documented): a foreign Origin does not refuse it, nor a GET."""
+    """DataTables POST is a read (documented): a foreign Origin does not refuse it, nor a GET
+    (also a POST acting as GET through ``_method``; one acting as DELETE is refused above)."""
     client, auth = site.server.client, site.auth()
     r = client.post(f"{API}/datatables/customers", data=dt_params(CUSTOMER_COLUMNS), headers={"Origin": EVIL}, auth=auth)
     assert r.status_code == 200 and r.json()["data"]
     assert client.get(f"{API}/customers/{site.customer}", headers={"Origin": EVIL}, auth=auth).status_code == 200
+    as_get = client.post(f"{API}/customers/{site.customer}", params={"_method": "GET"}, headers={"Origin": EVIL}, auth=auth)
+    assert as_get.status_code == 200 and as_get.json()["id"] == site.customer  # overridden to a read: allowed
 
 
 def test_the_public_url_is_the_own_origin(site: Site) -> None:
