@@ -24,12 +24,13 @@ from bridge.cache import Cache, open_cache
 from bridge.db import Database
 from bridge.errors import NO_ROUTE, BridgeError
 from bridge.hooks import Hooks
+from bridge.origin import refuse_cross_origin_writes
 from bridge import relations
 from bridge.pipeline import register_access_filters
 from bridge.plugins import PluginError, load_plugins
 from bridge.principal import Principal, PrincipalLoader
 from bridge.schema import SchemaError, SchemaInfo, TableNames, check_required, introspect_query, schema_from_rows
-from bridge.settings import Settings
+from bridge.settings import WILDCARD_HOSTS, Settings
 from bridge.tables.base import TableModel
 from bridge.tables.branches import BranchesModel
 from bridge.tables.customers import CustomersModel
@@ -202,6 +203,8 @@ def create_app(settings: Settings, name: str = "wp_customer_bridge") -> Sanic:
     app.config.OAS_UI_REDOC = False
     app.config.CORS = False
     app.ctx.settings = settings
+    if settings.public_url is None and settings.host in WILDCARD_HOSTS:
+        log.warning("BRIDGE_PUBLIC_URL is unset: links point at %s; set it to the URL clients use", settings.base_url)
     Extend(app)
     app.ext.openapi.describe(
         "wp-customer-bridge",
@@ -218,6 +221,8 @@ def create_app(settings: Settings, name: str = "wp_customer_bridge") -> Sanic:
             app.ctx.services = await build_services(settings)
         except DatabaseUnavailable as exc:
             log.error("database unavailable at start (%s); will retry on each request", exc)
+
+    app.on_request(refuse_cross_origin_writes)  # first: a foreign page's write costs nothing more
 
     @app.on_request
     async def require_services(request: Request) -> None:

@@ -36,7 +36,8 @@ SIGNATURE_HEADERS = ("x-wp-bridge-signature", "x-wp-bridge-user", "x-wp-bridge-t
 
 
 def _unauthorized(code: str, message: str) -> BridgeError:
-    return BridgeError(code, message, 401, headers={"WWW-Authenticate": 'Basic realm="wp-customer-bridge"'})
+    """401 with no Basic challenge, like ``errors.not_logged_in`` (a browser must never cache credentials)."""
+    return BridgeError(code, message, 401)
 
 
 def too_many_attempts(seconds: float) -> BridgeError:

@@ -2,7 +2,8 @@
 
 DataTables sends PHP-style bracket keys (``columns[0][search][value]``) in a GET query or a
 POST form, or a nested JSON body (``ajax.submitAs: 'json'``); all three become one nested
-value here, with blank values kept (DataTables sends many). Everything is validated into a
+value here, with blank values kept (DataTables sends many). A POST body is read by its declared
+``Content-Type`` only, like every body (bridge/media.py). Everything is validated into a
 ``DataTableRequest``; anything wrong raises ``DataTableError`` whose message the route sends
 back as HTTP 200 ``{"draw", "recordsTotal": 0, "recordsFiltered": 0, "data": [], "error"}``,
 because a DataTables client shows the ``error`` of a 200 but only "Ajax error" for a 4xx
@@ -16,11 +17,13 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable, Mapping
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import unquote
 
 import orjson
 from sanic import Request
 
+from bridge.errors import BridgeError
+from bridge.media import FORMS, JSON, body_type
 from bridge.override import sent_method
 
 MAX_PARAMS = 20_000
@@ -29,7 +32,6 @@ MAX_COLUMNS = 100
 MAX_SEARCH = 200
 MAX_REGEX = 100
 DEFAULT_LENGTH = 10
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 # DataTables 1.9 (sAjaxSource) names; 1.10+ sends none of them (reference §1.2).
 LEGACY_KEYS = ("sEcho", "iDisplayStart", "iDisplayLength", "sSearch", "bRegex", "iColumns", "iSortingCols")
@@ -120,24 +122,21 @@ def query_args(query: str) -> dict[str, list[str]]:
 def request_params(request: Request) -> dict[str, Any]:
     """The DataTables parameters of a GET query, a POST form or a JSON body (query merged in)."""
     pairs = _pairs(query_args(request.query_string))
-    body = request.body or b""
-    ctype = (request.content_type or "").lower()
     json_body: Any = None
-    if sent_method(request) == "POST" and body:  # POST …?_method=GET still reads its body
-        if ctype.startswith(FORM_TYPES):
+    if sent_method(request) == "POST":  # POST …?_method=GET still reads its body
+        try:
+            ctype = body_type(request)  # by the declared type only, as REST writes (bridge/media.py)
+        except BridgeError as exc:
+            raise DataTableError(exc.message) from None
+        if ctype in FORMS:
             pairs += _pairs(request.get_form(keep_blank_values=True) or {})
-        elif "json" in ctype or body.lstrip()[:1] == b"{":
+        elif ctype == JSON:
             try:
-                json_body = orjson.loads(body)
+                json_body = orjson.loads(request.body)
             except orjson.JSONDecodeError:
                 raise DataTableError("The request body is not valid JSON.") from None
             if not isinstance(json_body, dict):
                 raise DataTableError("The JSON request body must be an object.")
-        else:
-            try:
-                pairs += parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_PARAMS)
-            except (UnicodeDecodeError, ValueError):
-                raise DataTableError("The request body is neither a form nor JSON.") from None
     params = parse_brackets(pairs)
     if json_body is not None:
         params.update(json_body)

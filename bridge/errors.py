@@ -44,12 +44,9 @@ def invalid_params(params: Mapping[str, str], code: str = "rest_invalid_param") 
 
 
 def not_logged_in() -> BridgeError:
-    return BridgeError(
-        "rest_not_logged_in",
-        "You are not currently logged in.",
-        401,
-        headers={"WWW-Authenticate": 'Basic realm="wp-customer-bridge"'},
-    )
+    """401 without a ``WWW-Authenticate: Basic`` challenge, as WordPress answers: a challenge makes
+    a browser prompt for and then cache credentials that any page could make it send again."""
+    return BridgeError("rest_not_logged_in", "You are not currently logged in.", 401)
 
 
 def forbidden(message: str = "Sorry, you are not allowed to do that.") -> BridgeError:

@@ -328,7 +328,8 @@ async def visible_or_404(request: Request, spec: Resource, row_id: int) -> dict[
 
 
 def _base_url(request: Request) -> str:
-    return f"{request.scheme}://{request.host}"
+    """``BRIDGE_PUBLIC_URL`` or the listening address: a forged Host header never reaches a link."""
+    return services(request).settings.base_url
 
 
 def item_url(request: Request, spec: Resource, row_id: int) -> str:

@@ -12,10 +12,11 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote, urlparse, urlsplit
 
 DEFAULT_DATABASE_URL = "mysql://root@127.0.0.1:3306/wp_customer_bridge"
 _PREFIX_RE = re.compile(r"^[A-Za-z0-9_]{1,32}$")
+WILDCARD_HOSTS = ("0.0.0.0", "::")  # listen on every address; links then name 127.0.0.1
 
 
 class SettingsError(ValueError):
@@ -86,6 +87,48 @@ def parse_database_url(value: str, name: str = "BRIDGE_DATABASE_URL") -> Databas
     )
 
 
+def _origin_parts(value: str, name: str, expected: str) -> tuple[str, str, str]:
+    """``(scheme, authority, path)`` of an http(s) URL, lower-cased, default port dropped, or a
+    SettingsError naming ``name``: no user info, query or fragment, a valid port."""
+    try:
+        parts = urlsplit(value.strip())
+        port = parts.port
+    except ValueError:
+        raise SettingsError(f"{name} {expected}, got {value!r}") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
+        raise SettingsError(f"{name} {expected}, got {value!r}")
+    if parts.query or parts.fragment or value.strip().endswith(("?", "#")):
+        raise SettingsError(f"{name} {expected} (no query or fragment), got {value!r}")
+    host = parts.hostname.lower()
+    host = f"[{host}]" if ":" in host else host
+    default = 80 if scheme == "http" else 443
+    authority = host if port in (None, default) else f"{host}:{port}"
+    return scheme, authority, parts.path
+
+
+def parse_public_url(value: str) -> str:
+    """``BRIDGE_PUBLIC_URL``: the base URL clients use, normalised, without a trailing slash."""
+    expected = "must be an http:// or https:// base URL like https://example.com"
+    scheme, authority, path = _origin_parts(value, "BRIDGE_PUBLIC_URL", expected)
+    return f"{scheme}://{authority}{path.rstrip('/')}"
+
+
+def parse_origin(value: str, name: str = "BRIDGE_CORS_ORIGINS") -> str:
+    """One origin (``scheme://host[:port]``, as a browser's ``Origin`` header names it), normalised."""
+    expected = "must list origins like https://app.example.com (scheme, host and port only)"
+    scheme, authority, path = _origin_parts(value, name, expected)
+    if path not in ("", "/"):
+        raise SettingsError(f"{name} must list origins without a path (like https://app.example.com), got {value!r}")
+    return f"{scheme}://{authority}"
+
+
+def origin_of(url: str) -> str:
+    """The origin of a normalised http(s) URL (``https://example.com/api`` → ``https://example.com``)."""
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the bridge reads from its environment, validated."""
@@ -109,6 +152,23 @@ class Settings:
     events_url: str | None = None  # the shim's /wp-json/wp-customer-bridge/v1/events (bridge/outbox.py)
     events_timeout: int = 10
     events_max_backoff: int = 300
+    public_url: str | None = None  # the base URL clients use; links and the bridge's own origin come from it
+    cors_origins: tuple[str, ...] = ()  # other origins whose pages may write (bridge/origin.py)
+
+    @property
+    def base_url(self) -> str:
+        """Where links point: ``BRIDGE_PUBLIC_URL``, else the address the bridge listens on (a
+        wildcard address as 127.0.0.1). Never taken from a request's Host header."""
+        if self.public_url:
+            return self.public_url
+        host = "127.0.0.1" if self.host in WILDCARD_HOSTS else self.host
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host.lower()}" + ("" if self.port == 80 else f":{self.port}")
+
+    @property
+    def own_origin(self) -> str:
+        """The origin of ``base_url``: pages there may write without being listed in ``cors_origins``."""
+        return origin_of(self.base_url)
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -192,6 +252,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             )
         if not secret:
             raise SettingsError("BRIDGE_EVENTS_URL needs BRIDGE_SHARED_SECRET: events are signed with it")
+    public_raw = source.get("BRIDGE_PUBLIC_URL") or ""
+    cors_raw = (source.get("BRIDGE_CORS_ORIGINS") or "").split(",")
+    cors = tuple(dict.fromkeys(parse_origin(o) for o in cors_raw if o.strip()))
     for folder in hooks:
         if not Path(folder).is_dir():
             raise SettingsError(f"BRIDGE_HOOKS_PATH names {folder!r}, which is not a folder")
@@ -216,6 +279,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         events_url=events_url,
         events_timeout=_int(source, "BRIDGE_EVENTS_TIMEOUT", 10, 1, 300),
         events_max_backoff=_int(source, "BRIDGE_EVENTS_MAX_BACKOFF", 300, 1, 86400),
+        public_url=parse_public_url(public_raw) if public_raw.strip() else None,
+        cors_origins=cors,
     )
 
 
@@ -241,6 +306,10 @@ def settings_as_env(settings: Settings) -> dict[str, str]:
         env["BRIDGE_CACHE_URL"] = settings.cache_url
     if settings.config_path:
         env["BRIDGE_CONFIG"] = settings.config_path
+    if settings.public_url:
+        env["BRIDGE_PUBLIC_URL"] = settings.public_url
+    if settings.cors_origins:
+        env["BRIDGE_CORS_ORIGINS"] = ",".join(settings.cors_origins)
     if settings.events_url:
         env["BRIDGE_EVENTS_URL"] = settings.events_url
         env["BRIDGE_EVENTS_TIMEOUT"] = str(settings.events_timeout)
@@ -253,6 +322,9 @@ __all__ = [
     "Settings",
     "SettingsError",
     "load_settings",
+    "origin_of",
     "parse_database_url",
+    "parse_origin",
+    "parse_public_url",
     "settings_as_env",
 ]

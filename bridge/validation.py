@@ -2,7 +2,8 @@
 
 Two layers, both reporting every bad field at once in ``data.params``:
 
-1. ``read_body`` checks shape: invalid JSON → ``rest_invalid_json``; unknown or read-only
+1. ``read_body`` checks shape: a body that is neither JSON nor a form → 415
+   ``rest_unsupported_media_type``; invalid JSON → ``rest_invalid_json``; unknown or read-only
    fields, wrong types (an array where a string belongs, ``"5x"`` for an id) → ``rest_invalid_param``.
    Numbers may arrive as numeric strings (forms send nothing else), as WordPress accepts them.
 2. The ``*_rules`` functions check values as the plugin's validators do (facts §6): required
@@ -21,6 +22,7 @@ import orjson
 from sanic import Request
 
 from bridge.errors import BridgeError, invalid_params
+from bridge.media import MULTIPART, URLENCODED, body_type
 from bridge.schema import SchemaInfo
 
 MAX_ID = 2**63 - 1
@@ -125,19 +127,20 @@ def conflict(entity: str, params: Mapping[str, str]) -> BridgeError:
 
 
 def read_body(request: Request) -> dict[str, Any]:
-    """The request body as a dict: JSON object, or form fields (strings) for form encodings."""
-    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    """The request body as a dict: JSON object, or form fields (strings) for form encodings;
+    read as its declared type says (bridge/media.py), any other type is 415."""
+    content_type = body_type(request)
     raw = request.body or b""
-    if content_type == "application/x-www-form-urlencoded":
+    if content_type == URLENCODED:
         try:
             pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
         except UnicodeDecodeError:
             raise BridgeError("rest_invalid_param", "The form body is not valid UTF-8.", 400) from None
         return _form_dict(pairs)
-    if content_type == "multipart/form-data":
+    if content_type == MULTIPART:
         form = request.get_form(keep_blank_values=True)
         return _form_dict((k, v) for k, values in form.items() for v in values)
-    if not raw.strip():
+    if content_type is None or not raw.strip():
         return {}
     try:
         data = orjson.loads(raw)

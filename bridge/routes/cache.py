@@ -2,7 +2,7 @@
 
 When WordPress itself writes the plugin's tables (its own screens, another plugin), the shim
 tells the bridge. Allowed for a signed request (the shim, any user, 0 included) or an
-administrator. JSON body, one of:
+administrator. A JSON body (``Content-Type: application/json``; any other type is 415), one of:
 
 - ``{"groups": ["customers", "statistics"]}`` — evict those cache groups;
 - ``{"entity": "customer", "id": 3}`` — evict what a write to that entity affects (``id`` is
@@ -25,6 +25,7 @@ from sanic.response import HTTPResponse
 from bridge.app import Services, json_response, principal_of, services
 from bridge.auth import CREDENTIALS_GROUP, SIGNATURE_HEADERS
 from bridge.errors import BridgeError, forbidden, invalid_params, not_logged_in
+from bridge.media import JSON, body_type
 from bridge.totals import with_settled
 
 bp = Blueprint("cache", url_prefix="/wp-json/wp-customer/v1")
@@ -98,6 +99,7 @@ async def invalidate(request: Request) -> HTTPResponse:
             raise not_logged_in()
         if not principal.is_administrator:
             raise forbidden("Only the WordPress shim or an administrator may invalidate caches.")
+    body_type(request, (JSON,))  # JSON only: 415 for forms and anything else (bridge/media.py)
     try:
         body = orjson.loads(request.body or b"null")
     except orjson.JSONDecodeError:
