@@ -19,7 +19,7 @@ from bridge.metrics import counted
 bp = Blueprint("datatables", url_prefix="/wp-json/wp-customer/v1")
 
 
-@bp.route("/datatables/<table>", methods=["GET", "POST"])
+@bp.route("/datatables/<table>", methods=["GET", "POST"], ctx_inband_errors=True)
 @counted
 async def datatable(request: Request, table: str) -> HTTPResponse:
     """One page of ``table`` for the caller: ``{draw, recordsTotal, recordsFiltered, data}``."""
