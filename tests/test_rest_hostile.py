@@ -445,3 +445,16 @@ def test_text_fields_are_stored_as_sanitize_text_field_leaves_them(site: Site, t
     assert site.one("SELECT address FROM wp_app_customer_branches WHERE id = %s", [branch])["address"] == "Jl. Merdeka No. 1 RT 02"
     r = site.call("admin", "PATCH", f"/branches/{branch}", json={"address": "<p>\u0001</p>"})
     assert r.status_code == 200 and r.json()["address"] is None  # nothing left: the optional field is cleared
+
+
+def test_digit_formats_take_ascii_digits_only(site: Site, targets: dict) -> None:
+    """Python's \\d matched Arabic-Indic and fullwidth digits, so "١٢٣٤٥٦٧٨٩٠١٢٣" passed as a NIB;
+    the plugin's PHP patterns (no /u) match ASCII digits only, and so do the bridge's."""
+    before = site.snapshot()
+    r = site.call("admin", "POST", "/customers", json={"name": f"CV Digit {next(_serial)}", "nib": "1234567890123".translate(ARABIC_INDIC)})
+    assert r.status_code == 400 and list(r.json()["data"]["params"]) == ["nib"], r.text[:300]
+    branch = targets["branch"]["id"]
+    for field, value in (("postal_code", "12345".translate(FULLWIDTH)), ("nitku", "123".translate(ARABIC_INDIC)), ("latitude", "１.５")):
+        r = site.call("admin", "PATCH", f"/branches/{branch}", json={field: value})
+        assert r.status_code == 400 and list(r.json()["data"]["params"]) == [field], (field, r.text[:300])
+    assert site.snapshot() == before
