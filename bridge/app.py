@@ -22,7 +22,8 @@ from bridge.access import Access
 from bridge.auth import Authenticator
 from bridge.cache import Cache, open_cache
 from bridge.db import Database
-from bridge.errors import NO_ROUTE, BridgeError
+from bridge import params
+from bridge.errors import NO_ROUTE, BridgeError, invalid_params
 from bridge.hooks import Hooks
 from bridge.origin import refuse_cross_origin_writes
 from bridge import relations
@@ -212,6 +213,9 @@ def create_app(settings: Settings, name: str = "wp_customer_bridge") -> Sanic:
         description="WordPress-compatible REST and DataTables API over the WP Customer plugin's tables.",
     )
     app.error_handler.add(Exception, _error_response)
+    # ``<row_id:id>``: ASCII digits in 0..2^63-1 through bridge/params.py (Sanic's ``int`` takes
+    # "１" and "1_0"); anything else is no route (404), as WordPress's ``[\d]+`` routes answer.
+    app.router.register_pattern("id", params.path_id, params.PATH_ID_PATTERN)
 
     @app.before_server_start
     async def open_services(app: Sanic) -> None:
@@ -229,6 +233,17 @@ def create_app(settings: Settings, name: str = "wp_customer_bridge") -> Sanic:
         """Reconnect lazily when the database was down at start; 503 until it answers."""
         if request.app.ctx.services is None and request.path not in ("/healthz", "/readyz"):
             await ensure_services(request.app)
+
+    @app.on_request
+    async def one_value_per_query_key(request: Request) -> None:
+        """A query key sent twice is refused (400) before any handler reads either value; routes
+        that answer errors in-band (DataTables, ``ctx_inband_errors``) apply the rule themselves."""
+        route = request.route
+        if route is None or getattr(route.ctx, "inband_errors", False):
+            return
+        key = params.repeated_key(k for k, _ in request.get_query_args(keep_blank_values=True))
+        if key is not None:
+            raise invalid_params({params.safe(key): params.repeated_message(key)})
 
     @app.after_server_stop
     async def close_services(app: Sanic) -> None:

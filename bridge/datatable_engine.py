@@ -95,13 +95,11 @@ def filter_values(model: TableModel, params: dict[str, Any] | Any) -> dict[str, 
     """The table's narrowing parameters (``customer_id``…) as positive ints; required ones enforced."""
     values: dict[str, int] = {}
     for spec in request_filters(model):
-        value = whole(params.get(spec.param), spec.param)
+        value = whole(params.get(spec.param), spec.param, low=1)
         if value is None:
             if spec.required:
                 raise DataTableError(f"{spec.param} is required for the {model.resource} table.")
             continue
-        if value < 1:
-            raise DataTableError(f"{spec.param} must be a positive whole number.")
         values[spec.column] = value
     return values
 

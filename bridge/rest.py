@@ -36,7 +36,8 @@ from bridge.statements import MEMO, Bound, Scoped, bind, scoped_bounds, term_key
 from bridge.tables.base import Column, TableModel
 from bridge.tables.writes import like_escape, province, regency, wp_user
 from bridge.totals import DATA_GROUPS, TOTAL_TTL, split_total, stale_groups, with_part
-from bridge.validation import MSG, Problems, as_int
+from bridge.params import MAX_INT, ParamError, integer
+from bridge.validation import MSG, Problems
 
 NAMESPACE = "/wp-json/wp-customer/v1"
 DEFAULT_PER_PAGE = 10
@@ -45,6 +46,7 @@ MAX_PAGE = 10**9
 MAX_OFFSET = 10**12
 MAX_SEARCH = 500
 SOFT_DELETED = "inactive"  # the plugin's soft delete: status='inactive' on customers, branches and employees
+_FIELD_SEPARATORS = re.compile(r"[\s,]+")
 ALL_GROUPS = ("customers", "branches", "employees", "principals", "statistics", "relations")
 
 T = TypeVar("T")
@@ -146,17 +148,11 @@ class Query:
         return values[0]
 
     def integer(self, name: str, low: int, high: int, problems: dict[str, str]) -> int | None:
-        raw = self.scalar(name, problems)
-        if raw is None or raw == "":
+        try:
+            return integer(self.scalar(name, problems), name, low=low, high=high)
+        except ParamError as exc:
+            problems[name] = exc.message
             return None
-        value = as_int(raw)
-        if value is None:
-            problems[name] = f"{name} is not of type integer."
-        elif not low <= value <= high:
-            problems[name] = f"{name} must be between {low} (inclusive) and {high} (inclusive)."
-        else:
-            return value
-        return None
 
 
 def parse_collection(request: Request, spec: Resource, model: TableModel) -> CollectionParams:
@@ -179,15 +175,14 @@ def parse_collection(request: Request, spec: Resource, model: TableModel) -> Col
         problems["order"] = "order is not one of asc, desc."
     filters: dict[str, Any] = {}
     for flt in spec.filters:
-        raw = query.scalar(flt.name, problems)
-        if raw is None or raw == "":
-            continue
         if flt.kind == "id":
-            value = as_int(raw)
-            if value is None or not 0 < value <= 2**63 - 1:
-                problems[flt.name] = f"{flt.name} is not a valid id."
+            value = query.integer(flt.name, 1, MAX_INT, problems)
+            if value is None:
                 continue
         else:
+            raw = query.scalar(flt.name, problems)
+            if raw is None or raw == "":
+                continue
             value = raw
             if value not in flt.choices:
                 problems[flt.name] = f"{flt.name} is not one of {', '.join(flt.choices)}."
@@ -309,7 +304,7 @@ async def list_rows(
 
 async def fetch_visible(request: Request, model: TableModel, row_id: int) -> dict[str, Any] | None:
     """The row with ``row_id`` if the caller may see it (pipeline + access scope), else None."""
-    if not 0 < row_id <= 2**63 - 1:
+    if row_id < 1:
         return None
     where = await where_for(services(request).hooks, model, request)
     query = model.select_query(await shown_columns(request, model)).where(combine([*where, model.id_field == row_id]))
@@ -352,12 +347,11 @@ def present(request: Request, spec: Resource, raw: Mapping[str, Any]) -> dict[st
 
 
 def requested_fields(request: Request) -> list[list[str]] | None:
-    """``_fields=a,b.c`` as paths; None when absent (all fields)."""
+    """``_fields=a,b.c`` as paths; None (all fields) when absent or when it names nothing
+    (``_fields=``, ``_fields=,``), as WordPress's ``wp_parse_list`` (``[\\s,]+``) leaves it."""
     values = [v for k, v in request.get_query_args(keep_blank_values=True) if k in ("_fields", "_fields[]")]
-    if not values:
-        return None
-    names = [n.strip() for v in values for n in v.split(",") if n.strip()]
-    return [n.split(".") for n in names]
+    names = [n for v in values for n in _FIELD_SEPARATORS.split(v) if n]
+    return [n.split(".") for n in names] or None
 
 
 def trim_fields(body: Any, paths: list[list[str]] | None) -> Any:
@@ -527,7 +521,7 @@ def add_read_routes(bp: Blueprint, spec: Resource) -> None:
     list_items.__doc__ = f"List the {spec.resource} the caller may see (WordPress collection parameters)."
     get_item.__doc__ = f"One {spec.entity}; 404 when it does not exist or is outside the caller's scope."
     bp.add_route(counted(list_items), f"/{spec.resource}", methods=["GET"], name=f"list_{spec.resource}")
-    bp.add_route(counted(get_item), f"/{spec.resource}/<row_id:int>", methods=["GET"], name=f"get_{spec.resource}")
+    bp.add_route(counted(get_item), f"/{spec.resource}/<row_id:id>", methods=["GET"], name=f"get_{spec.resource}")
 
 
 async def written_item(

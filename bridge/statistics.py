@@ -21,8 +21,8 @@ from bridge.cache import digest, remember
 from bridge.datatable_engine import request_filters
 from bridge.totals import DATA_GROUPS
 from bridge.db import render
-from bridge.datatables import DataTableError, safe, whole
-from bridge.errors import BridgeError, forbidden, invalid_params, not_found
+from bridge.params import integer_or_400, safe
+from bridge.errors import BridgeError, forbidden, not_found
 from bridge.pipeline import denies, statistics_where
 from bridge.tables.base import TableModel
 
@@ -58,17 +58,8 @@ async def cached_counts(
 
 
 def optional_id(request: Request, name: str) -> int | None:
-    """A positive int query parameter, or None when absent; 400 naming it otherwise."""
-    raw = request.args.get(name)
-    try:
-        value = whole(raw, name)
-    except DataTableError:
-        value = 0
-    if value is None:
-        return None
-    if value < 1:
-        raise invalid_params({name: f"{name} must be a positive whole number."})
-    return value
+    """A positive int query parameter (bridge/params.py), or None when absent; 400 naming it otherwise."""
+    return integer_or_400(request.args.get(name), name, low=1)
 
 
 async def customer_statistics(svc: Services, request: Request, principal: Principal, customer_id: int | None) -> dict[str, int]:

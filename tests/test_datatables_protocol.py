@@ -86,15 +86,15 @@ def test_bad_json_body_is_a_datatables_error(bridge, demo_logins) -> None:
 
 MALFORMED = [
     ({"draw": None}, "draw is missing"),
-    ({"draw": "abc"}, "draw must be a whole number"),
-    ({"start": "abc"}, "start must be a whole number"),
-    ({"start": "-1"}, "start must be a whole number of 0 or more"),
+    ({"draw": "abc"}, "draw is not of type integer."),
+    ({"start": "abc"}, "start is not of type integer."),
+    ({"start": "-1"}, "start must be between 0 (inclusive) and 9223372036854775807 (inclusive)."),
     ({"length": "-5"}, "length must be -1"),
     ({"length": "0"}, "length must be -1"),
-    ({"length": "ten"}, "length must be a whole number"),
+    ({"length": "ten"}, "length is not of type integer."),
     ({"length": "100000"}, "length must be at most 5000"),
     ({"order[0][column]": "99", "order[0][dir]": "asc"}, "order[0][column] must be the index of one of the 5 columns"),
-    ({"order[0][column]": "x", "order[0][dir]": "asc"}, "order[0][column] must be a whole number"),
+    ({"order[0][column]": "x", "order[0][dir]": "asc"}, "order[0][column] is not of type integer."),
     ({"order[0][column]": "0", "order[0][dir]": "sideways"}, "order[0][dir] must be asc or desc"),
     ({"order[0][column]": "4", "order[0][dir]": "asc"}, "order[0] asks to order by column 4, which cannot be ordered"),
     ({"columns[0][orderable]": "false", "order[0][column]": "0", "order[0][dir]": "asc"}, "which cannot be ordered"),
@@ -162,12 +162,147 @@ def test_unknown_table_is_a_404_naming_the_tables(bridge, demo_logins) -> None:
     [
         ("branches", {}, "customer_id is required for the branches table."),
         ("employees", {}, "customer_id is required for the employees table."),
-        ("branches", {"customer_id": "abc"}, "customer_id must be a whole number."),
-        ("employees", {"customer_id": "1", "branch_id": "0"}, "branch_id must be a positive whole number."),
+        ("branches", {"customer_id": "abc"}, "customer_id is not of type integer."),
+        ("employees", {"customer_id": "1", "branch_id": "0"}, "branch_id must be between 1 (inclusive) and 9223372036854775807 (inclusive)."),
     ],
 )
 def test_table_filters_are_validated(bridge, demo_logins, table, extra, message) -> None:
     assert datatable(bridge.client, table, demo_logins["admin"].auth, **extra)["error"] == message
+
+
+# ---- numbers, repeated keys and bodies through bridge/params.py (issue 10 §1) -------------------------
+
+TABLE_EXTRA = {"customers": {}, "branches": {"customer_id": 1}, "employees": {"customer_id": 1}, "agencies": {}}
+
+
+def _json_dt(bridge, table: str, body: bytes, auth=None, query: str = ""):
+    response = bridge.client.post(
+        f"{API}/datatables/{table}{query}", content=body, headers={"Content-Type": "application/json"}, auth=auth
+    )
+    assert response.status_code == 200, (table, body[:60], response.status_code, response.text[:200])
+    return response.json()
+
+
+def _new_log(bridge, before: int) -> str:
+    return bridge.log()[before:]
+
+
+@pytest.mark.parametrize("draw", [b"1e20", b"100000000000000000000", b"18446744073709551616", b"9223372036854775808"])
+def test_a_json_draw_too_large_to_echo_is_an_in_band_error_on_every_table(bridge, demo_logins, draw) -> None:
+    """orjson cannot encode an echoed draw of 2^64 or more (it was a 500, logged in or not): the
+    draw goes through the one parser, and a draw that cannot be echoed echoes 0."""
+    before = len(bridge.log())
+    for table, extra in TABLE_EXTRA.items():
+        for auth in (demo_logins["admin"].auth, None):
+            body = _json_dt(bridge, table, b'{"draw": ' + draw + b', "start": 0, "length": 5' + b"".join(
+                b', "' + k.encode() + b'": ' + str(v).encode() for k, v in extra.items()) + b"}", auth)
+            assert body["draw"] == 0 and body["data"] == [] and body["error"].startswith("draw "), (table, body)
+    assert "Traceback" not in _new_log(bridge, before)
+
+
+@pytest.mark.parametrize(
+    ("start", "message"),
+    [
+        (b"18446744073709551616", "start is not of type integer."),  # 2^64: orjson reads a float
+        (b"1e30", "start is not of type integer."),
+        (b"9223372036854775808", "start must be between 0 (inclusive) and 9223372036854775807 (inclusive)."),
+        (b"true", "start is not of type integer."),
+        (b"2.0", "start is not of type integer."),
+        (rb'"\uff11\uff10"', "start is not of type integer."),  # fullwidth "10"
+    ],
+)
+def test_a_json_start_mysql_cannot_take_never_reaches_offset(bridge, demo_logins, start, message) -> None:
+    """A JSON ``start`` of 2^64 or 1e30 reached OFFSET and MariaDB refused the statement (500)."""
+    body = _json_dt(bridge, "customers", b'{"draw": 3, "length": 5, "start": ' + start + b"}", demo_logins["admin"].auth)
+    assert (body["draw"], body["data"], body["error"]) == (3, [], message)
+
+
+def test_the_largest_start_is_an_empty_page(bridge, demo_logins) -> None:
+    body = _json_dt(bridge, "customers", b'{"draw": 2, "length": 5, "start": 9223372036854775807}', demo_logins["admin"].auth)
+    assert "error" not in body and body["data"] == [] and body["recordsTotal"] == 30
+
+
+@pytest.mark.parametrize(
+    ("table", "change", "message"),
+    [
+        ("customers", {"start": "\uff11\uff10"}, "start is not of type integer."),
+        ("customers", {"length": "\u0661\u0660"}, "length is not of type integer."),  # Arabic-Indic "10"
+        ("customers", {"draw": "\uff17"}, "draw is not of type integer."),
+        ("customers", {"start": "1_0"}, "start is not of type integer."),
+        ("branches", {"customer_id": "\u0661"}, "customer_id is not of type integer."),
+        ("employees", {"customer_id": "1", "branch_id": "\uff11"}, "branch_id is not of type integer."),
+        ("customers", {"order[0][column]": "\u0661", "order[0][dir]": "asc"}, "order[0][column] is not of type integer."),
+    ],
+)
+def test_non_ascii_digits_are_not_numbers(bridge, demo_logins, table, change, message) -> None:
+    """int() and str.isdigit() take fullwidth and Arabic-Indic digits (and "1_0"); the parser does not."""
+    for method in ("GET", "POST"):
+        body = datatable(bridge.client, table, demo_logins["admin"].auth, method, columns=CUSTOMER_COLUMNS, **change)
+        assert body["error"] == message, (method, body)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["draw=1&draw=2", "draw=1&start=0&start=10", "draw=1&columns[0][data]=code&columns[0][data]=name", "draw=1&customer_id=1&customer_id=2"],
+)
+def test_repeated_keys_are_an_in_band_error(bridge, demo_logins, query) -> None:
+    """One rule on every route: a key may appear once unless it ends in []; DataTables said
+    nothing and took the last value."""
+    auth = demo_logins["admin"].auth
+    for table in ("customers", "branches"):
+        got = bridge.client.get(f"{API}/datatables/{table}?{query}", auth=auth)
+        form = bridge.client.post(
+            f"{API}/datatables/{table}", content=query.encode(), headers={"Content-Type": "application/x-www-form-urlencoded"}, auth=auth
+        )
+        for response in (got, form):
+            assert response.status_code == 200
+            assert "is sent more than once" in response.json()["error"], (table, query, response.json())
+
+
+def test_query_and_body_may_not_both_send_a_key(bridge, demo_logins) -> None:
+    auth = demo_logins["admin"].auth
+    form = bridge.client.post(f"{API}/datatables/customers?start=5", data=dt_params(draw=4), auth=auth).json()
+    assert form["error"].startswith("start is sent more than once")
+    body = _json_dt(bridge, "customers", b'{"draw": 4, "start": 0}', auth, "?start=5")
+    assert body["error"].startswith("start is sent more than once")
+    arrays = bridge.client.get(f"{API}/datatables/customers?draw=1&ids[]=1&ids[]=2", auth=auth).json()
+    assert "error" not in arrays
+
+
+def test_multipart_without_boundary_is_in_band_and_logs_nothing(bridge, demo_logins) -> None:
+    """Sanic's form parser logged an ERROR with a traceback for every such request, anonymous ones too."""
+    before = len(bridge.log())
+    for auth in (None, demo_logins["admin"].auth):
+        for ctype in ("multipart/form-data", "multipart/form-data; charset=utf-8", "multipart/form-data; boundary="):
+            response = bridge.client.post(
+                f"{API}/datatables/customers", content=b"draw=1&start=0", headers={"Content-Type": ctype}, auth=auth
+            )
+            assert response.status_code == 200
+            assert response.json()["error"].startswith("A multipart/form-data body needs a boundary") or response.json()[
+                "error"
+            ].startswith("The multipart/form-data boundary must be"), response.json()
+    log = _new_log(bridge, before)
+    assert "Traceback" not in log and "ERROR" not in log and "Failed when parsing form" not in log, log
+
+
+def test_multipart_with_a_boundary_answers_like_a_form(bridge, demo_logins) -> None:
+    auth = demo_logins["admin"].auth
+    flat = dt_params(CUSTOMER_COLUMNS, draw=4, length=5)
+    form = bridge.client.post(f"{API}/datatables/customers", data=flat, auth=auth).json()
+    multipart = bridge.client.post(f"{API}/datatables/customers", data=flat, files={"x": ("x.txt", b"ignored")}, auth=auth)
+    assert multipart.request.headers["content-type"].startswith("multipart/form-data; boundary=")
+    assert multipart.json() == form and len(form["data"]) == 5
+
+
+def test_a_form_body_that_is_not_utf8_is_an_in_band_error(bridge, demo_logins) -> None:
+    before = len(bridge.log())
+    for body in (b"draw=2&search[value]=%FF", b"draw=2&search[value]=\xff"):
+        response = bridge.client.post(
+            f"{API}/datatables/customers", content=body, headers={"Content-Type": "application/x-www-form-urlencoded"},
+            auth=demo_logins["admin"].auth,
+        )
+        assert response.json()["error"] == "search[value] is not valid UTF-8.", response.json()
+    assert "Traceback" not in _new_log(bridge, before)
 
 
 # ---- paging, ordering, searching -----------------------------------------------------------------

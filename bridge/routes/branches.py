@@ -232,7 +232,7 @@ async def create_branch(request: Request) -> HTTPResponse:
     return await created_response(request, SPEC, branch_id)
 
 
-@bp.route("/branches/<row_id:int>", methods=["PUT", "PATCH", "POST"])
+@bp.route("/branches/<row_id:id>", methods=["PUT", "PATCH", "POST"])
 async def update_branch(request: Request, row_id: int) -> HTTPResponse:
     """Update the given fields (PUT and PATCH alike); If-Match guards against lost updates."""
     target = await writable(request, SPEC, row_id, "edit")
@@ -276,7 +276,7 @@ async def update_branch(request: Request, row_id: int) -> HTTPResponse:
     return item_response(request, body, etag)
 
 
-@bp.delete("/branches/<row_id:int>")
+@bp.delete("/branches/<row_id:id>")
 async def delete_branch(request: Request, row_id: int) -> HTTPResponse:
     """Soft or hard delete with its employees; a head office with active branches is refused (409),
     a soft delete of a branch soft-deleted already is 410."""

@@ -26,6 +26,7 @@ from bridge.app import Services, json_response, principal_of, services
 from bridge.auth import CREDENTIALS_GROUP, SIGNATURE_HEADERS
 from bridge.errors import BridgeError, forbidden, invalid_params, not_logged_in
 from bridge.media import JSON, body_type
+from bridge.params import integer_or_400
 from bridge.totals import with_settled
 
 bp = Blueprint("cache", url_prefix="/wp-json/wp-customer/v1")
@@ -82,9 +83,7 @@ def _groups_for(body: Any, request: Request, svc: Services) -> list[str]:
         entity = body["entity"]
         if not isinstance(entity, str) or entity not in known:
             raise invalid_params({"entity": f"entity must be one of: {', '.join(sorted(known))}."})
-        ident = body.get("id")
-        if ident is not None and (isinstance(ident, bool) or not isinstance(ident, int) or ident < 1):
-            raise invalid_params({"id": "id must be a positive whole number."})
+        integer_or_400(body.get("id"), "id", low=1, text=False)  # optional and informative, but never nonsense
         return list(known[entity])
     raise invalid_params({"body": "Name what to evict: groups, entity or all."})
 

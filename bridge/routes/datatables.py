@@ -21,7 +21,7 @@ from bridge.principal import Principal
 bp = Blueprint("datatables", url_prefix="/wp-json/wp-customer/v1")
 
 
-@bp.route("/datatables/<table>", methods=["GET", "POST"], ctx_read_only=True)  # POST reads: no Origin check
+@bp.route("/datatables/<table>", methods=["GET", "POST"], ctx_read_only=True, ctx_inband_errors=True)  # POST reads: no Origin check
 @counted
 async def datatable(request: Request, table: str) -> HTTPResponse:
     """One page of ``table`` for the caller: ``{draw, recordsTotal, recordsFiltered, data}``."""

@@ -184,7 +184,7 @@ async def create_employee(request: Request) -> HTTPResponse:
     return await created_response(request, SPEC, employee_id)
 
 
-@bp.route("/employees/<row_id:int>", methods=["PUT", "PATCH", "POST"])
+@bp.route("/employees/<row_id:id>", methods=["PUT", "PATCH", "POST"])
 async def update_employee(request: Request, row_id: int) -> HTTPResponse:
     """Update the given fields (PUT and PATCH alike); If-Match guards against lost updates."""
     target = await writable(request, SPEC, row_id, "edit")
@@ -221,7 +221,7 @@ async def update_employee(request: Request, row_id: int) -> HTTPResponse:
     return item_response(request, body, etag)
 
 
-@bp.delete("/employees/<row_id:int>")
+@bp.delete("/employees/<row_id:id>")
 async def delete_employee(request: Request, row_id: int) -> HTTPResponse:
     """Soft (``status='inactive'``) or hard delete per the plugin's option; ``{deleted, previous}``;
     a soft delete of an employee soft-deleted already is 410."""
