@@ -86,6 +86,7 @@ class Bridge:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.cache_dir = run_dir / f"cache-{self.port}"
+        self.run_dir = run_dir / f"run-{self.port}"  # its own bridge.pid, so a `make run` alongside does not refuse it
         self.log_path = run_dir / f"bridge-{self.port}.log"
         self.process: subprocess.Popen | None = None
 
@@ -97,6 +98,7 @@ class Bridge:
             BRIDGE_PORT=str(self.port),
             BRIDGE_WORKERS=str(self.workers),
             BRIDGE_CACHE_DIR=str(self.cache_dir),
+            BRIDGE_RUN_DIR=str(self.run_dir),
         )
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(

@@ -6,10 +6,11 @@ so an operator never has to read a stack trace to fix a typo.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import unquote, urlparse, urlsplit
@@ -215,6 +216,31 @@ def _read_toml(path: str) -> dict[str, Any]:
     return data
 
 
+def toml_keys() -> frozenset[str]:
+    """The keys ``[bridge]`` may hold: one per Settings field, the same name as its ``BRIDGE_*`` variable.
+
+    ``config``/``config_path`` are what the file itself is, so they cannot be set inside it.
+    """
+    return frozenset(f.name for f in fields(Settings)) - {"config", "config_path"}
+
+
+def _refuse_unknown_keys(config: Mapping[str, Any], path: str) -> None:
+    """A misspelt key would otherwise be ignored and its default used without a word."""
+    for key, value in config.items():
+        is_table_array = isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
+        if not isinstance(value, dict) and not is_table_array:
+            raise SettingsError(f"BRIDGE_CONFIG file {path}: {key!r} is outside any table; settings go under [bridge]")
+    bridge = config.get("bridge", {})
+    if not isinstance(bridge, dict):
+        raise SettingsError(f"BRIDGE_CONFIG file {path}: [bridge] must be one table, not an array of tables")
+    known = toml_keys()
+    for key in bridge:
+        if key not in known:
+            near = difflib.get_close_matches(str(key), known, n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise SettingsError(f"BRIDGE_CONFIG file {path}: unknown key {key!r} under [bridge]{hint}")
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build Settings from ``env`` (default ``os.environ``); TOML keys fill what env leaves unset.
 
@@ -226,6 +252,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     config: dict[str, Any] = {}
     if config_path:
         config = _read_toml(config_path)
+        _refuse_unknown_keys(config, config_path)
         for key, value in (config.get("bridge") or {}).items():
             var = "BRIDGE_" + str(key).upper()
             if var not in source:

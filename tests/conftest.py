@@ -82,6 +82,7 @@ class BridgeServer:
             BRIDGE_HOST="127.0.0.1",
             BRIDGE_SHARED_SECRET=SECRET,
             BRIDGE_CACHE_DIR=str(tmp / f"cache-{self.port}"),
+            BRIDGE_RUN_DIR=str(tmp / f"run-{self.port}"),  # its own bridge.pid: one bridge per run folder
             BRIDGE_WORKERS="1",
         )
         full_env.update(env)

@@ -206,6 +206,7 @@ def _failed_start(make_database, tmp_path, **files: str) -> str:
         BRIDGE_DATABASE_URL=url.to_url(),
         BRIDGE_PORT=str(free_port()),
         BRIDGE_CACHE_DIR=str(tmp_path / "cache"),
+        BRIDGE_RUN_DIR=str(tmp_path / "run"),
         BRIDGE_WORKERS="1",
         BRIDGE_HOOKS_PATH=str(_plugin_folder(tmp_path, **files)),
     )

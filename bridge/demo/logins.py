@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import timezone
@@ -168,3 +169,11 @@ def format_logins(result: DemoResult, base_url: str) -> str:
     url = base_url.rstrip("/") + "/wp-json/wp-customer/v1/users/me"
     out.extend(f"curl -u '{x.username}:{x.application_password}' {url}" for x in result.logins)
     return "\n".join(out)
+
+
+_CURL_URL = re.compile(r"^(curl -u '[^']*' )\S*?(/wp-json/)", re.MULTILINE)
+
+
+def rebase_logins(text: str, base_url: str) -> str:
+    """``format_logins`` output with its curl lines pointed at ``base_url`` (the saved copy names the port of its day)."""
+    return _CURL_URL.sub(lambda m: m.group(1) + base_url.rstrip("/") + m.group(2), text)
