@@ -93,6 +93,15 @@ class LoginThrottle:
             await self.cache.count(f"authfail:pair:{user_id}:{address}", self.window)
 
 
+def client_address(request: Request) -> str:
+    """Whose failures a login counts against: the address a trusted proxy forwarded (Sanic's
+    ``PROXIES_COUNT``/``REAL_IP_HEADER``/``FORWARDED_SECRET``, unset by default), else the peer's.
+
+    Behind nginx the peer is nginx itself, and one shared limit would let anybody lock everyone out.
+    """
+    return request.remote_addr or request.ip
+
+
 class Authenticator:
     """Turns a request into a Principal, or raises a 401 with a specific code (429 while throttled)."""
 
@@ -109,7 +118,7 @@ class Authenticator:
         if any(h in headers for h in SIGNATURE_HEADERS):
             user_id = await self._signed_user(request)
         elif headers.get("authorization", "").lower().startswith("basic "):
-            user_id = await self._application_password_user(headers["authorization"], request.ip)
+            user_id = await self._application_password_user(headers["authorization"], client_address(request))
         else:
             return ANONYMOUS
         principal = await self.loader.load(user_id)

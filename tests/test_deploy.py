@@ -188,8 +188,8 @@ def ipv6_loopback() -> bool:
 class Nginx:
     """Debian's nginx in the foreground under a temporary prefix, serving the shipped site file."""
 
-    def __init__(self, tmp: Path, bridge_port: int) -> None:
-        self.http_port, self.https_port = free_port(), free_port()
+    def __init__(self, tmp: Path, bridge_port: int, ports: tuple[int, int]) -> None:
+        self.http_port, self.https_port = ports
         self.tmp = tmp
         conf = tmp / "conf"
         (conf / "snippets").mkdir(parents=True)
@@ -305,20 +305,29 @@ class Nginx:
 
 
 @pytest.fixture(scope="module")
-def proxied_bridge(
-    demo_db: DatabaseURL, start_bridge: Callable[..., BridgeServer], tmp_path_factory: pytest.TempPathFactory
-) -> BridgeServer:
-    """A bridge with the example file's non-BRIDGE_ setting (SANIC_PROXIES_COUNT), as the unit would run it."""
-    sanic = {name: value for name, (value, commented) in example_settings().items() if name.startswith("SANIC_") and not commented}
-    assert sanic == {"SANIC_PROXIES_COUNT": "1"}
-    return start_bridge(demo_db, sanic)
+def site_ports() -> tuple[int, int]:
+    """nginx's HTTP and HTTPS ports, chosen before the bridge starts: its public URL names the HTTPS one."""
+    return free_port(), free_port()
 
 
 @pytest.fixture(scope="module")
-def nginx(proxied_bridge: BridgeServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nginx]:
+def proxied_bridge(
+    demo_db: DatabaseURL, start_bridge: Callable[..., BridgeServer], site_ports: tuple[int, int]
+) -> BridgeServer:
+    """A bridge with the example file's active settings but the database and secret (the public URL
+    pointed at the test's site) and its non-BRIDGE_ one (SANIC_PROXIES_COUNT), as the unit would run it."""
+    active = {name: value for name, (value, commented) in example_settings().items() if not commented}
+    sanic = {name: value for name, value in active.items() if name.startswith("SANIC_")}
+    assert sanic == {"SANIC_PROXIES_COUNT": "1"}
+    assert active["BRIDGE_PUBLIC_URL"] == "https://example.com"
+    return start_bridge(demo_db, {**sanic, "BRIDGE_PUBLIC_URL": f"https://example.com:{site_ports[1]}"})
+
+
+@pytest.fixture(scope="module")
+def nginx(proxied_bridge: BridgeServer, site_ports: tuple[int, int], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nginx]:
     require("nginx", "nginx")
     require("openssl", "openssl")
-    server = Nginx(tmp_path_factory.mktemp("nginx"), proxied_bridge.port)
+    server = Nginx(tmp_path_factory.mktemp("nginx"), proxied_bridge.port, site_ports)
     yield server
     server.stop()
 
@@ -344,7 +353,7 @@ def test_rest_list_with_basic_auth_through_nginx_over_tls(
     https: httpx.Client, nginx: Nginx, proxied_bridge: BridgeServer, demo_logins: dict[str, Login]
 ) -> None:
     """The client's Authorization reaches the bridge; the answer, headers included, is the bridge's own,
-    and its links are https with the site's host and port (X-Forwarded-Proto, Host)."""
+    and its links are https with the site's host and port (BRIDGE_PUBLIC_URL, never the Host header)."""
     admin = demo_logins["admin"]
     target = f"{NS}/customers?per_page=5&orderby=name"
     through = https.get(target, auth=admin.auth)

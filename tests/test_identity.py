@@ -467,6 +467,19 @@ def test_the_eleventh_failure_in_a_minute_is_429_and_other_addresses_still_sign_
         client.close()
 
 
+def test_behind_a_trusted_proxy_failures_count_against_the_forwarded_client(
+    auth_site: DatabaseURL, start_bridge: Callable[..., BridgeServer]
+) -> None:
+    """With SANIC_PROXIES_COUNT=1 (the deploy kit's nginx), every request comes from the proxy's
+    address: the limit must follow the client nginx forwards, or one attacker would lock out everyone."""
+    server = start_bridge(auth_site, {"SANIC_PROXIES_COUNT": "1"})
+    attacker, owner = {"X-Forwarded-For": "198.51.100.7"}, {"X-Forwarded-For": "203.0.113.9"}
+    fail(server.client, 10, headers=attacker)
+    assert_throttled(server.client.get(ME, auth=("other", OTHER_PASSWORD), headers=attacker))
+    assert server.client.get(ME, auth=("other", OTHER_PASSWORD), headers=owner).json()["id"] == 8
+    assert server.client.get(ME, auth=("wpuser", THROTTLED_PASSWORD), headers=owner).json()["id"] == 7
+
+
 def test_unknown_logins_and_long_passwords_count_towards_the_address_limit(
     auth_site: DatabaseURL, start_bridge: Callable[..., BridgeServer]
 ) -> None:
