@@ -12,18 +12,17 @@ from functools import partial
 from typing import Any
 
 import orjson
-import pymysql
 from sanic import Request, Sanic
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse, json
 from sanic_ext import Extend
 
 from bridge.access import Access
-from bridge.auth import Authenticator
+from bridge.auth import Authenticator, signed_by_shim
 from bridge.cache import Cache, open_cache
 from bridge.db import Database
 from bridge import params
-from bridge.errors import NO_ROUTE, BridgeError, invalid_params
+from bridge.errors import NO_ROUTE, BridgeError, DatabaseUnavailable, invalid_params
 from bridge.hooks import Hooks
 from bridge.origin import refuse_cross_origin_writes
 from bridge import relations
@@ -96,7 +95,44 @@ async def load_schema(db: Database, names: TableNames) -> SchemaInfo:
     return schema_from_rows([(r["TABLE_NAME"], r["COLUMN_NAME"]) for r in rows], names)
 
 
-def _error_response(request: Request, exc: Exception) -> HTTPResponse:
+async def may_see_database_details(request: Request) -> bool:
+    """Administrators and the signed shim, established without the database (which may be the
+    thing that is down): a valid signature, the request's principal if it was loaded, or an
+    administrator's credentials and principal still in the cache. Anyone else is a stranger."""
+    settings: Settings = request.app.ctx.settings
+    if signed_by_shim(settings.shared_secret, request):
+        return True
+    principal = getattr(request.ctx, "principal", None)
+    if principal is not None:
+        return principal.is_administrator
+    svc: Services | None = getattr(request.app.ctx, "services", None)
+    if svc is None:
+        return False
+    try:
+        return await svc.auth.known_administrator(request)
+    except Exception:  # the cache is down too: a stranger
+        return False
+
+
+async def _outage_response(request: Request, exc: DatabaseUnavailable) -> HTTPResponse:
+    """503 with Retry-After (the details only for those allowed), or DataTables' in-band error."""
+    if getattr(getattr(request.route, "ctx", None), "inband_errors", False):
+        from bridge.datatables import draw_of, error_body, request_params
+
+        try:
+            draw = draw_of(request_params(request))
+        except Exception:  # a body the route would have refused: still the outage answer
+            draw = 0
+        return json_response(error_body(draw, exc.message))
+    body = exc.body()
+    if await may_see_database_details(request):
+        body["data"].update(exc.details())
+    return json_response(body, exc.status, exc.headers)
+
+
+async def _error_response(request: Request, exc: Exception) -> HTTPResponse:
+    if isinstance(exc, DatabaseUnavailable):
+        return await _outage_response(request, exc)
     if isinstance(exc, BridgeError):
         return json_response(exc.body(), exc.status, exc.headers)
     if isinstance(exc, SanicException):
@@ -112,19 +148,6 @@ def _error_response(request: Request, exc: Exception) -> HTTPResponse:
     log.exception("unhandled error on %s %s", request.method, request.path, exc_info=exc)
     error = BridgeError("rest_internal_error", "The bridge could not complete this request; see its log.", 500)
     return json_response(error.body(), 500)
-
-
-class DatabaseUnavailable(BridgeError):
-    """The database does not answer: a 503 that names it, never a 500."""
-
-    def __init__(self, detail: str, url: str) -> None:
-        super().__init__(
-            "wpbridge_database_unavailable",
-            "The database does not answer; the bridge cannot serve data until it does.",
-            503,
-            database=url,
-            detail=detail,
-        )
 
 
 async def read_unique_columns(db: Database, models: dict[str, TableModel]) -> None:
@@ -146,19 +169,25 @@ async def read_unique_columns(db: Database, models: dict[str, TableModel]) -> No
 
 
 async def build_services(settings: Settings) -> Services:
-    """Open the pool, read the live schema (refusing to start on missing columns), wire everything."""
+    """Open the pool, read the live schema (refusing to start on missing columns), wire everything.
+
+    On any failure (the database going away half-way included) the pool is closed again, so
+    the next request's attempt never leaves a second one behind."""
     names = TableNames.for_prefix(settings.table_prefix, settings.base_prefix)
-    db = Database(settings.database_url, maxsize=settings.pool_size)
+    db = Database(settings.database_url, maxsize=settings.pool_size, timeout=settings.database_timeout)
     try:
-        await db.open()
-        schema = await load_schema(db, names)
-    except (pymysql.MySQLError, OSError) as exc:
+        return await _wire_services(settings, names, db)
+    except BaseException:
         await db.close()
-        raise DatabaseUnavailable(str(exc), str(settings.database_url)) from None
+        raise
+
+
+async def _wire_services(settings: Settings, names: TableNames, db: Database) -> Services:
+    await db.open()
+    schema = await load_schema(db, names)
     try:
         check_required(schema)
     except SchemaError as exc:
-        await db.close()
         print(f"wpbridge: refusing to start: {exc}", file=sys.stderr)
         raise
     namespace = f"{settings.database_url.database}:{settings.table_prefix}"
@@ -176,7 +205,6 @@ async def build_services(settings: Settings) -> Services:
         links = await relations.load_configs(hooks, settings.config, names.prefix)
         await relations.check_tables(db, links)
     except (PluginError, relations.RelationConfigError) as exc:
-        await db.close()
         print(f"wpbridge: refusing to start: {exc}", file=sys.stderr)
         raise
     await read_unique_columns(db, svc.models)
@@ -224,7 +252,7 @@ def create_app(settings: Settings, name: str = "wp_customer_bridge") -> Sanic:
         try:
             app.ctx.services = await build_services(settings)
         except DatabaseUnavailable as exc:
-            log.error("database unavailable at start (%s); will retry on each request", exc)
+            log.error("database unavailable at start (%s: %s); will retry on each request", exc.database, exc.detail)
 
     app.on_request(refuse_cross_origin_writes)  # first: a foreign page's write costs nothing more
 

@@ -159,7 +159,7 @@ class PrincipalLoader:
         # write committed, and stores them just after the write evicted the group, stores
         # them where no later request looks (without it, the old relations would be served
         # for up to PRINCIPAL_TTL).
-        key = f"principal:{user_id}@{await self.cache.generations([PRINCIPAL_GROUP])}"
+        key = await self._key(user_id)
         cached = await self.cache.get(key, MISSING)
         if cached is not MISSING:
             return cached
@@ -180,6 +180,14 @@ class PrincipalLoader:
             if self._loading.get(key) is future:
                 del self._loading[key]
         return principal
+
+    async def _key(self, user_id: int) -> str:
+        return f"principal:{user_id}@{await self.cache.generations([PRINCIPAL_GROUP])}"
+
+    async def cached(self, user_id: int) -> Principal | None:
+        """The principal for ``user_id`` if the cache holds it; never reads the database."""
+        cached = await self.cache.get(await self._key(user_id), None)
+        return cached if isinstance(cached, Principal) else None
 
     async def _load(self, user_id: int) -> Principal | None:
         users, meta = Table(self.names.users), Table(self.names.usermeta)

@@ -26,7 +26,7 @@ from pypika.terms import Criterion, EmptyCriterion, Field
 
 from bridge.cache import digest, remember
 from bridge.db import render
-from bridge.errors import BridgeError, forbidden
+from bridge.errors import BridgeError, DatabaseUnavailable, forbidden
 from bridge.pipeline import denies, statistics_where
 
 if TYPE_CHECKING:
@@ -104,6 +104,8 @@ async def check_tables(db: Any, configs: Mapping[str, RelationConfig]) -> None:
         query = MySQLQuery.from_(t).select(t.field(config.entity_column), t.field(config.customer_column), t.field(config.id_column))
         try:
             await db.fetch_all(query.limit(0))
+        except DatabaseUnavailable:  # not the config's fault: the start is tried again later
+            raise
         except Exception as exc:
             raise RelationConfigError(
                 f"relation config {config.entity!r}: cannot read {config.entity_column}, {config.customer_column} and "

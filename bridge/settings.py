@@ -148,6 +148,7 @@ class Settings:
     config_path: str | None = None
     datatables_max_rows: int = 5000
     pool_size: int = 10
+    database_timeout: int = 10  # seconds a statement, or the wait for a pooled connection, may take (bridge/db.py)
     access_log: bool = False
     config: Mapping[str, Any] = field(default_factory=dict)
     events_url: str | None = None  # the shim's /wp-json/wp-customer-bridge/v1/events (bridge/outbox.py)
@@ -301,6 +302,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         config_path=config_path,
         datatables_max_rows=_int(source, "BRIDGE_DATATABLES_MAX_ROWS", 5000, 1, 1_000_000),
         pool_size=_int(source, "BRIDGE_POOL_SIZE", 10, 1, 200),
+        database_timeout=_int(source, "BRIDGE_DATABASE_TIMEOUT", 10, 1, 3600),
         access_log=_bool(source, "BRIDGE_ACCESS_LOG", False),
         config=config,
         events_url=events_url,
@@ -324,6 +326,7 @@ def settings_as_env(settings: Settings) -> dict[str, str]:
         "BRIDGE_WORKERS": str(settings.workers),
         "BRIDGE_DATATABLES_MAX_ROWS": str(settings.datatables_max_rows),
         "BRIDGE_POOL_SIZE": str(settings.pool_size),
+        "BRIDGE_DATABASE_TIMEOUT": str(settings.database_timeout),
         "BRIDGE_ACCESS_LOG": "1" if settings.access_log else "0",
         "BRIDGE_HOOKS_PATH": os.pathsep.join(settings.hooks_path),
     }

@@ -2,8 +2,10 @@
 
 Every table model the app knows is served, plugin tables included (``services.models``).
 Protocol problems, refused logins (bad credentials or signature, throttled), logged-out
-visitors and users who may see nothing get HTTP 200 with an ``error`` (what a DataTables
-client displays); an unknown table is a 404 naming the known ones.
+visitors, users who may see nothing and database outages get HTTP 200 with an ``error`` (what
+a DataTables client displays; an outage anywhere in the request is answered by the app's error
+handler, for this route marked ``ctx_inband_errors``); an unknown table is a 404 naming the known
+ones.
 """
 
 from __future__ import annotations
