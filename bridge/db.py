@@ -34,8 +34,9 @@ Statement = QueryBuilder | str
 
 log = logging.getLogger("bridge.db")
 
-# MySQL error numbers worth one more try: deadlock, lock wait timeout, lost connection.
-RETRYABLE = {1213, 1205, 2006, 2013}
+# MySQL error numbers worth running a transaction again: deadlock, lock wait timeout.
+# (A lost connection is a DatabaseUnavailable, retried when ``retryable``.)
+RETRYABLE = {1213, 1205}
 # A connection that was open is gone: the statement can run again on a fresh one.
 LOST = {2006, 2013, 2055, 4031}
 # The server cannot be reached or is going away: the client's connection errors (can't connect,
@@ -66,7 +67,8 @@ def unavailable(exc: BaseException, database: str, timeout: float | None) -> Dat
     if isinstance(exc, DatabaseUnavailable):
         return exc
     if isinstance(exc, TimeoutError):  # asyncio's timeouts too (an alias since Python 3.11)
-        error = DatabaseUnavailable(f"no answer from the database within {timeout:g} s", database)
+        within = f" within {timeout:g} s" if timeout is not None else ""
+        error = DatabaseUnavailable(f"no answer from the database{within}", database)
     elif isinstance(exc, pymysql.InterfaceError):  # a connection that was already closed: nothing ran
         error = DatabaseUnavailable(str(exc) or "the connection is closed", database, retryable=True)
     elif isinstance(exc, pymysql.MySQLError):
@@ -190,8 +192,11 @@ class Database:
         self.pool: aiomysql.Pool | None = None
 
     def _unavailable(self, exc: BaseException) -> DatabaseUnavailable:
-        """Any failure while connecting means the pool cannot reach the database."""
-        return unavailable(exc, str(self.url), self.timeout) or DatabaseUnavailable(f"{type(exc).__name__}: {exc}", str(self.url))
+        """Any failure while connecting means the pool cannot reach the database (and trying
+        again at once would not help)."""
+        error = unavailable(exc, str(self.url), self.timeout) or DatabaseUnavailable(f"{type(exc).__name__}: {exc}", str(self.url))
+        error.retryable = False
+        return error
 
     async def open(self) -> None:
         kwargs = self.url.connect_kwargs()
