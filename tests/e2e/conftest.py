@@ -151,7 +151,7 @@ class WordPress:
 
     def serve_variant(self, env: dict[str, str]) -> str:
         """Another ``php -S`` on the same site with different environment (wp-config.php reads
-        WPBRIDGE_E2E_BRIDGE_URL / WPBRIDGE_E2E_TIMEOUT); returns its base URL."""
+        WPBRIDGE_E2E_BRIDGE_URL / WPBRIDGE_E2E_TIMEOUT / WPBRIDGE_E2E_FALLBACK); returns its base URL."""
         port = free_port()
         self.extra.append(self.serve(port, env))
         return f"http://127.0.0.1:{port}"
@@ -323,6 +323,9 @@ define( 'WPBRIDGE_E2E_LOG', {php_string(str(wp.observer_log))} );
 define( 'WP_CUSTOMER_BRIDGE_URL', getenv( 'WPBRIDGE_E2E_BRIDGE_URL' ) ?: '{wp.bridge.base}' );
 define( 'WP_CUSTOMER_BRIDGE_SECRET', {php_string(SECRET)} );
 define( 'WP_CUSTOMER_BRIDGE_TIMEOUT', getenv( 'WPBRIDGE_E2E_TIMEOUT' ) ?: 5 );
+if ( getenv( 'WPBRIDGE_E2E_FALLBACK' ) ) {{
+	define( 'WP_CUSTOMER_BRIDGE_FALLBACK', true ); // optional: the plugin's handlers answer administrators while the bridge is down
+}}
 if ( ! defined( 'ABSPATH' ) ) {{
 	define( 'ABSPATH', __DIR__ . '/' );
 }}

@@ -156,18 +156,42 @@ def test_employees_match_the_bridge(sessions: dict[str, Session], e2e_bridge: Br
                 assert ("toggle-status" in ours["actions"]) == theirs["permissions"]["edit"]
 
 
+def bridge_statistics(bridge: BridgeServer, user_id: int, customer_id: int | None = None) -> httpx.Response:
+    target = "/wp-json/wp-customer/v1/statistics/customers" + (f"?customer_id={customer_id}" if customer_id else "")
+    return bridge.client.get(target, headers=signed_headers("GET", target, user_id))
+
+
 def test_statistics_match_the_bridge(sessions: dict[str, Session], e2e_bridge: BridgeServer) -> None:
+    """As the plugin counts them: customers and branches are the caller's totals; a customer named
+    by ``id`` scopes only the employees."""
     for username in (OWNER, "admin", "demo_employee"):
         session = sessions[username]
+        totals = bridge_statistics(e2e_bridge, session.user_id)
         for customer_id in (None, 1):
             pairs = [("action", "get_customer_stats"), ("nonce", session.nonce)] + ([("id", str(customer_id))] if customer_id else [])
             shim = session.wp.ajax(session.client, pairs).json()
-            target = "/wp-json/wp-customer/v1/statistics/customers" + (f"?customer_id={customer_id}" if customer_id else "")
-            bridge = e2e_bridge.client.get(target, headers=signed_headers("GET", target, session.user_id))
-            if bridge.status_code == 200:
-                assert shim == {"success": True, "data": bridge.json()}
+            scoped = bridge_statistics(e2e_bridge, session.user_id, customer_id) if customer_id else totals
+            if totals.status_code == 200 and scoped.status_code == 200:
+                expected = {**totals.json(), "total_employees": scoped.json()["total_employees"]}
+                assert shim == {"success": True, "data": expected}
             else:
                 assert shim["success"] is False and shim["data"]["message"]
+
+
+def test_statistics_of_a_named_customer_keep_the_totals(sessions: dict[str, Session], e2e_bridge: BridgeServer) -> None:
+    """The plugin's JavaScript sends ``id`` whenever the page URL names a customer (a reload of
+    ``…#1``): an administrator still reads all customers and branches, and that customer's
+    employees — the shim once answered 1 / its branches / its employees."""
+    admin = sessions["admin"]
+    totals = bridge_statistics(e2e_bridge, admin.user_id).json()
+    customer = bridge_statistics(e2e_bridge, admin.user_id, 1).json()
+    assert totals["total_customers"] == 30 and customer["total_customers"] == 1
+    assert customer["total_employees"] < totals["total_employees"]
+    shim = admin.wp.ajax(admin.client, [("action", "get_customer_stats"), ("nonce", admin.nonce), ("id", "1")]).json()
+    assert shim == {
+        "success": True,
+        "data": {"total_customers": 30, "total_branches": totals["total_branches"], "total_employees": customer["total_employees"]},
+    }
 
 
 def test_a_request_wider_than_max_input_vars(sessions: dict[str, Session], e2e_bridge: BridgeServer) -> None:
@@ -214,8 +238,9 @@ def test_ordering_and_searching_by_department_work(sessions: dict[str, Session])
 
 def test_the_plugins_own_handlers_never_answered(wordpress: WordPress, sessions: dict[str, Session]) -> None:
     """Handlers registered like the plugin's (priority 10, visitors too for customers and
-    branches) stay silent after every call above: the shim answered first."""
+    branches) stay silent after every call above: the shim answered first. (Only a WordPress with
+    WP_CUSTOMER_BRIDGE_FALLBACK, in test_degraded.py, lets them answer.)"""
     anonymous = httpx.Client(base_url=wordpress.url)
     for action in ("handle_customer_datatable", "handle_branch_datatable"):
         assert wordpress.ajax(anonymous, [("action", action)]).json()["error"] == "Security check failed"
-    assert not wordpress.observed("plugin-handler")
+    assert not [entry for entry in wordpress.observed("plugin-handler") if not entry["fallback"]]

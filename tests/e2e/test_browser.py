@@ -154,3 +154,48 @@ def test_the_screen_says_so_when_the_bridge_is_down(wordpress: WordPress, down: 
         assert not errors and not dialogs, (errors, dialogs)
     finally:
         context.close()
+
+
+def test_plugin_screen_boxes_and_notice_follow_the_bridge(
+    wordpress: WordPress, e2e_bridge: BridgeServer, down: str, dead_url: str, browser: Any, user_ids: dict[str, int]
+) -> None:
+    """WP Customer's Customers screen (its stand-in: the boxes start at 0 and the plugin's script
+    writes get_customer_stats into them), reloaded on ``#1`` as the plugin's URLs do: with the
+    bridge up an administrator reads all customers and branches and customer 1's employees; with
+    it down, "—" in every box and the notice at the top naming the bridge and the error."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    admin = user_ids["admin"]
+    target = "/wp-json/wp-customer/v1/statistics/customers"
+    totals = e2e_bridge.client.get(target, headers=signed_headers("GET", target, admin)).json()
+    scoped = e2e_bridge.client.get(f"{target}?customer_id=1", headers=signed_headers("GET", f"{target}?customer_id=1", admin)).json()
+    context = browser.new_context(viewport={"width": 1280, "height": 700})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def boxes(base: str) -> list[str]:
+        page.goto(f"{base}/wp-admin/admin.php?page=wp-customer#1", wait_until="domcontentloaded")
+        page.wait_for_selector("body[data-stats-loaded]", timeout=10_000)
+        return [page.inner_text(f"#total-{box}") for box in ("customers", "branches", "employees")]
+
+    try:
+        page.goto(f"{wordpress.url}/wp-login.php")
+        page.fill("#user_login", "admin")
+        page.fill("#user_pass", DEMO_PASSWORD)
+        page.click("#wp-submit")
+        page.wait_for_url("**/wp-admin/**")
+
+        assert boxes(wordpress.url) == [str(totals["total_customers"]), str(totals["total_branches"]), str(scoped["total_employees"])]
+        assert not page.query_selector(".wp-customer-bridge-down")
+
+        # The bridge down: the page from the WordPress pointed at a dead port, its admin-ajax calls too.
+        page.route("**/wp-admin/admin-ajax.php", lambda route: route.continue_(url=route.request.url.replace(wordpress.url, down)))
+        assert boxes(down) == ["—", "—", "—"]
+        notice = page.inner_text(".notice.wp-customer-bridge-down")
+        assert "The customer data service is down." in notice and "cannot be reached" in notice and dead_url in notice
+        # WordPress moves notices to the top of the screen, under the title.
+        assert page.evaluate("() => document.querySelector('.wrap h1').nextElementSibling.matches('.wp-customer-bridge-down')")
+        page.screenshot(path=str(ARTIFACTS / "plugin-customers-bridge-down.png"), full_page=True)
+        assert not errors, errors
+    finally:
+        context.close()
