@@ -15,12 +15,20 @@ def draw(result: dict[str, Any], path: Path) -> None:
 
     runs = [r for r in result["main"]["indexed"]["runs"] if r["cache"] == "warm"]
     fig, axes = plt.subplots(1, 3, figsize=(18, 5.5))
-    for ax, c, metric, label in ((axes[0], 1, "p50", "p50 latency (ms), 1 connection"), (axes[1], 32, "rps", "requests/s, 32 connections")):
+    for ax, c, metric, label in (
+        (axes[0], 1, "p50", "p50 latency (ms), 1 connection"),
+        (axes[1], 32, "rps", "requests/s, 32 connections"),
+    ):
         rows = [r for r in runs if r["concurrency"] == c]
         names = [f"{r['scenario']}/{r['role'][:3]}" for r in rows]
         x = range(len(rows))
         ax.bar([i - 0.2 for i in x], [r["bridge"][metric] for r in rows], 0.4, label="bridge")
-        ax.bar([i + 0.2 for i in x], [r["floor"][metric] if r["floor"] else float("nan") for r in rows], 0.4, label="floor (same SQL, bare aiomysql)")
+        ax.bar(
+            [i + 0.2 for i in x],
+            [r["floor"][metric] if r["floor"] else float("nan") for r in rows],
+            0.4,
+            label="floor (same SQL, bare aiomysql)",
+        )
         ax.set_xticks(list(x), names, rotation=70, fontsize=8)
         ax.set_title(label)
         if metric == "p50":

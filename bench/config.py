@@ -34,7 +34,9 @@ class BenchConfig:
     concurrency: tuple[int, ...] = (1, 32)
     workers: int = field(default_factory=lambda: _int("BENCH_WORKERS", os.cpu_count() or 1))
     write_rate: int = field(default_factory=lambda: _int("BENCH_WRITE_RATE", 20))  # S9 writes per second
-    s9_rounds: int = field(default_factory=lambda: _int("BENCH_S9_ROUNDS", 3))  # alone/under-writes pairs (median taken)
+    s9_rounds: int = field(
+        default_factory=lambda: _int("BENCH_S9_ROUNDS", 3)
+    )  # alone/under-writes pairs (median taken)
     cold_rounds: int = field(default_factory=lambda: _int("BENCH_COLD_ROUNDS", 10))
     keep_database: bool = field(default_factory=lambda: os.environ.get("BENCH_KEEP_DB", "") not in ("", "0"))
     only: tuple[str, ...] = field(

@@ -23,7 +23,9 @@ from bridge.settings import DatabaseURL
 def cli(url: DatabaseURL, *args: str) -> str:
     """Run ``wpbridge ARGS`` against ``url``; its output, or SystemExit with it."""
     env = dict(os.environ, BRIDGE_DATABASE_URL=url.to_url())
-    done = subprocess.run([sys.executable, "-m", "bridge.cli", *args], env=env, capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "bridge.cli", *args], env=env, capture_output=True, text=True, cwd=ROOT
+    )
     if done.returncode != 0:
         raise SystemExit(f"bench: wpbridge {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
     return done.stdout
@@ -90,7 +92,7 @@ class Bridge:
         self.log_path = run_dir / f"bridge-{self.port}.log"
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> "Bridge":
+    def start(self) -> Bridge:
         env = dict(
             os.environ,
             BRIDGE_DATABASE_URL=self.url.to_url(),
@@ -157,7 +159,7 @@ class Bridge:
             self.process.wait(timeout=5)
         self.log.close()
 
-    def __enter__(self) -> "Bridge":
+    def __enter__(self) -> Bridge:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

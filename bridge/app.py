@@ -17,15 +17,14 @@ from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse, json
 from sanic_ext import Extend
 
+from bridge import params, relations
 from bridge.access import Access
 from bridge.auth import Authenticator, signed_by_shim
 from bridge.cache import Cache, open_cache
 from bridge.db import Database
-from bridge import params
 from bridge.errors import NO_ROUTE, BridgeError, DatabaseUnavailable, invalid_params
 from bridge.hooks import Hooks
 from bridge.origin import refuse_cross_origin_writes
-from bridge import relations
 from bridge.pipeline import register_access_filters
 from bridge.plugins import PluginError, load_plugins
 from bridge.principal import Principal, PrincipalLoader
@@ -141,7 +140,11 @@ async def _error_response(request: Request, exc: Exception) -> HTTPResponse:
             return json_response(NO_ROUTE.body(), 404)
         if status == 413:
             message = str(exc) or "The request is too large."
-            hint = " Wide DataTables should POST their parameters." if "header" in message.lower() or "url" in message.lower() else ""
+            hint = (
+                " Wide DataTables should POST their parameters."
+                if "header" in message.lower() or "url" in message.lower()
+                else ""
+            )
             return json_response(BridgeError("rest_request_too_large", message + hint, 413).body(), 413)
         if status < 500:
             return json_response(BridgeError("rest_invalid_request", str(exc) or "Bad request.", status).body(), status)
@@ -196,7 +199,8 @@ async def _wire_services(settings: Settings, names: TableNames, db: Database) ->
     loader = PrincipalLoader(db, cache, names, schema)
     auth = Authenticator(db, cache, names, loader, settings.shared_secret)
     models: dict[str, TableModel] = {
-        m.resource: m for m in (CustomersModel(names, schema), BranchesModel(names, schema), EmployeesModel(names, schema))
+        m.resource: m
+        for m in (CustomersModel(names, schema), BranchesModel(names, schema), EmployeesModel(names, schema))
     }
     access = Access(names, schema)
     svc = Services(settings, db, cache, hooks, names, schema, loader, auth, access, models)
@@ -287,7 +291,9 @@ def create_app(settings: Settings, name: str = "wp_customer_bridge") -> Sanic:
 
     app.blueprint(ops.bp)
     app.blueprint(users.bp)
-    from bridge.routes import branches as rest_branches, customers as rest_customers, employees as rest_employees
+    from bridge.routes import branches as rest_branches
+    from bridge.routes import customers as rest_customers
+    from bridge.routes import employees as rest_employees
 
     app.blueprint(rest_customers.bp)
     app.blueprint(rest_branches.bp)

@@ -148,7 +148,9 @@ class Authenticator:
 
     async def _signed_user(self, request: Request) -> int:
         if not self.secret:
-            raise _unauthorized("wpbridge_signature_disabled", "Signed requests are disabled: BRIDGE_SHARED_SECRET is not set.")
+            raise _unauthorized(
+                "wpbridge_signature_disabled", "Signed requests are disabled: BRIDGE_SHARED_SECRET is not set."
+            )
         target = request.raw_url.decode("latin-1") if isinstance(request.raw_url, bytes) else str(request.raw_url)
         try:
             user_id = verify(self.secret, request.method, target, request.headers, request.body or b"", time.time())
@@ -168,7 +170,9 @@ class Authenticator:
         try:
             login, password = _basic_credentials(header)
         except (binascii.Error, UnicodeDecodeError, ValueError, IndexError):
-            raise _unauthorized("rest_invalid_authorization", "The Authorization header is not valid Basic credentials.") from None
+            raise _unauthorized(
+                "rest_invalid_authorization", "The Authorization header is not valid Basic credentials."
+            ) from None
         cache_key = await self._credentials_key(login, password)
         cached = await self.cache.get(cache_key, MISSING)
         if cached is not MISSING:

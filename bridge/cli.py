@@ -352,11 +352,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--customers", type=_at_least_one, default=200)
     demo.add_argument("--seed", type=int, default=1)
     demo.set_defaults(func=cmd_demo)
-    sub.add_parser("check", help="show the plugin tables' columns and check the required ones").set_defaults(func=cmd_check)
+    sub.add_parser("check", help="show the plugin tables' columns and check the required ones").set_defaults(
+        func=cmd_check
+    )
     outbox = sub.add_parser("outbox", help="show the events waiting to be delivered to WordPress")
-    outbox.add_argument("--limit", type=_at_least_one, default=20, help="how many pending events to list (oldest first)")
+    outbox.add_argument(
+        "--limit", type=_at_least_one, default=20, help="how many pending events to list (oldest first)"
+    )
     outbox.set_defaults(func=cmd_outbox)
-    indexes = sub.add_parser("indexes", help="list the indexes the bridge's queries need; --apply creates the missing ones")
+    indexes = sub.add_parser(
+        "indexes", help="list the indexes the bridge's queries need; --apply creates the missing ones"
+    )
     indexes.add_argument("--apply", action="store_true", help="create the missing indexes (idempotent)")
     indexes.set_defaults(func=cmd_indexes)
     return parser
@@ -380,7 +386,9 @@ def _why_it_failed(exc: BaseException, settings: Settings) -> str | None:
         if code in _UNREACHABLE:
             reason = re.search(r"\[Errno [^\]]*\] ([^)]*)", message)
             detail = f" ({reason.group(1)})" if reason else ""
-            return f"no database server answers at {server}{detail}; start it, or set BRIDGE_DATABASE_URL to one that runs"
+            return (
+                f"no database server answers at {server}{detail}; start it, or set BRIDGE_DATABASE_URL to one that runs"
+            )
         if code == _UNKNOWN_DATABASE:
             return (
                 f"the database {url.database!r} does not exist on {server}; create it with `wpbridge migrate`, "

@@ -14,9 +14,10 @@ characters. The SQL side lives in ``bridge/datatable_engine.py``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from typing import Any
 from urllib.parse import unquote
 
 import orjson
@@ -293,7 +294,9 @@ def _order(index: int, node: Any, columns: int) -> OrderRequest:
         raise DataTableError(f"{name} must have [column] and [dir].")
     column = whole(node.get("column"), f"{name}[column]")
     if column is None or column >= columns:
-        raise DataTableError(f"{name}[column] must be the index of one of the {columns} columns sent (0 to {columns - 1}).")
+        raise DataTableError(
+            f"{name}[column] must be the index of one of the {columns} columns sent (0 to {columns - 1})."
+        )
     direction = _text(node.get("dir"), f"{name}[dir]", "asc").lower() or "asc"
     if direction not in ("asc", "desc"):
         raise DataTableError(f"{name}[dir] must be asc or desc.")

@@ -18,8 +18,9 @@ import asyncio
 import contextvars
 import logging
 import time
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator, Mapping, Sequence
+from typing import Any
 
 import aiomysql
 import pymysql
@@ -194,7 +195,9 @@ class Database:
     def _unavailable(self, exc: BaseException) -> DatabaseUnavailable:
         """Any failure while connecting means the pool cannot reach the database (and trying
         again at once would not help)."""
-        error = unavailable(exc, str(self.url), self.timeout) or DatabaseUnavailable(f"{type(exc).__name__}: {exc}", str(self.url))
+        error = unavailable(exc, str(self.url), self.timeout) or DatabaseUnavailable(
+            f"{type(exc).__name__}: {exc}", str(self.url)
+        )
         error.retryable = False
         return error
 

@@ -6,7 +6,8 @@ Sanic's own included, into this shape. Unexpected exceptions become a 500 withou
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 
 class BridgeError(Exception):

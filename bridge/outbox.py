@@ -198,13 +198,21 @@ class OutboxSender:
             elif result.everyone:
                 self.failures += 1
                 wait = backoff(self.failures, self.max_backoff)
-                log.warning("outbox: WordPress not reachable at %s (%s); retrying in %.0f s", self.url, result.error, wait)
+                log.warning(
+                    "outbox: WordPress not reachable at %s (%s); retrying in %.0f s", self.url, result.error, wait
+                )
                 await self._mark(conn, row["id"], result, None)
                 return wait
             else:
                 held.add(key)
                 retry_in = backoff(int(row["attempts"]) + 1, self.max_backoff)
-                log.warning("outbox: event %s (%s) refused: %s; retrying in %.0f s", row["event_id"], row["action"], result.error, retry_in)
+                log.warning(
+                    "outbox: event %s (%s) refused: %s; retrying in %.0f s",
+                    row["event_id"],
+                    row["action"],
+                    result.error,
+                    retry_in,
+                )
                 await self._mark(conn, row["id"], result, retry_in)
         return 0.0 if len(rows) == self.batch and not held else self.poll
 
@@ -262,7 +270,10 @@ def _cell(value: Any, width: int) -> str:
 def pending_report(conn: pymysql.connections.Connection, names: TableNames, settings: Settings, limit: int = 20) -> str:
     """Counts of pending and delivered events and the oldest pending ones, as a table."""
     with conn.cursor() as cur:
-        cur.execute("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s", (names.outbox,))
+        cur.execute(
+            "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s",
+            (names.outbox,),
+        )
         if not cur.fetchone()[0]:
             return f"no outbox table {names.outbox} in this database; run `wpbridge migrate`"
         cur.execute(
@@ -298,8 +309,8 @@ def pending_report(conn: pymysql.connections.Connection, names: TableNames, sett
         for r in rows
     ]
     widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
-    lines.append("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
-    lines.extend("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in table)
+    lines.append("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    lines.extend("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in table)
     if pending > len(rows):
         lines.append(f"… and {pending - len(rows)} more")
     return "\n".join(lines)

@@ -19,12 +19,13 @@ in-band ``error``. No database and no Sanic request are needed here, so this is 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from email.errors import StartBoundaryNotFoundDefect
 from email.parser import BytesParser
 from email.policy import HTTP
 from functools import lru_cache
 from html.entities import name2codepoint
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from bridge.errors import invalid_params
@@ -186,7 +187,9 @@ def boundary_of(content_type: str) -> str:
             text = value[1:-1].replace('\\"', '"') if value.startswith('"') else value
             if _BOUNDARY.fullmatch(text):
                 return text
-            raise ParamError("body", "The multipart/form-data boundary must be 1 to 70 of the characters RFC 2046 allows.")
+            raise ParamError(
+                "body", "The multipart/form-data boundary must be 1 to 70 of the characters RFC 2046 allows."
+            )
     raise ParamError("body", "A multipart/form-data body needs a boundary parameter in its Content-Type header.")
 
 
@@ -207,7 +210,9 @@ def multipart_pairs(body: bytes, content_type: str) -> list[tuple[str, str]]:
         try:
             pairs.append((name, raw.decode(part.get_content_charset() or "utf-8")))
         except (UnicodeDecodeError, LookupError):
-            raise ParamError(safe(name, "body"), f"{safe(name, 'A parameter')} is not valid text in its charset.") from None
+            raise ParamError(
+                safe(name, "body"), f"{safe(name, 'A parameter')} is not valid text in its charset."
+            ) from None
     return pairs
 
 

@@ -15,9 +15,10 @@ config, only bypass users see it. A table no config names gets a default one: ne
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from functools import partial
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from pypika import MySQLQuery, Table
 from pypika import functions as fn
@@ -89,7 +90,9 @@ async def scoped_columns(
         bound = bind(await where_for(hooks, child, request), f"{name}_")
         if bound is None:
             continue
-        out[name] = replace(column, term=Scoped(column, partial(_count_query, model, child, column.counts, bound), bound))
+        out[name] = replace(
+            column, term=Scoped(column, partial(_count_query, model, child, column.counts, bound), bound)
+        )
     return out
 
 
@@ -140,7 +143,9 @@ class AccessFilter:
         if principal.has_role(*(roles.get(self.entity) or ())):
             return True
         return bool(
-            await self.hooks.apply_filters("wp_customer_should_bypass_filter", False, principal.user_id, self.entity, principal)
+            await self.hooks.apply_filters(
+                "wp_customer_should_bypass_filter", False, principal.user_id, self.entity, principal
+            )
         )
 
     async def datatable_where(self, where: list, request: Request, model: TableModel | None = None) -> list:
@@ -176,7 +181,9 @@ async def register_access_filters(
         scope = config.get("scope") or default_scope(access, resource, model, (links or {}).get(entity))
         flt = AccessFilter(hooks, entity, config, model, scope)
         priority = int(config.get("priority", 10))
-        hooks.add_filter(config.get("hook") or f"wpapp_datatable_{model.hook_base}_where", flt.datatable_where, priority)
+        hooks.add_filter(
+            config.get("hook") or f"wpapp_datatable_{model.hook_base}_where", flt.datatable_where, priority
+        )
         hooks.add_filter(f"wpapp_{entity}_statistics_where", flt.statistics_where, priority)
         used[entity] = {**config, "resource": resource}
     return used

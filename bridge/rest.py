@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Iterable, Mapping, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import pymysql
@@ -30,13 +31,13 @@ from bridge.db import RETRYABLE, Executor
 from bridge.errors import BridgeError, forbidden, invalid_params, not_logged_in
 from bridge.events import Events
 from bridge.metrics import counted
+from bridge.params import MAX_INT, ParamError, integer
 from bridge.pipeline import combine, request_principal, scoped_columns, where_for
 from bridge.principal import Principal
 from bridge.statements import MEMO, Bound, Scoped, bind, scoped_bounds, term_key
 from bridge.tables.base import Column, TableModel
 from bridge.tables.writes import like_escape, province, regency, wp_user
 from bridge.totals import DATA_GROUPS, TOTAL_TTL, split_total, stale_groups, with_part
-from bridge.params import MAX_INT, ParamError, integer
 from bridge.validation import MSG, Problems
 
 NAMESPACE = "/wp-json/wp-customer/v1"
@@ -128,7 +129,7 @@ class Query:
     arrays: frozenset[str]
 
     @classmethod
-    def of(cls, request: Request) -> "Query":
+    def of(cls, request: Request) -> Query:
         values: dict[str, list[str]] = {}
         arrays: set[str] = set()
         for key, value in request.get_query_args(keep_blank_values=True):

@@ -10,9 +10,10 @@ import difflib
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import unquote, urlparse, urlsplit
 
 DEFAULT_DATABASE_URL = "mysql://root@127.0.0.1:3306/wp_customer_bridge"
@@ -46,7 +47,7 @@ class DatabaseURL:
             kwargs["database"] = self.database
         return kwargs
 
-    def with_database(self, name: str) -> "DatabaseURL":
+    def with_database(self, name: str) -> DatabaseURL:
         return DatabaseURL(self.user, self.password, self.host, self.port, name, self.unix_socket)
 
     def __str__(self) -> str:
@@ -264,7 +265,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     prefix = _prefix(source, "BRIDGE_TABLE_PREFIX", "wp_")
     secret = source.get("BRIDGE_SHARED_SECRET", "")
     if secret and len(secret) < 16:
-        raise SettingsError("BRIDGE_SHARED_SECRET must be at least 16 characters long (or unset to refuse signed requests)")
+        raise SettingsError(
+            "BRIDGE_SHARED_SECRET must be at least 16 characters long (or unset to refuse signed requests)"
+        )
     cache_url = source.get("BRIDGE_CACHE_URL") or None
     if cache_url and not cache_url.startswith(("redis://", "rediss://", "unix://")):
         raise SettingsError(f"BRIDGE_CACHE_URL must be a redis:// URL, got {cache_url!r}")

@@ -22,7 +22,8 @@ re-binds its ``Bound`` like the WHERE's, so one caller's scope never reaches ano
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
 
 from pypika import MySQLQuery
 from pypika.queries import QueryBuilder
@@ -117,7 +118,9 @@ class StatementMemo:
         self.size = size
         self._entries: OrderedDict[Hashable, tuple[str, dict[str, Any], list[Any]]] = OrderedDict()
 
-    def render(self, key: Hashable, pins: list[Any], build: Callable[[], Any], *bound: Bound | None) -> tuple[str, dict[str, Any]]:
+    def render(
+        self, key: Hashable, pins: list[Any], build: Callable[[], Any], *bound: Bound | None
+    ) -> tuple[str, dict[str, Any]]:
         """SQL and parameters of the statement ``build()`` makes; ``bound`` are its Bound parts,
         whose current values replace the ones it was rendered with."""
         entry = self._entries.get(key)

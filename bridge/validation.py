@@ -16,8 +16,9 @@ Two layers, both reporting every bad field at once in ``data.params``:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import orjson
 from sanic import Request

@@ -4,8 +4,9 @@ from pages on other origins refused (403), and links never built from the Host h
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import httpx
 import orjson
@@ -95,7 +96,12 @@ def test_no_401_carries_a_basic_challenge(site: Site) -> None:
 
 @pytest.mark.parametrize(
     "headers",
-    [{"Content-Type": "text/plain"}, {"Content-Type": "text/plain;charset=UTF-8"}, {}, {"Content-Type": "application/xml"}],
+    [
+        {"Content-Type": "text/plain"},
+        {"Content-Type": "text/plain;charset=UTF-8"},
+        {},
+        {"Content-Type": "application/xml"},
+    ],
     ids=["text/plain", "text/plain-charset", "no-content-type", "xml"],
 )
 def test_a_json_body_of_another_declared_type_is_415_and_writes_nothing(site: Site, headers: dict) -> None:
@@ -132,14 +138,20 @@ def test_datatables_post_of_another_type_is_the_in_band_error(site: Site) -> Non
     url, auth = f"{API}/datatables/customers", site.auth()
     flat = dt_params(CUSTOMER_COLUMNS, draw=3)
     json_body = orjson.dumps({"draw": 3, "start": 0, "length": 10})
-    refused = (({"Content-Type": "text/plain"}, json_body), ({}, json_body), ({"Content-Type": "text/plain"}, b"draw=3"))
+    refused = (
+        ({"Content-Type": "text/plain"}, json_body),
+        ({}, json_body),
+        ({"Content-Type": "text/plain"}, b"draw=3"),
+    )
     for headers, content in refused:
         r = site.server.client.post(url, content=content, headers=headers, auth=auth)
         assert r.status_code == 200
         body = r.json()
         assert body["data"] == [] and body["recordsTotal"] == 0 and "Content-Type" in body["error"], body
     form = site.server.client.post(url, data=flat, auth=auth).json()
-    as_json = site.server.client.post(url, content=json_body, headers={"Content-Type": "application/json"}, auth=auth).json()
+    as_json = site.server.client.post(
+        url, content=json_body, headers={"Content-Type": "application/json"}, auth=auth
+    ).json()
     assert "error" not in form and "error" not in as_json and form["data"] and as_json["data"]
 
 
@@ -153,7 +165,9 @@ def test_cache_invalidation_reads_json_only(site: Site) -> None:
     for headers, content in refused:
         r = site.server.client.post(url, content=content, headers=headers, auth=site.auth())
         assert r.status_code == 415 and r.json()["code"] == "rest_unsupported_media_type", r.text
-    r = site.server.client.post(url, content=b'{"all": true}', headers={"Content-Type": "application/json"}, auth=site.auth())
+    r = site.server.client.post(
+        url, content=b'{"all": true}', headers={"Content-Type": "application/json"}, auth=site.auth()
+    )
     assert r.status_code == 200
 
 
@@ -215,10 +229,14 @@ def test_reads_and_the_datatables_post_ignore_origin(site: Site) -> None:
     """DataTables POST is a read (documented): a foreign Origin does not refuse it, nor a GET
     (also a POST acting as GET through ``_method``; one acting as DELETE is refused above)."""
     client, auth = site.server.client, site.auth()
-    r = client.post(f"{API}/datatables/customers", data=dt_params(CUSTOMER_COLUMNS), headers={"Origin": EVIL}, auth=auth)
+    r = client.post(
+        f"{API}/datatables/customers", data=dt_params(CUSTOMER_COLUMNS), headers={"Origin": EVIL}, auth=auth
+    )
     assert r.status_code == 200 and r.json()["data"]
     assert client.get(f"{API}/customers/{site.customer}", headers={"Origin": EVIL}, auth=auth).status_code == 200
-    as_get = client.post(f"{API}/customers/{site.customer}", params={"_method": "GET"}, headers={"Origin": EVIL}, auth=auth)
+    as_get = client.post(
+        f"{API}/customers/{site.customer}", params={"_method": "GET"}, headers={"Origin": EVIL}, auth=auth
+    )
     assert as_get.status_code == 200 and as_get.json()["id"] == site.customer  # overridden to a read: allowed
 
 
@@ -286,7 +304,10 @@ def test_bad_public_url_or_origins_name_the_variable(env: dict[str, str], name: 
 
 def test_public_url_and_origins_are_normalised_and_survive_a_child_process() -> None:
     s = load_settings(
-        {"BRIDGE_PUBLIC_URL": "HTTPS://Example.COM:443/bridge/", "BRIDGE_CORS_ORIGINS": " http://A.example:80 ,https://b.example:8443,"}
+        {
+            "BRIDGE_PUBLIC_URL": "HTTPS://Example.COM:443/bridge/",
+            "BRIDGE_CORS_ORIGINS": " http://A.example:80 ,https://b.example:8443,",
+        }
     )
     assert s.public_url == "https://example.com/bridge" and s.base_url == s.public_url
     assert s.own_origin == "https://example.com"

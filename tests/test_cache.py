@@ -119,7 +119,10 @@ def test_invalidate_rejects_bad_bodies(bridge, demo_logins, body, param) -> None
 
 def test_invalidate_rejects_bad_json(bridge, demo_logins) -> None:
     response = bridge.client.post(
-        f"{API}/cache/invalidate", content=b"{", headers={"Content-Type": "application/json"}, auth=demo_logins["admin"].auth
+        f"{API}/cache/invalidate",
+        content=b"{",
+        headers={"Content-Type": "application/json"},
+        auth=demo_logins["admin"].auth,
     )
     assert response.status_code == 400 and response.json()["code"] == "rest_invalid_json"
 
@@ -151,7 +154,9 @@ def test_reported_writes_show_at_once_and_scopes_stay_apart(make_database, start
     run_cli(url, "demo", "--customers", "30", "--seed", "1")
     server = start_bridge(url, {"BRIDGE_CACHE_URL": REDIS_URL} if backend == "redis" else {})
     a = query(url, "SELECT user_id FROM wp_app_customers WHERE id = 1")[0]["user_id"]
-    other = query(url, "SELECT id, user_id FROM wp_app_customers WHERE status = 'active' AND id > 1 ORDER BY id LIMIT 1")[0]
+    other = query(
+        url, "SELECT id, user_id FROM wp_app_customers WHERE status = 'active' AND id > 1 ORDER BY id LIMIT 1"
+    )[0]
     b = other["user_id"]
 
     before_a, before_b = _view(server, a), _view(server, b)

@@ -13,8 +13,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
@@ -22,7 +22,9 @@ from bridge.settings import DatabaseURL
 from tests.conftest import ROOT, BridgeServer, connect, free_port, run_cli
 
 
-def wpbridge(url: DatabaseURL | str, *args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+def wpbridge(
+    url: DatabaseURL | str, *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess:
     """`wpbridge ARGS` with a timeout, so a start that should have been refused cannot hang the run."""
     database_url = url if isinstance(url, str) else url.to_url()
     full_env = dict(os.environ, BRIDGE_DATABASE_URL=database_url, **(env or {}))
@@ -73,7 +75,9 @@ def test_second_serve_in_the_same_run_folder_is_refused_and_stop_still_stops_the
     assert first.process.wait(15) is not None
 
 
-def test_failed_start_on_a_busy_port_leaves_the_pid_file_alone(demo_db: DatabaseURL, held_port: int, tmp_path: Path) -> None:
+def test_failed_start_on_a_busy_port_leaves_the_pid_file_alone(
+    demo_db: DatabaseURL, held_port: int, tmp_path: Path
+) -> None:
     """The pid is written only once the port is bound, and a pid file that is not ours is never removed."""
     run_dir = tmp_path / "run"
     run_dir.mkdir()
@@ -163,7 +167,9 @@ class Up:
                 self.process.kill()
 
 
-def test_second_up_prints_the_curls_with_the_port_in_force(make_database: Callable[[], DatabaseURL], tmp_path: Path) -> None:
+def test_second_up_prints_the_curls_with_the_port_in_force(
+    make_database: Callable[[], DatabaseURL], tmp_path: Path
+) -> None:
     """The second `make run` re-prints the saved logins; they used to keep the first run's port."""
     url = make_database()
     run_dir = tmp_path / "run"

@@ -37,7 +37,9 @@ PRINCIPALS = {
     "admin": Principal(user_id=1, roles=("administrator",)),
     "owner": Principal(user_id=2, roles=("customer", "customer_admin"), relations=Relations(owned_customers=(1,))),
     "inspector": Principal(
-        user_id=6, roles=("agency", "agency_pengawas"), relations=Relations(agencies=(AgencyMembership(3, 4, "inspector", 9),))
+        user_id=6,
+        roles=("agency", "agency_pengawas"),
+        relations=Relations(agencies=(AgencyMembership(3, 4, "inspector", 9),)),
     ),
     "nobody": Principal(user_id=9, roles=("subscriber",)),
 }
@@ -51,9 +53,14 @@ async def svc(demo_db):
     conn.close()
     hooks = Hooks()
     access = Access(names, schema)
-    models = {m.resource: m for m in (CustomersModel(names, schema), BranchesModel(names, schema), EmployeesModel(names, schema))}
+    models = {
+        m.resource: m
+        for m in (CustomersModel(names, schema), BranchesModel(names, schema), EmployeesModel(names, schema))
+    }
     await register_access_filters(hooks, access, models)
-    return SimpleNamespace(hooks=hooks, access=access, models=models, settings=SimpleNamespace(datatables_max_rows=5000))
+    return SimpleNamespace(
+        hooks=hooks, access=access, models=models, settings=SimpleNamespace(datatables_max_rows=5000)
+    )
 
 
 def _request(principal: Principal) -> SimpleNamespace:
@@ -89,7 +96,9 @@ async def test_hostile_search_text_is_always_a_bound_value(svc, principal: str, 
 async def test_hostile_strings_in_branches_and_employees(svc) -> None:
     for table in ("branches", "employees"):
         for text in HOSTILE:
-            params = parse_brackets(dt_params([{"data": text, "name": text}, {"data": "name", "search": text}], customer_id="7").items())
+            params = parse_brackets(
+                dt_params([{"data": text, "name": text}, {"data": "name", "search": text}], customer_id="7").items()
+            )
             for sql, values in await _rendered(svc, table, "owner", params):
                 assert text not in sql
                 assert 7 in values.values()
@@ -97,7 +106,9 @@ async def test_hostile_strings_in_branches_and_employees(svc) -> None:
 
 async def test_like_patterns_escape_wildcards_and_backslashes(svc) -> None:
     assert contains_pattern("50%_off\\") == "%50\\%\\_off\\\\%"
-    (sql, params), _ = await _rendered(svc, "customers", "admin", parse_brackets(dt_params(**{"search[value]": "a%b"}).items()))
+    (sql, params), _ = await _rendered(
+        svc, "customers", "admin", parse_brackets(dt_params(**{"search[value]": "a%b"}).items())
+    )
     assert "%a\\%b%" in params.values()
     assert "a%b" not in sql
 
@@ -122,9 +133,13 @@ async def test_users_who_may_see_nothing_are_denied_before_any_sql(svc) -> None:
 
 
 async def test_scopes_are_in_the_where_of_every_statement(svc) -> None:
-    for sql, params in await _rendered(svc, "customers", "owner", parse_brackets(dt_params(**{"search[value]": "pt"}).items())):
+    for sql, params in await _rendered(
+        svc, "customers", "owner", parse_brackets(dt_params(**{"search[value]": "pt"}).items())
+    ):
         assert "`c`.`id` IN (%(param" in sql and 1 in params.values()
-    for sql, params in await _rendered(svc, "branches", "inspector", parse_brackets(dt_params(customer_id="3").items())):
+    for sql, params in await _rendered(
+        svc, "branches", "inspector", parse_brackets(dt_params(customer_id="3").items())
+    ):
         assert "`inspector_id`=%(param" in sql and 6 in params.values()
 
 
@@ -188,8 +203,13 @@ async def test_counts_carry_the_child_tables_scope_only_for_callers_who_do_not_s
     (issue 10 §2); an administrator keeps the plain correlated count (the hot path's statement)."""
     columns = [*CUSTOMER_COLUMNS, {"data": "employee_count", "orderable": False}]
     (sql, params), _ = await _rendered(svc, "customers", "admin", parse_brackets(dt_params(columns).items()))
-    assert "(SELECT COUNT(*) FROM `wp_app_customer_branches` `bc` WHERE `bc`.`customer_id`=`c`.`id`) `branch_count`" in sql
-    assert "(SELECT COUNT(*) FROM `wp_app_customer_employees` `ec` WHERE `ec`.`customer_id`=`c`.`id`) `employee_count`" in sql
+    assert (
+        "(SELECT COUNT(*) FROM `wp_app_customer_branches` `bc` WHERE `bc`.`customer_id`=`c`.`id`) `branch_count`" in sql
+    )
+    assert (
+        "(SELECT COUNT(*) FROM `wp_app_customer_employees` `ec` WHERE `ec`.`customer_id`=`c`.`id`) `employee_count`"
+        in sql
+    )
     assert params is None
     (sql, params), _ = await _rendered(svc, "customers", "owner", parse_brackets(dt_params(columns).items()))
     assert "`b`.`customer_id`=`c`.`id` AND (`b`.`customer_id` IN (%(param_branch_count_1)s))) `branch_count`" in sql

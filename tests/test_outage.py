@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import secrets
 import time
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -62,7 +63,13 @@ def outage_requests(logins: dict[str, Login]) -> list[tuple[str, str, str, dict[
         ("tabs, owner", "GET", f"{API}/tabs/agency/3/statistics", {"auth": owner}, False),
         ("users/me, uncached login", "GET", f"{API}/users/me", {"auth": employee}, False),
         ("wrong password (auth lookup)", "GET", f"{API}/users/me", {"auth": ("andi_budi", "wrong " * 4)}, False),
-        ("unknown login (auth lookup)", "GET", f"{API}/customers", {"auth": ("nobody_" + secrets.token_hex(3), "x")}, False),
+        (
+            "unknown login (auth lookup)",
+            "GET",
+            f"{API}/customers",
+            {"auth": ("nobody_" + secrets.token_hex(3), "x")},
+            False,
+        ),
         ("signed shim", "GET", target, {"headers": signed_headers("GET", target, logins["andi_budi"].user_id)}, True),
         ("readyz, anonymous", "GET", "/readyz", {}, False),
     ]
@@ -130,11 +137,15 @@ def test_every_route_answers_503_during_a_cut_and_recovers_within_2_s(
             break
         time.sleep(0.02)
     assert response.status_code == 200 and recovery <= 2.0, (recovery, response.text)
-    print(f"\noutage: slowest 503 during the cut {worst * 1000:.0f} ms; first 200 {recovery * 1000:.0f} ms after restore")
+    print(
+        f"\noutage: slowest 503 during the cut {worst * 1000:.0f} ms; first 200 {recovery * 1000:.0f} ms after restore"
+    )
 
     assert client.get(f"{API}/users/me", auth=demo_logins["demo_employee"].auth).status_code == 200
     assert client.get("/readyz").status_code == 200
-    dt = client.get(f"{API}/datatables/customers", params=dt_params(CUSTOMER_COLUMNS, draw=8), auth=demo_logins["admin"].auth)
+    dt = client.get(
+        f"{API}/datatables/customers", params=dt_params(CUSTOMER_COLUMNS, draw=8), auth=demo_logins["admin"].auth
+    )
     assert dt.status_code == 200 and "error" not in dt.json() and dt.json()["data"]
     with conn.cursor() as cur:
         cur.execute("SELECT COUNT(*) AS n FROM wp_app_customers WHERE name = %s", (OUTAGE_NAME,))
@@ -169,7 +180,9 @@ def test_a_hung_database_answers_503_after_the_statement_timeout(
         assert time.perf_counter() - restored < 2.0, response.text
         time.sleep(0.02)
     recovery = time.perf_counter() - restored
-    print(f"\nhung database: 503 after {', '.join(f'{t * 1000:.0f}' for t in times)} ms; first 200 {recovery * 1000:.0f} ms after restore")
+    print(
+        f"\nhung database: 503 after {', '.join(f'{t * 1000:.0f}' for t in times)} ms; first 200 {recovery * 1000:.0f} ms after restore"
+    )
 
 
 def test_a_database_down_from_the_start_answers_503_and_in_band_then_recovers(

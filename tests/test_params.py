@@ -32,7 +32,17 @@ RANGE = "n must be between 0 (inclusive) and 9223372036854775807 (inclusive)."
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("0", 0), ("12", 12), (" 12\t", 12), ("+7", 7), ("007", 7), ("0" * 40 + "5", 5), (12, 12), (MAX_INT, MAX_INT), (str(MAX_INT), MAX_INT)],
+    [
+        ("0", 0),
+        ("12", 12),
+        (" 12\t", 12),
+        ("+7", 7),
+        ("007", 7),
+        ("0" * 40 + "5", 5),
+        (12, 12),
+        (MAX_INT, MAX_INT),
+        (str(MAX_INT), MAX_INT),
+    ],
 )
 def test_ascii_integers_are_accepted(value: object, expected: int) -> None:
     assert integer(value, "n") == expected
@@ -70,14 +80,18 @@ def test_anything_but_ascii_digits_is_not_an_integer(value: object) -> None:
 
 @pytest.mark.parametrize("value", ["-1", -1, str(MAX_INT + 1), MAX_INT + 1, 2**64, "9" * 5000, "100000000000000000000"])
 def test_out_of_range_has_one_message(value: object) -> None:
-    with pytest.raises(ParamError, match=r"^n must be between 0 \(inclusive\) and 9223372036854775807 \(inclusive\)\.$"):
+    with pytest.raises(
+        ParamError, match=r"^n must be between 0 \(inclusive\) and 9223372036854775807 \(inclusive\)\.$"
+    ):
         integer(value, "n")
 
 
 def test_bounds_extra_values_defaults_and_json_only_fields() -> None:
     assert integer(None, "n") is None and integer("", "n", default=10) == 10
     assert integer("-1", "length", low=1, also=(-1,)) == -1
-    with pytest.raises(ParamError, match=r"^length must be -1 or between 1 \(inclusive\) and 9223372036854775807 \(inclusive\)\.$"):
+    with pytest.raises(
+        ParamError, match=r"^length must be -1 or between 1 \(inclusive\) and 9223372036854775807 \(inclusive\)\.$"
+    ):
         integer("0", "length", low=1, also=(-1,))
     with pytest.raises(ParamError, match=r"^per_page must be between 1 \(inclusive\) and 100 \(inclusive\)\.$"):
         integer("101", "per_page", low=1, high=100)
@@ -105,7 +119,14 @@ def test_a_draw_that_cannot_be_echoed_echoes_0(draw: object) -> None:
 
 @pytest.mark.parametrize(
     ("start", "message"),
-    [(2**64, "start must be between"), (1e20, "start is not"), (1e30, "start is not"), (2**63, "start must be between"), (True, "start is not"), ("١٠", "start is not")],
+    [
+        (2**64, "start must be between"),
+        (1e20, "start is not"),
+        (1e30, "start is not"),
+        (2**63, "start must be between"),
+        (True, "start is not"),
+        ("١٠", "start is not"),
+    ],
 )
 def test_a_start_mysql_cannot_take_is_refused(start: object, message: str) -> None:
     with pytest.raises(DataTableError, match=f"^{message}"):
@@ -139,7 +160,13 @@ def test_repeated_keys_are_refused_except_arrays() -> None:
 
 
 def test_urlencoded_bodies_decode_strictly_and_name_the_bad_field() -> None:
-    assert urlencoded_pairs(b"a=1&b=%C3%A9+x&c=&d&&e=%2B") == [("a", "1"), ("b", "é x"), ("c", ""), ("d", ""), ("e", "+")]
+    assert urlencoded_pairs(b"a=1&b=%C3%A9+x&c=&d&&e=%2B") == [
+        ("a", "1"),
+        ("b", "é x"),
+        ("c", ""),
+        ("d", ""),
+        ("e", "+"),
+    ]
     for body in (b"name=%FF%FE", b"name=\xff", b"name=%ED%A0%80"):  # the last: an encoded surrogate
         with pytest.raises(ParamError) as caught:
             urlencoded_pairs(b"code=A1&" + body)
@@ -149,7 +176,12 @@ def test_urlencoded_bodies_decode_strictly_and_name_the_bad_field() -> None:
 
 
 def _multipart(boundary: str, *parts: bytes) -> bytes:
-    return b"".join(b"--" + boundary.encode() + b"\r\n" + p + b"\r\n" for p in parts) + b"--" + boundary.encode() + b"--\r\n"
+    return (
+        b"".join(b"--" + boundary.encode() + b"\r\n" + p + b"\r\n" for p in parts)
+        + b"--"
+        + boundary.encode()
+        + b"--\r\n"
+    )
 
 
 def test_multipart_needs_a_valid_boundary_before_parsing() -> None:
@@ -233,7 +265,18 @@ def test_sanitize_text_agrees_with_wordpress(tmp_path: Path) -> None:
     tag, and the bridge never stores) gives exactly what WordPress's own function gives."""
     script = tmp_path / "sanitize.php"
     script.write_text(PHP_SANITIZE)
-    cases = [raw for raw in SANITIZE if not any(ord(c) < 32 and c not in "\t\r\n" or 0x7F <= ord(c) <= 0x9F for c in raw)]
-    cases += ["&#65;<x", "&bogus; <", "&#0;<", "&#x0041; <", "<?php echo 1; ?>PT", "<!-->x", "<style>p{}</style>CV", "<\nfoo>"]
+    cases = [
+        raw for raw in SANITIZE if not any(ord(c) < 32 and c not in "\t\r\n" or 0x7F <= ord(c) <= 0x9F for c in raw)
+    ]
+    cases += [
+        "&#65;<x",
+        "&bogus; <",
+        "&#0;<",
+        "&#x0041; <",
+        "<?php echo 1; ?>PT",
+        "<!-->x",
+        "<style>p{}</style>CV",
+        "<\nfoo>",
+    ]
     run = subprocess.run(["php", str(script)], input=json.dumps(cases), capture_output=True, text=True, check=True)
-    assert dict(zip(cases, json.loads(run.stdout))) == {raw: sanitize_text(raw) for raw in cases}
+    assert dict(zip(cases, json.loads(run.stdout), strict=True)) == {raw: sanitize_text(raw) for raw in cases}

@@ -111,7 +111,9 @@ def company_site(make_database, start_bridge, tmp_path_factory):
         for statement in COMPANY_SQL:
             cur.execute(statement)
     conn.close()
-    folder = _plugin_folder(tmp_path_factory.mktemp("plugins"), company=COMPANY_PLUGIN, tweaks=TWEAKS_PLUGIN, _helper="raise SystemExit")
+    folder = _plugin_folder(
+        tmp_path_factory.mktemp("plugins"), company=COMPANY_PLUGIN, tweaks=TWEAKS_PLUGIN, _helper="raise SystemExit"
+    )
     return SimpleNamespace(url=url, server=start_bridge(url, {"BRIDGE_HOOKS_PATH": str(folder)}))
 
 
@@ -160,7 +162,9 @@ def test_a_plugin_entity_gets_statistics(company_site, demo_logins) -> None:
     owner = client.get(f"{API}/statistics/companies", auth=demo_logins["andi_budi"].auth).json()
     assert owner == {"total": 2, "active": 2, "inactive": 0}
     assert client.get(f"{API}/statistics/companies", auth=demo_logins["demo_subscriber"].auth).status_code == 403
-    evicted = client.post(f"{API}/cache/invalidate", json={"entity": "company", "id": 1}, auth=demo_logins["admin"].auth)
+    evicted = client.post(
+        f"{API}/cache/invalidate", json={"entity": "company", "id": 1}, auth=demo_logins["admin"].auth
+    )
     assert "company_relations" in evicted.json()["evicted"]
 
 
@@ -174,7 +178,11 @@ def test_a_plugin_changes_where_columns_and_rows(company_site, demo_logins) -> N
     assert all(row["shout"] == row["name"].upper() and isinstance(row["big"], bool) for row in body["data"])
     assert body["via"] == "tweaks"
     unordered = datatable(
-        client, "customers", demo_logins["admin"].auth, columns=columns, **{"order[0][column]": 2, "order[0][dir]": "asc"}
+        client,
+        "customers",
+        demo_logins["admin"].auth,
+        columns=columns,
+        **{"order[0][column]": 2, "order[0][dir]": "asc"},
     )
     assert "cannot be ordered" in unordered["error"]
 
@@ -211,7 +219,13 @@ def _failed_start(make_database, tmp_path, **files: str) -> str:
         BRIDGE_HOOKS_PATH=str(_plugin_folder(tmp_path, **files)),
     )
     done = subprocess.run(
-        [sys.executable, "-m", "bridge.cli", "serve"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60, start_new_session=True
+        [sys.executable, "-m", "bridge.cli", "serve"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        start_new_session=True,
     )
     assert done.returncode != 0, "the bridge started despite a broken plugin"
     return done.stdout + done.stderr

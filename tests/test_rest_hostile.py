@@ -7,7 +7,8 @@ gone), and no row other than the one written ever changes."""
 from __future__ import annotations
 
 import itertools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -265,7 +266,11 @@ def test_hostile_values_on_update(site: Site, targets: dict, kind: str, field: s
         ({"content-type": "application/x-www-form-urlencoded"}, b"name=%FF%FE&status[]=active", (400, 412)),
         ({"content-type": "application/x-www-form-urlencoded"}, b"name=a&name=b", (400, 412)),
         ({"content-type": "text/plain"}, b"name=CV", (415,)),  # read by its declared type only (issue 10 §3)
-        ({"content-type": "application/json", "If-Match": "\"'; DROP TABLE wp_users; --"}, b'{"name": "CV If"}', (400, 412)),
+        (
+            {"content-type": "application/json", "If-Match": "\"'; DROP TABLE wp_users; --"},
+            b'{"name": "CV If"}',
+            (400, 412),
+        ),
     ],
 )
 def test_hostile_bodies_and_headers(site: Site, targets: dict, headers: dict, content: bytes, statuses: tuple) -> None:
@@ -308,17 +313,35 @@ def test_path_ids_are_ascii_digits_only(site: Site, targets: dict, spell: str) -
         ("/customers?per_page=" + "10".translate(FULLWIDTH), "per_page", "per_page is not of type integer."),
         ("/customers?page=" + "2".translate(ARABIC_INDIC), "page", "page is not of type integer."),
         ("/customers?offset=1_0", "offset", "offset is not of type integer."),
-        ("/customers?page=9223372036854775808", "page", "page must be between 1 (inclusive) and 1000000000 (inclusive)."),
+        (
+            "/customers?page=9223372036854775808",
+            "page",
+            "page must be between 1 (inclusive) and 1000000000 (inclusive).",
+        ),
         ("/branches?customer_id=" + "1".translate(ARABIC_INDIC), "customer_id", "customer_id is not of type integer."),
-        ("/branches?customer_id=0", "customer_id", "customer_id must be between 1 (inclusive) and 9223372036854775807 (inclusive)."),
-        ("/statistics/customers?customer_id=" + "1".translate(FULLWIDTH), "customer_id", "customer_id is not of type integer."),
-        ("/statistics/customers?customer_id=99999999999999999999", "customer_id",
-         "customer_id must be between 1 (inclusive) and 9223372036854775807 (inclusive)."),
+        (
+            "/branches?customer_id=0",
+            "customer_id",
+            "customer_id must be between 1 (inclusive) and 9223372036854775807 (inclusive).",
+        ),
+        (
+            "/statistics/customers?customer_id=" + "1".translate(FULLWIDTH),
+            "customer_id",
+            "customer_id is not of type integer.",
+        ),
+        (
+            "/statistics/customers?customer_id=99999999999999999999",
+            "customer_id",
+            "customer_id must be between 1 (inclusive) and 9223372036854775807 (inclusive).",
+        ),
         ("/relations/agency/" + "1".translate(ARABIC_INDIC), "id", "id is not of type integer."),
         ("/relations/agency/0", "id", "id must be between 1 (inclusive) and 9223372036854775807 (inclusive)."),
         ("/tabs/agency/" + "1".translate(FULLWIDTH) + "/statistics", "id", "id is not of type integer."),
-        ("/tabs/agency/99999999999999999999/statistics", "id",
-         "id must be between 1 (inclusive) and 9223372036854775807 (inclusive)."),
+        (
+            "/tabs/agency/99999999999999999999/statistics",
+            "id",
+            "id must be between 1 (inclusive) and 9223372036854775807 (inclusive).",
+        ),
     ],
 )
 def test_query_and_path_integers_share_one_parser(site: Site, path: str, param: str, message: str) -> None:
@@ -385,7 +408,9 @@ def test_body_ids_are_ascii_integers_never_floats(site: Site, place: dict) -> No
         r = site.call("admin", "POST", "/customers", json={"name": f"CV Angka {next(_serial)}", "provinsi_id": value})
         assert r.status_code == 400 and r.json()["data"]["params"] == {"provinsi_id": message}, (value, r.text[:300])
         assert site.snapshot() == before
-    ok = site.call("admin", "POST", "/customers", data={"name": f"CV Angka {next(_serial)}", "provinsi_id": f" {province} "})
+    ok = site.call(
+        "admin", "POST", "/customers", data={"name": f"CV Angka {next(_serial)}", "provinsi_id": f" {province} "}
+    )
     assert ok.status_code == 201 and ok.json()["provinsi_id"] == province
 
 
@@ -415,7 +440,10 @@ def test_multipart_with_a_boundary_writes_like_a_form(site: Site) -> None:
         (b"name=%FF%FE", "application/x-www-form-urlencoded"),
         (b"name=CV+%C3%28", "application/x-www-form-urlencoded"),
         (b"name=CV \xff", "application/x-www-form-urlencoded"),
-        (b'--B\r\nContent-Disposition: form-data; name="name"\r\n\r\nCV \xff\r\n--B--\r\n', "multipart/form-data; boundary=B"),
+        (
+            b'--B\r\nContent-Disposition: form-data; name="name"\r\n\r\nCV \xff\r\n--B--\r\n',
+            "multipart/form-data; boundary=B",
+        ),
     ],
 )
 def test_invalid_utf8_in_a_form_is_400_naming_the_field(site: Site, content: bytes, ctype: str) -> None:
@@ -440,9 +468,14 @@ def test_text_fields_are_stored_as_sanitize_text_field_leaves_them(site: Site, t
     stored = site.one("SELECT name FROM wp_app_customers WHERE id = %s", [r.json()["id"]])["name"]
     assert stored == r.json()["name"] == "CV Bersih Sekali"
     branch = targets["branch"]["id"]
-    r = site.call("admin", "PATCH", f"/branches/{branch}", data={"address": "Jl. Merdeka\u0000 No. 1\nRT 02 <script>x</script>"})
+    r = site.call(
+        "admin", "PATCH", f"/branches/{branch}", data={"address": "Jl. Merdeka\u0000 No. 1\nRT 02 <script>x</script>"}
+    )
     assert r.status_code == 200, r.text[:300]
-    assert site.one("SELECT address FROM wp_app_customer_branches WHERE id = %s", [branch])["address"] == "Jl. Merdeka No. 1 RT 02"
+    assert (
+        site.one("SELECT address FROM wp_app_customer_branches WHERE id = %s", [branch])["address"]
+        == "Jl. Merdeka No. 1 RT 02"
+    )
     r = site.call("admin", "PATCH", f"/branches/{branch}", json={"address": "<p>\u0001</p>"})
     assert r.status_code == 200 and r.json()["address"] is None  # nothing left: the optional field is cleared
 
@@ -451,10 +484,19 @@ def test_digit_formats_take_ascii_digits_only(site: Site, targets: dict) -> None
     """Python's \\d matched Arabic-Indic and fullwidth digits, so "١٢٣٤٥٦٧٨٩٠١٢٣" passed as a NIB;
     the plugin's PHP patterns (no /u) match ASCII digits only, and so do the bridge's."""
     before = site.snapshot()
-    r = site.call("admin", "POST", "/customers", json={"name": f"CV Digit {next(_serial)}", "nib": "1234567890123".translate(ARABIC_INDIC)})
+    r = site.call(
+        "admin",
+        "POST",
+        "/customers",
+        json={"name": f"CV Digit {next(_serial)}", "nib": "1234567890123".translate(ARABIC_INDIC)},
+    )
     assert r.status_code == 400 and list(r.json()["data"]["params"]) == ["nib"], r.text[:300]
     branch = targets["branch"]["id"]
-    for field, value in (("postal_code", "12345".translate(FULLWIDTH)), ("nitku", "123".translate(ARABIC_INDIC)), ("latitude", "１.５")):
+    for field, value in (
+        ("postal_code", "12345".translate(FULLWIDTH)),
+        ("nitku", "123".translate(ARABIC_INDIC)),
+        ("latitude", "１.５"),
+    ):
         r = site.call("admin", "PATCH", f"/branches/{branch}", json={field: value})
         assert r.status_code == 400 and list(r.json()["data"]["params"]) == [field], (field, r.text[:300])
     assert site.snapshot() == before

@@ -33,10 +33,15 @@ def scopes(demo_db: Any, demo_logins: dict) -> dict[str, Scope]:
 
 @pytest.fixture(scope="module")
 def children(demo_db: Any) -> dict[str, dict[int, set[int]]]:
-    return {"branches": by_customer(demo_db, "customer_branches"), "employees": by_customer(demo_db, "customer_employees")}
+    return {
+        "branches": by_customer(demo_db, "customer_branches"),
+        "employees": by_customer(demo_db, "customer_employees"),
+    }
 
 
-def rest(client: httpx.Client, path: str, auth: Any = None, headers: dict[str, str] | None = None, **params: Any) -> httpx.Response:
+def rest(
+    client: httpx.Client, path: str, auth: Any = None, headers: dict[str, str] | None = None, **params: Any
+) -> httpx.Response:
     response = client.get(f"{API}{path}", params=params, auth=auth, headers=headers)
     assert response.status_code == 200, (path, params, response.text)
     return response
@@ -74,8 +79,16 @@ def test_counts_in_customer_rows_equal_the_rows_the_caller_sees_in_the_child_tab
         want_branches = len((scope.branches or set()) & children["branches"].get(customer_id, set()))
         want_employees = len((scope.employees or set()) & children["employees"].get(customer_id, set()))
         assert (branch_count, employee_count) == (want_branches, want_employees), (login, customer_id)
-        assert branch_count == rest_total(client, auth, "branches", customer_id) == dt_total(client, auth, "branches", customer_id)
-        assert employee_count == rest_total(client, auth, "employees", customer_id) == dt_total(client, auth, "employees", customer_id)
+        assert (
+            branch_count
+            == rest_total(client, auth, "branches", customer_id)
+            == dt_total(client, auth, "branches", customer_id)
+        )
+        assert (
+            employee_count
+            == rest_total(client, auth, "employees", customer_id)
+            == dt_total(client, auth, "employees", customer_id)
+        )
         item = rest(client, f"/customers/{customer_id}", auth).json()
         assert (item["branch_count"], item["employee_count"]) == (branch_count, employee_count)
 
@@ -93,11 +106,19 @@ def test_ordering_by_branch_count_orders_by_the_count_the_caller_sees(
         listed = rest(client, "/customers", auth, per_page=100, orderby="branch_count", order=direction).json()
         assert [c["id"] for c in listed] == want, ("REST", direction)
         body = datatable(
-            client, "customers", auth, columns=COUNT_COLUMNS, length=-1, **{"order[0][column]": 2, "order[0][dir]": direction}
+            client,
+            "customers",
+            auth,
+            columns=COUNT_COLUMNS,
+            length=-1,
+            **{"order[0][column]": 2, "order[0][dir]": direction},
         )
         sign = -1 if direction == "desc" else 1  # the engine breaks ties on the id, ascending
         want = sorted(seen, key=lambda c: (sign * seen[c], c))
-        assert [(r["id"], r["branch_count"]) for r in body["data"]] == [(c, seen[c]) for c in want], ("DataTables", direction)
+        assert [(r["id"], r["branch_count"]) for r in body["data"]] == [(c, seen[c]) for c in want], (
+            "DataTables",
+            direction,
+        )
 
 
 def test_callers_of_the_same_statement_shape_never_see_each_others_counts(bridge: Any, demo_db: Any) -> None:

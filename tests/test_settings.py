@@ -60,7 +60,12 @@ def test_bad_toml_is_named(tmp_path) -> None:
 def test_database_url_round_trips_with_password_and_socket() -> None:
     url = parse_database_url("mysql://bridge:p%40ss@db.example:3307/wp?unix_socket=/run/m.sock")
     assert (url.user, url.password, url.host, url.port, url.database, url.unix_socket) == (
-        "bridge", "p@ss", "db.example", 3307, "wp", "/run/m.sock"
+        "bridge",
+        "p@ss",
+        "db.example",
+        3307,
+        "wp",
+        "/run/m.sock",
     )
     assert parse_database_url(url.to_url()) == url
     assert "p@ss" not in str(url)  # never printed
@@ -90,8 +95,8 @@ def test_cli_refuses_to_start_on_a_bad_setting() -> None:
     "toml, named",
     [
         ("[bridge]\nprot = 9001\n", "'prot' under [bridge] (did you mean 'port'?)"),
-        ("[bridge]\ndatabase = \"mysql://root@db/wp\"\n", "'database' under [bridge]"),
-        ("[bridge]\nconfig = \"other.toml\"\n", "'config' under [bridge]"),
+        ('[bridge]\ndatabase = "mysql://root@db/wp"\n', "'database' under [bridge]"),
+        ('[bridge]\nconfig = "other.toml"\n', "'config' under [bridge]"),
         ("port = 9001\n", "'port' is outside any table"),
     ],
 )
@@ -122,7 +127,10 @@ def test_every_documented_variable_is_a_toml_key() -> None:
     table = readme.split("## Settings", 1)[1].split("\n## ", 1)[0]
     # BRIDGE_CONFIG names the file itself; BRIDGE_RUN_DIR is read from the environment only, because
     # `wpbridge stop` and the private MariaDB need it before (and without) any settings file.
-    documented = {name[len("BRIDGE_"):].lower() for name in re.findall(r"`(BRIDGE_[A-Z_]+)`", table)} - {"config", "run_dir"}
+    documented = {name[len("BRIDGE_") :].lower() for name in re.findall(r"`(BRIDGE_[A-Z_]+)`", table)} - {
+        "config",
+        "run_dir",
+    }
     assert len(documented) > 10
     assert documented <= toml_keys(), documented - toml_keys()
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import random
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timezone
-from typing import TYPE_CHECKING, Sequence
+from datetime import UTC
+from typing import TYPE_CHECKING
 
 from bridge.demo.values import EPOCH
 from bridge.wordpress import (
@@ -96,7 +97,7 @@ def add_application_passwords(
     users: Users, rng: random.Random, fixed: dict[str, Person], passwords: dict[str, str]
 ) -> None:
     """One application password per fixed login; uuid and phpass salt from the seed too."""
-    created = int(EPOCH.replace(tzinfo=timezone.utc).timestamp())
+    created = int(EPOCH.replace(tzinfo=UTC).timestamp())
     for login in FIXED_LOGINS:
         secret = passwords[login.username]
         item = new_application_password_item(APP_PASSWORD_NAME, secret, hash_format="generic", created=created)

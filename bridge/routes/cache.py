@@ -68,7 +68,9 @@ def all_groups(request: Request, svc: Services) -> list[str]:
 
 def _groups_for(body: Any, request: Request, svc: Services) -> list[str]:
     if not isinstance(body, dict):
-        raise invalid_params({"body": "Send a JSON object: {\"groups\": [...]}, {\"entity\": ..., \"id\": ...} or {\"all\": true}."})
+        raise invalid_params(
+            {"body": 'Send a JSON object: {"groups": [...]}, {"entity": ..., "id": ...} or {"all": true}.'}
+        )
     if body.get("all") is True:
         return all_groups(request, svc)
     if "groups" in body:

@@ -18,8 +18,6 @@ from bridge.db import Executor
 from bridge.errors import forbidden
 from bridge.events import Events, insert_data
 from bridge.rest import (
-    created_response,
-    writable,
     NAMESPACE,
     Filter,
     Resource,
@@ -27,9 +25,11 @@ from bridge.rest import (
     check_if_match,
     check_region,
     check_users,
+    created_response,
     item_response,
     require_login,
     transact,
+    writable,
     written_item,
 )
 from bridge.routes.branches import delete_branches, insert_branch

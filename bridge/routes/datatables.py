@@ -23,7 +23,9 @@ from bridge.principal import Principal
 bp = Blueprint("datatables", url_prefix="/wp-json/wp-customer/v1")
 
 
-@bp.route("/datatables/<table>", methods=["GET", "POST"], ctx_read_only=True, ctx_inband_errors=True)  # POST reads: no Origin check
+@bp.route(
+    "/datatables/<table>", methods=["GET", "POST"], ctx_read_only=True, ctx_inband_errors=True
+)  # POST reads: no Origin check
 @counted
 async def datatable(request: Request, table: str) -> HTTPResponse:
     """One page of ``table`` for the caller: ``{draw, recordsTotal, recordsFiltered, data}``."""
@@ -31,7 +33,9 @@ async def datatable(request: Request, table: str) -> HTTPResponse:
     model = svc.models.get(table)
     if model is None:
         known = sorted(svc.models)
-        raise BridgeError("rest_no_route", f"No DataTable named that; known tables: {', '.join(known)}.", 404, tables=known)
+        raise BridgeError(
+            "rest_no_route", f"No DataTable named that; known tables: {', '.join(known)}.", 404, tables=known
+        )
     params: dict = {}
     try:
         params = request_params(request)

@@ -7,7 +7,8 @@ unique, at least one department is chosen.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
@@ -19,18 +20,18 @@ from bridge.errors import forbidden, invalid_params
 from bridge.events import Events
 from bridge.principal import Principal
 from bridge.rest import (
-    created_response,
-    writable,
     NAMESPACE,
     Filter,
     Resource,
     add_read_routes,
     check_if_match,
     check_users,
+    created_response,
     fetch_visible,
     item_response,
     require_login,
     transact,
+    writable,
     written_item,
 )
 from bridge.tables.writes import hard_delete_enabled, wp_user

@@ -8,10 +8,11 @@ same model serves the plugin's real layout and its documented one.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Callable, ClassVar, Mapping
+from typing import Any, ClassVar
 
 from pypika import MySQLQuery, Table
 from pypika import functions as fn
@@ -165,7 +166,9 @@ class TableModel:
     def shape(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """A raw DB row as JSON-typed values under the public column names."""
         return {
-            name: cast(col.kind, raw.get(name)) for name, col in self.columns.items() if name in raw and not col.internal
+            name: cast(col.kind, raw.get(name))
+            for name, col in self.columns.items()
+            if name in raw and not col.internal
         }
 
     def searchable(self) -> list[Column]:

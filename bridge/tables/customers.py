@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Mapping
 from string import ascii_lowercase, ascii_uppercase
-from typing import Any, Mapping
+from typing import Any
 
 from pypika import MySQLQuery, Table
 from pypika.terms import Criterion

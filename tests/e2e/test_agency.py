@@ -16,7 +16,15 @@ from bridge.settings import DatabaseURL
 from tests.conftest import BridgeServer, connect, signed_headers
 from tests.e2e.conftest import OWNER, WordPress
 
-USERS = ("admin", OWNER, "demo_branch_admin", "demo_agency_admin", "demo_pengawas", "demo_platform_viewer", "demo_subscriber")
+USERS = (
+    "admin",
+    OWNER,
+    "demo_branch_admin",
+    "demo_agency_admin",
+    "demo_pengawas",
+    "demo_platform_viewer",
+    "demo_subscriber",
+)
 
 
 def bridge_get(bridge: BridgeServer, target: str, user_id: int) -> tuple[int, dict]:
@@ -25,9 +33,16 @@ def bridge_get(bridge: BridgeServer, target: str, user_id: int) -> tuple[int, di
 
 
 @pytest.mark.parametrize("username", USERS)
-def test_agency_list_filter_follows_the_bridge(wordpress: WordPress, e2e_bridge: BridgeServer, user_ids: dict[str, int], username: str) -> None:
+def test_agency_list_filter_follows_the_bridge(
+    wordpress: WordPress, e2e_bridge: BridgeServer, user_ids: dict[str, int], username: str
+) -> None:
     user = user_ids[username]
-    where = json.loads(wordpress.php("echo wp_json_encode( apply_filters( 'wpapp_datatable_agencies_where', array( \"a.status = 'active'\" ), array(), null ) );", user=user))
+    where = json.loads(
+        wordpress.php(
+            "echo wp_json_encode( apply_filters( 'wpapp_datatable_agencies_where', array( \"a.status = 'active'\" ), array(), null ) );",
+            user=user,
+        )
+    )
     status, accessible = bridge_get(e2e_bridge, "/wp-json/wp-customer/v1/relations/agency/accessible", user)
     assert status == 200, accessible
     expected = {
@@ -39,7 +54,9 @@ def test_agency_list_filter_follows_the_bridge(wordpress: WordPress, e2e_bridge:
 
 
 @pytest.mark.parametrize("username", (OWNER, "demo_agency_admin", "demo_subscriber", "admin"))
-def test_agency_info_tab_shows_the_bridge_statistics(wordpress: WordPress, e2e_bridge: BridgeServer, user_ids: dict[str, int], username: str) -> None:
+def test_agency_info_tab_shows_the_bridge_statistics(
+    wordpress: WordPress, e2e_bridge: BridgeServer, user_ids: dict[str, int], username: str
+) -> None:
     user = user_ids[username]
     status, accessible = bridge_get(e2e_bridge, "/wp-json/wp-customer/v1/relations/agency/accessible", user_ids[OWNER])
     agency_id = accessible["ids"][0]
