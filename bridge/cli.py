@@ -134,6 +134,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         single_process=settings.workers == 1,
         motd=False,
     )
+    if settings.workers > 1:
+        from bridge.shutdown import refuse_connections_on_stop
+
+        refuse_connections_on_stop(app)  # else the main process listens on until every worker has drained
     pid_file = _pid_file()
     pid_file.parent.mkdir(parents=True, exist_ok=True)
     pid_file.write_text(str(os.getpid()))
