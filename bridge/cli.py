@@ -219,29 +219,16 @@ def _serve(settings: Settings, pid_file: PidFile) -> int:
         single_process=settings.workers == 1,
         motd=False,
     )
-<<<<<<< HEAD
+    if settings.workers > 1:
+        from bridge.shutdown import refuse_connections_on_stop
+
+        refuse_connections_on_stop(app)  # else the main process listens on until every worker has drained
     pid_file.publish()
     print(f"wpbridge: serving on {_base_url(settings)}  (stop with Ctrl-C or `make stop`)", flush=True)
     if settings.workers == 1:
         Sanic.serve_single(primary=app)
     else:
         Sanic.serve(primary=app, app_loader=loader)
-=======
-    if settings.workers > 1:
-        from bridge.shutdown import refuse_connections_on_stop
-
-        refuse_connections_on_stop(app)  # else the main process listens on until every worker has drained
-    pid_file = _pid_file()
-    pid_file.parent.mkdir(parents=True, exist_ok=True)
-    pid_file.write_text(str(os.getpid()))
-    try:
-        if settings.workers == 1:
-            Sanic.serve_single(primary=app)
-        else:
-            Sanic.serve(primary=app, app_loader=loader)
-    finally:
-        pid_file.unlink(missing_ok=True)
->>>>>>> hosts-stop
     return 0
 
 
