@@ -150,3 +150,18 @@ def test_cli_names_an_unknown_toml_key(tmp_path) -> None:
     )
     assert result.returncode == 2
     assert "'workres'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_read_replica_url_is_refused_until_it_is_used(tmp_path) -> None:
+    """``BRIDGE_DATABASE_READ_URL`` used to be parsed and then ignored: every read still went to
+    the primary while the operator believed otherwise. It stops the start, named, until replicas
+    are real — from the environment and from the TOML file alike."""
+    replica = "mysql://reader@replica.example:3306/wp"
+    with pytest.raises(SettingsError, match="BRIDGE_DATABASE_READ_URL is not supported yet"):
+        load_settings({"BRIDGE_DATABASE_READ_URL": replica})
+    config = tmp_path / "bridge.toml"
+    config.write_text(f'[bridge]\ndatabase_read_url = "{replica}"\n')
+    with pytest.raises(SettingsError, match="BRIDGE_DATABASE_READ_URL is not supported yet") as info:
+        load_settings({"BRIDGE_CONFIG": str(config)})
+    assert str(config) in str(info.value)
+    assert load_settings({"BRIDGE_DATABASE_READ_URL": ""}).database_url.database == "wp_customer_bridge"
