@@ -173,7 +173,6 @@ PLUGIN_TABLES: Mapping[str, PluginTable] = MappingProxyType(
         ),
     }
 )
-REQUIRED: Mapping[str, tuple[str, ...]] = MappingProxyType({k: t.required for k, t in PLUGIN_TABLES.items()})
 
 
 class SchemaError(RuntimeError):
