@@ -219,6 +219,10 @@ def _serve(settings: Settings, pid_file: PidFile) -> int:
         single_process=settings.workers == 1,
         motd=False,
     )
+    if settings.workers > 1:
+        from bridge.shutdown import refuse_connections_on_stop
+
+        refuse_connections_on_stop(app)  # else the main process listens on until every worker has drained
     pid_file.publish()
     print(f"wpbridge: serving on {_base_url(settings)}  (stop with Ctrl-C or `make stop`)", flush=True)
     if settings.workers == 1:

@@ -113,6 +113,8 @@ class OutboxSender:
         self._wake.set()
 
     async def _sleep(self, seconds: float, *, wakeable: bool = True) -> None:
+        if self._stop.is_set():  # stop() came while a delivery ran: its wake-up may have been cleared
+            return
         try:
             await asyncio.wait_for((self._wake if wakeable else self._stop).wait(), timeout=max(0.0, seconds))
         except TimeoutError:
@@ -189,6 +191,8 @@ class OutboxSender:
         rows = await self._pending(conn)
         held: set[tuple[str, int]] = set()
         for row in rows:
+            if self._stop.is_set():  # stopping: the delivery before this one was the last
+                return 0.0
             key = (row["entity"], int(row["entity_id"]))
             if key in held:
                 continue
@@ -251,11 +255,20 @@ def attach_sender(app: Any, settings: Settings) -> None:
 
     @app.before_server_stop
     async def stop_outbox(app: Any) -> None:
+        """Ask the sender to stop, without waiting here: Sanic still listens while
+        before-stop listeners run, and a stopping server must not take new requests."""
         sender: OutboxSender | None = getattr(app.ctx, "outbox_sender", None)
+        if sender is not None:
+            sender.stop()
+
+    @app.after_server_stop
+    async def await_outbox(app: Any) -> None:
+        """Let a delivery in flight complete and be marked (the socket is closed by now; it
+        ran on while requests in flight finished); cancel only a sender stuck longer than
+        one delivery can take."""
         task: asyncio.Task | None = getattr(app.ctx, "outbox_task", None)
-        if sender is None or task is None:
+        if task is None:
             return
-        sender.stop()
         try:
             await asyncio.wait_for(task, timeout=float(settings.events_timeout) + 2)
         except (TimeoutError, asyncio.CancelledError):
