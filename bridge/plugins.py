@@ -61,13 +61,15 @@ class Registry:
         schema: SchemaInfo,
         hooks: Hooks,
         tables: dict[str, TableModel],
-        plugin: Path | None = None,
+        plugin: str = "",
+        path: Path | None = None,
     ) -> None:
         self.settings = settings
         self.names = names
         self.schema = schema
         self.hooks = hooks
-        self.plugin = plugin  # the file being loaded
+        self.plugin = plugin  # the name of the plugin being loaded: its TOML table is ``config``
+        self.path = path  # its file, when it has one
         self._tables = tables  # shared by every plugin's view of the registry
 
     @property
@@ -78,7 +80,7 @@ class Registry:
     @property
     def config(self) -> Mapping[str, object]:
         """The plugin's own TOML table (``[agency]`` for ``agency.py``); empty when absent."""
-        section = self.settings.config.get(self.plugin.stem) if self.plugin is not None else None
+        section = self.settings.config.get(self.plugin) if self.plugin else None
         return section if isinstance(section, Mapping) else {}
 
     def add_table(self, model: TableModel) -> None:
@@ -89,9 +91,9 @@ class Registry:
             raise PluginError(f"a table named {model.resource!r} is already registered")
         self._tables[model.resource] = model
 
-    def for_plugin(self, path: Path) -> Registry:
-        """The same registry (same hooks, same models) as one plugin file sees it."""
-        return Registry(self.settings, self.names, self.schema, self.hooks, self._tables, path)
+    def for_plugin(self, name: str, path: Path | None = None) -> Registry:
+        """The same registry (same hooks, same models) as the plugin ``name`` sees it."""
+        return Registry(self.settings, self.names, self.schema, self.hooks, self._tables, name, path)
 
 
 def plugin_files(folders: list[Path]) -> list[Path]:
@@ -122,7 +124,7 @@ async def load_plugins(registry: Registry, extra: tuple[str, ...] = ()) -> list[
             register = getattr(module, "register", None)
             if not callable(register):
                 raise PluginError("it defines no register(registry) function")
-            result = register(registry.for_plugin(path))
+            result = register(registry.for_plugin(path.stem, path))
             if inspect.isawaitable(result):
                 await result
         except Exception as exc:
