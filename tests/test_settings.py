@@ -121,15 +121,18 @@ def test_every_documented_variable_is_a_toml_key() -> None:
     """The unknown-key check must not refuse a setting the README's Settings table offers."""
     from pathlib import Path
 
-    from bridge.settings import toml_keys
+    from bridge.settings import NOT_SUPPORTED_YET, toml_keys
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     table = readme.split("## Settings", 1)[1].split("\n## ", 1)[0]
     # BRIDGE_CONFIG names the file itself; BRIDGE_RUN_DIR is read from the environment only, because
     # `wpbridge stop` and the private MariaDB need it before (and without) any settings file.
+    # Settings not supported yet are named there only to say that they stop the start.
+    refused = {name[len("BRIDGE_") :].lower() for name in NOT_SUPPORTED_YET}
     documented = {name[len("BRIDGE_") :].lower() for name in re.findall(r"`(BRIDGE_[A-Z_]+)`", table)} - {
         "config",
         "run_dir",
+        *refused,
     }
     assert len(documented) > 10
     assert documented <= toml_keys(), documented - toml_keys()
