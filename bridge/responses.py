@@ -9,7 +9,7 @@ reaches an answer or an outbox payload untyped (orjson would otherwise write ISO
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from functools import partial
 
@@ -33,6 +33,8 @@ def encode_default(value: object) -> object:
         return float(value)
     if isinstance(value, date):
         return format_datetime(value)
+    if isinstance(value, time):
+        return value.isoformat()
     if isinstance(value, (bytes, bytearray)):
         return value.decode("utf-8", "replace")
     if isinstance(value, (set, frozenset, tuple)):
