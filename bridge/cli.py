@@ -54,7 +54,7 @@ def _names(settings: Settings):
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     from bridge.devdb import ensure_database
-    from bridge.schema import migrate
+    from bridge.migrate import migrate
 
     ensure_database(settings.database_url)
     conn = _connect(settings)
@@ -247,7 +247,7 @@ def _up(settings: Settings, args: argparse.Namespace, pid_file: PidFile) -> int:
 
     from bridge.demo import format_logins, rebase_logins
     from bridge.devdb import ensure_database, find_database
-    from bridge.schema import migrate
+    from bridge.migrate import migrate
 
     url = find_database()
     if not os.environ.get("BRIDGE_DATABASE_URL"):

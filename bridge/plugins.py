@@ -4,14 +4,16 @@ by name within a folder; names starting with ``_`` are skipped (helpers, ``__ini
 
 The plugin API — a plugin file defines one function::
 
-    def register(ctx: PluginContext) -> None        # or ``async def``
+    def register(registry: Registry) -> None        # or ``async def``
 
-``ctx`` gives the app's one ``Hooks`` (``ctx.hooks.add_filter(name, fn, priority)`` …, sync or
-async callbacks) and what a plugin needs to build on the bridge: ``ctx.settings``,
-``ctx.names`` (table names under the site prefix; ``ctx.names.prefix``), ``ctx.schema`` (live
-columns), ``ctx.access`` (the access rules), ``ctx.db``, ``ctx.cache``, ``ctx.models`` (table
-models by resource name) with ``ctx.add_table(model)``, and ``ctx.config`` (the TOML table
-named after the plugin file, e.g. ``[agency]``). Filters a plugin typically adds:
+``registry`` gives the app's one ``Hooks`` (``registry.hooks.add_filter(name, fn, priority)`` …,
+sync or async callbacks) and what a plugin builds on: ``registry.settings``, ``registry.names``
+(table names under the site prefix; ``registry.names.prefix``), ``registry.schema`` (live
+columns), ``registry.models`` (the table models registered so far, by resource name) with
+``registry.add_table(model)``, and ``registry.config`` (the TOML table named after the plugin
+file, e.g. ``[agency]``). The services themselves (database, cache, access rules) exist only
+once every plugin has registered; a callback reaches them through its request:
+``bridge.services.services(request)``. Filters a plugin typically adds:
 
 - ``wp_customer_datatable_access_configs`` — its entity's access config (``resource``,
   ``hook``, ``priority``, ``admin_roles``, optional ``scope(principal, table) -> Criterion``);
@@ -33,14 +35,13 @@ import importlib.util
 import inspect
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType, ModuleType
 
+from bridge.hooks import Hooks
+from bridge.schema import SchemaInfo, TableNames
+from bridge.settings import Settings
 from bridge.tables.base import TableModel
-
-if TYPE_CHECKING:
-    from bridge.app import Services
 
 PROJECT_HOOKS = Path(__file__).resolve().parent.parent / "hooks"
 
@@ -49,57 +50,50 @@ class PluginError(RuntimeError):
     """A plugin could not be loaded; the message names the file and the error."""
 
 
-@dataclass
-class PluginContext:
-    """What ``register(ctx)`` receives: the app's services and the file being loaded."""
+class Registry:
+    """What ``register(registry)`` receives: the site's facts, the hooks, and the table models
+    being registered. ``bridge/wiring.py`` builds the frozen services from it afterwards."""
 
-    services: Services
-    path: Path
-
-    @property
-    def hooks(self) -> Any:
-        return self.services.hooks
-
-    @property
-    def settings(self) -> Any:
-        return self.services.settings
-
-    @property
-    def names(self) -> Any:
-        return self.services.names
-
-    @property
-    def schema(self) -> Any:
-        return self.services.schema
-
-    @property
-    def access(self) -> Any:
-        return self.services.access
+    def __init__(
+        self,
+        settings: Settings,
+        names: TableNames,
+        schema: SchemaInfo,
+        hooks: Hooks,
+        tables: dict[str, TableModel],
+        plugin: str = "",
+        path: Path | None = None,
+    ) -> None:
+        self.settings = settings
+        self.names = names
+        self.schema = schema
+        self.hooks = hooks
+        self.plugin = plugin  # the name of the plugin being loaded: its TOML table is ``config``
+        self.path = path  # its file, when it has one
+        self._tables = tables  # shared by every plugin's view of the registry
 
     @property
-    def db(self) -> Any:
-        return self.services.db
+    def models(self) -> Mapping[str, TableModel]:
+        """The table models registered so far, by resource name (read-only: ``add_table`` adds)."""
+        return MappingProxyType(self._tables)
 
     @property
-    def cache(self) -> Any:
-        return self.services.cache
-
-    @property
-    def models(self) -> dict[str, TableModel]:
-        return self.services.models
-
-    @property
-    def config(self) -> Mapping[str, Any]:
-        section = self.services.settings.config.get(self.path.stem)
+    def config(self) -> Mapping[str, object]:
+        """The plugin's own TOML table (``[agency]`` for ``agency.py``); empty when absent."""
+        section = self.settings.config.get(self.plugin) if self.plugin else None
         return section if isinstance(section, Mapping) else {}
 
     def add_table(self, model: TableModel) -> None:
         """Serve ``model`` (DataTables, statistics) under its resource name."""
         if not isinstance(model, TableModel):
             raise TypeError("add_table expects a bridge.tables.base.TableModel")
-        if model.resource in self.services.models:
+        if model.resource in self._tables:
             raise PluginError(f"a table named {model.resource!r} is already registered")
-        self.services.models[model.resource] = model
+        self._tables[model.resource] = model
+
+    def for_plugin(self, name: str, path: Path | None = None) -> Registry:
+        """The same registry (same hooks, same models) as the plugin ``name`` sees it."""
+        return Registry(self.settings, self.names, self.schema, self.hooks, self._tables, name, path)
 
 
 def plugin_files(folders: list[Path]) -> list[Path]:
@@ -110,7 +104,7 @@ def plugin_files(folders: list[Path]) -> list[Path]:
     return files
 
 
-def _import(path: Path, index: int) -> Any:
+def _import(path: Path, index: int) -> ModuleType:
     name = f"wpbridge_plugin_{index}_{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
@@ -121,7 +115,7 @@ def _import(path: Path, index: int) -> Any:
     return module
 
 
-async def load_plugins(services: Services, extra: tuple[str, ...] = ()) -> list[Path]:
+async def load_plugins(registry: Registry, extra: tuple[str, ...] = ()) -> list[Path]:
     """Load and register every plugin; raise PluginError naming the first one that fails."""
     loaded: list[Path] = []
     for index, path in enumerate(plugin_files([PROJECT_HOOKS, *(Path(p) for p in extra)])):
@@ -129,15 +123,15 @@ async def load_plugins(services: Services, extra: tuple[str, ...] = ()) -> list[
             module = _import(path, index)
             register = getattr(module, "register", None)
             if not callable(register):
-                raise PluginError("it defines no register(ctx) function")
-            result = register(PluginContext(services, path))
+                raise PluginError("it defines no register(registry) function")
+            result = register(registry.for_plugin(path.stem, path))
             if inspect.isawaitable(result):
                 await result
         except Exception as exc:
             detail = str(exc) if isinstance(exc, PluginError) else f"{type(exc).__name__}: {exc}"
             raise PluginError(f"plugin {path} failed to load: {detail}") from exc
         loaded.append(path)
-    check_child_counts(services.models)
+    check_child_counts(registry.models)
     return loaded
 
 
