@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test stop check migrate bench clean shim-zip test-packages
+.PHONY: run test lint stop check migrate bench clean shim-zip test-packages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "Could not create a virtualenv: install Debian's python3-venv (apt-get install -y python3-venv)"; exit 1; }
@@ -15,6 +15,12 @@ $(STAMP): pyproject.toml
 ## run: MariaDB (found or started), schema, demo data, then the service on 127.0.0.1:8080
 run: $(STAMP)
 	$(BIN)/wpbridge up
+
+## lint: ruff (format check and lint rules of pyproject.toml) on the Python code, php -l on the shim
+lint: $(STAMP) test-packages
+	$(BIN)/ruff format --check bridge hooks tests bench
+	$(BIN)/ruff check bridge hooks tests bench
+	@find wordpress-shim tests/php -name '*.php' -print0 | xargs -0 -n1 php -l >/dev/null
 
 ## test: the whole test suite against a fresh database on the real MariaDB, including the shim's
 ## PHPUnit tests and the end-to-end tests in a real WordPress and a headless Chromium

@@ -8,7 +8,7 @@ kept, in order. The server's own settings are restored afterwards. Needs SUPER (
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 import pymysql
 
@@ -34,10 +34,18 @@ class GeneralLog:
     def capture(self, action: Callable[[], object]) -> list[str]:
         """The SQL the bridge sent while ``action()`` ran."""
         with self.conn.cursor() as cur:
-            cur.execute("SELECT ID FROM INFORMATION_SCHEMA.PROCESSLIST WHERE DB = %s AND ID <> %s", (self.url.database, self.own_id))
+            cur.execute(
+                "SELECT ID FROM INFORMATION_SCHEMA.PROCESSLIST WHERE DB = %s AND ID <> %s",
+                (self.url.database, self.own_id),
+            )
             ours = {row[0] for row in cur.fetchall()}
         try:
-            self._run("SET GLOBAL general_log = 0", "TRUNCATE TABLE mysql.general_log", "SET GLOBAL log_output = 'TABLE'", "SET GLOBAL general_log = 1")
+            self._run(
+                "SET GLOBAL general_log = 0",
+                "TRUNCATE TABLE mysql.general_log",
+                "SET GLOBAL log_output = 'TABLE'",
+                "SET GLOBAL general_log = 1",
+            )
         except pymysql.err.OperationalError as exc:
             raise SystemExit(f"bench: the floor needs MariaDB's general log (SET GLOBAL needs SUPER): {exc}") from None
         try:
@@ -64,7 +72,7 @@ class GeneralLog:
         finally:
             self.conn.close()
 
-    def __enter__(self) -> "GeneralLog":
+    def __enter__(self) -> GeneralLog:
         return self
 
     def __exit__(self, *exc: object) -> None:

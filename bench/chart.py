@@ -9,7 +9,11 @@ from typing import Any
 
 from bench.report import RPS_SHARE, all_sizes
 
-SERIES = (("bridge", "bridge"), ("http", "HTTP floor (Sanic + aiomysql, same SQL)"), ("floor", "SQL floor (same SQL, bare aiomysql)"))
+SERIES = (
+    ("bridge", "bridge"),
+    ("http", "HTTP floor (Sanic + aiomysql, same SQL)"),
+    ("floor", "SQL floor (same SQL, bare aiomysql)"),
+)
 
 
 def draw(result: dict[str, Any], path: Path) -> None:
@@ -20,12 +24,12 @@ def draw(result: dict[str, Any], path: Path) -> None:
 
     sizes = all_sizes(result)
     fig, grid = plt.subplots(len(sizes), 4, figsize=(24, 5.5 * len(sizes)), squeeze=False)
-    for axes, part in zip(grid, sizes):
+    for axes, part in zip(grid, sizes, strict=True):
         runs = [r for r in part["indexed"]["runs"] if r["cache"] == "warm"]
         n = f"{part['customers']:,} customers"
         panels = ((1, "p50", f"p50 latency (ms), 1 connection — {n}"), (16, "rps", f"requests/s, 16 connections — {n}"),
                   (32, "rps", f"requests/s, 32 connections — {n}"))  # fmt: skip
-        for ax, (c, metric, title) in zip(axes, panels):
+        for ax, (c, metric, title) in zip(axes[:3], panels, strict=True):
             rows = [r for r in runs if r["concurrency"] == c]
             x = range(len(rows))
             for k, (key, label) in enumerate(SERIES):
@@ -42,13 +46,17 @@ def draw(result: dict[str, Any], path: Path) -> None:
         shares = [r["ratio_rps_http"] for r in rows]
         ax.bar(range(len(rows)), shares, 0.6, color=["tab:green" if v >= RPS_SHARE else "tab:red" for v in shares])
         ax.axhline(RPS_SHARE, color="black", linestyle="--", linewidth=1, label=f"issue 13 target: {RPS_SHARE:.0%}")
-        ax.set_xticks(list(range(len(rows))), [f"{r['scenario']}/{r['role'][:3]}" for r in rows], rotation=70, fontsize=8)
+        ax.set_xticks(
+            list(range(len(rows))), [f"{r['scenario']}/{r['role'][:3]}" for r in rows], rotation=70, fontsize=8
+        )
         ax.set_ylim(0, max([1.0, *shares]) * 1.05)
         ax.set_title(f"bridge ÷ HTTP floor, requests/s at 16 connections — {n}", fontsize=10)
         ax.legend(fontsize=7)
         ax.grid(axis="y", alpha=0.3)
     meta = result["meta"]
-    fig.suptitle(f"wp-customer-bridge against its floors, {meta['cpus']} cores, {meta['workers']} workers each, {meta['date']}")
+    fig.suptitle(
+        f"wp-customer-bridge against its floors, {meta['cpus']} cores, {meta['workers']} workers each, {meta['date']}"
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=80)
     plt.close(fig)

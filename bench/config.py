@@ -22,7 +22,9 @@ def _int(name: str, default: int) -> int:
 def _scales() -> tuple[int, ...]:
     """``BENCH_SCALES``: the data sizes, largest first (the largest is the main size)."""
     if os.environ.get("BENCH_CUSTOMERS", "").strip():
-        raise SystemExit("bench: BENCH_CUSTOMERS is replaced by BENCH_SCALES, e.g. BENCH_SCALES=2000,1000 (the largest is the main size)")
+        raise SystemExit(
+            "bench: BENCH_CUSTOMERS is replaced by BENCH_SCALES, e.g. BENCH_SCALES=2000,1000 (the largest is the main size)"
+        )
     raw = os.environ.get("BENCH_SCALES", "").strip() or "100000,1000"
     try:
         sizes = {int(x.replace("_", "")) for x in raw.replace(",", " ").split()}
@@ -48,7 +50,9 @@ class BenchConfig:
     concurrency: tuple[int, ...] = (1, 16, 32)
     workers: int = field(default_factory=lambda: _int("BENCH_WORKERS", os.cpu_count() or 1))
     write_rate: int = field(default_factory=lambda: _int("BENCH_WRITE_RATE", 20))  # S9 writes per second
-    s9_rounds: int = field(default_factory=lambda: _int("BENCH_S9_ROUNDS", 3))  # alone/under-writes pairs (median taken)
+    s9_rounds: int = field(
+        default_factory=lambda: _int("BENCH_S9_ROUNDS", 3)
+    )  # alone/under-writes pairs (median taken)
     cold_rounds: int = field(default_factory=lambda: _int("BENCH_COLD_ROUNDS", 10))
     keep_database: bool = field(default_factory=lambda: os.environ.get("BENCH_KEEP_DB", "") not in ("", "0"))
     only: tuple[str, ...] = field(

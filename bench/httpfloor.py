@@ -44,7 +44,9 @@ def load_spec(path: str) -> dict[str, Route]:
 
 
 def write_spec(path: Path, statements: dict[str, list[str]], body_bytes: dict[str, int]) -> None:
-    path.write_text(json.dumps({key: {"statements": statements[key], "body_bytes": body_bytes[key]} for key in statements}))
+    path.write_text(
+        json.dumps({key: {"statements": statements[key], "body_bytes": body_bytes[key]} for key in statements})
+    )
 
 
 def sized(payload: bytes, length: int) -> bytes:

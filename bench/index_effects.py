@@ -8,7 +8,8 @@ against none (which statements change at all), then each one alone against none.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pymysql
 
@@ -36,7 +37,9 @@ def _faster(without: float, with_: float, share: float) -> bool:
     return without - with_ > max(0.3, share * without)
 
 
-def measure(url: DatabaseURL, captured: dict[str, dict[str, list[str]]], say: Callable[[str], None]) -> list[dict[str, Any]]:
+def measure(
+    url: DatabaseURL, captured: dict[str, dict[str, list[str]]], say: Callable[[str], None]
+) -> list[dict[str, Any]]:
     names = TableNames.for_prefix("wp_")
     conn = connect(url)
     try:
@@ -52,7 +55,9 @@ def measure(url: DatabaseURL, captured: dict[str, dict[str, list[str]]], say: Ca
         for state in states:
             create(conn, state)
 
-        def timed(statements: list[str], on: list[IndexState], rounds: int = 3) -> tuple[dict[str, float], dict[str, float]]:
+        def timed(
+            statements: list[str], on: list[IndexState], rounds: int = 3
+        ) -> tuple[dict[str, float], dict[str, float]]:
             """Fastest time of each statement with ``on`` hidden, and with ``on`` shown (others stay hidden)."""
             off_t: dict[str, float] = {}
             on_t: dict[str, float] = {}
@@ -75,7 +80,9 @@ def measure(url: DatabaseURL, captured: dict[str, dict[str, list[str]]], say: Ca
         for state in states:
             switch(state, True)
         reads_all = {sql: floor.rows_read(url, sql) for sql in users}
-        changed = [sql for sql in users if reads_all[sql] < LESS * reads_none[sql] or _faster(none[sql], every[sql], 0.3)]
+        changed = [
+            sql for sql in users if reads_all[sql] < LESS * reads_none[sql] or _faster(none[sql], every[sql], 0.3)
+        ]
         for state in states:
             switch(state, False)
         effects = []
@@ -85,8 +92,14 @@ def measure(url: DatabaseURL, captured: dict[str, dict[str, list[str]]], say: Ca
             switch(state, False)
             reads_off = {sql: floor.rows_read(url, sql) for sql in changed}
             rows = [
-                {"sql": sql[:300], "used_by": sorted(users[sql]), "without_ms": round(off_t[sql], 2), "with_ms": round(on_t[sql], 2),
-                 "rows_without": reads_off[sql], "rows_with": reads_on[sql]}  # fmt: skip
+                {
+                    "sql": sql[:300],
+                    "used_by": sorted(users[sql]),
+                    "without_ms": round(off_t[sql], 2),
+                    "with_ms": round(on_t[sql], 2),
+                    "rows_without": reads_off[sql],
+                    "rows_with": reads_on[sql],
+                }  # fmt: skip
                 for sql in changed
                 if reads_on[sql] < LESS * reads_off[sql]  # rows, not time: a busy machine cannot fake these
             ]

@@ -38,10 +38,26 @@ def record(pids: list[int], seconds: int) -> dict[str, object] | None:
         outs = [Path(folder) / f"{pid}.txt" for pid in pids]
         spies = [
             subprocess.Popen(
-                [binary, "record", "-p", str(pid), "-d", str(seconds), "-r", "250", "-f", "raw", "-o", str(out), "--nonblocking"],
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                [
+                    binary,
+                    "record",
+                    "-p",
+                    str(pid),
+                    "-d",
+                    str(seconds),
+                    "-r",
+                    "250",
+                    "-f",
+                    "raw",
+                    "-o",
+                    str(out),
+                    "--nonblocking",
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
             )  # fmt: skip
-            for pid, out in zip(pids, outs)
+            for pid, out in zip(pids, outs, strict=True)
         ]
         for spy in spies:
             said, _ = spy.communicate()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 Row = dict[str, Any]
 
@@ -14,7 +15,14 @@ def _runs(result: dict[str, Any], phase: str = "indexed") -> list[Row]:
 
 
 def _pick(runs: list[Row], scenario: str, c: int, cache: str = "warm", role: str | None = None) -> list[Row]:
-    return [r for r in runs if r["scenario"] == scenario and r["concurrency"] == c and r["cache"] == cache and (role is None or r["role"] == role)]
+    return [
+        r
+        for r in runs
+        if r["scenario"] == scenario
+        and r["concurrency"] == c
+        and r["cache"] == cache
+        and (role is None or r["role"] == role)
+    ]
 
 
 def _worst(rows: list[Row], key: Callable[[Row], float], high_is_bad: bool = True) -> Row | None:
@@ -28,18 +36,45 @@ def targets(result: dict[str, Any]) -> list[Row]:
 
     def add(name: str, value: float | None, limit: float, unit: str, higher_ok: bool = False, where: str = "") -> None:
         if value is None:
-            out.append({"target": name, "value": None, "limit": limit, "met": None, "by": "not measured", "where": where})
+            out.append(
+                {"target": name, "value": None, "limit": limit, "met": None, "by": "not measured", "where": where}
+            )
             return
         met = value >= limit if higher_ok else value <= limit
-        gap = "" if met else (f"{limit - value:.2f} {unit} short" if higher_ok else f"{value - limit:.2f} {unit} over ({value / limit:.2f}×)")
-        out.append({"target": name, "value": round(value, 2), "limit": limit, "unit": unit, "met": met, "by": gap, "where": where})
+        gap = (
+            ""
+            if met
+            else (
+                f"{limit - value:.2f} {unit} short"
+                if higher_ok
+                else f"{value - limit:.2f} {unit} over ({value / limit:.2f}×)"
+            )
+        )
+        out.append(
+            {
+                "target": name,
+                "value": round(value, 2),
+                "limit": limit,
+                "unit": unit,
+                "met": met,
+                "by": gap,
+                "where": where,
+            }
+        )
 
     for sid in ("S1", "S4", "S5", "S6", "S7", "S8"):
         w = _worst(_pick(runs, sid, 1), lambda r: r["bridge"]["p50"])
         add(f"{sid} p50 at concurrency 1 ≤ 3 ms", w and w["bridge"]["p50"], 3.0, "ms", where=w and f"{sid}/{w['role']}")
     s1_32 = _pick(runs, "S1", 32)
     w = _worst(s1_32, lambda r: r["bridge"]["rps"], high_is_bad=False)
-    add("S1 at concurrency 32 ≥ 1,000 requests/s", w and w["bridge"]["rps"], 1000.0, "req/s", True, w and f"S1/{w['role']}")
+    add(
+        "S1 at concurrency 32 ≥ 1,000 requests/s",
+        w and w["bridge"]["rps"],
+        1000.0,
+        "req/s",
+        True,
+        w and f"S1/{w['role']}",
+    )
     errors = sum(r["bridge"]["errors"] for r in s1_32)
     add("S1 at concurrency 32: zero errors", float(errors) if s1_32 else None, 0.0, "errors", where="all roles")
     s1 = _pick(runs, "S1", 1, role="admin")
@@ -50,7 +85,13 @@ def targets(result: dict[str, Any]) -> list[Row]:
     add("S2 p50 ≤ 50 ms", w and w["bridge"]["p50"], 50.0, "ms", where=w and f"S2/{w['role']}")
     for sid in ("S1", "S4", "S6"):
         w = _worst(_pick(runs, sid, 1), lambda r: r["overhead_p50_ms"])
-        add(f"{sid} bridge p50 ≤ floor p50 + 1.5 ms", w and w["overhead_p50_ms"], 1.5, "ms", where=w and f"{sid}/{w['role']}")
+        add(
+            f"{sid} bridge p50 ≤ floor p50 + 1.5 ms",
+            w and w["overhead_p50_ms"],
+            1.5,
+            "ms",
+            where=w and f"{sid}/{w['role']}",
+        )
     s9 = result["main"]["indexed"].get("s9")
     add("S1 p99 under the S9 writes ≤ 2 × without", s9 and s9["ratio_p99"], 2.0, "×", where="S1/admin, 32 connections")
     memory = result["main"].get("memory") or []
@@ -75,7 +116,9 @@ def floor_targets(result: dict[str, Any]) -> list[Row]:
     out: list[Row] = []
     Scored = tuple[float, str] | None
 
-    def add(size: int, name: str, rows: list[Row], score: Callable[[Row], Scored], limit: float, unit: str, higher_ok: bool) -> None:
+    def add(
+        size: int, name: str, rows: list[Row], score: Callable[[Row], Scored], limit: float, unit: str, higher_ok: bool
+    ) -> None:
         scored = [(v, r) for r in rows if (v := score(r)) is not None]
         if not scored:
             out.append({"size": size, "target": name, "value": None, "limit": limit, "unit": unit, "met": None, "by": "not measured",
@@ -113,8 +156,24 @@ def floor_targets(result: dict[str, Any]) -> list[Row]:
                     return None
                 return r["bridge"]["rps"] / base, f"{r['bridge']['rps']:,.0f} at 32 ÷ {base:,.0f} req/s at 16"
 
-            add(size, f"{name}: req/s at 16 connections ≥ {RPS_SHARE:.0%} of the HTTP floor's", at[16], share, RPS_SHARE, "×", True)
-            add(size, f"{name}: p50 at 1 connection ≤ HTTP floor p50 + {P50_MARGIN_MS} ms", at[1], margin, P50_MARGIN_MS, "ms", False)
+            add(
+                size,
+                f"{name}: req/s at 16 connections ≥ {RPS_SHARE:.0%} of the HTTP floor's",
+                at[16],
+                share,
+                RPS_SHARE,
+                "×",
+                True,
+            )
+            add(
+                size,
+                f"{name}: p50 at 1 connection ≤ HTTP floor p50 + {P50_MARGIN_MS} ms",
+                at[1],
+                margin,
+                P50_MARGIN_MS,
+                "ms",
+                False,
+            )
             add(size, f"{name}: req/s at 32 connections ≥ at 16", at[32], scale, 1.0, "×", True)
     return out
 
@@ -207,7 +266,11 @@ def markdown(result: dict[str, Any], chart_name: str) -> str:
                   [[f"{t['size']:,}", t["target"], t.get("where") or "", f"{_f(t['value'])} {t['unit']}", t["detail"], f"{_f(t['limit'])} {t['unit']}",
                     _met(t["met"]), t["by"] or ""]
                    for t in result.get("floor_targets", [])])  # fmt: skip
-    out += ["", f"## Targets of issue 5 ({main['customers']:,} customers), after `wpbridge indexes --apply`, each on its worst role", ""]
+    out += [
+        "",
+        f"## Targets of issue 5 ({main['customers']:,} customers), after `wpbridge indexes --apply`, each on its worst role",
+        "",
+    ]
     out += _table(["target", "measured", "limit", "met", "gap", "variant"],
                   [[t["target"], _f(t["value"]), _f(t["limit"]), {True: "yes", False: "**no**", None: "–"}[t["met"]], t["by"] or "", t.get("where") or ""]
                    for t in result["targets"]])  # fmt: skip
@@ -231,36 +294,101 @@ def markdown(result: dict[str, Any], chart_name: str) -> str:
         s = shipped.get((r["scenario"], r["role"], r["cache"]))
         if s:
             floor_p50 = lambda x: x["floor"]["p50"] if x["floor"] else "no SQL"  # noqa: E731
-            rows.append([f"{r['scenario']}/{r['role']}", r["cache"], s["bridge"]["p50"], r["bridge"]["p50"], floor_p50(s), floor_p50(r)])
+            rows.append(
+                [
+                    f"{r['scenario']}/{r['role']}",
+                    r["cache"],
+                    s["bridge"]["p50"],
+                    r["bridge"]["p50"],
+                    floor_p50(s),
+                    floor_p50(r),
+                ]
+            )
     out += ["", "## The plugins' own indexes vs `wpbridge indexes --apply` (concurrency 1, p50 ms)", ""]
-    out += _table(["scenario/role", "cache", "bridge as shipped", "bridge indexed", "floor as shipped", "floor indexed"], rows)
+    out += _table(
+        ["scenario/role", "cache", "bridge as shipped", "bridge indexed", "floor as shipped", "floor indexed"], rows
+    )
     out += ["", "## S9: S1 (admin, 32 connections) while writers create, rename and delete customers", ""]
     rows = []
     for phase in ("shipped", "indexed"):
         s9 = main[phase].get("s9")
         if s9:
             a, u, w = s9["s1_alone"], s9["s1_under_writes"], s9["writes"]
-            rows.append([phase, a["p50"], a["p99"], _f(a["rps"], 0), u["p50"], u["p99"], _f(u["rps"], 0), str(u["errors"]), _f(w["rps"], 1), str(w["errors"]), _f(s9["ratio_p99"]), " / ".join(_f(x) for x in s9.get("rounds", [s9["ratio_p99"]]))])
-    out += _table(["indexes", "alone p50", "alone p99", "alone req/s", "writes p50", "writes p99", "writes req/s", "S1 errors", "writes/s", "write errors", "p99 ratio (median round)", "each round"], rows)
-    out += ["", "## Growth with data (admin, concurrency 1, warm, indexed; p50 ms, bridge / HTTP floor / SQL floor)", ""]
+            rows.append(
+                [
+                    phase,
+                    a["p50"],
+                    a["p99"],
+                    _f(a["rps"], 0),
+                    u["p50"],
+                    u["p99"],
+                    _f(u["rps"], 0),
+                    str(u["errors"]),
+                    _f(w["rps"], 1),
+                    str(w["errors"]),
+                    _f(s9["ratio_p99"]),
+                    " / ".join(_f(x) for x in s9.get("rounds", [s9["ratio_p99"]])),
+                ]
+            )
+    out += _table(
+        [
+            "indexes",
+            "alone p50",
+            "alone p99",
+            "alone req/s",
+            "writes p50",
+            "writes p99",
+            "writes req/s",
+            "S1 errors",
+            "writes/s",
+            "write errors",
+            "p99 ratio (median round)",
+            "each round",
+        ],
+        rows,
+    )
+    out += [
+        "",
+        "## Growth with data (admin, concurrency 1, warm, indexed; p50 ms, bridge / HTTP floor / SQL floor)",
+        "",
+    ]
     ascending = sorted(sizes, key=lambda p: p["customers"])
     rows = []
     for sid in ("S1", "S2", "S3"):
         cells = [sid]
         for part in ascending:
             r = next((r for r in _pick(part["indexed"]["runs"], sid, 1, role="admin")), None)
-            cells.append(" / ".join(_f(x) for x in (r["bridge"]["p50"], (r.get("http") or {}).get("p50"), (r["floor"] or {}).get("p50"))) if r else "–")
+            cells.append(
+                " / ".join(
+                    _f(x) for x in (r["bridge"]["p50"], (r.get("http") or {}).get("p50"), (r["floor"] or {}).get("p50"))
+                )
+                if r
+                else "–"
+            )
         rows.append(cells)
     out += _table(["scenario"] + [f"{p['customers']:,} customers" for p in ascending], rows)
     out += ["", "## Index effects: each index alone vs none", "",
             "Fastest of 9 runs in ms, alternating with and without so both share the same load; and the rows and index",
             "entries the server read (`Handler_read_*`), which other load cannot blur. An index is listed for a statement",
             "when it reads at least 5 % fewer rows (time alone moves with the machine's load).", ""]  # fmt: skip
-    out += ["Cold requests load the principal (the UNION below): that is where the user_id indexes act, on every", "cold request and after every write (writes evict the cached principals).", ""]
+    out += [
+        "Cold requests load the principal (the UNION below): that is where the user_id indexes act, on every",
+        "cold request and after every write (writes evict the cached principals).",
+        "",
+    ]
     rows = []
     for e in main.get("index_effects") or []:
         if not any("rows_with" not in st or st["rows_with"] < 0.95 * st["rows_without"] for st in e["statements"]):
-            rows.append([f"{e['table']}.{e['column']}", "no captured statement reads 5 % fewer rows (a small table, or no scenario's user needs it)", "", "", "", ""])
+            rows.append(
+                [
+                    f"{e['table']}.{e['column']}",
+                    "no captured statement reads 5 % fewer rows (a small table, or no scenario's user needs it)",
+                    "",
+                    "",
+                    "",
+                    "",
+                ]
+            )
         for st in e["statements"]:
             if "rows_with" in st and st["rows_with"] >= 0.95 * st["rows_without"]:
                 continue  # the time moved but not the rows read: the machine's noise, not the index
@@ -268,13 +396,26 @@ def markdown(result: dict[str, Any], chart_name: str) -> str:
             rows.append([f"{e['table']}.{e['column']}", label(st["sql"]), st["without_ms"], st["with_ms"],
                          f"{st.get('rows_without', 0):,} → {st.get('rows_with', 0):,}",
                          ", ".join(used[:4]) + (f" and {len(used) - 4} more" if len(used) > 4 else "")])  # fmt: skip
-    out += _table(["index", "statement", "ms without", "ms with", "rows read", "sent by (scenario/role, cold or warm)"], rows)
+    out += _table(
+        ["index", "statement", "ms without", "ms with", "rows read", "sent by (scenario/role, cold or warm)"], rows
+    )
     memory = main.get("memory") or []
-    out += ["", "## Memory", "", "Peak resident set (VmHWM) of each worker at the end of the run: " + ", ".join(f"{m['hwm_mb']:.0f} MB (pid {m['pid']})" for m in memory) + "."]
+    out += [
+        "",
+        "## Memory",
+        "",
+        "Peak resident set (VmHWM) of each worker at the end of the run: "
+        + ", ".join(f"{m['hwm_mb']:.0f} MB (pid {m['pid']})" for m in memory)
+        + ".",
+    ]
     for prof in main.get("profiles") or []:
         if "inclusive" not in prof:
             continue
-        out += ["", f"## Profile: the workers during {prof['scenario']} at {prof['concurrency']} connection(s) (py-spy, share of samples)", ""]
+        out += [
+            "",
+            f"## Profile: the workers during {prof['scenario']} at {prof['concurrency']} connection(s) (py-spy, share of samples)",
+            "",
+        ]
         out += _table(["inclusive %", "function"], [[p, f"`{name}`"] for p, name in prof["inclusive"][:30]])
         out += [""]
         out += _table(["self %", "function"], [[p, f"`{name}`"] for p, name in prof["self"][:12]])
@@ -292,7 +433,9 @@ def write(result: dict[str, Any], results_dir: Path, name: str = "latest") -> tu
     result["targets"] = targets(result)
     result["floor_targets"] = floor_targets(result)
     results_dir.mkdir(parents=True, exist_ok=True)
-    sizes = "-".join(f"{n // 1000}k" if n >= 1000 else str(n) for n in sorted(p["customers"] for p in all_sizes(result)))
+    sizes = "-".join(
+        f"{n // 1000}k" if n >= 1000 else str(n) for n in sorted(p["customers"] for p in all_sizes(result))
+    )
     stamp = result["meta"]["date"][:10]
     json_path = results_dir / f"{stamp}-{sizes}.json"
     json_path.write_text(json.dumps(result, indent=1, default=str))

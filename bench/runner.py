@@ -15,7 +15,7 @@ import platform
 import subprocess
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -59,9 +59,9 @@ def capture_all(bridge: Bridge, url: DatabaseURL, items: list[Scenario]) -> tupl
         for sc in items:
             auth = basic_auth(sc.role)
             bodies[sc.key] = _warm_up(bridge, sc)
-            warm = log.capture(lambda: cold.one(bridge, sc.path, auth))
+            warm = log.capture(lambda sc=sc, auth=auth: cold.one(bridge, sc.path, auth))
             bridge.clear_cache()
-            chilly = log.capture(lambda: cold.one(bridge, sc.path, auth))
+            chilly = log.capture(lambda sc=sc, auth=auth: cold.one(bridge, sc.path, auth))
             keep = lambda rows: [s for s in rows if not s.upper().startswith("SET ")]  # noqa: E731 (session setup of new connections)
             out[sc.key] = {"warm": keep(warm), "cold": keep(chilly)}
     return out, bodies
@@ -110,7 +110,16 @@ def measure(bridge: Bridge, url: DatabaseURL, sc: Scenario, statements: dict[str
                 _warm_up(http, sc, floor_path(sc))
                 h = wrk.run(http.base + floor_path(sc), auth, c, cfg.duration, sc.datatable)
             f = floor.warm(url, statements["warm"], c, cfg.duration) if statements["warm"] else None
-            rows.append({"scenario": sc.id, "role": sc.role, "concurrency": c, "cache": "warm", "load": os.getloadavg()[0], **_pair(b, f, h)})
+            rows.append(
+                {
+                    "scenario": sc.id,
+                    "role": sc.role,
+                    "concurrency": c,
+                    "cache": "warm",
+                    "load": os.getloadavg()[0],
+                    **_pair(b, f, h),
+                }
+            )
             say(f"  {sc.key:<12} c={c:<2} warm  bridge p50 {b.p50:7.2f} ms p99 {b.p99:7.2f} {b.rps:7.0f}/s err {b.errors}"
                 + (f" | http floor p50 {h.p50:6.2f} {h.rps:6.0f}/s err {h.errors}" if h else "")
                 + (f" | sql floor p50 {f.p50:6.2f} {f.rps:6.0f}/s" if f else " | no SQL (answered from the cache)"))  # fmt: skip
@@ -118,8 +127,19 @@ def measure(bridge: Bridge, url: DatabaseURL, sc: Scenario, statements: dict[str
             rounds = cfg.cold_rounds if c == 1 else max(2, cfg.cold_rounds // 4)
             b = cold.run(bridge, sc.path, auth, c, rounds, sc.datatable)
             f = floor.cold(url, statements["cold"], c, rounds)
-            rows.append({"scenario": sc.id, "role": sc.role, "concurrency": c, "cache": "cold", "load": os.getloadavg()[0], **_pair(b, f)})
-            say(f"  {sc.key:<12} c={c:<2} cold  bridge p50 {b.p50:7.2f} ms p99 {b.p99:7.2f} err {b.errors} | sql floor p50 {f.p50:7.2f}")
+            rows.append(
+                {
+                    "scenario": sc.id,
+                    "role": sc.role,
+                    "concurrency": c,
+                    "cache": "cold",
+                    "load": os.getloadavg()[0],
+                    **_pair(b, f),
+                }
+            )
+            say(
+                f"  {sc.key:<12} c={c:<2} cold  bridge p50 {b.p50:7.2f} ms p99 {b.p99:7.2f} err {b.errors} | sql floor p50 {f.p50:7.2f}"
+            )
     return rows
 
 
@@ -154,7 +174,14 @@ def s9(bridge: Bridge, s1: Scenario, cfg: BenchConfig, rounds: int) -> dict[str,
         ratio = round(under.p99 / alone.p99, 2) if alone.p99 else None
         say(f"  S9 round {n}: S1 p99 alone {alone.p99:.2f} ms, under {writes.rps:.1f} writes/s {under.p99:.2f} ms"
             f" (× {ratio}); write errors {writes.errors}")  # fmt: skip
-        done.append({"s1_alone": alone.as_dict(), "s1_under_writes": under.as_dict(), "writes": writes.as_dict(), "ratio_p99": ratio})
+        done.append(
+            {
+                "s1_alone": alone.as_dict(),
+                "s1_under_writes": under.as_dict(),
+                "writes": writes.as_dict(),
+                "ratio_p99": ratio,
+            }
+        )
     median = sorted(done, key=lambda r: r["ratio_p99"] or 0)[len(done) // 2]
     return {**median, "write_rate_asked": cfg.write_rate, "rounds": [r["ratio_p99"] for r in done]}
 
@@ -171,7 +198,9 @@ def profiles(bridge: Bridge, items: list[Scenario]) -> list[dict[str, Any]]:
         if sc is None:
             continue
         say(f"profile: py-spy on the workers during {key} at {connections} connection(s)")
-        load = subprocess.Popen(wrk.command(bridge.base + sc.path, basic_auth(sc.role), connections, 12), stdout=subprocess.DEVNULL)
+        load = subprocess.Popen(
+            wrk.command(bridge.base + sc.path, basic_auth(sc.role), connections, 12), stdout=subprocess.DEVNULL
+        )
         time.sleep(1)
         out.append({"scenario": key, "concurrency": connections, **(profile.record(bridge.worker_pids(), 10) or {})})
         load.wait()
@@ -203,7 +232,11 @@ def main_size(server: DatabaseURL, cfg: BenchConfig, run_dir: Path) -> dict[str,
     say(f"size {cfg.customers:,} (main): loading the demo customers …")
     url, load_s = fresh_database(server, cfg.customers)
     say(f"  loaded in {load_s:.0f} s into {url.database}")
-    result: dict[str, Any] = {"customers": cfg.customers, "load_seconds": round(load_s, 1), "database": server_facts(url)}
+    result: dict[str, Any] = {
+        "customers": cfg.customers,
+        "load_seconds": round(load_s, 1),
+        "database": server_facts(url),
+    }
     try:
         with Bridge(url, cfg.workers, run_dir) as bridge:
             ctx = context(url, cfg.customers)
@@ -240,14 +273,16 @@ def meta(cfg: BenchConfig) -> dict[str, Any]:
         return done.stdout.strip()
 
     return {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": git("rev-parse", "--short", "HEAD"),
         "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
         "cpus": os.cpu_count(),
         "workers": cfg.workers,
         "duration_s": cfg.duration,
         "python": platform.python_version(),
-        "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[0] if wrk.ensure_wrk() else "",
+        "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[0]
+        if wrk.ensure_wrk()
+        else "",
         "load_before": os.getloadavg(),
         "sizes": list(cfg.sizes),
         "concurrency": list(cfg.concurrency),

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from bridge.demo import demo_application_passwords
-from bridge.wordpress import chunk_application_password
 from bridge.settings import DatabaseURL
+from bridge.wordpress import chunk_application_password
 
 API = "/wp-json/wp-customer/v1"
 SEARCH = "logistik"  # a word of ~3% of the demo's company names (COMPANY_SECOND in bridge/demo.py)
@@ -39,7 +39,9 @@ def basic_auth(role: str, seed: int = 1) -> str:
     return "Basic " + base64.b64encode(f"{login}:{password}".encode()).decode()
 
 
-def datatable_query(columns: list[str], order: int = 0, search: str = "", start: int = 0, length: int = 10, **extra: object) -> str:
+def datatable_query(
+    columns: list[str], order: int = 0, search: str = "", start: int = 0, length: int = 10, **extra: object
+) -> str:
     params: dict[str, object] = {"draw": 1}
     for i, name in enumerate(columns):
         params.update({
@@ -47,7 +49,7 @@ def datatable_query(columns: list[str], order: int = 0, search: str = "", start:
             f"columns[{i}][orderable]": "true", f"columns[{i}][search][value]": "", f"columns[{i}][search][regex]": "false",
         })  # fmt: skip
     params.update({
-        f"order[0][column]": order, "order[0][dir]": "asc", "start": start, "length": length,
+        "order[0][column]": order, "order[0][dir]": "asc", "start": start, "length": length,
         "search[value]": search, "search[regex]": "false", **extra,
     })  # fmt: skip
     return urlencode(params)
@@ -77,7 +79,9 @@ def context(url: DatabaseURL, customers: int) -> Context:
         with conn.cursor() as cur:
             cur.execute(f"SELECT COUNT(*) FROM `{names.customers}`")
             count = cur.fetchone()[0]
-            cur.execute(f"SELECT agency_id FROM `{names.branches}` WHERE customer_id = 1 AND agency_id IS NOT NULL ORDER BY id LIMIT 1")
+            cur.execute(
+                f"SELECT agency_id FROM `{names.branches}` WHERE customer_id = 1 AND agency_id IS NOT NULL ORDER BY id LIMIT 1"
+            )
             agency = cur.fetchone()[0]
     finally:
         conn.close()
@@ -89,11 +93,29 @@ def scenarios(ctx: Context) -> list[Scenario]:
     everyone = ("admin", "owner", "employee")
     out: list[Scenario] = []
     for role in everyone:
-        out.append(Scenario("S1", role, "customers DataTable, page 1 by code", cust + datatable_query(CUSTOMER_COLUMNS), True))
+        out.append(
+            Scenario("S1", role, "customers DataTable, page 1 by code", cust + datatable_query(CUSTOMER_COLUMNS), True)
+        )
     for role in everyone:
-        out.append(Scenario("S2", role, f"S1 with a global search ({SEARCH!r})", cust + datatable_query(CUSTOMER_COLUMNS, search=SEARCH), True))
+        out.append(
+            Scenario(
+                "S2",
+                role,
+                f"S1 with a global search ({SEARCH!r})",
+                cust + datatable_query(CUSTOMER_COLUMNS, search=SEARCH),
+                True,
+            )
+        )
     deep = max(0, ctx.customers - 10)
-    out.append(Scenario("S3", "admin", f"S1 at start={deep} (the last page)", cust + datatable_query(CUSTOMER_COLUMNS, start=deep), True))
+    out.append(
+        Scenario(
+            "S3",
+            "admin",
+            f"S1 at start={deep} (the last page)",
+            cust + datatable_query(CUSTOMER_COLUMNS, start=deep),
+            True,
+        )
+    )
     branches = f"{API}/datatables/branches?" + datatable_query(BRANCH_COLUMNS, customer_id=ctx.customer_id)
     for role in everyone:
         out.append(Scenario("S4", role, f"branches DataTable of customer {ctx.customer_id}", branches, True))
@@ -103,7 +125,11 @@ def scenarios(ctx: Context) -> list[Scenario]:
     for role in everyone:
         out.append(Scenario("S6", role, "/statistics/customers", f"{API}/statistics/customers"))
     for role in everyone:
-        out.append(Scenario("S7", role, f"/tabs/agency/{ctx.agency_id}/statistics", f"{API}/tabs/agency/{ctx.agency_id}/statistics"))
+        out.append(
+            Scenario(
+                "S7", role, f"/tabs/agency/{ctx.agency_id}/statistics", f"{API}/tabs/agency/{ctx.agency_id}/statistics"
+            )
+        )
     for role in everyone:
         out.append(Scenario("S8", role, "REST GET /customers?per_page=10", f"{API}/customers?per_page=10"))
     return out

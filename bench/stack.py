@@ -24,7 +24,9 @@ from bridge.settings import DatabaseURL
 def cli(url: DatabaseURL, *args: str) -> str:
     """Run ``wpbridge ARGS`` against ``url``; its output, or SystemExit with it."""
     env = dict(os.environ, BRIDGE_DATABASE_URL=url.to_url())
-    done = subprocess.run([sys.executable, "-m", "bridge.cli", *args], env=env, capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "bridge.cli", *args], env=env, capture_output=True, text=True, cwd=ROOT
+    )
     if done.returncode != 0:
         raise SystemExit(f"bench: wpbridge {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
     return done.stdout
@@ -169,12 +171,13 @@ class Bridge(Served):
     def __init__(self, url: DatabaseURL, workers: int, run_dir: Path) -> None:
         super().__init__(url, workers, run_dir)
         self.cache_dir = run_dir / f"cache-{self.port}"
+        self.run_dir = run_dir / f"run-{self.port}"  # its own bridge.pid, so a `make run` alongside does not refuse it
 
     def command(self) -> list[str]:
         return [sys.executable, "-m", "bridge.cli", "serve"]
 
     def environment(self) -> dict[str, str]:
-        return {**super().environment(), "BRIDGE_CACHE_DIR": str(self.cache_dir)}
+        return {**super().environment(), "BRIDGE_CACHE_DIR": str(self.cache_dir), "BRIDGE_RUN_DIR": str(self.run_dir)}
 
     def clear_cache(self) -> None:
         """Empty the bridge's diskcache (shared by its workers): the next requests are cold."""

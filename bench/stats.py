@@ -36,4 +36,12 @@ def percentile(sorted_ms: list[float], q: float) -> float:
 
 def summarize(latencies_s: list[float], seconds: float, errors: int) -> Measured:
     ms = sorted(x * 1000 for x in latencies_s)
-    return Measured(len(ms), seconds, percentile(ms, 50), percentile(ms, 90), percentile(ms, 99), ms[-1] if ms else float("nan"), errors)
+    return Measured(
+        len(ms),
+        seconds,
+        percentile(ms, 50),
+        percentile(ms, 90),
+        percentile(ms, 99),
+        ms[-1] if ms else float("nan"),
+        errors,
+    )

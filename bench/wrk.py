@@ -41,7 +41,7 @@ def command(url: str, auth: str, connections: int, seconds: float, script: str =
 def parse(output: str) -> Measured:
     for line in output.splitlines():
         if line.startswith("BENCH_JSON "):
-            raw = json.loads(line[len("BENCH_JSON "):])
+            raw = json.loads(line[len("BENCH_JSON ") :])
             errors = raw["bad"] + raw["connect"] + raw["read"] + raw["write"] + raw["timeout"]
             return Measured(
                 raw["requests"], raw["duration_us"] / 1e6, raw["p50_us"] / 1000, raw["p90_us"] / 1000,
@@ -63,5 +63,7 @@ def start_writes(url: str, auth: str, connections: int, seconds: float, rate: in
     delay = int(1000 * connections / rate) if rate > 0 else 0
     env = dict(os.environ, BENCH_WRITE_DELAY_MS=str(delay))
     cmd = command(url, auth, connections, seconds, "writes.lua")
-    cmd[cmd.index("-t") + 1] = str(connections)  # one connection per thread: each runs its own create/rename/delete cycle
+    cmd[cmd.index("-t") + 1] = str(
+        connections
+    )  # one connection per thread: each runs its own create/rename/delete cycle
     return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -8,8 +8,9 @@ they hold; only active relation rows count (the Principal already holds only tho
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Protocol
+from typing import Any, Protocol
 
 from pypika import MySQLQuery, Table
 from pypika.queries import QueryBuilder
@@ -77,7 +78,11 @@ class Access:
         if p.is_administrator:
             return True
         if resource == "agencies":
-            return p.is_platform_staff or any(r.startswith("platform_") for r in p.roles) or p.has_role(*AGENCY_ADMIN_ROLES)
+            return (
+                p.is_platform_staff
+                or any(r.startswith("platform_") for r in p.roles)
+                or p.has_role(*AGENCY_ADMIN_ROLES)
+            )
         if resource not in VIEW_CAPS:
             return p.is_platform_staff  # a plugin's entity: bypass like DataTableAccessFilter (facts §3.5)
         return p.is_platform_viewer(VIEW_CAPS[resource])
@@ -328,4 +333,3 @@ async def granted_on_row(hooks: FilterHooks, resource: str, action: str, p: Prin
         customer = {"id": row.get("customer_id"), "name": row.get("customer_name")}
         return await granted_by_filter(hooks, CAN_EDIT_EMPLOYEE, dict(row), customer, p.user_id)
     return False
-

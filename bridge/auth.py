@@ -36,7 +36,8 @@ SIGNATURE_HEADERS = ("x-wp-bridge-signature", "x-wp-bridge-user", "x-wp-bridge-t
 
 
 def _unauthorized(code: str, message: str) -> BridgeError:
-    return BridgeError(code, message, 401, headers={"WWW-Authenticate": 'Basic realm="wp-customer-bridge"'})
+    """401 with no Basic challenge, like ``errors.not_logged_in`` (a browser must never cache credentials)."""
+    return BridgeError(code, message, 401)
 
 
 def too_many_attempts(seconds: float) -> BridgeError:
@@ -92,6 +93,35 @@ class LoginThrottle:
             await self.cache.count(f"authfail:pair:{user_id}:{address}", self.window)
 
 
+def client_address(request: Request) -> str:
+    """Whose failures a login counts against: the address a trusted proxy forwarded (Sanic's
+    ``PROXIES_COUNT``/``REAL_IP_HEADER``/``FORWARDED_SECRET``, unset by default), else the peer's.
+
+    Behind nginx the peer is nginx itself, and one shared limit would let anybody lock everyone out.
+    """
+    return request.remote_addr or request.ip
+
+
+def _basic_credentials(header: str) -> tuple[str, str]:
+    """``(login, password)`` of a ``Basic`` Authorization header; raises on anything else."""
+    decoded = base64.b64decode(header.split(" ", 1)[1].strip(), validate=True).decode("utf-8")
+    login, password = decoded.split(":", 1)
+    return login, password
+
+
+def signed_by_shim(secret: str, request: Request) -> bool:
+    """The request carries a valid, fresh signature of the shared secret (no database, no nonce
+    store: for deciding what an error may say, not for serving data)."""
+    if not secret or not any(h in request.headers for h in SIGNATURE_HEADERS):
+        return False
+    target = request.raw_url.decode("latin-1") if isinstance(request.raw_url, bytes) else str(request.raw_url)
+    try:
+        verify(secret, request.method, target, request.headers, request.body or b"", time.time())
+    except SignatureError:
+        return False
+    return True
+
+
 class Authenticator:
     """Turns a request into a Principal, or raises a 401 with a specific code (429 while throttled)."""
 
@@ -108,7 +138,7 @@ class Authenticator:
         if any(h in headers for h in SIGNATURE_HEADERS):
             user_id = await self._signed_user(request)
         elif headers.get("authorization", "").lower().startswith("basic "):
-            user_id = await self._application_password_user(headers["authorization"], request.ip)
+            user_id = await self._application_password_user(headers["authorization"], client_address(request))
         else:
             return ANONYMOUS
         principal = await self.loader.load(user_id)
@@ -118,7 +148,9 @@ class Authenticator:
 
     async def _signed_user(self, request: Request) -> int:
         if not self.secret:
-            raise _unauthorized("wpbridge_signature_disabled", "Signed requests are disabled: BRIDGE_SHARED_SECRET is not set.")
+            raise _unauthorized(
+                "wpbridge_signature_disabled", "Signed requests are disabled: BRIDGE_SHARED_SECRET is not set."
+            )
         target = request.raw_url.decode("latin-1") if isinstance(request.raw_url, bytes) else str(request.raw_url)
         try:
             user_id = verify(self.secret, request.method, target, request.headers, request.body or b"", time.time())
@@ -136,12 +168,12 @@ class Authenticator:
         that cannot be an application password or while the throttle refuses the caller.
         """
         try:
-            decoded = base64.b64decode(header.split(" ", 1)[1].strip(), validate=True).decode("utf-8")
-            login, password = decoded.split(":", 1)
+            login, password = _basic_credentials(header)
         except (binascii.Error, UnicodeDecodeError, ValueError, IndexError):
-            raise _unauthorized("rest_invalid_authorization", "The Authorization header is not valid Basic credentials.") from None
-        generation = await self.cache.generations([CREDENTIALS_GROUP])
-        cache_key = "apppw:" + hashlib.sha256(f"{login}\0{password}".encode()).hexdigest() + "@" + generation
+            raise _unauthorized(
+                "rest_invalid_authorization", "The Authorization header is not valid Basic credentials."
+            ) from None
+        cache_key = await self._credentials_key(login, password)
         cached = await self.cache.get(cache_key, MISSING)
         if cached is not MISSING:
             await self.throttle.check(address, int(cached))
@@ -168,6 +200,27 @@ class Authenticator:
             raise _unauthorized("incorrect_password", "The provided password is an invalid application password.")
         await self.cache.set(cache_key, user_id, APP_PASSWORD_TTL, CREDENTIALS_GROUP)
         return user_id
+
+    async def _credentials_key(self, login: str, password: str) -> str:
+        """Where a successful check of these credentials is cached (never the password itself);
+        the group's generation is in it, so invalidating a user makes every entry unreachable at once."""
+        generation = await self.cache.generations([CREDENTIALS_GROUP])
+        return "apppw:" + hashlib.sha256(f"{login}\0{password}".encode()).hexdigest() + "@" + generation
+
+    async def known_administrator(self, request: Request) -> bool:
+        """Whether the caller is an administrator, from the cache alone (the database may be
+        down): their credentials' check and their principal must both still be cached."""
+        header = request.headers.get("authorization", "")
+        if not header.lower().startswith("basic "):
+            return False
+        try:
+            user_id = await self.cache.get(await self._credentials_key(*_basic_credentials(header)), MISSING)
+        except (binascii.Error, UnicodeDecodeError, ValueError, IndexError):
+            return False
+        if user_id is MISSING:
+            return False
+        principal = await self.loader.cached(int(user_id))
+        return principal is not None and principal.is_administrator
 
     async def _find_user(self, login: str) -> dict[str, Any] | None:
         """By login, or by email as WordPress allows; with the stored application passwords."""

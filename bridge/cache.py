@@ -20,7 +20,8 @@ import hashlib
 import pickle
 import sqlite3
 import time
-from typing import Any, Awaitable, Callable, Iterable, Protocol
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, Protocol
 
 import diskcache
 
@@ -43,7 +44,9 @@ class DiskCache:
     """diskcache under ``BRIDGE_CACHE_DIR``, shared by the workers of one host."""
 
     def __init__(self, directory: str, namespace: str) -> None:
-        self._cache = diskcache.Cache(directory, tag_index=True, size_limit=2**30, eviction_policy="least-recently-stored")
+        self._cache = diskcache.Cache(
+            directory, tag_index=True, size_limit=2**30, eviction_policy="least-recently-stored"
+        )
         self._ns = namespace + ":"
 
     async def get(self, key: str, default: Any = MISSING) -> Any:
@@ -170,7 +173,7 @@ class RedisCache:
                 pipe.pttl(name)
             replies = await pipe.execute()
         out: list[tuple[int, float]] = []
-        for value, left in zip(replies[::2], replies[1::2]):
+        for value, left in zip(replies[::2], replies[1::2], strict=True):
             out.append((int(value), left / 1000) if value is not None and left > 0 else (0, 0.0))
         return out
 
@@ -227,4 +230,4 @@ async def remember(
 
 # Values being computed right now, per cache and key: after an eviction, concurrent requests of
 # one worker for the same statistics wait for one computation instead of running it each.
-_COMPUTING: dict[tuple[int, str], "asyncio.Future[Any]"] = {}
+_COMPUTING: dict[tuple[int, str], asyncio.Future[Any]] = {}

@@ -7,15 +7,39 @@ load demo data into an empty database, print the demo logins, then serve.
 from __future__ import annotations
 
 import argparse
+import errno
+import fcntl
 import os
+import re
 import signal
+import socket
 import sys
 from functools import partial
 from pathlib import Path
+from typing import IO
 
 import pymysql
 
 from bridge.settings import Settings, SettingsError, load_settings
+
+
+class AlreadyServing(RuntimeError):
+    """Another bridge holds this run folder's ``bridge.pid``: a second one would make `wpbridge stop` lose it."""
+
+    def __init__(self, pid_file: Path, holder: str) -> None:
+        super().__init__(f"{pid_file} is held by {holder or 'a starting bridge'}")
+        self.pid_file = pid_file
+        self.holder = holder
+
+
+class CannotListen(RuntimeError):
+    """Binding ``BRIDGE_HOST``:``BRIDGE_PORT`` failed (port in use, address not on this machine, …)."""
+
+    def __init__(self, host: str, port: int, cause: OSError) -> None:
+        super().__init__(f"cannot listen on {host}:{port}: {cause}")
+        self.host = host
+        self.port = port
+        self.cause = cause
 
 
 def _connect(settings: Settings) -> pymysql.connections.Connection:
@@ -96,6 +120,53 @@ def _pid_file() -> Path:
     return run_dir() / "bridge.pid"
 
 
+class PidFile:
+    """The run folder's ``bridge.pid``: locked (flock) by the one bridge serving from that folder.
+
+    The lock, not the file's content, says whether a bridge is alive, so a stale file left by a
+    killed bridge does not block the next start. The pid is written only once the port is bound,
+    and the file is removed on exit only while it is still the one we locked and holds our pid.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._handle: IO[str] | None = None
+
+    def claim(self) -> None:
+        """Lock the file or raise AlreadyServing naming the bridge that holds it."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path, "a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip()
+            handle.close()
+            raise AlreadyServing(self.path, holder) from None
+        self._handle = handle
+
+    def publish(self) -> None:
+        """Write our pid: from now on `wpbridge stop` can find this bridge."""
+        assert self._handle is not None
+        self._handle.seek(0)
+        self._handle.truncate()
+        self._handle.write(str(os.getpid()))
+        self._handle.flush()
+
+    def release(self) -> None:
+        """Remove the file only if it is still ours (``wpbridge stop`` may have removed it, another bridge replaced it)."""
+        if self._handle is None:
+            return
+        try:
+            ours = os.stat(self.path).st_ino == os.fstat(self._handle.fileno()).st_ino
+            if ours and self.path.read_text().strip() in ("", str(os.getpid())):
+                self.path.unlink()
+        except FileNotFoundError:
+            pass
+        self._handle.close()
+        self._handle = None
+
+
 def _schema_refusal(settings: Settings) -> str | None:
     """Why the plugin tables cannot be served (missing required columns), checked before forking workers."""
     from bridge.schema import SchemaError, check_required, introspect
@@ -114,7 +185,18 @@ def _schema_refusal(settings: Settings) -> str | None:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    pid_file = PidFile(_pid_file())
+    pid_file.claim()
+    try:
+        return _serve(settings, pid_file)
+    finally:
+        pid_file.release()
+
+
+def _serve(settings: Settings, pid_file: PidFile) -> int:
+    """Bind the port here (so a busy port is one clear error and the pid is written only once it is ours), then serve."""
     from sanic import Sanic
+    from sanic.server.socket import bind_socket
     from sanic.worker.loader import AppLoader
 
     from bridge.app import create_app
@@ -124,42 +206,50 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         print(f"wpbridge: refusing to start: {refusal}", file=sys.stderr)
         return 1
 
+    try:
+        sock = bind_socket(settings.host, settings.port)
+    except OSError as exc:
+        raise CannotListen(settings.host, settings.port, exc) from exc
     loader = AppLoader(factory=partial(create_app, settings))
     app = loader.load()
     app.prepare(
-        host=settings.host,
-        port=settings.port,
+        sock=sock,
         workers=settings.workers,
         access_log=settings.access_log,
         single_process=settings.workers == 1,
         motd=False,
     )
-    pid_file = _pid_file()
-    pid_file.parent.mkdir(parents=True, exist_ok=True)
-    pid_file.write_text(str(os.getpid()))
-    try:
-        if settings.workers == 1:
-            Sanic.serve_single(primary=app)
-        else:
-            Sanic.serve(primary=app, app_loader=loader)
-    finally:
-        pid_file.unlink(missing_ok=True)
+    if settings.workers > 1:
+        from bridge.shutdown import refuse_connections_on_stop
+
+        refuse_connections_on_stop(app)  # else the main process listens on until every worker has drained
+    pid_file.publish()
+    print(f"wpbridge: serving on {_base_url(settings)}  (stop with Ctrl-C or `make stop`)", flush=True)
+    if settings.workers == 1:
+        Sanic.serve_single(primary=app)
+    else:
+        Sanic.serve(primary=app, app_loader=loader)
     return 0
 
 
 def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
     """Find or start MariaDB, migrate, load demo data if empty, print logins, serve."""
+    pid_file = PidFile(_pid_file())
+    pid_file.claim()  # before MariaDB, migrations and demo data: a second `make run` stops here
+    try:
+        return _up(settings, args, pid_file)
+    finally:
+        pid_file.release()
+
+
+def _up(settings: Settings, args: argparse.Namespace, pid_file: PidFile) -> int:
     from dataclasses import replace
 
-    from bridge.demo import format_logins
-    from bridge.devdb import DatabaseUnavailable, ensure_database, find_database
+    from bridge.demo import format_logins, rebase_logins
+    from bridge.devdb import ensure_database, find_database
     from bridge.schema import migrate
 
-    try:
-        url = find_database()
-    except DatabaseUnavailable as exc:
-        print(f"wpbridge: {exc}", file=sys.stderr)
-        return 1
+    url = find_database()
     if not os.environ.get("BRIDGE_DATABASE_URL"):
         url = url.with_database(settings.database_url.database)
     settings = replace(settings, database_url=url)
@@ -182,9 +272,10 @@ def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
         print(format_logins(result, _base_url(settings)))
         _login_file().write_text(format_logins(result, _base_url(settings)))
     elif _login_file().exists():
-        print(_login_file().read_text())
-    print(f"wpbridge: serving on {_base_url(settings)}  (stop with Ctrl-C or `make stop`)")
-    return cmd_serve(settings, args)
+        logins = rebase_logins(_login_file().read_text(), _base_url(settings))  # BRIDGE_PORT may have changed
+        _login_file().write_text(logins)
+        print(logins)
+    return _serve(settings, pid_file)
 
 
 def _login_file() -> Path:
@@ -238,12 +329,23 @@ def cmd_indexes(settings: Settings, args: argparse.Namespace) -> int:
         conn.close()
 
 
+def _at_least_one(raw: str) -> int:
+    """argparse type for counts: checked before anything is written (``--customers 0`` once crashed mid-way)."""
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {raw!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wpbridge", description="WP Customer bridge service")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="serve the REST and DataTables API").set_defaults(func=cmd_serve)
     up = sub.add_parser("up", help="find/start MariaDB, migrate, demo data if empty, serve")
-    up.add_argument("--customers", type=int, default=200)
+    up.add_argument("--customers", type=_at_least_one, default=200)
     up.add_argument("--seed", type=int, default=1)
     up.set_defaults(func=cmd_up)
     sub.add_parser("stop", help="stop what `wpbridge up` started").set_defaults(func=cmd_stop)
@@ -251,17 +353,76 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--layout", choices=("real", "documented"), default="real")
     migrate.set_defaults(func=cmd_migrate)
     demo = sub.add_parser("demo", help="load deterministic demo data into an empty database")
-    demo.add_argument("--customers", type=int, default=200)
+    demo.add_argument("--customers", type=_at_least_one, default=200)
     demo.add_argument("--seed", type=int, default=1)
     demo.set_defaults(func=cmd_demo)
-    sub.add_parser("check", help="show the plugin tables' columns and check the required ones").set_defaults(func=cmd_check)
+    sub.add_parser("check", help="show the plugin tables' columns and check the required ones").set_defaults(
+        func=cmd_check
+    )
     outbox = sub.add_parser("outbox", help="show the events waiting to be delivered to WordPress")
-    outbox.add_argument("--limit", type=int, default=20, help="how many pending events to list (oldest first)")
+    outbox.add_argument(
+        "--limit", type=_at_least_one, default=20, help="how many pending events to list (oldest first)"
+    )
     outbox.set_defaults(func=cmd_outbox)
-    indexes = sub.add_parser("indexes", help="list the indexes the bridge's queries need; --apply creates the missing ones")
+    indexes = sub.add_parser(
+        "indexes", help="list the indexes the bridge's queries need; --apply creates the missing ones"
+    )
     indexes.add_argument("--apply", action="store_true", help="create the missing indexes (idempotent)")
     indexes.set_defaults(func=cmd_indexes)
     return parser
+
+
+# MySQL/MariaDB error codes that mean "the database named in BRIDGE_DATABASE_URL cannot be used", not a bug.
+_UNREACHABLE = {2003, 2005, 2006, 2013}  # no server there (refused, unknown host, timed out, dropped)
+_UNKNOWN_DATABASE = 1049
+_REFUSED_LOGIN = {1044, 1045, 1698}  # no access to the database / wrong user or password
+_TOO_MANY = 1040
+
+
+def _why_it_failed(exc: BaseException, settings: Settings) -> str | None:
+    """One sentence for an operator: what is wrong and which setting to change; None for anything else (a bug)."""
+    from bridge.devdb import DatabaseUnavailable
+
+    url = settings.database_url
+    server = url.unix_socket or f"{url.host}:{url.port}"
+    if isinstance(exc, pymysql.err.OperationalError) and exc.args and isinstance(exc.args[0], int):
+        code, message = exc.args[0], str(exc.args[1]) if len(exc.args) > 1 else ""
+        if code in _UNREACHABLE:
+            reason = re.search(r"\[Errno [^\]]*\] ([^)]*)", message)
+            detail = f" ({reason.group(1)})" if reason else ""
+            return (
+                f"no database server answers at {server}{detail}; start it, or set BRIDGE_DATABASE_URL to one that runs"
+            )
+        if code == _UNKNOWN_DATABASE:
+            return (
+                f"the database {url.database!r} does not exist on {server}; create it with `wpbridge migrate`, "
+                "or set BRIDGE_DATABASE_URL to the WordPress database"
+            )
+        if code in _REFUSED_LOGIN:
+            return (
+                f"the database server at {server} refused user {url.user!r} (wrong password, or no access to "
+                f"{url.database!r}); set BRIDGE_DATABASE_URL with a user and password that may use it"
+            )
+        if code == _TOO_MANY:
+            return f"the database server at {server} has too many connections; retry later, or lower BRIDGE_POOL_SIZE / BRIDGE_WORKERS"
+        return None
+    if isinstance(exc, CannotListen):
+        if exc.cause.errno == errno.EADDRINUSE:
+            return f"port {exc.port} on {exc.host} is already in use by another program; stop it, or set BRIDGE_PORT to a free port"
+        if exc.cause.errno == errno.EACCES:
+            return f"this user may not listen on port {exc.port}; set BRIDGE_PORT to 1024 or above"
+        if exc.cause.errno == errno.EADDRNOTAVAIL or isinstance(exc.cause, socket.gaierror):
+            return f"cannot listen on {exc.host!r}: it is not an address of this machine ({exc.cause.strerror}); set BRIDGE_HOST"
+        return f"cannot listen on {exc.host}:{exc.port} ({exc.cause}); check BRIDGE_HOST and BRIDGE_PORT"
+    if isinstance(exc, AlreadyServing):
+        holder = f"pid {exc.holder}" if exc.holder else "one that is starting"
+        return (
+            f"a bridge ({holder}) already serves from this run folder ({exc.pid_file}); stop it with `wpbridge stop` "
+            "(`make stop`), or give this one its own BRIDGE_RUN_DIR"
+        )
+    if isinstance(exc, DatabaseUnavailable):
+        return str(exc)
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -271,7 +432,14 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"wpbridge: bad setting: {exc}", file=sys.stderr)
         return 2
-    return args.func(settings, args)
+    try:
+        return args.func(settings, args)
+    except Exception as exc:
+        reason = _why_it_failed(exc, settings)
+        if reason is None:
+            raise
+        print(f"wpbridge: {reason}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -31,8 +31,9 @@ built here, escaped); LIMIT and OFFSET are ints. Joins must be to-one (the model
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from pypika import MySQLQuery, Order
 from pypika import functions as fn
@@ -40,10 +41,18 @@ from pypika.queries import QueryBuilder
 from pypika.terms import Criterion, Field, Term
 
 from bridge.cache import MISSING, digest
-from bridge.datatables import ColumnRequest, DataTableError, DataTableRequest, Search, check_regex, contains_pattern, whole
-from bridge.statements import MEMO, Bound, bind, term_key
-from bridge.pipeline import denies, where_for
+from bridge.datatables import (
+    ColumnRequest,
+    DataTableError,
+    DataTableRequest,
+    Search,
+    check_regex,
+    contains_pattern,
+    whole,
+)
+from bridge.pipeline import denies, scoped_columns, where_for
 from bridge.principal import Principal
+from bridge.statements import MEMO, Bound, Scoped, bind, scoped_bounds, term_key
 from bridge.tables.base import Column, Join, RequestFilter, TableModel, cast
 from bridge.totals import DATA_GROUPS, TOTAL_TTL, split_total, with_part
 
@@ -95,13 +104,11 @@ def filter_values(model: TableModel, params: dict[str, Any] | Any) -> dict[str, 
     """The table's narrowing parameters (``customer_id``…) as positive ints; required ones enforced."""
     values: dict[str, int] = {}
     for spec in request_filters(model):
-        value = whole(params.get(spec.param), spec.param)
+        value = whole(params.get(spec.param), spec.param, low=1)
         if value is None:
             if spec.required:
                 raise DataTableError(f"{spec.param} is required for the {model.resource} table.")
             continue
-        if value < 1:
-            raise DataTableError(f"{spec.param} must be a positive whole number.")
         values[spec.column] = value
     return values
 
@@ -184,10 +191,14 @@ def search_criteria(dt: DataTableRequest, mapped: Mapped, columns: dict[str, Col
         if dt.search.regex:
             blocked = [c.name for c in targets if not c.regex]
             if blocked:
-                raise DataTableError(f"search[regex] is true, but these columns allow no regular expressions: {', '.join(blocked)}.")
+                raise DataTableError(
+                    f"search[regex] is true, but these columns allow no regular expressions: {', '.join(blocked)}."
+                )
         criteria.append(Criterion.any(_match(c, dt.search, "search") for c in targets))
     elif dt.search.regex:
-        targets = [c for req, c in mapped if c is not None and c.searchable and req.searchable] or list(columns.values())
+        targets = [c for req, c in mapped if c is not None and c.searchable and req.searchable] or list(
+            columns.values()
+        )
         if any(not c.regex for c in targets):
             raise DataTableError("search[regex] is true, but the columns of this table allow no regular expressions.")
     for req, column in mapped:
@@ -245,6 +256,12 @@ async def build_plan(svc: Services, model: TableModel, request: Request, dt: Dat
     hooks, t = svc.hooks, model.hook_base
     columns = await hooks.apply_filters(f"wpapp_datatable_{t}_columns", dict(model.columns), model, request)
     columns = {name: c for name, c in columns.items() if isinstance(c, Column)}
+    # per-row counts narrowed to the caller's scope of the counted table, for the columns this
+    # statement can use: the plugin's keys, the ones the client names, the default order
+    used = [*model.datatable_keys, *(n for col in dt.columns for n in (col.data, col.name) if n)]
+    columns = await scoped_columns(
+        hooks, svc.models, model, request, columns, [*used, *(n for n, _ in model.default_order)]
+    )
     joins = await hooks.apply_filters(f"wpapp_datatable_{t}_joins", dict(model.joins), request, model)
     joins = {name: j for name, j in joins.items() if isinstance(j, Join)}
     narrow = filter_values(model, dt.params)
@@ -258,7 +275,9 @@ async def build_plan(svc: Services, model: TableModel, request: Request, dt: Dat
     mapped = _mapped(dt, columns)
     output = output_columns(model, mapped, columns)
     internal = [name for name, column in columns.items() if column.internal]
-    select = list(dict.fromkeys([*output, *(f for f in (model.id_column, *PERMISSION_FIELDS) if f in columns), *internal]))
+    select = list(
+        dict.fromkeys([*output, *(f for f in (model.id_column, *PERMISSION_FIELDS) if f in columns), *internal])
+    )
     limit = dt.length if dt.length != -1 else svc.settings.datatables_max_rows + 1
     plan = QueryPlan(
         columns=columns,
@@ -345,13 +364,16 @@ def _where(query: QueryBuilder, part: Bound | None) -> QueryBuilder:
 def _total_builder(model: TableModel, plan: QueryPlan, where: Bound | None, part: Bound | None = None) -> QueryBuilder:
     """``COUNT(*) n`` of the scope; with ``part`` also ``p``, how many of those rows match it
     (two subqueries of one statement: one snapshot, and each keeps its own best plan)."""
+
     def count() -> QueryBuilder:  # a new builder each time: _from's are mutable
         return _where(_from(model, needed_joins(plan.joins, plan.where)), where).select(fn.Count("*").as_("n"))
 
     return with_part(count, part)
 
 
-def page_statement(model: TableModel, plan: QueryPlan, with_total: bool = False, paging: Paging | None = None) -> QueryBuilder:
+def page_statement(
+    model: TableModel, plan: QueryPlan, with_total: bool = False, paging: Paging | None = None
+) -> QueryBuilder:
     """Rows of the page and the filtered count (and the total, when asked) in one statement."""
     paging = paging or Paging(total=with_total)
     return _page_builder(model, plan, bind(plan.where, "w"), bind(plan.search, "s"), paging)
@@ -370,21 +392,30 @@ _COUNTING: dict[tuple[int, str], asyncio.Future[Any]] = {}
 def _shape(model: TableModel, plan: QueryPlan, *parts: Any) -> tuple[tuple[Any, ...], list[Any]]:
     """The memo key of a statement of ``plan`` (see bridge/statements.py) and the objects it pins."""
     pins: list[Any] = [model, *plan.joins.values()]
-    columns = tuple((name, id(plan.columns[name])) for name in plan.select if name in plan.columns)
-    pins.extend(plan.columns[name] for name in plan.select if name in plan.columns)
+    columns = tuple((name, _column_key(plan.columns[name], pins)) for name in plan.select if name in plan.columns)
     order = tuple((term_key(term, pins), direction.value) for term, direction in plan.order)
     joins = tuple((name, id(join)) for name, join in plan.joins.items())
     return (id(model), columns, joins, order, *parts), pins
 
 
+def _column_key(column: Column, pins: list[Any]) -> Hashable:
+    """A selected column by identity (pinned); one scoped to the caller by its origin and SQL."""
+    if isinstance(column.term, Scoped):
+        return term_key(column.term, pins)
+    pins.append(column)
+    return id(column)
+
+
 def compiled_page(
     model: TableModel, plan: QueryPlan, where: Bound | None, search: Bound | None, paging: Paging
 ) -> tuple[str, dict[str, Any]]:
-    """``render(page_statement(...))``, from the memo when the same shape was rendered before."""
-    key, pins = _shape(
-        model, plan, "page", where and where.sql, search and search.sql, plan.start, plan.limit, paging
+    """``render(page_statement(...))``, from the memo when the same shape was rendered before;
+    the values of the caller's scoped counts (``Scoped`` terms) are bound like the WHERE's."""
+    key, pins = _shape(model, plan, "page", where and where.sql, search and search.sql, plan.start, plan.limit, paging)
+    terms = [*(plan.columns[n].term for n in plan.select if n in plan.columns), *(t for t, _ in plan.order)]
+    return MEMO.render(
+        key, pins, lambda: _page_builder(model, plan, where, search, paging), where, search, *scoped_bounds(terms)
     )
-    return MEMO.render(key, pins, lambda: _page_builder(model, plan, where, search, paging), where, search)
 
 
 def compiled_total(
@@ -405,7 +436,9 @@ def _tail(plan: QueryPlan, filtered: int) -> tuple[int, int] | None:
     return max(0, filtered - plan.start - int(plan.limit)), rows
 
 
-async def run(svc: Services, model: TableModel, request: Request, dt: DataTableRequest, principal: Principal) -> dict[str, Any]:
+async def run(
+    svc: Services, model: TableModel, request: Request, dt: DataTableRequest, principal: Principal
+) -> dict[str, Any]:
     """The DataTables answer for ``dt`` on ``model`` as ``principal`` sees it.
 
     Without a search the filtered count is ``recordsTotal``; when that is cached the

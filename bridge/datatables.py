@@ -2,7 +2,8 @@
 
 DataTables sends PHP-style bracket keys (``columns[0][search][value]``) in a GET query or a
 POST form, or a nested JSON body (``ajax.submitAs: 'json'``); all three become one nested
-value here, with blank values kept (DataTables sends many). Everything is validated into a
+value here, with blank values kept (DataTables sends many). A POST body is read by its declared
+``Content-Type`` only, like every body (bridge/media.py). Everything is validated into a
 ``DataTableRequest``; anything wrong raises ``DataTableError`` whose message the route sends
 back as HTTP 200 ``{"draw", "recordsTotal": 0, "recordsFiltered": 0, "data": [], "error"}``,
 because a DataTables client shows the ``error`` of a 200 but only "Ajax error" for a 4xx
@@ -13,15 +14,19 @@ characters. The SQL side lives in ``bridge/datatable_engine.py``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
-from urllib.parse import parse_qsl, unquote
+from typing import Any
+from urllib.parse import unquote
 
 import orjson
 from sanic import Request
 
+from bridge.errors import BridgeError
+from bridge.media import FORMS, JSON, body_type
 from bridge.override import sent_method
+from bridge.params import MAX_INT, ParamError, form_pairs, integer, repeated_message, safe
 
 MAX_PARAMS = 20_000
 MAX_DEPTH = 6
@@ -29,7 +34,6 @@ MAX_COLUMNS = 100
 MAX_SEARCH = 200
 MAX_REGEX = 100
 DEFAULT_LENGTH = 10
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 # DataTables 1.9 (sAjaxSource) names; 1.10+ sends none of them (reference §1.2).
 LEGACY_KEYS = ("sEcho", "iDisplayStart", "iDisplayLength", "sSearch", "bRegex", "iColumns", "iSortingCols")
@@ -37,17 +41,10 @@ _LEGACY_PREFIXES = ("mDataProp_", "iSortCol_", "sSortDir_", "bSearchable_", "bSo
 
 _KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
 _PART = re.compile(r"\[([^\[\]]*)\]")
-_SAFE = re.compile(r"^[A-Za-z0-9_\[\]. -]{1,60}$")
-_WHOLE = re.compile(r"^\s*[+-]?\d{1,18}\s*$")
 
 
 class DataTableError(Exception):
     """A request DataTables cannot be answered for; ``str(exc)`` is what the client is told."""
-
-
-def safe(text: Any, fallback: str = "a parameter") -> str:
-    """``text`` if it is a harmless name (letters, digits, brackets), else ``fallback``."""
-    return text if isinstance(text, str) and _SAFE.match(text) else fallback
 
 
 # ---- collecting parameters --------------------------------------------------------------------
@@ -56,12 +53,18 @@ def safe(text: Any, fallback: str = "a parameter") -> str:
 def parse_brackets(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
     """``[("columns[0][data]", "name"), …]`` → ``{"columns": {"0": {"data": "name"}}}``.
 
-    ``a[]`` appends (jQuery arrays); a key that is both a value and a parent is an error.
+    ``a[]`` appends (jQuery arrays); a key that is both a value and a parent is an error, and so
+    is any other key sent twice (bridge/params.py's rule for every route).
     """
     root: dict[str, Any] = {}
+    seen: set[str] = set()
     for count, (key, value) in enumerate(pairs, 1):
         if count > MAX_PARAMS:
             raise DataTableError(f"The request has more than {MAX_PARAMS} parameters.")
+        if not key.endswith("[]"):
+            if key in seen:
+                raise DataTableError(repeated_message(key))
+            seen.add(key)
         parts = _key_parts(key) if len(key) <= _CACHED_KEY else _split_key(key)
         if len(parts) > MAX_DEPTH:
             raise DataTableError(f"Parameter {safe(key)} is nested deeper than {MAX_DEPTH} levels.")
@@ -120,26 +123,29 @@ def query_args(query: str) -> dict[str, list[str]]:
 def request_params(request: Request) -> dict[str, Any]:
     """The DataTables parameters of a GET query, a POST form or a JSON body (query merged in)."""
     pairs = _pairs(query_args(request.query_string))
-    body = request.body or b""
-    ctype = (request.content_type or "").lower()
     json_body: Any = None
-    if sent_method(request) == "POST" and body:  # POST …?_method=GET still reads its body
-        if ctype.startswith(FORM_TYPES):
-            pairs += _pairs(request.get_form(keep_blank_values=True) or {})
-        elif "json" in ctype or body.lstrip()[:1] == b"{":
+    if sent_method(request) == "POST":  # POST …?_method=GET still reads its body
+        try:
+            ctype = body_type(request)  # by the declared type only, as REST writes (bridge/media.py)
+        except BridgeError as exc:
+            raise DataTableError(exc.message) from None
+        if ctype in FORMS:
             try:
-                json_body = orjson.loads(body)
+                pairs += form_pairs(request.body or b"", request.content_type)
+            except ParamError as exc:
+                raise DataTableError(exc.message) from None
+        elif ctype == JSON:
+            try:
+                json_body = orjson.loads(request.body)
             except orjson.JSONDecodeError:
                 raise DataTableError("The request body is not valid JSON.") from None
             if not isinstance(json_body, dict):
                 raise DataTableError("The JSON request body must be an object.")
-        else:
-            try:
-                pairs += parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_PARAMS)
-            except (UnicodeDecodeError, ValueError):
-                raise DataTableError("The request body is neither a form nor JSON.") from None
     params = parse_brackets(pairs)
     if json_body is not None:
+        both = next((key for key in json_body if key in params), None)
+        if both is not None:
+            raise DataTableError(repeated_message(both))
         params.update(json_body)
     return params
 
@@ -169,19 +175,14 @@ def _flag(value: Any, name: str, default: bool) -> bool:
     raise DataTableError(f"{name} must be true or false.")
 
 
-def whole(value: Any, name: str, default: int | None = None) -> int | None:
-    """An int from an int or a decimal string; blank or missing gives ``default``."""
-    if value is None or value == "":
-        return default
-    if isinstance(value, bool):
-        raise DataTableError(f"{name} must be a whole number.")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and _WHOLE.match(value):
-        return int(value)
-    raise DataTableError(f"{name} must be a whole number.")
+def whole(
+    value: Any, name: str, default: int | None = None, *, low: int = 0, high: int = MAX_INT, also: tuple[int, ...] = ()
+) -> int | None:
+    """bridge/params.py's ``integer``, its refusal told in-band; blank or missing gives ``default``."""
+    try:
+        return integer(value, name, low=low, high=high, default=default, also=also)
+    except ParamError as exc:
+        raise DataTableError(exc.message) from None
 
 
 def _indexed(node: Any, name: str) -> list[Any]:
@@ -192,8 +193,16 @@ def _indexed(node: Any, name: str) -> list[Any]:
         return node
     if not isinstance(node, dict):
         raise DataTableError(f"{name} must be a list.")
-    keyed = {int(k): v for k, v in node.items() if re.fullmatch(r"\d{1,6}", str(k))}
-    if len(keyed) != len(node) or sorted(keyed) != list(range(len(keyed))):
+    keyed: dict[int, Any] = {}
+    for key, value in node.items():
+        try:
+            index = integer(key, name, high=MAX_PARAMS)
+        except ParamError:
+            index = None
+        if index is None or str(index) != key:  # "01", " 1" and "+1" number nothing
+            raise DataTableError(f"{name} must be numbered 0, 1, 2, … without gaps.")
+        keyed[index] = value
+    if sorted(keyed) != list(range(len(keyed))):
         raise DataTableError(f"{name} must be numbered 0, 1, 2, … without gaps.")
     return [keyed[i] for i in range(len(keyed))]
 
@@ -237,13 +246,14 @@ class DataTableRequest:
 
 
 def draw_of(params: Mapping[str, Any]) -> int:
-    """The draw counter to echo, as an int; 0 when it is missing or not a number."""
+    """The draw counter to echo, as an int; 0 when it is missing or not an integer in 0..2^63−1
+    (so the echo can always be encoded)."""
     for key in ("draw", "sEcho"):
         try:
-            value = whole(params.get(key), key)
-        except DataTableError:
+            value = integer(params.get(key), key)
+        except ParamError:
             value = None
-        if value is not None and value >= 0:
+        if value is not None:
             return value
     return 0
 
@@ -283,8 +293,10 @@ def _order(index: int, node: Any, columns: int) -> OrderRequest:
     if not isinstance(node, dict):
         raise DataTableError(f"{name} must have [column] and [dir].")
     column = whole(node.get("column"), f"{name}[column]")
-    if column is None or not 0 <= column < columns:
-        raise DataTableError(f"{name}[column] must be the index of one of the {columns} columns sent (0 to {columns - 1}).")
+    if column is None or column >= columns:
+        raise DataTableError(
+            f"{name}[column] must be the index of one of the {columns} columns sent (0 to {columns - 1})."
+        )
     direction = _text(node.get("dir"), f"{name}[dir]", "asc").lower() or "asc"
     if direction not in ("asc", "desc"):
         raise DataTableError(f"{name}[dir] must be asc or desc.")
@@ -300,15 +312,9 @@ def parse_request(params: Mapping[str, Any], max_rows: int) -> DataTableRequest:
         )
     if params.get("draw") is None or params.get("draw") == "":
         raise DataTableError("draw is missing; DataTables sends it with every request.")
-    draw = whole(params.get("draw"), "draw")
-    if draw is None or draw < 0:
-        raise DataTableError("draw must be a whole number of 0 or more.")
+    draw = whole(params.get("draw"), "draw", 0)
     start = whole(params.get("start"), "start", 0)
-    if start is None or start < 0:
-        raise DataTableError("start must be a whole number of 0 or more.")
-    length = whole(params.get("length"), "length", DEFAULT_LENGTH)
-    if length is None or length == 0 or length < -1:
-        raise DataTableError("length must be -1 (all rows) or a whole number of 1 or more.")
+    length = whole(params.get("length"), "length", DEFAULT_LENGTH, low=1, also=(-1,))
     if length > max_rows:
         raise DataTableError(f"length must be at most {max_rows} (BRIDGE_DATATABLES_MAX_ROWS); page the table instead.")
     raw_columns = _indexed(params.get("columns"), "columns")
@@ -326,7 +332,7 @@ def parse_request(params: Mapping[str, Any], max_rows: int) -> DataTableRequest:
 
 def error_body(draw: int, message: str) -> dict[str, Any]:
     """The DataTables error answer (HTTP 200): empty, with the reason in ``error``."""
-    return {"draw": int(draw), "recordsTotal": 0, "recordsFiltered": 0, "data": [], "error": message}
+    return {"draw": draw, "recordsTotal": 0, "recordsFiltered": 0, "data": [], "error": message}
 
 
 def escape_like(text: str) -> str:

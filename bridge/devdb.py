@@ -70,7 +70,9 @@ def _install_mariadb() -> None:
         policy.write_text("#!/bin/sh\nexit 101\n")
         policy.chmod(0o755)
     try:
-        subprocess.run(["apt-get", "install", "-y", "-q", "mariadb-server"], check=True, env=env, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-q", "mariadb-server"], check=True, env=env, stdout=subprocess.DEVNULL
+        )
     finally:
         if created_policy:
             policy.unlink(missing_ok=True)
@@ -98,7 +100,14 @@ def start_private() -> DatabaseURL:
     if not (data / "mysql").exists():
         print(f"wpbridge: creating a private MariaDB in {data}", file=sys.stderr)
         created = subprocess.run(
-            [install_db, "--no-defaults", f"--datadir={data}", "--auth-root-authentication-method=normal", "--skip-test-db", *user_args],
+            [
+                install_db,
+                "--no-defaults",
+                f"--datadir={data}",
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+                *user_args,
+            ],
             stdout=log,
             stderr=log,
         )

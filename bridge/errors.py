@@ -6,7 +6,8 @@ Sanic's own included, into this shape. Unexpected exceptions become a 500 withou
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 
 class BridgeError(Exception):
@@ -44,12 +45,9 @@ def invalid_params(params: Mapping[str, str], code: str = "rest_invalid_param") 
 
 
 def not_logged_in() -> BridgeError:
-    return BridgeError(
-        "rest_not_logged_in",
-        "You are not currently logged in.",
-        401,
-        headers={"WWW-Authenticate": 'Basic realm="wp-customer-bridge"'},
-    )
+    """401 without a ``WWW-Authenticate: Basic`` challenge, as WordPress answers: a challenge makes
+    a browser prompt for and then cache credentials that any page could make it send again."""
+    return BridgeError("rest_not_logged_in", "You are not currently logged in.", 401)
 
 
 def forbidden(message: str = "Sorry, you are not allowed to do that.") -> BridgeError:
@@ -61,3 +59,31 @@ def not_found(code: str, message: str) -> BridgeError:
 
 
 NO_ROUTE = BridgeError("rest_no_route", "No route was found matching the URL and request method.", 404)
+
+
+class DatabaseUnavailable(BridgeError):
+    """The database cannot be reached (lost or refused connections, no answer in time): 503.
+
+    ``bridge/db.py`` raises it for every connection-level failure, so no route has to know
+    about drivers. The body names the database and the driver's error only for callers the
+    app trusts (``details()``; see ``bridge.app``): to anyone else they would map the network.
+    ``retryable`` says that the statement can safely run again on a fresh connection (its
+    connection was lost before it could have changed anything).
+    """
+
+    RETRY_AFTER = "1"
+
+    def __init__(self, detail: str, database: str, *, retryable: bool = False) -> None:
+        super().__init__(
+            "wpbridge_database_unavailable",
+            "The database does not answer; the bridge cannot serve data until it does. Please retry shortly.",
+            503,
+            headers={"Retry-After": self.RETRY_AFTER},
+        )
+        self.detail = detail
+        self.database = database
+        self.retryable = retryable
+
+    def details(self) -> dict[str, Any]:
+        """What an administrator needs to fix it: which database, and what the driver said."""
+        return {"database": self.database, "detail": self.detail}

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import inspect
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 Callback = Callable[..., Any]
 
@@ -48,7 +49,9 @@ class Hooks:
         self._chains: dict[str, list[_Entry]] = {}
         self._seq = itertools.count()
 
-    def add_filter(self, name: str, callback: Callback, priority: int = 10, accepted_args: int | None = None) -> Callback:
+    def add_filter(
+        self, name: str, callback: Callback, priority: int = 10, accepted_args: int | None = None
+    ) -> Callback:
         """Register ``callback``; it receives at most ``accepted_args`` arguments (default: what it declares)."""
         chain = self._chains.setdefault(name, [])
         count = _positional_count(callback) if accepted_args is None else accepted_args

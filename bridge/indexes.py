@@ -18,8 +18,8 @@ index is "present" when any index of the table starts with the column, whatever 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pymysql
 
@@ -39,14 +39,54 @@ class IndexSpec:
 
 
 NEEDED: tuple[IndexSpec, ...] = (
-    IndexSpec("employees", "user_id", "principal: the user's employee rows", "principal load 139 → 64 ms, rows read 900k → 400k"),
-    IndexSpec("branches", "user_id", "principal: branches the user administers", "principal load 144 → 98 ms, rows read 900k → 600k"),
-    IndexSpec("customers", "user_id", "principal: customers the user owns; REST ?user_id=", "principal load: rows read 900k → 800k"),
-    IndexSpec("agencies", "user_id", "principal: agencies the user owns", "none measurable at 38 agencies (keeps the load flat as they grow)"),
-    IndexSpec("agency_employees", "user_id", "principal: the user's agency memberships", "none measurable at 330 agency staff (same)"),
-    IndexSpec("employees", "branch_id", "employees scope of branch admins and employees; branch delete cascades", "an employee's statistics 90 → 0.3 ms, rows 500k → 9"),
-    IndexSpec("branches", "agency_id", "agency users' scope; /tabs/agency/{id}/statistics; relation counts", "agency tab counts 89 → 22 ms, rows 600k → 20k"),
-    IndexSpec("branches", "inspector_id", "inspectors' scope (agency_pengawas)", "no scenario user is an inspector; EXPLAIN uses it (tests)"),
+    IndexSpec(
+        "employees",
+        "user_id",
+        "principal: the user's employee rows",
+        "principal load 139 → 64 ms, rows read 900k → 400k",
+    ),
+    IndexSpec(
+        "branches",
+        "user_id",
+        "principal: branches the user administers",
+        "principal load 144 → 98 ms, rows read 900k → 600k",
+    ),
+    IndexSpec(
+        "customers",
+        "user_id",
+        "principal: customers the user owns; REST ?user_id=",
+        "principal load: rows read 900k → 800k",
+    ),
+    IndexSpec(
+        "agencies",
+        "user_id",
+        "principal: agencies the user owns",
+        "none measurable at 38 agencies (keeps the load flat as they grow)",
+    ),
+    IndexSpec(
+        "agency_employees",
+        "user_id",
+        "principal: the user's agency memberships",
+        "none measurable at 330 agency staff (same)",
+    ),
+    IndexSpec(
+        "employees",
+        "branch_id",
+        "employees scope of branch admins and employees; branch delete cascades",
+        "an employee's statistics 90 → 0.3 ms, rows 500k → 9",
+    ),
+    IndexSpec(
+        "branches",
+        "agency_id",
+        "agency users' scope; /tabs/agency/{id}/statistics; relation counts",
+        "agency tab counts 89 → 22 ms, rows 600k → 20k",
+    ),
+    IndexSpec(
+        "branches",
+        "inspector_id",
+        "inspectors' scope (agency_pengawas)",
+        "no scenario user is an inspector; EXPLAIN uses it (tests)",
+    ),
 )
 
 
@@ -112,7 +152,13 @@ def report(states: list[IndexState]) -> str:
     return "\n".join(lines)
 
 
-def run(conn: pymysql.connections.Connection, names: TableNames, schema: SchemaInfo, apply: bool, out: Callable[[str], None] = print) -> int:
+def run(
+    conn: pymysql.connections.Connection,
+    names: TableNames,
+    schema: SchemaInfo,
+    apply: bool,
+    out: Callable[[str], None] = print,
+) -> int:
     """List the needed indexes; with ``apply`` create the missing ones. Returns an exit code."""
     states = survey(conn, names, schema)
     out(report(states))
@@ -121,7 +167,9 @@ def run(conn: pymysql.connections.Connection, names: TableNames, schema: SchemaI
         out("every index the bridge needs is present")
         return 0
     if not apply:
-        out(f"{len(missing)} missing; `wpbridge indexes --apply` creates them (reads only get faster; nothing else changes)")
+        out(
+            f"{len(missing)} missing; `wpbridge indexes --apply` creates them (reads only get faster; nothing else changes)"
+        )
         return 0
     for state in missing:
         out(f"creating {state.spec.name} on {state.table} ({state.spec.column}) …")

@@ -7,8 +7,9 @@ every statement ``bridge/db.py`` runs for them (authentication included) and say
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import wraps
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from sanic.response import HTTPResponse
 

@@ -111,6 +111,8 @@ class OutboxSender:
 
     async def _sleep(self, seconds: float) -> None:
         self._wake.clear()
+        if self._stop.is_set():  # stop() came while a delivery ran: its wake-up was just cleared
+            return
         try:
             await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, seconds))
         except TimeoutError:
@@ -185,6 +187,8 @@ class OutboxSender:
         rows = await self._pending(conn)
         held: set[tuple[str, int]] = set()
         for row in rows:
+            if self._stop.is_set():  # stopping: the delivery before this one was the last
+                return 0.0
             key = (row["entity"], int(row["entity_id"]))
             if key in held:
                 continue
@@ -198,13 +202,21 @@ class OutboxSender:
             elif result.everyone:
                 self.failures += 1
                 wait = backoff(self.failures, self.max_backoff)
-                log.warning("outbox: WordPress not reachable at %s (%s); retrying in %.0f s", self.url, result.error, wait)
+                log.warning(
+                    "outbox: WordPress not reachable at %s (%s); retrying in %.0f s", self.url, result.error, wait
+                )
                 await self._mark(conn, row["id"], result, None)
                 return wait
             else:
                 held.add(key)
                 retry_in = backoff(int(row["attempts"]) + 1, self.max_backoff)
-                log.warning("outbox: event %s (%s) refused: %s; retrying in %.0f s", row["event_id"], row["action"], result.error, retry_in)
+                log.warning(
+                    "outbox: event %s (%s) refused: %s; retrying in %.0f s",
+                    row["event_id"],
+                    row["action"],
+                    result.error,
+                    retry_in,
+                )
                 await self._mark(conn, row["id"], result, retry_in)
         return 0.0 if len(rows) == self.batch and not held else self.poll
 
@@ -239,11 +251,20 @@ def attach_sender(app: Any, settings: Settings) -> None:
 
     @app.before_server_stop
     async def stop_outbox(app: Any) -> None:
+        """Ask the sender to stop, without waiting here: Sanic still listens while
+        before-stop listeners run, and a stopping server must not take new requests."""
         sender: OutboxSender | None = getattr(app.ctx, "outbox_sender", None)
+        if sender is not None:
+            sender.stop()
+
+    @app.after_server_stop
+    async def await_outbox(app: Any) -> None:
+        """Let a delivery in flight complete and be marked (the socket is closed by now; it
+        ran on while requests in flight finished); cancel only a sender stuck longer than
+        one delivery can take."""
         task: asyncio.Task | None = getattr(app.ctx, "outbox_task", None)
-        if sender is None or task is None:
+        if task is None:
             return
-        sender.stop()
         try:
             await asyncio.wait_for(task, timeout=float(settings.events_timeout) + 2)
         except (TimeoutError, asyncio.CancelledError):
@@ -262,7 +283,10 @@ def _cell(value: Any, width: int) -> str:
 def pending_report(conn: pymysql.connections.Connection, names: TableNames, settings: Settings, limit: int = 20) -> str:
     """Counts of pending and delivered events and the oldest pending ones, as a table."""
     with conn.cursor() as cur:
-        cur.execute("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s", (names.outbox,))
+        cur.execute(
+            "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s",
+            (names.outbox,),
+        )
         if not cur.fetchone()[0]:
             return f"no outbox table {names.outbox} in this database; run `wpbridge migrate`"
         cur.execute(
@@ -298,8 +322,8 @@ def pending_report(conn: pymysql.connections.Connection, names: TableNames, sett
         for r in rows
     ]
     widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
-    lines.append("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
-    lines.extend("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in table)
+    lines.append("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    lines.extend("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in table)
     if pending > len(rows):
         lines.append(f"… and {pending - len(rows)} more")
     return "\n".join(lines)

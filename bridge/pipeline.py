@@ -15,16 +15,22 @@ config, only bypass users see it. A table no config names gets a default one: ne
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from functools import partial
+from typing import Any
 
-from pypika import Table
+from pypika import MySQLQuery, Table
+from pypika import functions as fn
+from pypika.queries import QueryBuilder
 from pypika.terms import Criterion
 from sanic import Request
 
 from bridge.access import ALL, NEVER, Access, Never, RelationLink
 from bridge.hooks import Hooks
 from bridge.principal import ANONYMOUS, Principal
-from bridge.tables.base import TableModel
+from bridge.statements import Bound, Scoped, bind
+from bridge.tables.base import ChildCount, Column, TableModel
 
 Scope = Callable[[Principal, Table], Criterion]
 
@@ -55,6 +61,45 @@ async def statistics_where(
     """The WHERE list of a statistics count; ``initial`` is the context's own condition (status…)."""
     where = await hooks.apply_filters(f"wpapp_{entity}_statistics_where", list(initial or []), context, request)
     return [c for c in where if isinstance(c, Criterion)]
+
+
+async def scoped_columns(
+    hooks: Hooks,
+    models: Mapping[str, TableModel],
+    model: TableModel,
+    request: Request,
+    columns: Mapping[str, Column] | None = None,
+    names: Iterable[str] | None = None,
+) -> dict[str, Column]:
+    """``columns`` (the model's by default) with each per-row count of child rows (``Column.counts``,
+    a customer's ``branch_count``) counting only the children the caller may see.
+
+    The child table's own WHERE pipeline, access filter included, becomes the count subquery's
+    criterion, so a row's count is the total the caller gets from the child table for that row.
+    It stays in SQL, bound as parameters of a ``Scoped`` term (the statement memo keys on its
+    SQL, never its values). A caller the pipeline leaves unfiltered keeps the model's plain
+    count (the same column object, so the same statements). ``names`` limits the work to the
+    columns a statement uses.
+    """
+    out = dict(model.columns if columns is None else columns)
+    for name in out if names is None else dict.fromkeys(names):
+        column = out.get(name)
+        if column is None or column.counts is None or isinstance(column.term, Scoped):
+            continue
+        child = models[column.counts.resource]
+        bound = bind(await where_for(hooks, child, request), f"{name}_")
+        if bound is None:
+            continue
+        out[name] = replace(
+            column, term=Scoped(column, partial(_count_query, model, child, column.counts, bound), bound)
+        )
+    return out
+
+
+def _count_query(model: TableModel, child: TableModel, counts: ChildCount, bound: Bound) -> QueryBuilder:
+    """``SELECT COUNT(*) FROM child WHERE child.fk = row.id AND <the caller's scope of child>``."""
+    parent = child.table.field(counts.foreign_key) == model.id_field
+    return MySQLQuery.from_(child.table).select(fn.Count("*")).where(parent & bound)
 
 
 def combine(where: list[Criterion]) -> Criterion:
@@ -98,7 +143,9 @@ class AccessFilter:
         if principal.has_role(*(roles.get(self.entity) or ())):
             return True
         return bool(
-            await self.hooks.apply_filters("wp_customer_should_bypass_filter", False, principal.user_id, self.entity, principal)
+            await self.hooks.apply_filters(
+                "wp_customer_should_bypass_filter", False, principal.user_id, self.entity, principal
+            )
         )
 
     async def datatable_where(self, where: list, request: Request, model: TableModel | None = None) -> list:
@@ -134,7 +181,9 @@ async def register_access_filters(
         scope = config.get("scope") or default_scope(access, resource, model, (links or {}).get(entity))
         flt = AccessFilter(hooks, entity, config, model, scope)
         priority = int(config.get("priority", 10))
-        hooks.add_filter(config.get("hook") or f"wpapp_datatable_{model.hook_base}_where", flt.datatable_where, priority)
+        hooks.add_filter(
+            config.get("hook") or f"wpapp_datatable_{model.hook_base}_where", flt.datatable_where, priority
+        )
         hooks.add_filter(f"wpapp_{entity}_statistics_where", flt.statistics_where, priority)
         used[entity] = {**config, "resource": resource}
     return used

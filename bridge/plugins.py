@@ -32,9 +32,10 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from bridge.tables.base import TableModel
 
@@ -136,4 +137,17 @@ async def load_plugins(services: Services, extra: tuple[str, ...] = ()) -> list[
             detail = str(exc) if isinstance(exc, PluginError) else f"{type(exc).__name__}: {exc}"
             raise PluginError(f"plugin {path} failed to load: {detail}") from exc
         loaded.append(path)
+    check_child_counts(services.models)
     return loaded
+
+
+def check_child_counts(models: Mapping[str, TableModel]) -> None:
+    """Every per-row count column (``Column.counts``) names a served table: its rows are counted
+    in the caller's scope of that table, so a count of an unknown table could not be scoped."""
+    for model in models.values():
+        for column in model.columns.values():
+            if column.counts is not None and column.counts.resource not in models:
+                raise PluginError(
+                    f"column {column.name!r} of table {model.resource!r} counts rows of {column.counts.resource!r}, "
+                    "which no model serves"
+                )

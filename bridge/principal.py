@@ -61,7 +61,12 @@ class Relations:
             "branches_administered": [{"branch_id": b, "customer_id": c} for b, c in self.admin_branches],
             "employee_of": [{"employee_id": e, "customer_id": c, "branch_id": b} for e, c, b in self.employee_rows],
             "agencies": [
-                {"agency_id": a.agency_id, "division_id": a.division_id, "level": a.level, "agency_employee_id": a.employee_id}
+                {
+                    "agency_id": a.agency_id,
+                    "division_id": a.division_id,
+                    "level": a.level,
+                    "agency_employee_id": a.employee_id,
+                }
                 for a in self.agencies
             ],
             "platform_staff_id": self.platform_staff_id,
@@ -144,7 +149,9 @@ class PrincipalLoader:
             return cached
         options = Table(self.names.options)
         raw = await self.db.fetch_val(
-            MySQLQuery.from_(options).select(options.option_value).where(options.option_name == self.names.prefix + "user_roles")
+            MySQLQuery.from_(options)
+            .select(options.option_value)
+            .where(options.option_name == self.names.prefix + "user_roles")
         )
         roles = php_loads(raw) if raw else None
         roles = roles if isinstance(roles, dict) else {}
@@ -159,7 +166,7 @@ class PrincipalLoader:
         # write committed, and stores them just after the write evicted the group, stores
         # them where no later request looks (without it, the old relations would be served
         # for up to PRINCIPAL_TTL).
-        key = f"principal:{user_id}@{await self.cache.generations([PRINCIPAL_GROUP])}"
+        key = await self._key(user_id)
         cached = await self.cache.get(key, MISSING)
         if cached is not MISSING:
             return cached
@@ -181,6 +188,14 @@ class PrincipalLoader:
                 del self._loading[key]
         return principal
 
+    async def _key(self, user_id: int) -> str:
+        return f"principal:{user_id}@{await self.cache.generations([PRINCIPAL_GROUP])}"
+
+    async def cached(self, user_id: int) -> Principal | None:
+        """The principal for ``user_id`` if the cache holds it; never reads the database."""
+        cached = await self.cache.get(await self._key(user_id), None)
+        return cached if isinstance(cached, Principal) else None
+
     async def _load(self, user_id: int) -> Principal | None:
         users, meta = Table(self.names.users), Table(self.names.usermeta)
         user = await self.db.fetch_one(
@@ -195,7 +210,9 @@ class PrincipalLoader:
         if user is None:
             return None
         user_caps = php_loads(user["caps"]) if user["caps"] else None
-        roles, caps = effective_capabilities(user_caps if isinstance(user_caps, dict) else {}, await self.role_definitions())
+        roles, caps = effective_capabilities(
+            user_caps if isinstance(user_caps, dict) else {}, await self.role_definitions()
+        )
         relations = await self._relations(user_id, tuple(roles))
         return Principal(
             user_id=user_id,
@@ -242,14 +259,18 @@ class PrincipalLoader:
             f"SELECT 'employee', id, customer_id, branch_id FROM `{n.employees}` WHERE user_id = %s AND status = 'active'",
         ]
         if s.has("agencies", "user_id"):
-            parts.append(f"SELECT 'agency_owner', id, 0, 0 FROM `{n.agencies}` WHERE user_id = %s AND status = 'active'")
+            parts.append(
+                f"SELECT 'agency_owner', id, 0, 0 FROM `{n.agencies}` WHERE user_id = %s AND status = 'active'"
+            )
         if s.has("agency_employees", "user_id"):
             parts.append(
                 f"SELECT 'agency_employee', id, agency_id, division_id FROM `{n.agency_employees}` "
                 "WHERE user_id = %s AND status = 'active'"
             )
         if s.has("platform_staff", "user_id"):
-            parts.append(f"SELECT 'platform', id, 0, 0 FROM `{n.platform_staff}` WHERE user_id = %s AND status = 'aktif'")
+            parts.append(
+                f"SELECT 'platform', id, 0, 0 FROM `{n.platform_staff}` WHERE user_id = %s AND status = 'aktif'"
+            )
         parts = [p for p in parts if p]
         return " UNION ALL ".join(parts), [user_id] * len(parts)
 

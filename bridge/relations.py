@@ -16,8 +16,9 @@ customers, branches, employees, principals or relations groups are evicted.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from pypika import MySQLQuery, Order, Table
 from pypika import functions as fn
@@ -26,7 +27,7 @@ from pypika.terms import Criterion, EmptyCriterion, Field
 
 from bridge.cache import digest, remember
 from bridge.db import render
-from bridge.errors import BridgeError, forbidden
+from bridge.errors import BridgeError, DatabaseUnavailable, forbidden
 from bridge.pipeline import denies, statistics_where
 
 if TYPE_CHECKING:
@@ -68,7 +69,9 @@ def parse_config(entity: str, raw: Mapping[str, Any], prefix: str) -> RelationCo
     def ident(key: str, default: str | None = None) -> str:
         value = raw.get(key, default)
         if not isinstance(value, str) or not _IDENT.match(value):
-            raise RelationConfigError(f"relation config {entity!r}: {key} must be a column or table name, got {value!r}")
+            raise RelationConfigError(
+                f"relation config {entity!r}: {key} must be a column or table name, got {value!r}"
+            )
         return value
 
     try:
@@ -101,9 +104,13 @@ async def check_tables(db: Any, configs: Mapping[str, RelationConfig]) -> None:
     """Refuse to start when a config names a table or column the database does not have."""
     for config in configs.values():
         t = Table(config.bridge_table)
-        query = MySQLQuery.from_(t).select(t.field(config.entity_column), t.field(config.customer_column), t.field(config.id_column))
+        query = MySQLQuery.from_(t).select(
+            t.field(config.entity_column), t.field(config.customer_column), t.field(config.id_column)
+        )
         try:
             await db.fetch_all(query.limit(0))
+        except DatabaseUnavailable:  # not the config's fault: the start is tried again later
+            raise
         except Exception as exc:
             raise RelationConfigError(
                 f"relation config {config.entity!r}: cannot read {config.entity_column}, {config.customer_column} and "
@@ -114,7 +121,9 @@ async def check_tables(db: Any, configs: Mapping[str, RelationConfig]) -> None:
 class EntityRelations:
     """Counts and accessible ids per entity, for the user of a request."""
 
-    def __init__(self, svc: Services, configs: Mapping[str, RelationConfig], access_configs: Mapping[str, Mapping[str, Any]]) -> None:
+    def __init__(
+        self, svc: Services, configs: Mapping[str, RelationConfig], access_configs: Mapping[str, Mapping[str, Any]]
+    ) -> None:
         self.svc = svc
         self.configs = dict(configs)
         self.access_configs = access_configs
@@ -140,7 +149,9 @@ class EntityRelations:
         """The bridge table and the user's restriction on it (empty list: no restriction)."""
         branches = self.svc.models.get("branches")
         if branches is not None and config.bridge_table == self.svc.names.branches:
-            where = await statistics_where(self.svc.hooks, "branch", "relations", request) if config.access_filter else []
+            where = (
+                await statistics_where(self.svc.hooks, "branch", "relations", request) if config.access_filter else []
+            )
             return branches.table, where
         bridge = Table(config.bridge_table).as_("rel")
         customers = self.svc.models["customers"]
@@ -154,7 +165,9 @@ class EntityRelations:
         sub = MySQLQuery.from_(customers.table).select(customers.id_field).where(Criterion.all(where))
         return bridge, [bridge.field(config.customer_column).isin(sub)]
 
-    async def _cached(self, kind: str, config: RelationConfig, principal: Principal, query: QueryBuilder, shape: Any) -> Any:
+    async def _cached(
+        self, kind: str, config: RelationConfig, principal: Principal, query: QueryBuilder, shape: Any
+    ) -> Any:
         sql, params = render(query)
         scope = self.svc.access.scope_key(principal, self.resource(config.entity))
         key = f"rel:{kind}:{config.entity}:{scope}:{digest(sql, params)}"
@@ -163,7 +176,9 @@ class EntityRelations:
             return shape(await self.svc.db.fetch_all(sql, params))
 
         depends = (*DEPENDS, self.resource(config.entity))
-        return await remember(self.svc.cache, key, compute, ttl=config.cache_ttl, group=config.cache_group, depends=depends)
+        return await remember(
+            self.svc.cache, key, compute, ttl=config.cache_ttl, group=config.cache_group, depends=depends
+        )
 
     async def counts(self, request: Request, principal: Principal, entity: str, entity_id: int) -> dict[str, int]:
         """``{customer_count, branch_count}``: distinct customers and bridge rows linked to the entity."""

@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Iterable, Mapping, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import pymysql
@@ -30,13 +31,14 @@ from bridge.db import RETRYABLE, Executor
 from bridge.errors import BridgeError, forbidden, invalid_params, not_logged_in
 from bridge.events import Events
 from bridge.metrics import counted
-from bridge.pipeline import combine, request_principal, where_for
+from bridge.params import MAX_INT, ParamError, integer
+from bridge.pipeline import combine, request_principal, scoped_columns, where_for
 from bridge.principal import Principal
-from bridge.statements import MEMO, Bound, bind
-from bridge.tables.base import TableModel
+from bridge.statements import MEMO, Bound, Scoped, bind, scoped_bounds, term_key
+from bridge.tables.base import Column, TableModel
 from bridge.tables.writes import like_escape, province, regency, wp_user
 from bridge.totals import DATA_GROUPS, TOTAL_TTL, split_total, stale_groups, with_part
-from bridge.validation import MSG, Problems, as_int
+from bridge.validation import MSG, Problems
 
 NAMESPACE = "/wp-json/wp-customer/v1"
 DEFAULT_PER_PAGE = 10
@@ -45,6 +47,7 @@ MAX_PAGE = 10**9
 MAX_OFFSET = 10**12
 MAX_SEARCH = 500
 SOFT_DELETED = "inactive"  # the plugin's soft delete: status='inactive' on customers, branches and employees
+_FIELD_SEPARATORS = re.compile(r"[\s,]+")
 ALL_GROUPS = ("customers", "branches", "employees", "principals", "statistics", "relations")
 
 T = TypeVar("T")
@@ -126,7 +129,7 @@ class Query:
     arrays: frozenset[str]
 
     @classmethod
-    def of(cls, request: Request) -> "Query":
+    def of(cls, request: Request) -> Query:
         values: dict[str, list[str]] = {}
         arrays: set[str] = set()
         for key, value in request.get_query_args(keep_blank_values=True):
@@ -146,17 +149,11 @@ class Query:
         return values[0]
 
     def integer(self, name: str, low: int, high: int, problems: dict[str, str]) -> int | None:
-        raw = self.scalar(name, problems)
-        if raw is None or raw == "":
+        try:
+            return integer(self.scalar(name, problems), name, low=low, high=high)
+        except ParamError as exc:
+            problems[name] = exc.message
             return None
-        value = as_int(raw)
-        if value is None:
-            problems[name] = f"{name} is not of type integer."
-        elif not low <= value <= high:
-            problems[name] = f"{name} must be between {low} (inclusive) and {high} (inclusive)."
-        else:
-            return value
-        return None
 
 
 def parse_collection(request: Request, spec: Resource, model: TableModel) -> CollectionParams:
@@ -179,15 +176,14 @@ def parse_collection(request: Request, spec: Resource, model: TableModel) -> Col
         problems["order"] = "order is not one of asc, desc."
     filters: dict[str, Any] = {}
     for flt in spec.filters:
-        raw = query.scalar(flt.name, problems)
-        if raw is None or raw == "":
-            continue
         if flt.kind == "id":
-            value = as_int(raw)
-            if value is None or not 0 < value <= 2**63 - 1:
-                problems[flt.name] = f"{flt.name} is not a valid id."
+            value = query.integer(flt.name, 1, MAX_INT, problems)
+            if value is None:
                 continue
         else:
+            raw = query.scalar(flt.name, problems)
+            if raw is None or raw == "":
+                continue
             value = raw
             if value not in flt.choices:
                 problems[flt.name] = f"{flt.name} is not one of {', '.join(flt.choices)}."
@@ -246,22 +242,34 @@ def count_statement(
     return MEMO.render(key, [model], lambda: with_part(count, part), where, part)
 
 
+async def shown_columns(request: Request, model: TableModel) -> list[Column]:
+    """The columns of an item body, per-row counts narrowed to the caller's scope of the counted
+    table (``pipeline.scoped_columns``): a customer's ``branch_count`` is what ``/branches`` shows."""
+    svc = services(request)
+    columns = await scoped_columns(svc.hooks, svc.models, model, request)
+    return [c for c in columns.values() if not c.internal]
+
+
 def page_statement(
-    model: TableModel, where: Bound | None, orderby: str, order: Order, params: CollectionParams
+    model: TableModel, where: Bound | None, columns: list[Column], orderby: str, order: Order, params: CollectionParams
 ) -> tuple[str, dict[str, Any]]:
-    """The page's SELECT, rendered once per shape; LIMIT and OFFSET travel as bound values."""
+    """The page's SELECT, rendered once per shape; LIMIT and OFFSET travel as bound values, and
+    so do the scopes of the caller's counts."""
 
     def build() -> QueryBuilder:
         column = model.columns[orderby]
         key = column.term if isinstance(column.term, Field) else Field(column.name)
         return (
-            model.select_query()
+            model.select_query(columns)
             .where(where or EmptyCriterion())
             .orderby(key, order=order)
             .orderby(model.id_field, order=order)
         )
 
-    sql, values = MEMO.render((id(model), "rest:page", where and where.sql, orderby, order.value), [model], build, where)
+    pins: list[Any] = [model]
+    scoped = tuple(term_key(c.term, pins) for c in columns if isinstance(c.term, Scoped))
+    key = (id(model), "rest:page", where and where.sql, scoped, orderby, order.value)
+    sql, values = MEMO.render(key, pins, build, where, *scoped_bounds(c.term for c in columns))
     values["param_limit"], values["param_offset"] = params.per_page, params.start
     return f"{sql} LIMIT %(param_limit)s OFFSET %(param_offset)s", values
 
@@ -291,15 +299,16 @@ async def list_rows(
     if total == 0 or params.start >= total:
         return [], total
     order = Order.desc if params.order == "desc" else Order.asc
-    return await svc.db.fetch_all(*page_statement(model, bound, params.orderby, order, params)), total
+    columns = await shown_columns(request, model)
+    return await svc.db.fetch_all(*page_statement(model, bound, columns, params.orderby, order, params)), total
 
 
 async def fetch_visible(request: Request, model: TableModel, row_id: int) -> dict[str, Any] | None:
     """The row with ``row_id`` if the caller may see it (pipeline + access scope), else None."""
-    if not 0 < row_id <= 2**63 - 1:
+    if row_id < 1:
         return None
     where = await where_for(services(request).hooks, model, request)
-    query = model.select_query().where(combine([*where, model.id_field == row_id]))
+    query = model.select_query(await shown_columns(request, model)).where(combine([*where, model.id_field == row_id]))
     return await services(request).db.fetch_one(query)
 
 
@@ -315,7 +324,8 @@ async def visible_or_404(request: Request, spec: Resource, row_id: int) -> dict[
 
 
 def _base_url(request: Request) -> str:
-    return f"{request.scheme}://{request.host}"
+    """``BRIDGE_PUBLIC_URL`` or the listening address: a forged Host header never reaches a link."""
+    return services(request).settings.base_url
 
 
 def item_url(request: Request, spec: Resource, row_id: int) -> str:
@@ -338,12 +348,11 @@ def present(request: Request, spec: Resource, raw: Mapping[str, Any]) -> dict[st
 
 
 def requested_fields(request: Request) -> list[list[str]] | None:
-    """``_fields=a,b.c`` as paths; None when absent (all fields)."""
+    """``_fields=a,b.c`` as paths; None (all fields) when absent or when it names nothing
+    (``_fields=``, ``_fields=,``), as WordPress's ``wp_parse_list`` (``[\\s,]+``) leaves it."""
     values = [v for k, v in request.get_query_args(keep_blank_values=True) if k in ("_fields", "_fields[]")]
-    if not values:
-        return None
-    names = [n.strip() for v in values for n in v.split(",") if n.strip()]
-    return [n.split(".") for n in names]
+    names = [n for v in values for n in _FIELD_SEPARATORS.split(v) if n]
+    return [n.split(".") for n in names] or None
 
 
 def trim_fields(body: Any, paths: list[list[str]] | None) -> Any:
@@ -513,7 +522,7 @@ def add_read_routes(bp: Blueprint, spec: Resource) -> None:
     list_items.__doc__ = f"List the {spec.resource} the caller may see (WordPress collection parameters)."
     get_item.__doc__ = f"One {spec.entity}; 404 when it does not exist or is outside the caller's scope."
     bp.add_route(counted(list_items), f"/{spec.resource}", methods=["GET"], name=f"list_{spec.resource}")
-    bp.add_route(counted(get_item), f"/{spec.resource}/<row_id:int>", methods=["GET"], name=f"get_{spec.resource}")
+    bp.add_route(counted(get_item), f"/{spec.resource}/<row_id:id>", methods=["GET"], name=f"get_{spec.resource}")
 
 
 async def written_item(

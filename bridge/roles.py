@@ -7,7 +7,7 @@ WordPress's own: ``{role: {"name": display name, "capabilities": {cap: True}}}``
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 AGENCY_VIEW_CAPS: tuple[str, ...] = (
     "view_agency_list",

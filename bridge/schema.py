@@ -9,11 +9,11 @@ is missing (naming it), and uses optional columns only when they are there (DESI
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterable, Iterator, Mapping, Sequence
 
 import pymysql
 
@@ -82,7 +82,7 @@ class TableNames:
     outbox: str
 
     @classmethod
-    def for_prefix(cls, prefix: str = "wp_", base_prefix: str | None = None) -> "TableNames":
+    def for_prefix(cls, prefix: str = "wp_", base_prefix: str | None = None) -> TableNames:
         """Names for a site; multisite site 2 is ``for_prefix("wp_2_", "wp_")``."""
         prefix = _check_prefix(prefix, "table prefix")
         base = _check_prefix(prefix if base_prefix is None else base_prefix, "base prefix")
@@ -119,23 +119,56 @@ PLUGIN_TABLES: Mapping[str, PluginTable] = MappingProxyType(
         "customers": PluginTable(
             required=("id", "code", "name", "status", "user_id"),
             optional=(
-                "npwp", "nib", "provinsi_id", "regency_id", "reg_type", "type", "provinsi_code",
-                "regency_code", "created_by", "created_at", "updated_at",
+                "npwp",
+                "nib",
+                "provinsi_id",
+                "regency_id",
+                "reg_type",
+                "type",
+                "provinsi_code",
+                "regency_code",
+                "created_by",
+                "created_at",
+                "updated_at",
             ),
         ),
         "branches": PluginTable(
             required=("id", "customer_id", "name", "status", "agency_id"),
             optional=(
-                "code", "type", "nitku", "postal_code", "latitude", "longitude", "address", "phone",
-                "email", "provinsi_id", "regency_id", "division_id", "user_id", "inspector_id",
-                "created_by", "created_at", "updated_at",
+                "code",
+                "type",
+                "nitku",
+                "postal_code",
+                "latitude",
+                "longitude",
+                "address",
+                "phone",
+                "email",
+                "provinsi_id",
+                "regency_id",
+                "division_id",
+                "user_id",
+                "inspector_id",
+                "created_by",
+                "created_at",
+                "updated_at",
             ),
         ),
         "employees": PluginTable(
             required=("id", "customer_id", "branch_id", "user_id", "status"),
             optional=(
-                "name", "position", "finance", "operation", "legal", "purchase", "keterangan",
-                "email", "phone", "created_by", "created_at", "updated_at",
+                "name",
+                "position",
+                "finance",
+                "operation",
+                "legal",
+                "purchase",
+                "keterangan",
+                "email",
+                "phone",
+                "created_by",
+                "created_at",
+                "updated_at",
             ),
         ),
     }

@@ -6,16 +6,19 @@ so an operator never has to read a stack trace to fix a typo.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping
-from urllib.parse import unquote, urlparse
+from typing import Any
+from urllib.parse import unquote, urlparse, urlsplit
 
 DEFAULT_DATABASE_URL = "mysql://root@127.0.0.1:3306/wp_customer_bridge"
 _PREFIX_RE = re.compile(r"^[A-Za-z0-9_]{1,32}$")
+WILDCARD_HOSTS = ("0.0.0.0", "::")  # listen on every address; links then name 127.0.0.1
 
 
 class SettingsError(ValueError):
@@ -44,7 +47,7 @@ class DatabaseURL:
             kwargs["database"] = self.database
         return kwargs
 
-    def with_database(self, name: str) -> "DatabaseURL":
+    def with_database(self, name: str) -> DatabaseURL:
         return DatabaseURL(self.user, self.password, self.host, self.port, name, self.unix_socket)
 
     def __str__(self) -> str:
@@ -86,6 +89,48 @@ def parse_database_url(value: str, name: str = "BRIDGE_DATABASE_URL") -> Databas
     )
 
 
+def _origin_parts(value: str, name: str, expected: str) -> tuple[str, str, str]:
+    """``(scheme, authority, path)`` of an http(s) URL, lower-cased, default port dropped, or a
+    SettingsError naming ``name``: no user info, query or fragment, a valid port."""
+    try:
+        parts = urlsplit(value.strip())
+        port = parts.port
+    except ValueError:
+        raise SettingsError(f"{name} {expected}, got {value!r}") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
+        raise SettingsError(f"{name} {expected}, got {value!r}")
+    if parts.query or parts.fragment or value.strip().endswith(("?", "#")):
+        raise SettingsError(f"{name} {expected} (no query or fragment), got {value!r}")
+    host = parts.hostname.lower()
+    host = f"[{host}]" if ":" in host else host
+    default = 80 if scheme == "http" else 443
+    authority = host if port in (None, default) else f"{host}:{port}"
+    return scheme, authority, parts.path
+
+
+def parse_public_url(value: str) -> str:
+    """``BRIDGE_PUBLIC_URL``: the base URL clients use, normalised, without a trailing slash."""
+    expected = "must be an http:// or https:// base URL like https://example.com"
+    scheme, authority, path = _origin_parts(value, "BRIDGE_PUBLIC_URL", expected)
+    return f"{scheme}://{authority}{path.rstrip('/')}"
+
+
+def parse_origin(value: str, name: str = "BRIDGE_CORS_ORIGINS") -> str:
+    """One origin (``scheme://host[:port]``, as a browser's ``Origin`` header names it), normalised."""
+    expected = "must list origins like https://app.example.com (scheme, host and port only)"
+    scheme, authority, path = _origin_parts(value, name, expected)
+    if path not in ("", "/"):
+        raise SettingsError(f"{name} must list origins without a path (like https://app.example.com), got {value!r}")
+    return f"{scheme}://{authority}"
+
+
+def origin_of(url: str) -> str:
+    """The origin of a normalised http(s) URL (``https://example.com/api`` → ``https://example.com``)."""
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the bridge reads from its environment, validated."""
@@ -104,11 +149,29 @@ class Settings:
     config_path: str | None = None
     datatables_max_rows: int = 5000
     pool_size: int = 10
+    database_timeout: int = 10  # seconds a statement, or the wait for a pooled connection, may take (bridge/db.py)
     access_log: bool = False
     config: Mapping[str, Any] = field(default_factory=dict)
     events_url: str | None = None  # the shim's /wp-json/wp-customer-bridge/v1/events (bridge/outbox.py)
     events_timeout: int = 10
     events_max_backoff: int = 300
+    public_url: str | None = None  # the base URL clients use; links and the bridge's own origin come from it
+    cors_origins: tuple[str, ...] = ()  # other origins whose pages may write (bridge/origin.py)
+
+    @property
+    def base_url(self) -> str:
+        """Where links point: ``BRIDGE_PUBLIC_URL``, else the address the bridge listens on (a
+        wildcard address as 127.0.0.1). Never taken from a request's Host header."""
+        if self.public_url:
+            return self.public_url
+        host = "127.0.0.1" if self.host in WILDCARD_HOSTS else self.host
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host.lower()}" + ("" if self.port == 80 else f":{self.port}")
+
+    @property
+    def own_origin(self) -> str:
+        """The origin of ``base_url``: pages there may write without being listed in ``cors_origins``."""
+        return origin_of(self.base_url)
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -155,6 +218,31 @@ def _read_toml(path: str) -> dict[str, Any]:
     return data
 
 
+def toml_keys() -> frozenset[str]:
+    """The keys ``[bridge]`` may hold: one per Settings field, the same name as its ``BRIDGE_*`` variable.
+
+    ``config``/``config_path`` are what the file itself is, so they cannot be set inside it.
+    """
+    return frozenset(f.name for f in fields(Settings)) - {"config", "config_path"}
+
+
+def _refuse_unknown_keys(config: Mapping[str, Any], path: str) -> None:
+    """A misspelt key would otherwise be ignored and its default used without a word."""
+    for key, value in config.items():
+        is_table_array = isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
+        if not isinstance(value, dict) and not is_table_array:
+            raise SettingsError(f"BRIDGE_CONFIG file {path}: {key!r} is outside any table; settings go under [bridge]")
+    bridge = config.get("bridge", {})
+    if not isinstance(bridge, dict):
+        raise SettingsError(f"BRIDGE_CONFIG file {path}: [bridge] must be one table, not an array of tables")
+    known = toml_keys()
+    for key in bridge:
+        if key not in known:
+            near = difflib.get_close_matches(str(key), known, n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise SettingsError(f"BRIDGE_CONFIG file {path}: unknown key {key!r} under [bridge]{hint}")
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build Settings from ``env`` (default ``os.environ``); TOML keys fill what env leaves unset.
 
@@ -166,6 +254,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     config: dict[str, Any] = {}
     if config_path:
         config = _read_toml(config_path)
+        _refuse_unknown_keys(config, config_path)
         for key, value in (config.get("bridge") or {}).items():
             var = "BRIDGE_" + str(key).upper()
             if var not in source:
@@ -176,7 +265,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     prefix = _prefix(source, "BRIDGE_TABLE_PREFIX", "wp_")
     secret = source.get("BRIDGE_SHARED_SECRET", "")
     if secret and len(secret) < 16:
-        raise SettingsError("BRIDGE_SHARED_SECRET must be at least 16 characters long (or unset to refuse signed requests)")
+        raise SettingsError(
+            "BRIDGE_SHARED_SECRET must be at least 16 characters long (or unset to refuse signed requests)"
+        )
     cache_url = source.get("BRIDGE_CACHE_URL") or None
     if cache_url and not cache_url.startswith(("redis://", "rediss://", "unix://")):
         raise SettingsError(f"BRIDGE_CACHE_URL must be a redis:// URL, got {cache_url!r}")
@@ -192,6 +283,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             )
         if not secret:
             raise SettingsError("BRIDGE_EVENTS_URL needs BRIDGE_SHARED_SECRET: events are signed with it")
+    public_raw = source.get("BRIDGE_PUBLIC_URL") or ""
+    cors_raw = (source.get("BRIDGE_CORS_ORIGINS") or "").split(",")
+    cors = tuple(dict.fromkeys(parse_origin(o) for o in cors_raw if o.strip()))
     for folder in hooks:
         if not Path(folder).is_dir():
             raise SettingsError(f"BRIDGE_HOOKS_PATH names {folder!r}, which is not a folder")
@@ -211,11 +305,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         config_path=config_path,
         datatables_max_rows=_int(source, "BRIDGE_DATATABLES_MAX_ROWS", 5000, 1, 1_000_000),
         pool_size=_int(source, "BRIDGE_POOL_SIZE", 10, 1, 200),
+        database_timeout=_int(source, "BRIDGE_DATABASE_TIMEOUT", 10, 1, 3600),
         access_log=_bool(source, "BRIDGE_ACCESS_LOG", False),
         config=config,
         events_url=events_url,
         events_timeout=_int(source, "BRIDGE_EVENTS_TIMEOUT", 10, 1, 300),
         events_max_backoff=_int(source, "BRIDGE_EVENTS_MAX_BACKOFF", 300, 1, 86400),
+        public_url=parse_public_url(public_raw) if public_raw.strip() else None,
+        cors_origins=cors,
     )
 
 
@@ -232,6 +329,7 @@ def settings_as_env(settings: Settings) -> dict[str, str]:
         "BRIDGE_WORKERS": str(settings.workers),
         "BRIDGE_DATATABLES_MAX_ROWS": str(settings.datatables_max_rows),
         "BRIDGE_POOL_SIZE": str(settings.pool_size),
+        "BRIDGE_DATABASE_TIMEOUT": str(settings.database_timeout),
         "BRIDGE_ACCESS_LOG": "1" if settings.access_log else "0",
         "BRIDGE_HOOKS_PATH": os.pathsep.join(settings.hooks_path),
     }
@@ -241,6 +339,10 @@ def settings_as_env(settings: Settings) -> dict[str, str]:
         env["BRIDGE_CACHE_URL"] = settings.cache_url
     if settings.config_path:
         env["BRIDGE_CONFIG"] = settings.config_path
+    if settings.public_url:
+        env["BRIDGE_PUBLIC_URL"] = settings.public_url
+    if settings.cors_origins:
+        env["BRIDGE_CORS_ORIGINS"] = ",".join(settings.cors_origins)
     if settings.events_url:
         env["BRIDGE_EVENTS_URL"] = settings.events_url
         env["BRIDGE_EVENTS_TIMEOUT"] = str(settings.events_timeout)
@@ -253,6 +355,9 @@ __all__ = [
     "Settings",
     "SettingsError",
     "load_settings",
+    "origin_of",
     "parse_database_url",
+    "parse_origin",
+    "parse_public_url",
     "settings_as_env",
 ]

@@ -21,7 +21,7 @@ import hmac
 import re
 import secrets
 import time
-from typing import Mapping
+from collections.abc import Mapping
 
 HEADER_USER = "X-WP-Bridge-User"
 HEADER_TIMESTAMP = "X-WP-Bridge-Timestamp"

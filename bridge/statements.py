@@ -12,15 +12,23 @@ the WHERE; the values always travel as bound parameters, exactly as before.
 The key holds the identity of the column, join and term objects the statement was built
 from (and keeps them alive, so an id is never reused while its entry exists); models build
 those once and never mutate them. A hook that creates new objects per request just misses.
+
+A term built per request around a caller's criterion (a customer's ``branch_count`` counting
+only the branches the caller may see) is a ``Scoped`` term: its key is the object it was made
+from plus the criterion's rendered SQL, never its values, and a statement that contains it
+re-binds its ``Bound`` like the WHERE's, so one caller's scope never reaches another's.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
 
 from pypika import MySQLQuery
+from pypika.queries import QueryBuilder
 from pypika.terms import Criterion, EmptyCriterion, Field, PyformatParameter, Term
+from pypika.utils import format_alias_sql
 
 # The quoting and dialect pypika uses inside a MySQL statement, for rendering a WHERE alone.
 _KWARGS: dict[str, Any] = {}
@@ -57,9 +65,45 @@ def bind(criteria: list[Criterion], prefix: str) -> Bound | None:
     return Bound(sql, dict(collector.get_parameters()))
 
 
+class Scoped(Term):
+    """A subquery term holding a caller's criterion as ``bound`` (placeholders, values apart).
+
+    ``origin`` is the long-lived object the term stands in for (a model's column); with the
+    criterion's SQL it decides the rendered text, so it is what statement keys hold. ``query``
+    makes the subquery (with ``bound`` in it) only when the term is rendered: a statement found
+    in the memo never pays for building it.
+    """
+
+    def __init__(self, origin: Any, query: Callable[[], QueryBuilder], bound: Bound, alias: str | None = None) -> None:
+        super().__init__(alias)
+        self.origin = origin
+        self.query = query
+        self.bound = bound
+
+    @property
+    def key(self) -> Hashable:
+        return ("scoped", id(self.origin), self.bound.sql)
+
+    def get_sql(self, with_alias: bool = False, subquery: bool = False, **kwargs: Any) -> str:
+        sql = self.query().get_sql(subquery=True, **kwargs)
+        return format_alias_sql(sql, self.alias, **kwargs) if with_alias and self.alias else sql
+
+
+def scoped_bounds(terms: Iterable[Any]) -> list[Bound]:
+    """The ``Bound`` of each ``Scoped`` term among ``terms``: values a statement of them re-binds."""
+    out: dict[int, Bound] = {}
+    for term in terms:
+        if isinstance(term, Scoped):
+            out.setdefault(id(term.bound), term.bound)
+    return list(out.values())
+
+
 def term_key(term: Term, pins: list[Any]) -> Hashable:
-    """A key for an ORDER BY term: plain fields by name (``model.id_field`` is new each time),
-    anything else by identity (pinned)."""
+    """A key for a column or ORDER BY term: plain fields by name (``model.id_field`` is new each
+    time), a ``Scoped`` term by its origin (pinned) and criterion SQL, anything else by identity (pinned)."""
+    if isinstance(term, Scoped):
+        pins.append(term.origin)
+        return term.key
     if type(term) is Field and term.alias is None:
         table = term.table.get_table_name() if term.table is not None else None
         return ("field", table, term.name)
@@ -74,7 +118,9 @@ class StatementMemo:
         self.size = size
         self._entries: OrderedDict[Hashable, tuple[str, dict[str, Any], list[Any]]] = OrderedDict()
 
-    def render(self, key: Hashable, pins: list[Any], build: Callable[[], Any], *bound: Bound | None) -> tuple[str, dict[str, Any]]:
+    def render(
+        self, key: Hashable, pins: list[Any], build: Callable[[], Any], *bound: Bound | None
+    ) -> tuple[str, dict[str, Any]]:
         """SQL and parameters of the statement ``build()`` makes; ``bound`` are its Bound parts,
         whose current values replace the ones it was rendered with."""
         entry = self._entries.get(key)

@@ -10,7 +10,8 @@ user scope and exact SQL (group ``statistics``), stale on any write to the table
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from pypika import MySQLQuery
 from pypika import functions as fn
@@ -19,12 +20,12 @@ from pypika.terms import Criterion
 
 from bridge.cache import digest, remember
 from bridge.datatable_engine import request_filters
-from bridge.totals import DATA_GROUPS
 from bridge.db import render
-from bridge.datatables import DataTableError, safe, whole
-from bridge.errors import BridgeError, forbidden, invalid_params, not_found
+from bridge.errors import BridgeError, forbidden, not_found
+from bridge.params import integer_or_400, safe
 from bridge.pipeline import denies, statistics_where
 from bridge.tables.base import TableModel
+from bridge.totals import DATA_GROUPS
 
 if TYPE_CHECKING:
     from sanic import Request
@@ -43,7 +44,12 @@ def count_of(model: TableModel, where: Iterable[Criterion], distinct: Any = None
 
 
 async def cached_counts(
-    svc: Services, principal: Principal, kind: str, resource: str, counts: Mapping[str, QueryBuilder], depends: Iterable[str] = ()
+    svc: Services,
+    principal: Principal,
+    kind: str,
+    resource: str,
+    counts: Mapping[str, QueryBuilder],
+    depends: Iterable[str] = (),
 ) -> dict[str, int]:
     """Run the ``counts`` subqueries as one ``SELECT (…) AS a, (…) AS b``; cached per scope and SQL."""
     sql, params = render(MySQLQuery.select(*(q.as_(name) for name, q in counts.items())))
@@ -58,20 +64,13 @@ async def cached_counts(
 
 
 def optional_id(request: Request, name: str) -> int | None:
-    """A positive int query parameter, or None when absent; 400 naming it otherwise."""
-    raw = request.args.get(name)
-    try:
-        value = whole(raw, name)
-    except DataTableError:
-        value = 0
-    if value is None:
-        return None
-    if value < 1:
-        raise invalid_params({name: f"{name} must be a positive whole number."})
-    return value
+    """A positive int query parameter (bridge/params.py), or None when absent; 400 naming it otherwise."""
+    return integer_or_400(request.args.get(name), name, low=1)
 
 
-async def customer_statistics(svc: Services, request: Request, principal: Principal, customer_id: int | None) -> dict[str, int]:
+async def customer_statistics(
+    svc: Services, request: Request, principal: Principal, customer_id: int | None
+) -> dict[str, int]:
     """``{total_customers, total_branches, total_employees}`` the user may see (of one customer)."""
     customers, branches, employees = (svc.models[r] for r in ("customers", "branches", "employees"))
     wc = await statistics_where(svc.hooks, customers.entity, "total", request)

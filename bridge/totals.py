@@ -22,7 +22,8 @@ its row is either above the watermark (counted live) or in a generation nobody r
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from pypika import MySQLQuery
 from pypika import functions as fn
@@ -55,7 +56,9 @@ def with_part(count: Callable[[], QueryBuilder], part: Bound | None) -> QueryBui
     return MySQLQuery.select(count().as_("n"), count().where(part).as_("p"))
 
 
-async def _count(svc: Services, render: Render, criteria: list[Criterion], part: Criterion | None = None) -> tuple[int, int]:
+async def _count(
+    svc: Services, render: Render, criteria: list[Criterion], part: Criterion | None = None
+) -> tuple[int, int]:
     row = await svc.db.fetch_one(*render(bind(criteria, "w"), bind([part], "p") if part is not None else None))
     return (int(row["n"] or 0), int(row.get("p") or 0)) if row else (0, 0)
 
@@ -96,7 +99,9 @@ async def split_total(svc: Services, model: TableModel, key: str, where: list[Cr
     async def recent() -> int:
         return (await _count(svc, render, [*where, model.id_field > mark]))[0]
 
-    above = await remember(svc.cache, f"{key}:recent:{mark}", recent, ttl=TOTAL_TTL, group=model.resource, depends=DATA_GROUPS)
+    above = await remember(
+        svc.cache, f"{key}:recent:{mark}", recent, ttl=TOTAL_TTL, group=model.resource, depends=DATA_GROUPS
+    )
     return int(settled) + int(above)
 
 

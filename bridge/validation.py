@@ -2,9 +2,12 @@
 
 Two layers, both reporting every bad field at once in ``data.params``:
 
-1. ``read_body`` checks shape: invalid JSON → ``rest_invalid_json``; unknown or read-only
-   fields, wrong types (an array where a string belongs, ``"5x"`` for an id) → ``rest_invalid_param``.
-   Numbers may arrive as numeric strings (forms send nothing else), as WordPress accepts them.
+1. ``read_body`` checks shape: a body that is neither JSON nor a form → 415
+   ``rest_unsupported_media_type``; invalid JSON → ``rest_invalid_json``; a form field that is not
+   valid UTF-8, unknown or read-only fields, wrong types (an array where a string belongs,
+   ``"5x"`` or ``1.5`` for an id) → ``rest_invalid_param``. Ids may arrive as numeric strings
+   (forms send nothing else), parsed by bridge/params.py like every integer. Text fields are
+   cleaned as WordPress's ``sanitize_text_field`` cleans them, here where they are read.
 2. The ``*_rules`` functions check values as the plugin's validators do (facts §6): required
    fields, lengths, NPWP/NIB/email/phone formats. Checks that need the database (existence,
    uniqueness) live with the routes, which add to the same ``Problems``.
@@ -13,26 +16,30 @@ Two layers, both reporting every bad field at once in ``data.params``:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
-from urllib.parse import parse_qsl
+from typing import Any
 
 import orjson
 from sanic import Request
 
 from bridge.errors import BridgeError, invalid_params
+from bridge.media import FORMS, body_type
+from bridge.params import MAX_INT, ParamError, form_pairs, integer, sanitize_text
 from bridge.schema import SchemaInfo
 
-MAX_ID = 2**63 - 1
 STATUSES = ("active", "inactive")
 BRANCH_TYPES = ("pusat", "cabang")
 DEPARTMENTS = ("finance", "operation", "legal", "purchase")
 
-NPWP_RE = re.compile(r"^\d{2}\.\d{3}\.\d{3}\.\d{1}-\d{3}\.\d{3}$")
-NIB_RE = re.compile(r"^\d{13}$")
-PHONE_RE = re.compile(r"^[0-9+\-()\s]*$")
+# re.ASCII: like the plugin's PHP patterns (no /u), \d and \s mean ASCII digits and spaces only.
+NPWP_RE = re.compile(r"^\d{2}\.\d{3}\.\d{3}\.\d{1}-\d{3}\.\d{3}$", re.ASCII)
+NIB_RE = re.compile(r"^\d{13}$", re.ASCII)
+PHONE_RE = re.compile(r"^[0-9+\-()\s]*$", re.ASCII)
 CODE_RE = re.compile(r"^[A-Za-z0-9-]+$")
-DIGITS_RE = re.compile(r"^\d+$")
+DIGITS_RE = re.compile(r"^\d+$", re.ASCII)
+POSTAL_RE = re.compile(r"^\d{5}$", re.ASCII)
+_NOT_DIGIT = re.compile(r"\D", re.ASCII)
 _EMAIL_LOCAL_RE = re.compile(r"^[a-zA-Z0-9!#$%&'*+/=?^_`{|}~.-]+$")
 _EMAIL_LABEL_RE = re.compile(r"^[a-z0-9-]+$", re.IGNORECASE)
 
@@ -125,19 +132,16 @@ def conflict(entity: str, params: Mapping[str, str]) -> BridgeError:
 
 
 def read_body(request: Request) -> dict[str, Any]:
-    """The request body as a dict: JSON object, or form fields (strings) for form encodings."""
-    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    """The request body as a dict: JSON object, or form fields (strings) for form encodings;
+    read as its declared type says (bridge/media.py), any other type is 415."""
+    content_type = body_type(request)
     raw = request.body or b""
-    if content_type == "application/x-www-form-urlencoded":
+    if content_type in FORMS:
         try:
-            pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
-        except UnicodeDecodeError:
-            raise BridgeError("rest_invalid_param", "The form body is not valid UTF-8.", 400) from None
-        return _form_dict(pairs)
-    if content_type == "multipart/form-data":
-        form = request.get_form(keep_blank_values=True)
-        return _form_dict((k, v) for k, values in form.items() for v in values)
-    if not raw.strip():
+            return _form_dict(form_pairs(raw, request.headers.get("content-type")))
+        except ParamError as exc:
+            raise invalid_params({exc.field: exc.message}) from None
+    if content_type is None or not raw.strip():
         return {}
     try:
         data = orjson.loads(raw)
@@ -191,14 +195,12 @@ def coerce(spec: Field, value: Any) -> tuple[Any, str | None]:
             return None, f"{spec.name} is not of type string."
         if spec.kind == "enum" and value not in spec.choices:
             return None, spec.invalid or f"{spec.name} is not one of {', '.join(spec.choices)}."
-        return value, None
+        return (sanitize_text(value) if spec.kind == "str" else value), None
     if spec.kind == "id":
-        number = as_int(value)
-        if number is None:
-            return None, f"{spec.name} is not of type integer."
-        if not 0 < number <= MAX_ID:
-            return None, f"{spec.name} must be a positive id."
-        return number, None
+        try:
+            return integer(value, spec.name, low=1, high=MAX_INT), None
+        except ParamError as exc:
+            return None, exc.message
     if spec.kind == "bool":
         flag = as_bool(value)
         if flag is None:
@@ -210,19 +212,6 @@ def coerce(spec: Field, value: Any) -> tuple[Any, str | None]:
             return None, f"{spec.name} is not of type number."
         return number, None
     raise AssertionError(spec.kind)
-
-
-def as_int(value: Any) -> int | None:
-    """Integers and integer strings ("12"); not bools, floats or "1e3"."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
-        return int(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,19}\s*", value):
-        return int(value)
-    return None
 
 
 def as_bool(value: Any) -> bool | None:
@@ -237,11 +226,12 @@ def as_bool(value: Any) -> bool | None:
 
 
 def as_float(value: Any) -> float | None:
+    """A JSON number or decimal text in ASCII digits (``float()`` alone also reads "١٢.٥")."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
         number = float(value)
-    elif isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,4}(\.\d{1,12})?\s*", value):
+    elif isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,4}(\.\d{1,12})?\s*", value, re.ASCII):
         number = float(value)
     else:
         return None
@@ -261,7 +251,7 @@ def read_fields(
 
     A field whose column this site's schema lacks is refused with a message saying so (the
     documented layout has far fewer columns). Empty strings of nullable non-text fields
-    mean "clear it" (None); text fields are trimmed and cleared by the rules.
+    mean "clear it" (None); text fields arrive cleaned (``coerce``) and the rules clear the empty ones.
     """
     specs = {f.name: f for f in fields}
     read_only = set(read_only)
@@ -294,17 +284,12 @@ def blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-def clean_text(value: Any) -> Any:
-    """Text fields are stored trimmed, like sanitize_text_field does (no tag stripping here)."""
-    return value.strip() if isinstance(value, str) else value
-
-
 # ---- formats ----------------------------------------------------------------------------------
 
 
 def format_npwp(value: str) -> str:
     """The plugin's formatNpwp: 15 digits → ``XX.XXX.XXX.X-XXX.XXX``; anything else unchanged."""
-    digits = re.sub(r"\D", "", value)
+    digits = _NOT_DIGIT.sub("", value)
     if len(digits) != 15:
         return value.strip()
     return f"{digits[:2]}.{digits[2:5]}.{digits[5:8]}.{digits[8]}-{digits[9:12]}.{digits[12:15]}"
@@ -312,7 +297,7 @@ def format_npwp(value: str) -> str:
 
 def format_nib(value: str) -> str:
     """Digits only. Unlike the plugin's formatNib this keeps every digit, so 14 digits fail the check."""
-    return re.sub(r"\D", "", value)
+    return _NOT_DIGIT.sub("", value)
 
 
 def is_email(value: str) -> bool:
@@ -357,12 +342,11 @@ def _phone(problems: Problems, values: Mapping[str, Any]) -> None:
             problems.add("phone", MSG["phone_invalid"])
 
 
-def _trim(values: dict[str, Any], *fields: str) -> None:
+def _empty_is_null(values: dict[str, Any], *fields: str) -> None:
+    """Optional text fields sent empty are cleared (stored as NULL)."""
     for field in fields:
-        if field in values:
-            values[field] = clean_text(values[field])
-            if values[field] == "":
-                values[field] = None
+        if values.get(field) == "":
+            values[field] = None
 
 
 # ---- per resource -----------------------------------------------------------------------------
@@ -370,10 +354,7 @@ def _trim(values: dict[str, Any], *fields: str) -> None:
 
 def customer_rules(values: dict[str, Any], problems: Problems, *, creating: bool) -> None:
     """CustomerValidator::validateForm, plus NPWP/NIB normalisation (done on update too)."""
-    _trim(values, "code", "npwp", "nib")
-    for field in ("name", "type"):
-        if field in values:
-            values[field] = clean_text(values[field])
+    _empty_is_null(values, "code", "npwp", "nib")
     _required(problems, values, "name", MSG["customer_name_required"], creating)
     _max(problems, values, "name", 100, MSG["customer_name_max"])
     _required(problems, values, "type", MSG["customer_type_required"], False)
@@ -398,9 +379,7 @@ def customer_rules(values: dict[str, Any], problems: Problems, *, creating: bool
 
 def branch_rules(values: dict[str, Any], problems: Problems, *, creating: bool, typed: bool) -> None:
     """BranchValidator's create checks, plus the formats the plugin never checked."""
-    _trim(values, "nitku", "postal_code", "address", "phone", "email")
-    if "name" in values:
-        values["name"] = clean_text(values["name"])
+    _empty_is_null(values, "nitku", "postal_code", "address", "phone", "email")
     if creating and values.get("customer_id") is None:
         problems.add("customer_id", MSG["customer_required"])
     _required(problems, values, "name", MSG["branch_name_required"], creating)
@@ -411,7 +390,7 @@ def branch_rules(values: dict[str, Any], problems: Problems, *, creating: bool, 
     if nitku is not None and (len(nitku) > 20 or not DIGITS_RE.match(nitku)):
         problems.add("nitku", MSG["nitku_invalid"])
     postal = values.get("postal_code")
-    if postal is not None and not re.fullmatch(r"\d{5}", postal):
+    if postal is not None and not POSTAL_RE.match(postal):
         problems.add("postal_code", MSG["postal_code_invalid"])
     if values.get("latitude") is not None and not -90 <= values["latitude"] <= 90:
         problems.add("latitude", MSG["latitude_invalid"])
@@ -424,10 +403,7 @@ def branch_rules(values: dict[str, Any], problems: Problems, *, creating: bool, 
 
 def employee_rules(values: dict[str, Any], problems: Problems, *, creating: bool, schema: SchemaInfo) -> None:
     """CustomerEmployeeValidator's checks; fields the site's layout lacks are not required."""
-    _trim(values, "keterangan", "phone")
-    for field in ("name", "position", "email"):
-        if field in values:
-            values[field] = clean_text(values[field])
+    _empty_is_null(values, "keterangan", "phone")
     has = lambda column: schema.has("employees", column)  # noqa: E731
     if creating:
         for field, message in (

@@ -15,7 +15,8 @@ import re
 import secrets
 import time
 import uuid
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import bcrypt
 import phpserialize

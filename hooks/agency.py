@@ -122,14 +122,18 @@ async def agency_tab_statistics(ctx: PluginContext, value: Any, entity: str, age
         "has_customers": result["customer_count"] > 0,
         "has_branches": result["branch_count"] > 0,
     }
-    return await svc.hooks.apply_filters("wp_customer_agency_statistics_data", stats, agency_id, principal.user_id, request)
+    return await svc.hooks.apply_filters(
+        "wp_customer_agency_statistics_data", stats, agency_id, principal.user_id, request
+    )
 
 
 def register(ctx: PluginContext) -> None:
     if not ctx.schema.has_table("agencies"):
         return  # WP Agency is not installed on this site: nothing to integrate with
     ctx.add_table(AgenciesModel(ctx.names, ctx.schema))
-    ctx.hooks.add_filter("wp_customer_datatable_access_configs", lambda configs: {**configs, "agency": dict(ACCESS_CONFIG)})
+    ctx.hooks.add_filter(
+        "wp_customer_datatable_access_configs", lambda configs: {**configs, "agency": dict(ACCESS_CONFIG)}
+    )
     ctx.hooks.add_filter(
         "wp_customer_entity_relation_configs", lambda configs: {**configs, "agency": dict(RELATION_CONFIG)}
     )

@@ -11,8 +11,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import httpx
 import pymysql
@@ -58,14 +58,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def run_cli(url: DatabaseURL, *args: str, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess:
+def run_cli(
+    url: DatabaseURL, *args: str, env: dict[str, str] | None = None, check: bool = True
+) -> subprocess.CompletedProcess:
     """Run `wpbridge ARGS` against ``url`` as a user would."""
     full_env = dict(os.environ, BRIDGE_DATABASE_URL=url.to_url(), **(env or {}))
     result = subprocess.run(
         [sys.executable, "-m", "bridge.cli", *args], env=full_env, capture_output=True, text=True, cwd=ROOT
     )
     if check and result.returncode != 0:
-        raise AssertionError(f"wpbridge {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        raise AssertionError(
+            f"wpbridge {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        )
     return result
 
 
@@ -82,6 +86,7 @@ class BridgeServer:
             BRIDGE_HOST="127.0.0.1",
             BRIDGE_SHARED_SECRET=SECRET,
             BRIDGE_CACHE_DIR=str(tmp / f"cache-{self.port}"),
+            BRIDGE_RUN_DIR=str(tmp / f"run-{self.port}"),  # its own bridge.pid: one bridge per run folder
             BRIDGE_WORKERS="1",
         )
         full_env.update(env)

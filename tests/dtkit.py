@@ -88,23 +88,36 @@ def expected_scope(url: Any, login: str, user_id: int, roles: tuple[str, ...]) -
                     _ids(cur, "SELECT id FROM wp_app_agencies"),
                 )
             owned = _ids(cur, "SELECT id FROM wp_app_customers WHERE user_id=%s AND status='active'", user_id)
-            admin_of = _ids(cur, "SELECT id FROM wp_app_customer_branches WHERE user_id=%s AND status='active'", user_id)
-            cur.execute("SELECT customer_id, branch_id FROM wp_app_customer_employees WHERE user_id=%s AND status='active'", (user_id,))
+            admin_of = _ids(
+                cur, "SELECT id FROM wp_app_customer_branches WHERE user_id=%s AND status='active'", user_id
+            )
+            cur.execute(
+                "SELECT customer_id, branch_id FROM wp_app_customer_employees WHERE user_id=%s AND status='active'",
+                (user_id,),
+            )
             jobs = cur.fetchall()
             related = owned | {int(r["customer_id"]) for r in jobs}
             related |= _ids(cur, f"SELECT customer_id FROM wp_app_customer_branches WHERE id IN ({_in(admin_of)})")
             staff_branches = admin_of | {int(r["branch_id"]) for r in jobs}
 
             memberships = _ids(cur, "SELECT id FROM wp_app_agencies WHERE user_id=%s AND status='active'", user_id)
-            memberships |= _ids(cur, "SELECT agency_id FROM wp_app_agency_employees WHERE user_id=%s AND status='active'", user_id)
+            memberships |= _ids(
+                cur, "SELECT agency_id FROM wp_app_agency_employees WHERE user_id=%s AND status='active'", user_id
+            )
             agency_branches: set[int] = set()
             if memberships and any(r in roles for r in ("agency_admin", "agency_kepala_dinas", "agency_admin_dinas")):
-                agency_branches = _ids(cur, f"SELECT id FROM wp_app_customer_branches WHERE agency_id IN ({_in(memberships)})")
+                agency_branches = _ids(
+                    cur, f"SELECT id FROM wp_app_customer_branches WHERE agency_id IN ({_in(memberships)})"
+                )
             elif memberships and any(r in roles for r in ("agency_pengawas", "agency_pengawas_spesialis")):
                 agency_branches = _ids(cur, "SELECT id FROM wp_app_customer_branches WHERE inspector_id=%s", user_id)
 
-            customers = related | _ids(cur, f"SELECT customer_id FROM wp_app_customer_branches WHERE id IN ({_in(agency_branches)})")
-            branches = agency_branches | _ids(cur, f"SELECT id FROM wp_app_customer_branches WHERE customer_id IN ({_in(related)})")
+            customers = related | _ids(
+                cur, f"SELECT customer_id FROM wp_app_customer_branches WHERE id IN ({_in(agency_branches)})"
+            )
+            branches = agency_branches | _ids(
+                cur, f"SELECT id FROM wp_app_customer_branches WHERE customer_id IN ({_in(related)})"
+            )
             employees = _ids(
                 cur,
                 f"SELECT id FROM wp_app_customer_employees WHERE customer_id IN ({_in(owned)}) "

@@ -2,59 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
-import threading
-from typing import Callable
-
+from collections.abc import Callable
 
 import pytest
 
 from bridge.settings import DatabaseURL
 from tests.conftest import BridgeServer, connect, run_cli
-
-
-class TcpProxy:
-    """A loopback TCP proxy to MariaDB that a test can cut, to play a database going away."""
-
-    def __init__(self, target_port: int) -> None:
-        self.target_port = target_port
-        self.loop = asyncio.new_event_loop()
-        self.server: asyncio.AbstractServer | None = None
-        self.writers: list[asyncio.StreamWriter] = []
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        sock.close()
-        threading.Thread(target=self.loop.run_forever, daemon=True).start()
-        asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(5)
-
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        except (ConnectionError, asyncio.CancelledError):
-            pass
-        finally:
-            writer.close()
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        self.writers += [writer, up_writer]
-        await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
-
-    async def _start(self) -> None:
-        self.server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
-
-    async def _cut(self) -> None:
-        assert self.server is not None
-        self.server.close()
-        for writer in self.writers:
-            writer.close()
-
-    def cut(self) -> None:
-        asyncio.run_coroutine_threadsafe(self._cut(), self.loop).result(5)
+from tests.dbproxy import TcpProxy
 
 
 @pytest.fixture(scope="module")
@@ -101,9 +56,8 @@ def test_users_me_without_credentials_is_rest_not_logged_in(server: BridgeServer
 def test_readyz_is_503_with_a_reason_when_the_database_goes_away(
     empty_site: DatabaseURL, start_bridge: Callable[..., BridgeServer]
 ) -> None:
-    proxy = TcpProxy(empty_site.port)
-    via_proxy = DatabaseURL(empty_site.user, empty_site.password, "127.0.0.1", proxy.port, empty_site.database)
-    server = start_bridge(via_proxy)
+    proxy = TcpProxy(empty_site)
+    server = start_bridge(proxy.url)
     assert server.client.get("/readyz").status_code == 200
     proxy.cut()
     response = server.client.get("/readyz")
@@ -111,6 +65,7 @@ def test_readyz_is_503_with_a_reason_when_the_database_goes_away(
     body = response.json()
     assert body["code"] == "wpbridge_database_unavailable" and body["data"]["status"] == 503
     assert server.client.get("/healthz").status_code == 200  # the process itself is alive
+    proxy.close()
 
 
 def test_readyz_is_503_when_the_database_is_unreachable_from_the_start(

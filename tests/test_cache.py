@@ -73,7 +73,8 @@ async def test_remember_goes_stale_when_any_dependency_is_evicted(cache) -> None
 
 
 def _post(bridge, body: object, **kwargs) -> object:
-    return bridge.client.post(f"{API}/cache/invalidate", content=orjson.dumps(body), headers=kwargs.pop("headers", {}), **kwargs)
+    headers = {"Content-Type": "application/json", **kwargs.pop("headers", {})}
+    return bridge.client.post(f"{API}/cache/invalidate", content=orjson.dumps(body), headers=headers, **kwargs)
 
 
 def test_invalidate_needs_the_shim_or_an_administrator(bridge, demo_logins) -> None:
@@ -82,12 +83,10 @@ def test_invalidate_needs_the_shim_or_an_administrator(bridge, demo_logins) -> N
     assert _post(bridge, body, auth=demo_logins["andi_budi"].auth).status_code == 403
     assert _post(bridge, body, auth=demo_logins["admin"].auth).json() == {"evicted": ["statistics"]}
     raw = orjson.dumps(body)
-    signed = bridge.client.post(
-        f"{API}/cache/invalidate", content=raw, headers=signed_headers("POST", f"{API}/cache/invalidate", 0, raw)
-    )
+    signed = _post(bridge, body, headers=signed_headers("POST", f"{API}/cache/invalidate", 0, raw))
     assert signed.status_code == 200 and signed.json() == {"evicted": ["statistics"]}
     forged = dict(signed_headers("POST", f"{API}/cache/invalidate", 0, raw), **{"X-WP-Bridge-User": "1"})
-    assert bridge.client.post(f"{API}/cache/invalidate", content=raw, headers=forged).status_code == 401
+    assert _post(bridge, body, headers=forged).status_code == 401
 
 
 def test_invalidate_by_entity_and_all(bridge, demo_logins) -> None:
@@ -119,7 +118,12 @@ def test_invalidate_rejects_bad_bodies(bridge, demo_logins, body, param) -> None
 
 
 def test_invalidate_rejects_bad_json(bridge, demo_logins) -> None:
-    response = bridge.client.post(f"{API}/cache/invalidate", content=b"{", auth=demo_logins["admin"].auth)
+    response = bridge.client.post(
+        f"{API}/cache/invalidate",
+        content=b"{",
+        headers={"Content-Type": "application/json"},
+        auth=demo_logins["admin"].auth,
+    )
     assert response.status_code == 400 and response.json()["code"] == "rest_invalid_json"
 
 
@@ -150,7 +154,9 @@ def test_reported_writes_show_at_once_and_scopes_stay_apart(make_database, start
     run_cli(url, "demo", "--customers", "30", "--seed", "1")
     server = start_bridge(url, {"BRIDGE_CACHE_URL": REDIS_URL} if backend == "redis" else {})
     a = query(url, "SELECT user_id FROM wp_app_customers WHERE id = 1")[0]["user_id"]
-    other = query(url, "SELECT id, user_id FROM wp_app_customers WHERE status = 'active' AND id > 1 ORDER BY id LIMIT 1")[0]
+    other = query(
+        url, "SELECT id, user_id FROM wp_app_customers WHERE status = 'active' AND id > 1 ORDER BY id LIMIT 1"
+    )[0]
     b = other["user_id"]
 
     before_a, before_b = _view(server, a), _view(server, b)
@@ -176,7 +182,9 @@ def test_reported_writes_show_at_once_and_scopes_stay_apart(make_database, start
 
     raw = orjson.dumps({"entity": "customer", "id": new_id})
     told = server.client.post(
-        f"{API}/cache/invalidate", content=raw, headers=signed_headers("POST", f"{API}/cache/invalidate", 0, raw)
+        f"{API}/cache/invalidate",
+        content=raw,
+        headers={**signed_headers("POST", f"{API}/cache/invalidate", 0, raw), "Content-Type": "application/json"},
     )
     assert told.status_code == 200
     after_a, after_b = _view(server, a), _view(server, b)

@@ -54,7 +54,9 @@ def test_whole_tables(bridge, demo_logins, scopes, login: str, table: str) -> No
 
 @pytest.mark.parametrize("login", LOGINS)
 @pytest.mark.parametrize("table", ["branches", "employees"])
-def test_tables_of_each_customer(bridge, demo_logins, scopes, branches_of, employees_of, login: str, table: str) -> None:
+def test_tables_of_each_customer(
+    bridge, demo_logins, scopes, branches_of, employees_of, login: str, table: str
+) -> None:
     expected = getattr(scopes[login], table)
     rows_of = branches_of if table == "branches" else employees_of
     for customer_id in sorted(rows_of):
@@ -73,7 +75,9 @@ def test_employees_of_one_branch(bridge, demo_logins, demo_db, scopes) -> None:
     rows = query(demo_db, "SELECT id, branch_id FROM wp_app_customer_employees WHERE customer_id = 1")
     branch_id = rows[0]["branch_id"]
     for login in ("admin", "andi_budi", "demo_branch_admin"):
-        body = datatable(bridge.client, "employees", demo_logins[login].auth, length=-1, customer_id=1, branch_id=branch_id)
+        body = datatable(
+            bridge.client, "employees", demo_logins[login].auth, length=-1, customer_id=1, branch_id=branch_id
+        )
         want = {r["id"] for r in rows if r["branch_id"] == branch_id} & scopes[login].employees
         assert set(row_ids(body)) == want
         assert body["recordsTotal"] == len(want)
@@ -87,7 +91,12 @@ def test_search_narrows_only_within_scope(bridge, demo_logins, scopes) -> None:
 
 
 def test_logged_out_visitors_see_nothing(bridge) -> None:
-    for table, extra in (("customers", {}), ("branches", {"customer_id": 1}), ("employees", {"customer_id": 1}), ("agencies", {})):
+    for table, extra in (
+        ("customers", {}),
+        ("branches", {"customer_id": 1}),
+        ("employees", {"customer_id": 1}),
+        ("agencies", {}),
+    ):
         body = datatable(bridge.client, table, **extra)
         assert body["error"] == "You must be logged in to see this table."
         assert body["data"] == [] and body["recordsTotal"] == 0

@@ -7,7 +7,13 @@ from bridge.settings import DatabaseURL
 from tests.conftest import BridgeServer, Login, connect
 from tests.dtkit import datatable
 
-COLUMNS = [{"data": "code"}, {"data": "name"}, {"data": "admin_name"}, {"data": "type"}, {"data": "actions", "orderable": False, "searchable": False}]
+COLUMNS = [
+    {"data": "code"},
+    {"data": "name"},
+    {"data": "admin_name"},
+    {"data": "type"},
+    {"data": "actions", "orderable": False, "searchable": False},
+]
 
 
 def test_head_office_delete_is_hidden_while_active_branches_exist(
@@ -16,12 +22,16 @@ def test_head_office_delete_is_hidden_while_active_branches_exist(
     body = datatable(bridge.client, "branches", demo_logins["andi_budi"].auth, columns=COLUMNS, customer_id=1)
     conn = connect(demo_db)
     with conn.cursor() as cur:
-        cur.execute("SELECT COUNT(*) AS n FROM wp_app_customer_branches WHERE customer_id = 1 AND type = 'cabang' AND status = 'active'")
+        cur.execute(
+            "SELECT COUNT(*) AS n FROM wp_app_customer_branches WHERE customer_id = 1 AND type = 'cabang' AND status = 'active'"
+        )
         active_cabang = cur.fetchone()["n"]
     conn.close()
     assert active_cabang > 0
     by_type = {row["type"]: row["permissions"]["delete"] for row in body["data"]}
     assert by_type == {"pusat": False, "cabang": True}
     assert all("active_cabang_count" not in row for row in body["data"])  # read for the rule, never shown
-    item = bridge.client.get("/wp-json/wp-customer/v1/branches", params={"customer_id": 1}, auth=demo_logins["andi_budi"].auth)
+    item = bridge.client.get(
+        "/wp-json/wp-customer/v1/branches", params={"customer_id": 1}, auth=demo_logins["andi_budi"].auth
+    )
     assert all("active_cabang_count" not in row for row in item.json())

@@ -42,10 +42,19 @@ def test_same_shape_other_values_are_bound_per_request(bridge, demo_logins, demo
             if login == "andi_budi" and customer != 1:
                 assert body.get("data") == [], body  # another customer's branches: outside the owner's scope
                 continue
-            expected = query(demo_db, "SELECT id FROM wp_app_customer_branches WHERE customer_id = %s ORDER BY code, id", customer)
+            expected = query(
+                demo_db, "SELECT id FROM wp_app_customer_branches WHERE customer_id = %s ORDER BY code, id", customer
+            )
             assert row_ids(body) == [r["id"] for r in expected]
     for text in ("a", "maju", "zz-no-such"):
-        body = datatable(bridge.client, "customers", demo_logins["admin"].auth, columns=CUSTOMER_COLUMNS, length=50, **{"search[value]": text})
+        body = datatable(
+            bridge.client,
+            "customers",
+            demo_logins["admin"].auth,
+            columns=CUSTOMER_COLUMNS,
+            length=50,
+            **{"search[value]": text},
+        )
         like = f"%{text}%"
         expected = query(
             demo_db,
@@ -67,12 +76,16 @@ def test_paging_through_a_search_reuses_its_count_and_writes_refresh_it(bridge, 
     )
     expected = [r["id"] for r in query(demo_db, sql, "%a%", "%a%", "%a%")]
     for start in range(0, len(expected) + 2, 3):
-        body = datatable(bridge.client, "customers", auth, columns=CUSTOMER_COLUMNS, start=start, length=3, **{"search[value]": "a"})
+        body = datatable(
+            bridge.client, "customers", auth, columns=CUSTOMER_COLUMNS, start=start, length=3, **{"search[value]": "a"}
+        )
         assert row_ids(body) == expected[start : start + 3] and body["recordsFiltered"] == len(expected), start
     conn = connect(demo_db)
     try:
         with conn.cursor() as cur:  # as WordPress would write it, then tell the bridge
-            cur.execute("INSERT INTO wp_app_customers (code, name, status, created_by) VALUES ('9999Qq99Qq', 'CV Fast Path Qqq', 'active', 1)")
+            cur.execute(
+                "INSERT INTO wp_app_customers (code, name, status, created_by) VALUES ('9999Qq99Qq', 'CV Fast Path Qqq', 'active', 1)"
+            )
             new_id = cur.lastrowid
         invalidate = lambda: bridge.client.post(f"{API}/cache/invalidate", json={"entity": "customer"}, auth=auth)  # noqa: E731
         assert invalidate().status_code == 200

@@ -15,9 +15,20 @@ from tests.dtkit import API, CUSTOMER_COLUMNS, datatable, dt_params, query, row_
 
 def test_bracket_keys_nest_and_keep_blank_values() -> None:
     parsed = parse_brackets(
-        [("draw", "1"), ("columns[0][data]", "code"), ("columns[0][name]", ""), ("columns[0][search][value]", ""), ("a[]", "x"), ("a[]", "y")]
+        [
+            ("draw", "1"),
+            ("columns[0][data]", "code"),
+            ("columns[0][name]", ""),
+            ("columns[0][search][value]", ""),
+            ("a[]", "x"),
+            ("a[]", "y"),
+        ]
     )
-    assert parsed == {"draw": "1", "columns": {"0": {"data": "code", "name": "", "search": {"value": ""}}}, "a": {"0": "x", "1": "y"}}
+    assert parsed == {
+        "draw": "1",
+        "columns": {"0": {"data": "code", "name": "", "search": {"value": ""}}},
+        "a": {"0": "x", "1": "y"},
+    }
 
 
 @pytest.mark.parametrize(
@@ -40,7 +51,9 @@ def test_defaults_for_a_minimal_request() -> None:
 
 
 def test_json_shapes_parse_like_forms() -> None:
-    form = parse_request(parse_brackets(dt_params(CUSTOMER_COLUMNS, **{"order[0][column]": 1, "order[0][dir]": "desc"}).items()), 100)
+    form = parse_request(
+        parse_brackets(dt_params(CUSTOMER_COLUMNS, **{"order[0][column]": 1, "order[0][dir]": "desc"}).items()), 100
+    )
     body = {
         "draw": 1, "start": 0, "length": 10, "search": {"value": "", "regex": False},
         "columns": [{"data": c["data"], "name": "", "searchable": c.get("searchable", True), "orderable": c.get("orderable", True),
@@ -56,7 +69,9 @@ def test_json_shapes_parse_like_forms() -> None:
 
 def test_get_post_form_and_json_answer_alike(bridge, demo_logins) -> None:
     auth = demo_logins["admin"].auth
-    flat = dt_params(CUSTOMER_COLUMNS, draw=4, length=5, **{"order[0][column]": 1, "order[0][dir]": "desc", "_": "1419385871518"})
+    flat = dt_params(
+        CUSTOMER_COLUMNS, draw=4, length=5, **{"order[0][column]": 1, "order[0][dir]": "desc", "_": "1419385871518"}
+    )
     url = f"{API}/datatables/customers"
     got = bridge.client.get(url, params=flat, auth=auth).json()
     form = bridge.client.post(url, data=flat, auth=auth).json()
@@ -66,35 +81,48 @@ def test_get_post_form_and_json_answer_alike(bridge, demo_logins) -> None:
                      "search": {"value": "", "regex": False}} for c in CUSTOMER_COLUMNS],
         "order": [{"column": 1, "dir": "desc", "name": "name"}],
     }  # fmt: skip
-    as_json = bridge.client.post(url, content=orjson.dumps(body), headers={"Content-Type": "application/json; charset=utf-8"}, auth=auth)
+    as_json = bridge.client.post(
+        url, content=orjson.dumps(body), headers={"Content-Type": "application/json; charset=utf-8"}, auth=auth
+    )
     assert as_json.status_code == 200
     assert got == form == as_json.json()
     assert got["draw"] == 4 and len(got["data"]) == 5
-    query_and_form = bridge.client.post(url + "?draw=9", data={k: v for k, v in flat.items() if k != "draw"}, auth=auth).json()
+    query_and_form = bridge.client.post(
+        url + "?draw=9", data={k: v for k, v in flat.items() if k != "draw"}, auth=auth
+    ).json()
     assert query_and_form["draw"] == 9 and query_and_form["data"] == got["data"]
 
 
 def test_bad_json_body_is_a_datatables_error(bridge, demo_logins) -> None:
     response = bridge.client.post(
-        f"{API}/datatables/customers", content=b"{nope", headers={"Content-Type": "application/json"}, auth=demo_logins["admin"].auth
+        f"{API}/datatables/customers",
+        content=b"{nope",
+        headers={"Content-Type": "application/json"},
+        auth=demo_logins["admin"].auth,
     )
     assert response.status_code == 200
-    assert response.json() == {"draw": 0, "recordsTotal": 0, "recordsFiltered": 0, "data": [], "error": "The request body is not valid JSON."}
+    assert response.json() == {
+        "draw": 0,
+        "recordsTotal": 0,
+        "recordsFiltered": 0,
+        "data": [],
+        "error": "The request body is not valid JSON.",
+    }
 
 
 # ---- malformed input -----------------------------------------------------------------------------
 
 MALFORMED = [
     ({"draw": None}, "draw is missing"),
-    ({"draw": "abc"}, "draw must be a whole number"),
-    ({"start": "abc"}, "start must be a whole number"),
-    ({"start": "-1"}, "start must be a whole number of 0 or more"),
+    ({"draw": "abc"}, "draw is not of type integer."),
+    ({"start": "abc"}, "start is not of type integer."),
+    ({"start": "-1"}, "start must be between 0 (inclusive) and 9223372036854775807 (inclusive)."),
     ({"length": "-5"}, "length must be -1"),
     ({"length": "0"}, "length must be -1"),
-    ({"length": "ten"}, "length must be a whole number"),
+    ({"length": "ten"}, "length is not of type integer."),
     ({"length": "100000"}, "length must be at most 5000"),
     ({"order[0][column]": "99", "order[0][dir]": "asc"}, "order[0][column] must be the index of one of the 5 columns"),
-    ({"order[0][column]": "x", "order[0][dir]": "asc"}, "order[0][column] must be a whole number"),
+    ({"order[0][column]": "x", "order[0][dir]": "asc"}, "order[0][column] is not of type integer."),
     ({"order[0][column]": "0", "order[0][dir]": "sideways"}, "order[0][dir] must be asc or desc"),
     ({"order[0][column]": "4", "order[0][dir]": "asc"}, "order[0] asks to order by column 4, which cannot be ordered"),
     ({"columns[0][orderable]": "false", "order[0][column]": "0", "order[0][dir]": "asc"}, "which cannot be ordered"),
@@ -130,7 +158,9 @@ def test_malformed_requests_answer_200_with_an_error(bridge, demo_logins, change
         body = response.json()
         assert message in body["error"]
         assert (body["recordsTotal"], body["recordsFiltered"], body["data"]) == (0, 0, [])
-        expected_draw = 3 if "sEcho" in change else 0 if change.get("draw", 1) in (None, "abc") else 6  # sEcho: legacy draw
+        expected_draw = (
+            3 if "sEcho" in change else 0 if change.get("draw", 1) in (None, "abc") else 6
+        )  # sEcho: legacy draw
         assert body["draw"] == expected_draw
 
 
@@ -139,7 +169,11 @@ def test_a_hostile_column_name_only_fails_to_match(bridge, demo_logins, demo_db)
     body = datatable(bridge.client, "customers", demo_logins["admin"].auth, columns=columns, length=3)
     assert "error" not in body and body["recordsTotal"] == 30
     ordered = datatable(
-        bridge.client, "customers", demo_logins["admin"].auth, columns=columns, **{"order[0][column]": 0, "order[0][dir]": "asc"}
+        bridge.client,
+        "customers",
+        demo_logins["admin"].auth,
+        columns=columns,
+        **{"order[0][column]": 0, "order[0][dir]": "asc"},
     )
     assert "cannot be ordered" in ordered["error"]
     assert query(demo_db, "SELECT COUNT(*) AS n FROM wp_app_customers")[0]["n"] == 30
@@ -162,12 +196,179 @@ def test_unknown_table_is_a_404_naming_the_tables(bridge, demo_logins) -> None:
     [
         ("branches", {}, "customer_id is required for the branches table."),
         ("employees", {}, "customer_id is required for the employees table."),
-        ("branches", {"customer_id": "abc"}, "customer_id must be a whole number."),
-        ("employees", {"customer_id": "1", "branch_id": "0"}, "branch_id must be a positive whole number."),
+        ("branches", {"customer_id": "abc"}, "customer_id is not of type integer."),
+        (
+            "employees",
+            {"customer_id": "1", "branch_id": "0"},
+            "branch_id must be between 1 (inclusive) and 9223372036854775807 (inclusive).",
+        ),
     ],
 )
 def test_table_filters_are_validated(bridge, demo_logins, table, extra, message) -> None:
     assert datatable(bridge.client, table, demo_logins["admin"].auth, **extra)["error"] == message
+
+
+# ---- numbers, repeated keys and bodies through bridge/params.py (issue 10 §1) -------------------------
+
+TABLE_EXTRA = {"customers": {}, "branches": {"customer_id": 1}, "employees": {"customer_id": 1}, "agencies": {}}
+
+
+def _json_dt(bridge, table: str, body: bytes, auth=None, query: str = ""):
+    response = bridge.client.post(
+        f"{API}/datatables/{table}{query}", content=body, headers={"Content-Type": "application/json"}, auth=auth
+    )
+    assert response.status_code == 200, (table, body[:60], response.status_code, response.text[:200])
+    return response.json()
+
+
+def _new_log(bridge, before: int) -> str:
+    return bridge.log()[before:]
+
+
+@pytest.mark.parametrize("draw", [b"1e20", b"100000000000000000000", b"18446744073709551616", b"9223372036854775808"])
+def test_a_json_draw_too_large_to_echo_is_an_in_band_error_on_every_table(bridge, demo_logins, draw) -> None:
+    """orjson cannot encode an echoed draw of 2^64 or more (it was a 500, logged in or not): the
+    draw goes through the one parser, and a draw that cannot be echoed echoes 0."""
+    before = len(bridge.log())
+    for table, extra in TABLE_EXTRA.items():
+        for auth in (demo_logins["admin"].auth, None):
+            body = _json_dt(
+                bridge,
+                table,
+                b'{"draw": '
+                + draw
+                + b', "start": 0, "length": 5'
+                + b"".join(b', "' + k.encode() + b'": ' + str(v).encode() for k, v in extra.items())
+                + b"}",
+                auth,
+            )
+            assert body["draw"] == 0 and body["data"] == [] and body["error"].startswith("draw "), (table, body)
+    assert "Traceback" not in _new_log(bridge, before)
+
+
+@pytest.mark.parametrize(
+    ("start", "message"),
+    [
+        (b"18446744073709551616", "start is not of type integer."),  # 2^64: orjson reads a float
+        (b"1e30", "start is not of type integer."),
+        (b"9223372036854775808", "start must be between 0 (inclusive) and 9223372036854775807 (inclusive)."),
+        (b"true", "start is not of type integer."),
+        (b"2.0", "start is not of type integer."),
+        (rb'"\uff11\uff10"', "start is not of type integer."),  # fullwidth "10"
+    ],
+)
+def test_a_json_start_mysql_cannot_take_never_reaches_offset(bridge, demo_logins, start, message) -> None:
+    """A JSON ``start`` of 2^64 or 1e30 reached OFFSET and MariaDB refused the statement (500)."""
+    body = _json_dt(
+        bridge, "customers", b'{"draw": 3, "length": 5, "start": ' + start + b"}", demo_logins["admin"].auth
+    )
+    assert (body["draw"], body["data"], body["error"]) == (3, [], message)
+
+
+def test_the_largest_start_is_an_empty_page(bridge, demo_logins) -> None:
+    body = _json_dt(
+        bridge, "customers", b'{"draw": 2, "length": 5, "start": 9223372036854775807}', demo_logins["admin"].auth
+    )
+    assert "error" not in body and body["data"] == [] and body["recordsTotal"] == 30
+
+
+@pytest.mark.parametrize(
+    ("table", "change", "message"),
+    [
+        ("customers", {"start": "\uff11\uff10"}, "start is not of type integer."),
+        ("customers", {"length": "\u0661\u0660"}, "length is not of type integer."),  # Arabic-Indic "10"
+        ("customers", {"draw": "\uff17"}, "draw is not of type integer."),
+        ("customers", {"start": "1_0"}, "start is not of type integer."),
+        ("branches", {"customer_id": "\u0661"}, "customer_id is not of type integer."),
+        ("employees", {"customer_id": "1", "branch_id": "\uff11"}, "branch_id is not of type integer."),
+        (
+            "customers",
+            {"order[0][column]": "\u0661", "order[0][dir]": "asc"},
+            "order[0][column] is not of type integer.",
+        ),
+    ],
+)
+def test_non_ascii_digits_are_not_numbers(bridge, demo_logins, table, change, message) -> None:
+    """int() and str.isdigit() take fullwidth and Arabic-Indic digits (and "1_0"); the parser does not."""
+    for method in ("GET", "POST"):
+        body = datatable(bridge.client, table, demo_logins["admin"].auth, method, columns=CUSTOMER_COLUMNS, **change)
+        assert body["error"] == message, (method, body)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "draw=1&draw=2",
+        "draw=1&start=0&start=10",
+        "draw=1&columns[0][data]=code&columns[0][data]=name",
+        "draw=1&customer_id=1&customer_id=2",
+    ],
+)
+def test_repeated_keys_are_an_in_band_error(bridge, demo_logins, query) -> None:
+    """One rule on every route: a key may appear once unless it ends in []; DataTables said
+    nothing and took the last value."""
+    auth = demo_logins["admin"].auth
+    for table in ("customers", "branches"):
+        got = bridge.client.get(f"{API}/datatables/{table}?{query}", auth=auth)
+        form = bridge.client.post(
+            f"{API}/datatables/{table}",
+            content=query.encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            auth=auth,
+        )
+        for response in (got, form):
+            assert response.status_code == 200
+            assert "is sent more than once" in response.json()["error"], (table, query, response.json())
+
+
+def test_query_and_body_may_not_both_send_a_key(bridge, demo_logins) -> None:
+    auth = demo_logins["admin"].auth
+    form = bridge.client.post(f"{API}/datatables/customers?start=5", data=dt_params(draw=4), auth=auth).json()
+    assert form["error"].startswith("start is sent more than once")
+    body = _json_dt(bridge, "customers", b'{"draw": 4, "start": 0}', auth, "?start=5")
+    assert body["error"].startswith("start is sent more than once")
+    arrays = bridge.client.get(f"{API}/datatables/customers?draw=1&ids[]=1&ids[]=2", auth=auth).json()
+    assert "error" not in arrays
+
+
+def test_multipart_without_boundary_is_in_band_and_logs_nothing(bridge, demo_logins) -> None:
+    """Sanic's form parser logged an ERROR with a traceback for every such request, anonymous ones too."""
+    before = len(bridge.log())
+    for auth in (None, demo_logins["admin"].auth):
+        for ctype in ("multipart/form-data", "multipart/form-data; charset=utf-8", "multipart/form-data; boundary="):
+            response = bridge.client.post(
+                f"{API}/datatables/customers", content=b"draw=1&start=0", headers={"Content-Type": ctype}, auth=auth
+            )
+            assert response.status_code == 200
+            assert response.json()["error"].startswith(
+                "A multipart/form-data body needs a boundary"
+            ) or response.json()["error"].startswith("The multipart/form-data boundary must be"), response.json()
+    log = _new_log(bridge, before)
+    assert "Traceback" not in log and "ERROR" not in log and "Failed when parsing form" not in log, log
+
+
+def test_multipart_with_a_boundary_answers_like_a_form(bridge, demo_logins) -> None:
+    auth = demo_logins["admin"].auth
+    flat = dt_params(CUSTOMER_COLUMNS, draw=4, length=5)
+    form = bridge.client.post(f"{API}/datatables/customers", data=flat, auth=auth).json()
+    multipart = bridge.client.post(
+        f"{API}/datatables/customers", data=flat, files={"x": ("x.txt", b"ignored")}, auth=auth
+    )
+    assert multipart.request.headers["content-type"].startswith("multipart/form-data; boundary=")
+    assert multipart.json() == form and len(form["data"]) == 5
+
+
+def test_a_form_body_that_is_not_utf8_is_an_in_band_error(bridge, demo_logins) -> None:
+    before = len(bridge.log())
+    for body in (b"draw=2&search[value]=%FF", b"draw=2&search[value]=\xff"):
+        response = bridge.client.post(
+            f"{API}/datatables/customers",
+            content=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            auth=demo_logins["admin"].auth,
+        )
+        assert response.json()["error"] == "search[value] is not valid UTF-8.", response.json()
+    assert "Traceback" not in _new_log(bridge, before)
 
 
 # ---- paging, ordering, searching -----------------------------------------------------------------
@@ -214,7 +415,9 @@ def test_global_search_uses_columns_searchable_on_both_sides(bridge, demo_logins
     assert found["recordsFiltered"] == len(row_ids(found))
     hidden = [dict(c) for c in CUSTOMER_COLUMNS]
     hidden[2]["searchable"] = False
-    assert datatable(bridge.client, "customers", auth, columns=hidden, **{"search[value]": owner})["recordsFiltered"] == 0
+    assert (
+        datatable(bridge.client, "customers", auth, columns=hidden, **{"search[value]": owner})["recordsFiltered"] == 0
+    )
     no_columns = datatable(bridge.client, "customers", auth, **{"search[value]": owner})
     assert row_ids(no_columns) == row_ids(found)
 
@@ -227,7 +430,9 @@ def test_per_column_search_and_global_search_combine(bridge, demo_logins, demo_d
     )
     columns = [dict(c) for c in CUSTOMER_COLUMNS]
     columns[1]["search"] = "Maju"
-    body = datatable(bridge.client, "customers", demo_logins["admin"].auth, columns=columns, length=-1, **{"search[value]": "4"})
+    body = datatable(
+        bridge.client, "customers", demo_logins["admin"].auth, columns=columns, length=-1, **{"search[value]": "4"}
+    )
     assert row_ids(body) == [r["id"] for r in expected] and expected
     assert body["recordsFiltered"] == len(expected) and body["recordsTotal"] == 30
 
@@ -236,7 +441,10 @@ def test_like_wildcards_in_search_text_are_literal(bridge, demo_logins, demo_db)
     auth = demo_logins["admin"].auth
     assert datatable(bridge.client, "customers", auth, **{"search[value]": "%"})["recordsFiltered"] == 0
     underscored = {
-        r["id"] for r in query(demo_db, "SELECT id FROM wp_app_customer_employees WHERE customer_id = 1 AND LOCATE('_', email) > 0")
+        r["id"]
+        for r in query(
+            demo_db, "SELECT id FROM wp_app_customer_employees WHERE customer_id = 1 AND LOCATE('_', email) > 0"
+        )
     }
     columns = [{"data": "email", "search": "_"}]
     body = datatable(bridge.client, "employees", auth, columns=columns, length=-1, customer_id=1)
@@ -247,7 +455,9 @@ def test_like_wildcards_in_search_text_are_literal(bridge, demo_logins, demo_db)
 
 def test_two_x_order_names_and_unknown_parameters_are_ignored(bridge, demo_logins) -> None:
     auth = demo_logins["admin"].auth
-    plain = datatable(bridge.client, "customers", auth, columns=CUSTOMER_COLUMNS, **{"order[0][column]": 0, "order[0][dir]": "asc"})
+    plain = datatable(
+        bridge.client, "customers", auth, columns=CUSTOMER_COLUMNS, **{"order[0][column]": 0, "order[0][dir]": "asc"}
+    )
     extra = datatable(
         bridge.client, "customers", auth, columns=CUSTOMER_COLUMNS,
         **{"order[0][column]": 0, "order[0][dir]": "ASC", "order[0][name]": "code", "search[fixed][0][name]": "f",
@@ -262,14 +472,34 @@ def test_two_x_order_names_and_unknown_parameters_are_ignored(bridge, demo_login
 def test_rows_have_the_plugin_keys_json_typed(bridge, demo_logins) -> None:
     auth = demo_logins["admin"].auth
     customer = datatable(bridge.client, "customers", auth, columns=CUSTOMER_COLUMNS, length=1)["data"][0]
-    assert list(customer) == ["id", "code", "name", "owner_name", "branch_count", "DT_RowId", "DT_RowData", "permissions"]
+    assert list(customer) == [
+        "id",
+        "code",
+        "name",
+        "owner_name",
+        "branch_count",
+        "DT_RowId",
+        "DT_RowData",
+        "permissions",
+    ]
     assert isinstance(customer["id"], int) and isinstance(customer["branch_count"], int)
     assert customer["DT_RowId"] == f"customer-{customer['id']}"
     assert customer["DT_RowData"] == {"id": customer["id"], "entity": "customer"}
     branch = datatable(bridge.client, "branches", auth, length=1, customer_id=1)["data"][0]
     assert list(branch)[:5] == ["id", "code", "name", "admin_name", "type"] and branch["DT_RowId"].startswith("branch-")
     employee = datatable(bridge.client, "employees", auth, length=1, customer_id=1)["data"][0]
-    assert list(employee)[:10] == ["id", "name", "position", "email", "branch_name", "status", "finance", "operation", "legal", "purchase"]
+    assert list(employee)[:10] == [
+        "id",
+        "name",
+        "position",
+        "email",
+        "branch_name",
+        "status",
+        "finance",
+        "operation",
+        "legal",
+        "purchase",
+    ]
     assert all(isinstance(employee[k], bool) for k in ("finance", "operation", "legal", "purchase"))
     agency = datatable(bridge.client, "agencies", auth, length=1)["data"][0]
     assert list(agency)[:4] == ["code", "name", "provinsi_name", "regency_name"]
@@ -285,7 +515,12 @@ def test_a_requested_model_column_joins_the_row(bridge, demo_logins) -> None:
 def test_agencies_sort_by_region_names(bridge, demo_logins, demo_db) -> None:
     columns = [{"data": "code"}, {"data": "name"}, {"data": "provinsi_name"}, {"data": "regency_name"}]
     body = datatable(
-        bridge.client, "agencies", demo_logins["admin"].auth, columns=columns, length=-1, **{"order[0][column]": 2, "order[0][dir]": "desc"}
+        bridge.client,
+        "agencies",
+        demo_logins["admin"].auth,
+        columns=columns,
+        length=-1,
+        **{"order[0][column]": 2, "order[0][dir]": "desc"},
     )
     expected = query(
         demo_db,
@@ -333,7 +568,12 @@ def test_the_documented_layout_serves_every_table(make_database, start_bridge, d
     run_cli(url, "demo", "--customers", "10", "--seed", "1")
     server = start_bridge(url)
     auth = demo_logins["admin"].auth
-    for table, extra in (("customers", {}), ("branches", {"customer_id": 1}), ("employees", {"customer_id": 1}), ("agencies", {})):
+    for table, extra in (
+        ("customers", {}),
+        ("branches", {"customer_id": 1}),
+        ("employees", {"customer_id": 1}),
+        ("agencies", {}),
+    ):
         body = datatable(server.client, table, auth, length=-1, **{"search[value]": "a"}, **extra)
         assert "error" not in body and body["data"], table
         assert body["recordsFiltered"] == len(body["data"]) <= body["recordsTotal"]

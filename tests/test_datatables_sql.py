@@ -37,7 +37,9 @@ PRINCIPALS = {
     "admin": Principal(user_id=1, roles=("administrator",)),
     "owner": Principal(user_id=2, roles=("customer", "customer_admin"), relations=Relations(owned_customers=(1,))),
     "inspector": Principal(
-        user_id=6, roles=("agency", "agency_pengawas"), relations=Relations(agencies=(AgencyMembership(3, 4, "inspector", 9),))
+        user_id=6,
+        roles=("agency", "agency_pengawas"),
+        relations=Relations(agencies=(AgencyMembership(3, 4, "inspector", 9),)),
     ),
     "nobody": Principal(user_id=9, roles=("subscriber",)),
 }
@@ -51,9 +53,14 @@ async def svc(demo_db):
     conn.close()
     hooks = Hooks()
     access = Access(names, schema)
-    models = {m.resource: m for m in (CustomersModel(names, schema), BranchesModel(names, schema), EmployeesModel(names, schema))}
+    models = {
+        m.resource: m
+        for m in (CustomersModel(names, schema), BranchesModel(names, schema), EmployeesModel(names, schema))
+    }
     await register_access_filters(hooks, access, models)
-    return SimpleNamespace(hooks=hooks, access=access, models=models, settings=SimpleNamespace(datatables_max_rows=5000))
+    return SimpleNamespace(
+        hooks=hooks, access=access, models=models, settings=SimpleNamespace(datatables_max_rows=5000)
+    )
 
 
 def _request(principal: Principal) -> SimpleNamespace:
@@ -89,7 +96,9 @@ async def test_hostile_search_text_is_always_a_bound_value(svc, principal: str, 
 async def test_hostile_strings_in_branches_and_employees(svc) -> None:
     for table in ("branches", "employees"):
         for text in HOSTILE:
-            params = parse_brackets(dt_params([{"data": text, "name": text}, {"data": "name", "search": text}], customer_id="7").items())
+            params = parse_brackets(
+                dt_params([{"data": text, "name": text}, {"data": "name", "search": text}], customer_id="7").items()
+            )
             for sql, values in await _rendered(svc, table, "owner", params):
                 assert text not in sql
                 assert 7 in values.values()
@@ -97,7 +106,9 @@ async def test_hostile_strings_in_branches_and_employees(svc) -> None:
 
 async def test_like_patterns_escape_wildcards_and_backslashes(svc) -> None:
     assert contains_pattern("50%_off\\") == "%50\\%\\_off\\\\%"
-    (sql, params), _ = await _rendered(svc, "customers", "admin", parse_brackets(dt_params(**{"search[value]": "a%b"}).items()))
+    (sql, params), _ = await _rendered(
+        svc, "customers", "admin", parse_brackets(dt_params(**{"search[value]": "a%b"}).items())
+    )
     assert "%a\\%b%" in params.values()
     assert "a%b" not in sql
 
@@ -122,9 +133,13 @@ async def test_users_who_may_see_nothing_are_denied_before_any_sql(svc) -> None:
 
 
 async def test_scopes_are_in_the_where_of_every_statement(svc) -> None:
-    for sql, params in await _rendered(svc, "customers", "owner", parse_brackets(dt_params(**{"search[value]": "pt"}).items())):
+    for sql, params in await _rendered(
+        svc, "customers", "owner", parse_brackets(dt_params(**{"search[value]": "pt"}).items())
+    ):
         assert "`c`.`id` IN (%(param" in sql and 1 in params.values()
-    for sql, params in await _rendered(svc, "branches", "inspector", parse_brackets(dt_params(customer_id="3").items())):
+    for sql, params in await _rendered(
+        svc, "branches", "inspector", parse_brackets(dt_params(customer_id="3").items())
+    ):
         assert "`inspector_id`=%(param" in sql and 6 in params.values()
 
 
@@ -169,8 +184,11 @@ async def test_plugins_may_bypass_the_access_filter_like_the_plugin(svc) -> None
     svc.hooks.add_filter("wp_customer_should_bypass_filter", owners_see_all)
     svc.hooks.add_filter("wp_customer_entity_admin_roles", inspectors_are_admins)
     try:
-        for sql, _ in await _rendered(svc, "customers", "owner", parse_brackets(dt_params().items())):
-            assert " IN " not in sql
+        page, total = await _rendered(svc, "customers", "owner", parse_brackets(dt_params().items()))
+        for sql, _ in (page, total):
+            assert "`c`.`id` IN " not in sql
+        # the branches the owner is not bypassed on keep their scope, in the rows' branch_count too
+        assert "`b`.`customer_id` IN (%(param_branch_count_1)s)" in page[0]
         for sql, _ in await _rendered(svc, "branches", "inspector", parse_brackets(dt_params(customer_id="3").items())):
             assert "inspector_id" not in sql
         for sql, _ in await _rendered(svc, "employees", "owner", parse_brackets(dt_params(customer_id="3").items())):
@@ -178,3 +196,22 @@ async def test_plugins_may_bypass_the_access_filter_like_the_plugin(svc) -> None
     finally:
         svc.hooks.remove_filter("wp_customer_should_bypass_filter", owners_see_all)
         svc.hooks.remove_filter("wp_customer_entity_admin_roles", inspectors_are_admins)
+
+
+async def test_counts_carry_the_child_tables_scope_only_for_callers_who_do_not_see_every_child(svc) -> None:
+    """A customer row's branch_count / employee_count count what the caller may see of those tables
+    (issue 10 §2); an administrator keeps the plain correlated count (the hot path's statement)."""
+    columns = [*CUSTOMER_COLUMNS, {"data": "employee_count", "orderable": False}]
+    (sql, params), _ = await _rendered(svc, "customers", "admin", parse_brackets(dt_params(columns).items()))
+    assert (
+        "(SELECT COUNT(*) FROM `wp_app_customer_branches` `bc` WHERE `bc`.`customer_id`=`c`.`id`) `branch_count`" in sql
+    )
+    assert (
+        "(SELECT COUNT(*) FROM `wp_app_customer_employees` `ec` WHERE `ec`.`customer_id`=`c`.`id`) `employee_count`"
+        in sql
+    )
+    assert params is None
+    (sql, params), _ = await _rendered(svc, "customers", "owner", parse_brackets(dt_params(columns).items()))
+    assert "`b`.`customer_id`=`c`.`id` AND (`b`.`customer_id` IN (%(param_branch_count_1)s))) `branch_count`" in sql
+    assert "`e`.`customer_id`=`c`.`id` AND (`e`.`customer_id` IN (%(param_employee_count_1)s))) `employee_count`" in sql
+    assert params == {"param_w1": 1, "param_branch_count_1": 1, "param_employee_count_1": 1}

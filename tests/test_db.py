@@ -3,26 +3,33 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Callable
+from collections.abc import Callable
 
 import pymysql
 import pytest
 from pypika import MySQLQuery, Table
 
 from bridge.db import Database, render
+from bridge.errors import DatabaseUnavailable
 from bridge.settings import DatabaseURL
 from tests.conftest import connect
+from tests.dbproxy import TcpProxy
 
 
 @pytest.fixture
-async def db(make_database: Callable[[], DatabaseURL]):
+def table_url(make_database: Callable[[], DatabaseURL]) -> DatabaseURL:
     url = make_database()
     conn = connect(url)
     with conn.cursor() as cur:
         cur.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(200)) ENGINE=InnoDB")
         cur.execute("INSERT INTO t VALUES (1, 'a'), (2, 'b')")
     conn.close()
-    database = Database(url, maxsize=4)
+    return url
+
+
+@pytest.fixture
+async def db(table_url: DatabaseURL):
+    database = Database(table_url, maxsize=4)
     await database.open()
     yield database
     await database.close()
@@ -85,3 +92,32 @@ async def test_other_errors_are_not_retried(db: Database) -> None:
     with pytest.raises(pymysql.IntegrityError):
         await db.run_transaction(work)
     assert calls == 1
+
+
+async def test_a_connection_cut_inside_a_transaction_is_database_unavailable_and_leaves_nothing(
+    table_url: DatabaseURL,
+) -> None:
+    """The connection drops between a transaction's write and its commit, and new connections are
+    refused: one DatabaseUnavailable (no driver error escapes), the write is not in the table,
+    and once the database is back the same pool serves again (it dropped its dead connections)."""
+    proxy = TcpProxy(table_url)
+    database = Database(proxy.url, maxsize=4, timeout=2)
+    await database.open()
+    try:
+        assert await database.fetch_val("SELECT COUNT(*) FROM t") == 2
+
+        async def work(ex) -> None:
+            await ex.execute("INSERT INTO t VALUES (3, 'during the cut')")
+            await asyncio.to_thread(proxy.cut)
+            await ex.execute("UPDATE t SET v = 'cut' WHERE id = 1")
+
+        with pytest.raises(DatabaseUnavailable) as caught:
+            await database.run_transaction(work)
+        assert caught.value.status == 503 and caught.value.headers["Retry-After"]
+        with pytest.raises(DatabaseUnavailable):
+            await database.fetch_all("SELECT * FROM t")
+        proxy.restore()
+        assert {r["id"]: r["v"] for r in await database.fetch_all("SELECT id, v FROM t")} == {1: "a", 2: "b"}
+    finally:
+        await database.close()
+        proxy.close()

@@ -7,7 +7,8 @@ their own databases (second seed, multisite prefixes, documented layout, refusal
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pymysql
 import pytest

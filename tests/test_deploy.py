@@ -21,8 +21,8 @@ import socket
 import ssl
 import subprocess
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import httpx
 import pytest
@@ -188,8 +188,8 @@ def ipv6_loopback() -> bool:
 class Nginx:
     """Debian's nginx in the foreground under a temporary prefix, serving the shipped site file."""
 
-    def __init__(self, tmp: Path, bridge_port: int) -> None:
-        self.http_port, self.https_port = free_port(), free_port()
+    def __init__(self, tmp: Path, bridge_port: int, ports: tuple[int, int]) -> None:
+        self.http_port, self.https_port = ports
         self.tmp = tmp
         conf = tmp / "conf"
         (conf / "snippets").mkdir(parents=True)
@@ -214,8 +214,12 @@ class Nginx:
         self.log = tmp / "error.log"
         command = [str(NGINX), "-p", f"{tmp}/", "-c", str(conf / "nginx.conf"), "-e", str(self.log)]
         test = subprocess.run([*command, "-t"], capture_output=True, text=True)
-        assert test.returncode == 0, f"nginx -t refused the site:\n{test.stderr}\n{self.log.read_text() if self.log.exists() else ''}"
-        self.process = subprocess.Popen([*command, "-g", "daemon off;"], stderr=subprocess.STDOUT, stdout=subprocess.DEVNULL)
+        assert test.returncode == 0, (
+            f"nginx -t refused the site:\n{test.stderr}\n{self.log.read_text() if self.log.exists() else ''}"
+        )
+        self.process = subprocess.Popen(
+            [*command, "-g", "daemon off;"], stderr=subprocess.STDOUT, stdout=subprocess.DEVNULL
+        )
         self.wait_listening()
 
     def site(self, bridge_port: int, www: Path) -> str:
@@ -241,7 +245,9 @@ class Nginx:
     def main_conf(self, tmp: Path) -> str:
         """What /etc/nginx/nginx.conf would be, with every path under the temporary prefix."""
         user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read the pytest tmp folder (0700)
-        temp_paths = "".join(f"    {kind}_temp_path {tmp}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        temp_paths = "".join(
+            f"    {kind}_temp_path {tmp}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
         return (
             f"{user}worker_processes 1;\npid {tmp}/nginx.pid;\nerror_log {tmp}/error.log info;\n"
             "events { worker_connections 128; }\n"
@@ -305,20 +311,31 @@ class Nginx:
 
 
 @pytest.fixture(scope="module")
-def proxied_bridge(
-    demo_db: DatabaseURL, start_bridge: Callable[..., BridgeServer], tmp_path_factory: pytest.TempPathFactory
-) -> BridgeServer:
-    """A bridge with the example file's non-BRIDGE_ setting (SANIC_PROXIES_COUNT), as the unit would run it."""
-    sanic = {name: value for name, (value, commented) in example_settings().items() if name.startswith("SANIC_") and not commented}
-    assert sanic == {"SANIC_PROXIES_COUNT": "1"}
-    return start_bridge(demo_db, sanic)
+def site_ports() -> tuple[int, int]:
+    """nginx's HTTP and HTTPS ports, chosen before the bridge starts: its public URL names the HTTPS one."""
+    return free_port(), free_port()
 
 
 @pytest.fixture(scope="module")
-def nginx(proxied_bridge: BridgeServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nginx]:
+def proxied_bridge(
+    demo_db: DatabaseURL, start_bridge: Callable[..., BridgeServer], site_ports: tuple[int, int]
+) -> BridgeServer:
+    """A bridge with the example file's active settings but the database and secret (the public URL
+    pointed at the test's site) and its non-BRIDGE_ one (SANIC_PROXIES_COUNT), as the unit would run it."""
+    active = {name: value for name, (value, commented) in example_settings().items() if not commented}
+    sanic = {name: value for name, value in active.items() if name.startswith("SANIC_")}
+    assert sanic == {"SANIC_PROXIES_COUNT": "1"}
+    assert active["BRIDGE_PUBLIC_URL"] == "https://example.com"
+    return start_bridge(demo_db, {**sanic, "BRIDGE_PUBLIC_URL": f"https://example.com:{site_ports[1]}"})
+
+
+@pytest.fixture(scope="module")
+def nginx(
+    proxied_bridge: BridgeServer, site_ports: tuple[int, int], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Nginx]:
     require("nginx", "nginx")
     require("openssl", "openssl")
-    server = Nginx(tmp_path_factory.mktemp("nginx"), proxied_bridge.port)
+    server = Nginx(tmp_path_factory.mktemp("nginx"), proxied_bridge.port, site_ports)
     yield server
     server.stop()
 
@@ -344,7 +361,7 @@ def test_rest_list_with_basic_auth_through_nginx_over_tls(
     https: httpx.Client, nginx: Nginx, proxied_bridge: BridgeServer, demo_logins: dict[str, Login]
 ) -> None:
     """The client's Authorization reaches the bridge; the answer, headers included, is the bridge's own,
-    and its links are https with the site's host and port (X-Forwarded-Proto, Host)."""
+    and its links are https with the site's host and port (BRIDGE_PUBLIC_URL, never the Host header)."""
     admin = demo_logins["admin"]
     target = f"{NS}/customers?per_page=5&orderby=name"
     through = https.get(target, auth=admin.auth)
@@ -352,7 +369,9 @@ def test_rest_list_with_basic_auth_through_nginx_over_tls(
     assert through.status_code == 200, through.text
     site = f"https://example.com:{nginx.https_port}"
     assert len(through.json()) == 5
-    assert [item["_links"]["self"][0]["href"] for item in through.json()] == [f"{site}{NS}/customers/{item['id']}" for item in direct.json()]
+    assert [item["_links"]["self"][0]["href"] for item in through.json()] == [
+        f"{site}{NS}/customers/{item['id']}" for item in direct.json()
+    ]
     assert strip_links(through.json()) == strip_links(direct.json())
     assert through.headers["X-WP-Total"] == direct.headers["X-WP-Total"]
     next_link = re.search(r"<([^>]+)>; rel=\"next\"", through.headers["Link"]).group(1)
@@ -363,7 +382,9 @@ def test_rest_list_with_basic_auth_through_nginx_over_tls(
     assert wrong.status_code == 401 and wrong.json()["code"] == "incorrect_password"
 
 
-def test_datatables_post_through_nginx(https: httpx.Client, proxied_bridge: BridgeServer, demo_logins: dict[str, Login]) -> None:
+def test_datatables_post_through_nginx(
+    https: httpx.Client, proxied_bridge: BridgeServer, demo_logins: dict[str, Login]
+) -> None:
     """A form-encoded DataTables POST, bracketed keys and all, answers exactly as the bridge does directly."""
     form = {
         "draw": "3", "start": "0", "length": "10", "search[value]": "", "search[regex]": "false",

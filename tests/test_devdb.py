@@ -16,7 +16,9 @@ def test_explicit_url_that_does_not_answer_is_a_clear_error(monkeypatch: pytest.
         devdb.find_database()
 
 
-def test_private_mariadb_starts_from_the_system_binaries_and_stops(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_private_mariadb_starts_from_the_system_binaries_and_stops(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """What a machine with no MariaDB running gets: a server under .run/mariadb on port 3399."""
     url = parse_database_url(f"mysql://root@127.0.0.1:{devdb.PRIVATE_PORT}/x")
     if devdb.answers(url):

@@ -47,11 +47,16 @@ def _statements(url) -> dict[str, tuple[str, Any, str]]:
     access = Access(NAMES, schema)
     b, e = Table(NAMES.branches).as_("b"), Table(NAMES.employees).as_("e")
     agency_user = Principal(7, roles=("agency",), relations=Relations(agencies=(AgencyMembership(1, None, "agency"),)))
-    inspector = Principal(6, roles=("agency_pengawas",), relations=Relations(agencies=(AgencyMembership(1, 2, "inspector"),)))
+    inspector = Principal(
+        6, roles=("agency_pengawas",), relations=Relations(agencies=(AgencyMembership(1, 2, "inspector"),))
+    )
     employee = Principal(4, roles=("customer_employee",), relations=Relations(employee_rows=((3, 1, 2),)))
     branches = lambda p: render(MySQLQuery.from_(b).select(b.id).where(access.branches(p, b)))  # noqa: E731
     employees = render(MySQLQuery.from_(e).select(e.id).where(access.employees(employee, e)))
-    out = {f"{t}.user_id": (relations_sql, relations_params, getattr(NAMES, t)) for t in ("customers", "branches", "employees", "agencies", "agency_employees")}
+    out = {
+        f"{t}.user_id": (relations_sql, relations_params, getattr(NAMES, t))
+        for t in ("customers", "branches", "employees", "agencies", "agency_employees")
+    }
     out["branches.agency_id"] = (*branches(agency_user), "b")
     out["branches.inspector_id"] = (*branches(inspector), "b")
     out["employees.branch_id"] = (*employees, "e")

@@ -127,7 +127,9 @@ def add_events(url: DatabaseURL, *events: tuple[str, int, str]) -> list[str]:
 def rows(url: DatabaseURL) -> list[dict[str, Any]]:
     conn = connect(url)
     with conn.cursor() as cur:
-        cur.execute("SELECT event_id, attempts, delivered_at, next_attempt_at, last_error FROM wp_wpbridge_outbox ORDER BY id")
+        cur.execute(
+            "SELECT event_id, attempts, delivered_at, next_attempt_at, last_error FROM wp_wpbridge_outbox ORDER BY id"
+        )
         out = list(cur.fetchall())
     conn.close()
     return out
@@ -156,7 +158,12 @@ async def run_until(sender: OutboxSender, condition: Callable[[], bool], timeout
 
 
 async def test_delivers_in_order_signed_as_the_acting_user(clean_outbox: DatabaseURL, receiver: Receiver) -> None:
-    ids = add_events(clean_outbox, ("customer", 1, "wp_customer_created"), ("branch", 7, "wp_customer_branch_created"), ("customer", 1, "wp_customer_updated"))
+    ids = add_events(
+        clean_outbox,
+        ("customer", 1, "wp_customer_created"),
+        ("branch", 7, "wp_customer_branch_created"),
+        ("customer", 1, "wp_customer_updated"),
+    )
     sender = OutboxSender(sender_settings(clean_outbox, receiver.url), poll=0.05)
     await run_until(sender, lambda: len(receiver.received) == 3)
 
@@ -165,11 +172,17 @@ async def test_delivers_in_order_signed_as_the_acting_user(clean_outbox: Databas
     assert receiver.received[0]["_target"] == EVENTS_PATH
     assert receiver.received[0]["args"] == [1, {"name": "customer 1"}]
     assert receiver.refused_signatures == 0
-    assert all(r["delivered_at"] is not None and r["attempts"] == 1 and r["last_error"] is None for r in rows(clean_outbox))
+    assert all(
+        r["delivered_at"] is not None and r["attempts"] == 1 and r["last_error"] is None for r in rows(clean_outbox)
+    )
 
 
-async def test_waits_while_wordpress_is_down_then_delivers_each_event_once(clean_outbox: DatabaseURL, receiver: Receiver) -> None:
-    ids = add_events(clean_outbox, ("customer", 2, "wp_customer_created"), ("employee", 5, "wp_customer_employee_created"))
+async def test_waits_while_wordpress_is_down_then_delivers_each_event_once(
+    clean_outbox: DatabaseURL, receiver: Receiver
+) -> None:
+    ids = add_events(
+        clean_outbox, ("customer", 2, "wp_customer_created"), ("employee", 5, "wp_customer_employee_created")
+    )
     port = free_port()  # nothing listens here yet
     down_url = f"http://127.0.0.1:{port}{EVENTS_PATH}"
     sender = OutboxSender(sender_settings(clean_outbox, down_url), poll=0.05)
@@ -206,10 +219,15 @@ async def test_a_refused_event_holds_back_only_its_entity(clean_outbox: Database
     receiver.status_for = lambda event: 200
     sender = OutboxSender(sender_settings(clean_outbox, receiver.url), poll=0.05)
     await run_until(sender, lambda: len(receiver.received) == 3, timeout=15)
-    assert [(e["entity_id"], e["action"]) for e in receiver.received][1:] == [(3, "wp_customer_created"), (3, "wp_customer_updated")]
+    assert [(e["entity_id"], e["action"]) for e in receiver.received][1:] == [
+        (3, "wp_customer_created"),
+        (3, "wp_customer_updated"),
+    ]
 
 
-async def test_a_wrong_secret_is_everyones_problem_and_is_retried(clean_outbox: DatabaseURL, receiver: Receiver) -> None:
+async def test_a_wrong_secret_is_everyones_problem_and_is_retried(
+    clean_outbox: DatabaseURL, receiver: Receiver
+) -> None:
     add_events(clean_outbox, ("customer", 5, "wp_customer_created"), ("customer", 6, "wp_customer_created"))
     settings = replace(sender_settings(clean_outbox, receiver.url), shared_secret="a-different-secret-0123456789")
     sender = OutboxSender(settings, poll=0.05)
@@ -236,8 +254,14 @@ async def test_only_one_sender_delivers(clean_outbox: DatabaseURL, receiver: Rec
 
 def test_helpers() -> None:
     assert [backoff(n, 300) for n in (1, 2, 3, 10)] == [1, 2, 4, 300]
-    assert request_target("http://h:1/?rest_route=/wp-customer-bridge/v1/events") == "/?rest_route=/wp-customer-bridge/v1/events"
-    assert request_target("http://h:1/wp/wp-json/wp-customer-bridge/v1/events") == "/wp/wp-json/wp-customer-bridge/v1/events"
+    assert (
+        request_target("http://h:1/?rest_route=/wp-customer-bridge/v1/events")
+        == "/?rest_route=/wp-customer-bridge/v1/events"
+    )
+    assert (
+        request_target("http://h:1/wp/wp-json/wp-customer-bridge/v1/events")
+        == "/wp/wp-json/wp-customer-bridge/v1/events"
+    )
     name = lock_name(Settings())
     assert name.startswith("wpbridge_outbox_") and len(name) <= 64
 
@@ -245,7 +269,11 @@ def test_helpers() -> None:
 def test_settings() -> None:
     env = {"BRIDGE_SHARED_SECRET": SECRET, "BRIDGE_EVENTS_URL": "http://wp.test/wp-json/wp-customer-bridge/v1/events"}
     settings = load_settings(env)
-    assert settings.events_url == env["BRIDGE_EVENTS_URL"] and settings.events_timeout == 10 and settings.events_max_backoff == 300
+    assert (
+        settings.events_url == env["BRIDGE_EVENTS_URL"]
+        and settings.events_timeout == 10
+        and settings.events_max_backoff == 300
+    )
     assert load_settings({}).events_url is None
     with pytest.raises(SettingsError, match="BRIDGE_EVENTS_URL"):
         load_settings({**env, "BRIDGE_EVENTS_URL": "wp.test/events"})
@@ -261,15 +289,26 @@ def test_cli_shows_pending_events(clean_outbox: DatabaseURL) -> None:
     ids = add_events(clean_outbox, ("customer", 8, "wp_customer_created"), ("branch", 9, "wp_customer_branch_created"))
     conn = connect(clean_outbox)
     with conn.cursor() as cur:
-        cur.execute("UPDATE wp_wpbridge_outbox SET attempts = 3, last_error = 'ConnectError: refused' WHERE event_id = %s", (ids[0],))
+        cur.execute(
+            "UPDATE wp_wpbridge_outbox SET attempts = 3, last_error = 'ConnectError: refused' WHERE event_id = %s",
+            (ids[0],),
+        )
     conn.close()
-    out = run_cli(clean_outbox, "outbox", "--limit", "1", env={"BRIDGE_SHARED_SECRET": SECRET, "BRIDGE_EVENTS_URL": "http://wp.test/e"}).stdout
+    out = run_cli(
+        clean_outbox,
+        "outbox",
+        "--limit",
+        "1",
+        env={"BRIDGE_SHARED_SECRET": SECRET, "BRIDGE_EVENTS_URL": "http://wp.test/e"},
+    ).stdout
     assert "2 pending, 0 delivered; delivering to http://wp.test/e" in out
     assert ids[0] in out and "customer 8" in out and "wp_customer_created" in out and "ConnectError: refused" in out
     assert ids[1] not in out and "… and 1 more" in out
 
 
-def test_the_server_delivers_its_writes(start_bridge: Callable[..., Any], receiver: Receiver, make_database: Callable[[], DatabaseURL]) -> None:
+def test_the_server_delivers_its_writes(
+    start_bridge: Callable[..., Any], receiver: Receiver, make_database: Callable[[], DatabaseURL]
+) -> None:
     """A write through the REST API reaches the events URL from the server's own background task."""
     url = make_database()
     run_cli(url, "migrate")
@@ -286,7 +325,9 @@ def test_the_server_delivers_its_writes(start_bridge: Callable[..., Any], receiv
         assert time.time() < deadline, f"no event arrived; bridge log:\n{bridge.log()}"
         time.sleep(0.1)
     event = next(e for e in receiver.received if e["action"] == "wp_customer_created")
-    assert event["_user"] == 1 and event["args"][0] == customer_id and event["aliases"] == ["wp_customer_customer_created"]
+    assert (
+        event["_user"] == 1 and event["args"][0] == customer_id and event["aliases"] == ["wp_customer_customer_created"]
+    )
     deadline = time.time() + 10
     while "0 pending" not in run_cli(url, "outbox").stdout:
         assert time.time() < deadline, run_cli(url, "outbox").stdout

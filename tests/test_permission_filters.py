@@ -3,8 +3,9 @@ what the capability rules refuse, on rows already in the caller's scope, and not
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -98,7 +99,12 @@ def test_create_and_delete_branch_are_granted_by_the_filter_only(sites: dict[str
         "(SELECT regency_id FROM wp_app_customer_branches WHERE customer_id = %s) ORDER BY r.id LIMIT 1",
         (me["customer_id"],),
     )
-    body = {"customer_id": me["customer_id"], "name": "Cabang Izin Filter", "type": "cabang", "regency_id": regency["id"]}
+    body = {
+        "customer_id": me["customer_id"],
+        "name": "Cabang Izin Filter",
+        "type": "cabang",
+        "regency_id": regency["id"],
+    }
     assert sites["plain"].client.post(f"{API}/branches", json=body, auth=sites["auth"]).status_code == 403
     created = sites["granting"].client.post(f"{API}/branches", json=body, auth=sites["auth"])
     assert created.status_code == 201, created.text
@@ -114,5 +120,7 @@ def test_filters_never_reach_rows_outside_the_scope(sites: dict[str, Any]) -> No
     other = one(
         sites["url"], "SELECT id FROM wp_app_customer_employees WHERE customer_id <> %s LIMIT 1", (me["customer_id"],)
     )
-    response = sites["granting"].client.patch(f"{API}/employees/{other['id']}", json={"position": "X"}, auth=sites["auth"])
+    response = sites["granting"].client.patch(
+        f"{API}/employees/{other['id']}", json={"position": "X"}, auth=sites["auth"]
+    )
     assert response.status_code == 404

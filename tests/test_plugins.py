@@ -58,13 +58,17 @@ def register(ctx):
 '''
 
 TWEAKS_PLUGIN = '''
-"""Changes the customers table: active rows only, an extra column, a row key, a response key."""
+"""Changes the customers table: active rows only, an extra column, a row key, a response key;
+gives branch rows a count of their employees."""
+from pypika import Table
 from pypika import functions as fn
-from bridge.tables.base import Column
+from bridge.tables.base import ChildCount, Column
 
 
 async def register(ctx):
     c = ctx.models["customers"].table
+    staff = ChildCount("employees", "branch_id")
+    ctx.models["branches"].child_count("staff", staff, Table(ctx.names.employees).as_("st"), orderable=False)
 
     async def only_active(where, request, model):
         return [*where, c.status == "active"]
@@ -107,7 +111,9 @@ def company_site(make_database, start_bridge, tmp_path_factory):
         for statement in COMPANY_SQL:
             cur.execute(statement)
     conn.close()
-    folder = _plugin_folder(tmp_path_factory.mktemp("plugins"), company=COMPANY_PLUGIN, tweaks=TWEAKS_PLUGIN, _helper="raise SystemExit")
+    folder = _plugin_folder(
+        tmp_path_factory.mktemp("plugins"), company=COMPANY_PLUGIN, tweaks=TWEAKS_PLUGIN, _helper="raise SystemExit"
+    )
     return SimpleNamespace(url=url, server=start_bridge(url, {"BRIDGE_HOOKS_PATH": str(folder)}))
 
 
@@ -156,7 +162,9 @@ def test_a_plugin_entity_gets_statistics(company_site, demo_logins) -> None:
     owner = client.get(f"{API}/statistics/companies", auth=demo_logins["andi_budi"].auth).json()
     assert owner == {"total": 2, "active": 2, "inactive": 0}
     assert client.get(f"{API}/statistics/companies", auth=demo_logins["demo_subscriber"].auth).status_code == 403
-    evicted = client.post(f"{API}/cache/invalidate", json={"entity": "company", "id": 1}, auth=demo_logins["admin"].auth)
+    evicted = client.post(
+        f"{API}/cache/invalidate", json={"entity": "company", "id": 1}, auth=demo_logins["admin"].auth
+    )
     assert "company_relations" in evicted.json()["evicted"]
 
 
@@ -170,9 +178,30 @@ def test_a_plugin_changes_where_columns_and_rows(company_site, demo_logins) -> N
     assert all(row["shout"] == row["name"].upper() and isinstance(row["big"], bool) for row in body["data"])
     assert body["via"] == "tweaks"
     unordered = datatable(
-        client, "customers", demo_logins["admin"].auth, columns=columns, **{"order[0][column]": 2, "order[0][dir]": "asc"}
+        client,
+        "customers",
+        demo_logins["admin"].auth,
+        columns=columns,
+        **{"order[0][column]": 2, "order[0][dir]": "asc"},
     )
     assert "cannot be ordered" in unordered["error"]
+
+
+def test_a_plugin_count_column_counts_what_the_caller_may_see(company_site, demo_logins) -> None:
+    """A per-row count a plugin declares (``ChildCount``) is scoped like the customers' counts:
+    each branch's ``staff`` is the caller's employees table of that branch."""
+    client = company_site.server.client
+    columns = [{"data": "code"}, {"data": "staff", "searchable": False, "orderable": False}]
+    seen = []
+    for login in ("admin", "andi_budi", "demo_branch_admin", "demo_employee"):
+        auth = demo_logins[login].auth
+        rows = datatable(client, "branches", auth, columns=columns, length=-1, customer_id=1)["data"]
+        assert rows, login
+        for row in rows:
+            staff = datatable(client, "employees", auth, customer_id=1, branch_id=row["id"], length=1)
+            assert row["staff"] == staff["recordsTotal"], (login, row["id"])
+            seen.append(row["staff"])
+    assert 0 in seen and max(seen) > 1  # someone saw a branch whose staff they may not see
 
 
 def _failed_start(make_database, tmp_path, **files: str) -> str:
@@ -185,11 +214,18 @@ def _failed_start(make_database, tmp_path, **files: str) -> str:
         BRIDGE_DATABASE_URL=url.to_url(),
         BRIDGE_PORT=str(free_port()),
         BRIDGE_CACHE_DIR=str(tmp_path / "cache"),
+        BRIDGE_RUN_DIR=str(tmp_path / "run"),
         BRIDGE_WORKERS="1",
         BRIDGE_HOOKS_PATH=str(_plugin_folder(tmp_path, **files)),
     )
     done = subprocess.run(
-        [sys.executable, "-m", "bridge.cli", "serve"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60, start_new_session=True
+        [sys.executable, "-m", "bridge.cli", "serve"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        start_new_session=True,
     )
     assert done.returncode != 0, "the bridge started despite a broken plugin"
     return done.stdout + done.stderr
@@ -211,6 +247,14 @@ def test_plugins_must_register_and_configs_must_be_valid(make_database, tmp_path
     )
     log = _failed_start(make_database, tmp_path, thing=bad_relation)
     assert "relation config 'thing': cannot read thing_id, customer_id and id of table wp_app_missing" in log
+    unknown_count = (
+        "from pypika import Table\n"
+        "from bridge.tables.base import ChildCount\n"
+        "def register(ctx):\n"
+        "    ctx.models['customers'].child_count('planets', ChildCount('planets', 'customer_id'), Table('wp_planets'))\n"
+    )
+    log = _failed_start(make_database, tmp_path, planets=unknown_count)
+    assert "column 'planets' of table 'customers' counts rows of 'planets', which no model serves" in log
 
 
 def test_the_agency_plugin_registers_nothing_without_wp_agency() -> None:

@@ -4,13 +4,14 @@ principals is never served: cached principals are keyed by their group's generat
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
+from bridge.app import load_schema
 from bridge.cache import DiskCache
 from bridge.db import Database
 from bridge.principal import PRINCIPAL_GROUP, PrincipalLoader
-from bridge.app import load_schema
 from bridge.schema import TableNames
 from tests.conftest import connect, run_cli
 

@@ -44,7 +44,10 @@ def test_relation_counts(bridge, demo_logins, scopes, branch_rows, login: str) -
             assert response.status_code == 403
             continue
         linked = [r for r in branch_rows if r["agency_id"] == agency_id and r["id"] in scope.branches]
-        assert response.json() == {"customer_count": len({r["customer_id"] for r in linked}), "branch_count": len(linked)}
+        assert response.json() == {
+            "customer_count": len({r["customer_id"] for r in linked}),
+            "branch_count": len(linked),
+        }
 
 
 def test_unknown_entity_lists_the_known_ones(bridge, demo_logins) -> None:
@@ -77,11 +80,21 @@ async def test_configs_come_from_toml_then_plugins_and_are_checked() -> None:
     from bridge.relations import RelationConfigError, load_configs
 
     hooks = Hooks()
-    hooks.add_filter("wp_customer_entity_relation_configs", lambda c: {**c, "agency": {"bridge_table": "app_customer_branches", "entity_column": "agency_id"}})
-    toml = {"relations": {"company": {"bridge_table": "app_company_customers", "entity_column": "company_id", "cache_ttl": 60}}}
+    hooks.add_filter(
+        "wp_customer_entity_relation_configs",
+        lambda c: {**c, "agency": {"bridge_table": "app_customer_branches", "entity_column": "agency_id"}},
+    )
+    toml = {
+        "relations": {
+            "company": {"bridge_table": "app_company_customers", "entity_column": "company_id", "cache_ttl": 60}
+        }
+    }
     configs = await load_configs(hooks, toml, "wp_2_")
     assert configs["company"].bridge_table == "wp_2_app_company_customers" and configs["company"].cache_ttl == 60
-    assert configs["agency"].customer_column == "customer_id" and configs["agency"].cache_group == "wp_customer_entity_relations"
+    assert (
+        configs["agency"].customer_column == "customer_id"
+        and configs["agency"].cache_group == "wp_customer_entity_relations"
+    )
     for bad in (
         {"bridge_table": "x; DROP TABLE y", "entity_column": "a"},
         {"bridge_table": "t", "entity_column": "a`b"},

@@ -3,7 +3,8 @@ it stale at once; a write behind the bridge's back waits for /cache/invalidate."
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -28,14 +29,22 @@ def test_a_bridge_write_is_counted_in_the_very_next_list(site: Site) -> None:
     created = new_customer(site, place, pick_free_users(site)[0], "PT Hitung Ulang")
     assert total(site, "admin") == before + 1
     assert site.call("admin", "DELETE", f"/customers/{created['id']}").status_code == 200
-    assert total(site, "admin", "?status=active") == before + 1 - 1 - site.one(
-        "SELECT COUNT(*) AS n FROM wp_app_customers WHERE status <> 'active' AND id <> %s", [created["id"]]
-    )["n"]
+    assert (
+        total(site, "admin", "?status=active")
+        == before
+        + 1
+        - 1
+        - site.one("SELECT COUNT(*) AS n FROM wp_app_customers WHERE status <> 'active' AND id <> %s", [created["id"]])[
+            "n"
+        ]
+    )
 
 
 def test_two_users_never_share_a_cached_total(site: Site) -> None:
     admin, owner = total(site, "admin"), total(site, "andi_budi")
-    owned = site.one("SELECT COUNT(*) AS n FROM wp_app_customers WHERE user_id = %s AND status = 'active'", [site.users["andi_budi"]])
+    owned = site.one(
+        "SELECT COUNT(*) AS n FROM wp_app_customers WHERE user_id = %s AND status = 'active'", [site.users["andi_budi"]]
+    )
     assert owner == owned["n"] and admin > owner
     assert total(site, "demo_employee") == 1
 

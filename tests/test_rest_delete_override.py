@@ -9,7 +9,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -73,9 +74,7 @@ def outbox_count(site: Site) -> int:
 
 def revive(site: Site, table: str, row_id: int) -> None:
     """Make a soft-deleted child active again with a known ``updated_at``, behind the bridge's back."""
-    site.sql(
-        f"UPDATE wp_app_{table} SET status = 'active', updated_at = '2001-02-03 04:05:06' WHERE id = %s", [row_id]
-    )
+    site.sql(f"UPDATE wp_app_{table} SET status = 'active', updated_at = '2001-02-03 04:05:06' WHERE id = %s", [row_id])
 
 
 def row(site: Site, table: str, row_id: int) -> dict[str, Any]:
@@ -231,8 +230,16 @@ def test_overridden_delete_has_the_permission_checks_of_delete(site: Site, resou
     row_id = site.one(of_user, [site.users[owner]])["id"]
     before = site.snapshot()
     path = f"/{resource}/{row_id}"
-    for login in (None, "admin", "demo_platform_admin", "demo_agency_admin", "andi_budi", "demo_branch_admin",
-                  "demo_employee", "demo_subscriber"):
+    for login in (
+        None,
+        "admin",
+        "demo_platform_admin",
+        "demo_agency_admin",
+        "andi_budi",
+        "demo_branch_admin",
+        "demo_employee",
+        "demo_subscriber",
+    ):
         real = site.call(login, "DELETE", path, headers=STALE)
         by_query = site.call(login, "POST", path, params={"_method": "DELETE"}, headers=STALE)
         by_header = site.call(login, "POST", path, headers={**STALE, "X-HTTP-Method-Override": "DELETE"})

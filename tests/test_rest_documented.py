@@ -4,7 +4,8 @@ refused by name, region ids are translated to the codes the layout stores."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 

@@ -4,7 +4,8 @@ employees, the capabilities of each kind of user, cascades, and concurrent head 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import pymysql
 import pytest
@@ -126,17 +126,62 @@ def test_prefix_with_other_characters_than_letters_digits_underscore_is_refused(
 def test_real_layout_tables_have_exactly_the_plugins_columns(conn: pymysql.connections.Connection) -> None:
     migrate(conn, WP)
     assert columns_of(conn, WP.customers) == [
-        "id", "code", "name", "npwp", "nib", "status", "provinsi_id", "regency_id", "user_id",
-        "reg_type", "created_by", "created_at", "updated_at",
+        "id",
+        "code",
+        "name",
+        "npwp",
+        "nib",
+        "status",
+        "provinsi_id",
+        "regency_id",
+        "user_id",
+        "reg_type",
+        "created_by",
+        "created_at",
+        "updated_at",
     ]
     assert columns_of(conn, WP.branches) == [
-        "id", "customer_id", "code", "name", "type", "nitku", "postal_code", "latitude", "longitude",
-        "address", "phone", "email", "provinsi_id", "agency_id", "regency_id", "division_id", "user_id",
-        "inspector_id", "created_by", "created_at", "updated_at", "status",
+        "id",
+        "customer_id",
+        "code",
+        "name",
+        "type",
+        "nitku",
+        "postal_code",
+        "latitude",
+        "longitude",
+        "address",
+        "phone",
+        "email",
+        "provinsi_id",
+        "agency_id",
+        "regency_id",
+        "division_id",
+        "user_id",
+        "inspector_id",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "status",
     ]
     assert columns_of(conn, WP.employees) == [
-        "id", "customer_id", "branch_id", "user_id", "name", "position", "finance", "operation", "legal",
-        "purchase", "keterangan", "email", "phone", "created_by", "created_at", "updated_at", "status",
+        "id",
+        "customer_id",
+        "branch_id",
+        "user_id",
+        "name",
+        "position",
+        "finance",
+        "operation",
+        "legal",
+        "purchase",
+        "keterangan",
+        "email",
+        "phone",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "status",
     ]
     create = show_create(conn, [WP.customers])[WP.customers]
     assert "DEFAULT 'inactive'" in create and "UNIQUE KEY `name_region` (`name`,`provinsi_id`,`regency_id`)" in create
@@ -151,7 +196,9 @@ def test_real_layout_has_no_plugin_foreign_keys_but_agencys_two_cascades(conn: p
     }
 
 
-def test_documented_layout_has_type_region_codes_and_cascading_foreign_keys(conn: pymysql.connections.Connection) -> None:
+def test_documented_layout_has_type_region_codes_and_cascading_foreign_keys(
+    conn: pymysql.connections.Connection,
+) -> None:
     migrate(conn, WP, layout="documented")
     info = introspect(conn, WP)
     assert info.layout == "documented"
@@ -174,8 +221,10 @@ def test_real_layout_is_recognised_by_provinsi_id(conn: pymysql.connections.Conn
 def test_layout_is_unknown_without_region_columns() -> None:
     info = schema_from_rows([(WP.customers, c) for c in ("id", "code", "name", "status", "user_id")], WP)
     assert info.layout == "unknown"
-    assert info.missing_required() == {"branches": list(PLUGIN_TABLES["branches"].required),
-                                       "employees": list(PLUGIN_TABLES["employees"].required)}
+    assert info.missing_required() == {
+        "branches": list(PLUGIN_TABLES["branches"].required),
+        "employees": list(PLUGIN_TABLES["employees"].required),
+    }
 
 
 def test_unknown_layout_is_a_value_error(conn: pymysql.connections.Connection) -> None:
@@ -204,7 +253,10 @@ def test_missing_table_is_reported_with_all_its_required_columns(conn: pymysql.c
     assert info.missing_required() == {"employees": ["id", "customer_id", "branch_id", "user_id", "status"]}
     with pytest.raises(SchemaError) as raised:
         check_required(info)
-    assert "table wp_app_customer_employees is missing required columns: id, customer_id, branch_id, user_id, status" in str(raised.value)
+    assert (
+        "table wp_app_customer_employees is missing required columns: id, customer_id, branch_id, user_id, status"
+        in str(raised.value)
+    )
     assert "does not exist" in str(raised.value)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bridge.settings import SettingsError, load_settings, parse_database_url, settings_as_env
@@ -58,7 +60,12 @@ def test_bad_toml_is_named(tmp_path) -> None:
 def test_database_url_round_trips_with_password_and_socket() -> None:
     url = parse_database_url("mysql://bridge:p%40ss@db.example:3307/wp?unix_socket=/run/m.sock")
     assert (url.user, url.password, url.host, url.port, url.database, url.unix_socket) == (
-        "bridge", "p@ss", "db.example", 3307, "wp", "/run/m.sock"
+        "bridge",
+        "p@ss",
+        "db.example",
+        3307,
+        "wp",
+        "/run/m.sock",
     )
     assert parse_database_url(url.to_url()) == url
     assert "p@ss" not in str(url)  # never printed
@@ -82,3 +89,64 @@ def test_cli_refuses_to_start_on_a_bad_setting() -> None:
     )
     assert result.returncode == 2
     assert "BRIDGE_PORT" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "toml, named",
+    [
+        ("[bridge]\nprot = 9001\n", "'prot' under [bridge] (did you mean 'port'?)"),
+        ('[bridge]\ndatabase = "mysql://root@db/wp"\n', "'database' under [bridge]"),
+        ('[bridge]\nconfig = "other.toml"\n', "'config' under [bridge]"),
+        ("port = 9001\n", "'port' is outside any table"),
+    ],
+)
+def test_unknown_toml_key_is_refused_naming_the_key_and_file(tmp_path, toml: str, named: str) -> None:
+    """A misspelt key used to be dropped without a word, so its default was used instead."""
+    config = tmp_path / "bridge.toml"
+    config.write_text(toml)
+    with pytest.raises(SettingsError) as info:
+        load_settings({"BRIDGE_CONFIG": str(config)})
+    assert named in str(info.value) and str(config) in str(info.value)
+
+
+def test_integration_plugin_tables_stay_free_form(tmp_path) -> None:
+    """Only ``[bridge]`` is the bridge's; other tables (and arrays of tables) belong to integration plugins."""
+    config = tmp_path / "bridge.toml"
+    config.write_text('[bridge]\nport = 9001\n\n[my_plugin]\nanything = 1\n\n[[my_list]]\nname = "x"\n')
+    s = load_settings({"BRIDGE_CONFIG": str(config)})
+    assert s.port == 9001 and s.config["my_plugin"] == {"anything": 1}
+
+
+def test_every_documented_variable_is_a_toml_key() -> None:
+    """The unknown-key check must not refuse a setting the README's Settings table offers."""
+    from pathlib import Path
+
+    from bridge.settings import toml_keys
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    table = readme.split("## Settings", 1)[1].split("\n## ", 1)[0]
+    # BRIDGE_CONFIG names the file itself; BRIDGE_RUN_DIR is read from the environment only, because
+    # `wpbridge stop` and the private MariaDB need it before (and without) any settings file.
+    documented = {name[len("BRIDGE_") :].lower() for name in re.findall(r"`(BRIDGE_[A-Z_]+)`", table)} - {
+        "config",
+        "run_dir",
+    }
+    assert len(documented) > 10
+    assert documented <= toml_keys(), documented - toml_keys()
+
+
+def test_cli_names_an_unknown_toml_key(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    config = tmp_path / "bridge.toml"
+    config.write_text("[bridge]\nworkres = 4\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "bridge.cli", "check"],
+        env=dict(os.environ, BRIDGE_CONFIG=str(config)),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "'workres'" in result.stderr and "Traceback" not in result.stderr

@@ -68,20 +68,37 @@ def test_vectors(vector: dict[str, Any]) -> None:
     assert sign(vector["secret"], *args) == vector["signature"]
 
     headers = signed_headers(
-        vector["secret"], vector["method"], vector["path_and_query"], vector["user"], body,
-        timestamp=vector["timestamp"], nonce=vector["nonce"],
+        vector["secret"],
+        vector["method"],
+        vector["path_and_query"],
+        vector["user"],
+        body,
+        timestamp=vector["timestamp"],
+        nonce=vector["nonce"],
     )
-    assert headers == {HEADER_USER: user, HEADER_TIMESTAMP: ts, HEADER_NONCE: vector["nonce"],
-                       HEADER_SIGNATURE: vector["signature"]}
+    assert headers == {
+        HEADER_USER: user,
+        HEADER_TIMESTAMP: ts,
+        HEADER_NONCE: vector["nonce"],
+        HEADER_SIGNATURE: vector["signature"],
+    }
     lower = {k.lower(): v for k, v in headers.items()}
-    assert verify(vector["secret"], vector["method"], vector["path_and_query"], lower, body,
-                  now=vector["timestamp"] + 299) == vector["user"]
+    assert (
+        verify(vector["secret"], vector["method"], vector["path_and_query"], lower, body, now=vector["timestamp"] + 299)
+        == vector["user"]
+    )
 
 
 def test_string_to_sign_shape() -> None:
     text = string_to_sign("get", "/a/b", "1", "n" * 16, "0", b"")
-    assert text.split("\n") == ["GET", "/a/b", "1", "n" * 16, "0",
-                                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"]
+    assert text.split("\n") == [
+        "GET",
+        "/a/b",
+        "1",
+        "n" * 16,
+        "0",
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    ]
 
 
 def test_signed_headers_defaults() -> None:

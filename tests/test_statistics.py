@@ -60,8 +60,14 @@ def test_customer_statistics_of_one_customer(bridge, demo_logins, demo_db, scope
             "total_branches": len(scope.branches & branches.get(customer_id, set())),
             "total_employees": len(scope.employees & employees.get(customer_id, set())),
         }
-        assert body["total_branches"] == datatable(bridge.client, "branches", auth, customer_id=customer_id)["recordsTotal"]
-        assert body["total_employees"] == datatable(bridge.client, "employees", auth, customer_id=customer_id)["recordsTotal"]
+        assert (
+            body["total_branches"]
+            == datatable(bridge.client, "branches", auth, customer_id=customer_id)["recordsTotal"]
+        )
+        assert (
+            body["total_employees"]
+            == datatable(bridge.client, "employees", auth, customer_id=customer_id)["recordsTotal"]
+        )
 
 
 @pytest.mark.parametrize("login", LOGINS)
@@ -72,7 +78,11 @@ def test_agency_statistics(bridge, demo_logins, scopes, agency_status, login: st
         assert response.status_code == 403
         return
     statuses = [agency_status[i] for i in scope.agencies]
-    assert response.json() == {"total": len(statuses), "active": statuses.count("active"), "inactive": statuses.count("inactive")}
+    assert response.json() == {
+        "total": len(statuses),
+        "active": statuses.count("active"),
+        "inactive": statuses.count("inactive"),
+    }
     assert response.json()["total"] == datatable(bridge.client, "agencies", auth)["recordsTotal"]
 
 
@@ -118,7 +128,9 @@ def test_bad_parameters_and_unknown_routes(bridge, demo_logins) -> None:
 def test_any_table_has_total_active_inactive(bridge, demo_logins, demo_db) -> None:
     rows = query(demo_db, "SELECT status FROM wp_app_customer_branches WHERE customer_id = 1")
     statuses = [r["status"] for r in rows]
-    body = bridge.client.get(f"{API}/statistics/branches", params={"customer_id": 1}, auth=demo_logins["admin"].auth).json()
+    body = bridge.client.get(
+        f"{API}/statistics/branches", params={"customer_id": 1}, auth=demo_logins["admin"].auth
+    ).json()
     assert body == {"total": len(statuses), "active": statuses.count("active"), "inactive": statuses.count("inactive")}
 
 

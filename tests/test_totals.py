@@ -5,7 +5,8 @@ only touches customers above the watermark really leaves the settled part as it 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,15 @@ from tests.dtkit import CUSTOMER_COLUMNS, datatable, expected_scope
 from tests.test_rest_write import Site, new_customer, open_site, pick_place
 from tests.test_rest_write_children import employee_body
 
-LOGINS = ("admin", "andi_budi", "demo_branch_admin", "demo_employee", "demo_agency_admin", "demo_pengawas", "demo_subscriber")
+LOGINS = (
+    "admin",
+    "andi_budi",
+    "demo_branch_admin",
+    "demo_employee",
+    "demo_agency_admin",
+    "demo_pengawas",
+    "demo_subscriber",
+)
 
 
 @pytest.fixture(scope="module")
@@ -60,16 +69,23 @@ def test_every_login_total_stays_exact_through_every_kind_of_write(site: Site) -
     place: dict[str, Any] = pick_place(site)
     created = new_customer(site, place, site.users["andi_budi"], "PT Tanda Air")
     assert_exact(site, "a new customer for andi_budi (above the watermark)")
-    assert site.call("admin", "PATCH", f"/customers/{created['id']}", json={"name": "PT Tanda Air Baru"}).status_code == 200
+    assert (
+        site.call("admin", "PATCH", f"/customers/{created['id']}", json={"name": "PT Tanda Air Baru"}).status_code
+        == 200
+    )
     assert_exact(site, "the new customer renamed")
 
-    old = site.one("SELECT id FROM wp_app_customers WHERE user_id <> %s ORDER BY id LIMIT 1", [site.users["andi_budi"]])["id"]
+    old = site.one(
+        "SELECT id FROM wp_app_customers WHERE user_id <> %s ORDER BY id LIMIT 1", [site.users["andi_budi"]]
+    )["id"]
     r = site.call("admin", "PATCH", f"/customers/{old}", json={"user_id": site.users["andi_budi"]})
     assert r.status_code == 200, r.text
     assert_exact(site, "an old customer handed to andi_budi (below the watermark)")
 
     branch = site.one("SELECT id FROM wp_app_customer_branches WHERE customer_id = %s ORDER BY id LIMIT 1", [old])["id"]
-    r = site.call("admin", "POST", "/employees", json=employee_body(old, branch, site.users["demo_subscriber"], "tanda"))
+    r = site.call(
+        "admin", "POST", "/employees", json=employee_body(old, branch, site.users["demo_subscriber"], "tanda")
+    )
     assert r.status_code == 201, r.text
     assert_exact(site, "demo_subscriber employed by an old customer (a write that names no customer rows)")
 

@@ -56,8 +56,11 @@ PHP_HASHES = [
 # Made by this module, then verified by PHP 8.2 (`password_verify` on substr($h, 3) of the pre-hash,
 # class-phpass.php `CheckPassword`): WordPress accepts what the bridge writes.
 PYTHON_HASHES_VERIFIED_BY_PHP = [
-    ("wp 6.8 (hashed with surrounding spaces, trimmed)", UNICODE_PW,
-     "$wp$2y$04$fzhzF.rIXBjmOFcvzAypk.9OuxuXsMUVjmKGPvYc4VeiP6xFmo.Se"),
+    (
+        "wp 6.8 (hashed with surrounding spaces, trimmed)",
+        UNICODE_PW,
+        "$wp$2y$04$fzhzF.rIXBjmOFcvzAypk.9OuxuXsMUVjmKGPvYc4VeiP6xFmo.Se",
+    ),
     ("phpass", UNICODE_PW, "$P$BwZqGSJABLd1KAdc099bXvEbrnG/0t1"),
 ]
 
@@ -192,7 +195,7 @@ def test_php_loads_objects_become_dicts() -> None:
     [
         "",
         "not serialized",
-        "a:2:{s:1:\"a\";b:1;",
+        'a:2:{s:1:"a";b:1;',
         's:10:"short";',
         "a:1:{a:0:{}i:1;}",
         "a:999999999:{",
@@ -200,7 +203,7 @@ def test_php_loads_objects_become_dicts() -> None:
         b"\xff\xfe",
         None,
         "\ud800",
-        "C:3:\"Foo\":0:{}",
+        'C:3:"Foo":0:{}',
     ],
 )
 def test_php_loads_malformed_is_none(data: object) -> None:
@@ -232,7 +235,11 @@ def test_new_item_shape() -> None:
     assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", item["uuid"])
     assert item["password"] == "$generic$F6W18u0QEytvRVb59DemVWRxyTxU6vg_VK0s_f-h"
     assert (item["app_id"], item["name"], item["created"], item["last_used"], item["last_ip"]) == (
-        "app-1", "Mobile app", 1718000000, None, None,
+        "app-1",
+        "Mobile app",
+        1718000000,
+        None,
+        None,
     )
     phpass_item = new_application_password_item("Old", APP_PW, hash_format="phpass")
     assert phpass_item["password"].startswith("$P$B") and isinstance(phpass_item["created"], int)
@@ -308,19 +315,39 @@ WP_CASES = {
     "user caps override role caps": (
         {"customer": True, "edit_own_customer": False, "delete_customer": True},
         ["customer"],
-        {"read": True, "view_customer_list": True, "edit_own_customer": False, "delete_customer": True, "customer": True},
+        {
+            "read": True,
+            "view_customer_list": True,
+            "edit_own_customer": False,
+            "delete_customer": True,
+            "customer": True,
+        },
     ),
     "unknown role is ignored": (
         {"ghost_role": True, "customer": True},
         ["customer"],
-        {"read": True, "view_customer_list": True, "edit_own_customer": True, "delete_customer": False,
-         "ghost_role": True, "customer": True},
+        {
+            "read": True,
+            "view_customer_list": True,
+            "edit_own_customer": True,
+            "delete_customer": False,
+            "ghost_role": True,
+            "customer": True,
+        },
     ),
     "multiple roles merge, later role wins": (
         {"customer": True, "branch_admin": True},
         ["customer", "branch_admin"],
-        {"read": True, "view_customer_list": True, "edit_own_customer": True, "delete_customer": True,
-         "view_customer_branch_list": True, "edit_own_customer_branch": True, "customer": True, "branch_admin": True},
+        {
+            "read": True,
+            "view_customer_list": True,
+            "edit_own_customer": True,
+            "delete_customer": True,
+            "view_customer_branch_list": True,
+            "edit_own_customer_branch": True,
+            "customer": True,
+            "branch_admin": True,
+        },
     ),
 }
 

@@ -25,6 +25,7 @@ from bridge.demo.logins import (
     FixedLogin,
     demo_application_passwords,
     format_logins,
+    rebase_logins,
 )
 from bridge.demo.result import DemoError, DemoResult
 from bridge.demo.site import GENERAL_OPTIONS
@@ -40,4 +41,5 @@ __all__ = [
     "demo_application_passwords",
     "format_logins",
     "generate",
+    "rebase_logins",
 ]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bridge.demo.agencies import AgencyBuilder
 from bridge.demo.people import Person, Users
@@ -160,7 +161,7 @@ class CustomerBuilder:
     def _code(self, created_at: datetime) -> str:
         """The plugin's format: last 4 digits of the Unix time, Aa, 2 digits, Aa (e.g. 4821Xa07Pq)."""
         rng = self.rng
-        stamp = int(created_at.replace(tzinfo=timezone.utc).timestamp()) % 10000
+        stamp = int(created_at.replace(tzinfo=UTC).timestamp()) % 10000
         while True:
             code = (
                 f"{stamp:04d}{rng.choice(UPPER)}{rng.choice(LOWER)}{rng.randrange(100):02d}"

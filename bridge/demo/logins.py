@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import random
+import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timezone
-from typing import TYPE_CHECKING, Sequence
+from datetime import UTC
+from typing import TYPE_CHECKING
 
 from bridge.demo.values import EPOCH
 from bridge.wordpress import (
@@ -95,7 +97,7 @@ def add_application_passwords(
     users: Users, rng: random.Random, fixed: dict[str, Person], passwords: dict[str, str]
 ) -> None:
     """One application password per fixed login; uuid and phpass salt from the seed too."""
-    created = int(EPOCH.replace(tzinfo=timezone.utc).timestamp())
+    created = int(EPOCH.replace(tzinfo=UTC).timestamp())
     for login in FIXED_LOGINS:
         secret = passwords[login.username]
         item = new_application_password_item(APP_PASSWORD_NAME, secret, hash_format="generic", created=created)
@@ -168,3 +170,11 @@ def format_logins(result: DemoResult, base_url: str) -> str:
     url = base_url.rstrip("/") + "/wp-json/wp-customer/v1/users/me"
     out.extend(f"curl -u '{x.username}:{x.application_password}' {url}" for x in result.logins)
     return "\n".join(out)
+
+
+_CURL_URL = re.compile(r"^(curl -u '[^']*' )\S*?(/wp-json/)", re.MULTILINE)
+
+
+def rebase_logins(text: str, base_url: str) -> str:
+    """``format_logins`` output with its curl lines pointed at ``base_url`` (the saved copy names the port of its day)."""
+    return _CURL_URL.sub(lambda m: m.group(1) + base_url.rstrip("/") + m.group(2), text)

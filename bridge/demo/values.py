@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
 
 from bridge.demo.regions import Regency
 from bridge.demo.words import STREETS

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from operator import itemgetter
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import pymysql
 from pymysql.converters import escape_item, escape_string

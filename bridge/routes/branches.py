@@ -9,7 +9,8 @@ for one customer cannot both pass the head-office checks.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
@@ -20,8 +21,6 @@ from bridge.db import Executor
 from bridge.errors import forbidden, invalid_params
 from bridge.events import Events, insert_data
 from bridge.rest import (
-    created_response,
-    writable,
     NAMESPACE,
     Filter,
     Resource,
@@ -29,10 +28,12 @@ from bridge.rest import (
     check_if_match,
     check_region,
     check_users,
+    created_response,
     fetch_visible,
     item_response,
     require_login,
     transact,
+    writable,
     written_item,
 )
 from bridge.routes.employees import ensure_admin_employee
@@ -232,7 +233,7 @@ async def create_branch(request: Request) -> HTTPResponse:
     return await created_response(request, SPEC, branch_id)
 
 
-@bp.route("/branches/<row_id:int>", methods=["PUT", "PATCH", "POST"])
+@bp.route("/branches/<row_id:id>", methods=["PUT", "PATCH", "POST"])
 async def update_branch(request: Request, row_id: int) -> HTTPResponse:
     """Update the given fields (PUT and PATCH alike); If-Match guards against lost updates."""
     target = await writable(request, SPEC, row_id, "edit")
@@ -276,12 +277,18 @@ async def update_branch(request: Request, row_id: int) -> HTTPResponse:
     return item_response(request, body, etag)
 
 
-@bp.delete("/branches/<row_id:int>")
+@bp.delete("/branches/<row_id:id>")
 async def delete_branch(request: Request, row_id: int) -> HTTPResponse:
     """Soft or hard delete with its employees; a head office with active branches is refused (409),
     a soft delete of a branch soft-deleted already is 410."""
     target = await writable(request, SPEC, row_id, "delete")
-    principal, svc, model, current, previous = target.principal, target.svc, target.model, target.current, target.previous
+    principal, svc, model, current, previous = (
+        target.principal,
+        target.svc,
+        target.model,
+        target.current,
+        target.previous,
+    )
     customer_id = int(current["customer_id"])
 
     async def work(ex: Executor, events: Events) -> None:

@@ -2,7 +2,7 @@
 
 When WordPress itself writes the plugin's tables (its own screens, another plugin), the shim
 tells the bridge. Allowed for a signed request (the shim, any user, 0 included) or an
-administrator. JSON body, one of:
+administrator. A JSON body (``Content-Type: application/json``; any other type is 415), one of:
 
 - ``{"groups": ["customers", "statistics"]}`` — evict those cache groups;
 - ``{"entity": "customer", "id": 3}`` — evict what a write to that entity affects (``id`` is
@@ -25,6 +25,8 @@ from sanic.response import HTTPResponse
 from bridge.app import Services, json_response, principal_of, services
 from bridge.auth import CREDENTIALS_GROUP, SIGNATURE_HEADERS
 from bridge.errors import BridgeError, forbidden, invalid_params, not_logged_in
+from bridge.media import JSON, body_type
+from bridge.params import integer_or_400
 from bridge.totals import with_settled
 
 bp = Blueprint("cache", url_prefix="/wp-json/wp-customer/v1")
@@ -66,7 +68,9 @@ def all_groups(request: Request, svc: Services) -> list[str]:
 
 def _groups_for(body: Any, request: Request, svc: Services) -> list[str]:
     if not isinstance(body, dict):
-        raise invalid_params({"body": "Send a JSON object: {\"groups\": [...]}, {\"entity\": ..., \"id\": ...} or {\"all\": true}."})
+        raise invalid_params(
+            {"body": 'Send a JSON object: {"groups": [...]}, {"entity": ..., "id": ...} or {"all": true}.'}
+        )
     if body.get("all") is True:
         return all_groups(request, svc)
     if "groups" in body:
@@ -81,9 +85,7 @@ def _groups_for(body: Any, request: Request, svc: Services) -> list[str]:
         entity = body["entity"]
         if not isinstance(entity, str) or entity not in known:
             raise invalid_params({"entity": f"entity must be one of: {', '.join(sorted(known))}."})
-        ident = body.get("id")
-        if ident is not None and (isinstance(ident, bool) or not isinstance(ident, int) or ident < 1):
-            raise invalid_params({"id": "id must be a positive whole number."})
+        integer_or_400(body.get("id"), "id", low=1, text=False)  # optional and informative, but never nonsense
         return list(known[entity])
     raise invalid_params({"body": "Name what to evict: groups, entity or all."})
 
@@ -98,6 +100,7 @@ async def invalidate(request: Request) -> HTTPResponse:
             raise not_logged_in()
         if not principal.is_administrator:
             raise forbidden("Only the WordPress shim or an administrator may invalidate caches.")
+    body_type(request, (JSON,))  # JSON only: 415 for forms and anything else (bridge/media.py)
     try:
         body = orjson.loads(request.body or b"null")
     except orjson.JSONDecodeError:

@@ -18,8 +18,6 @@ from bridge.db import Executor
 from bridge.errors import forbidden
 from bridge.events import Events, insert_data
 from bridge.rest import (
-    created_response,
-    writable,
     NAMESPACE,
     Filter,
     Resource,
@@ -27,9 +25,11 @@ from bridge.rest import (
     check_if_match,
     check_region,
     check_users,
+    created_response,
     item_response,
     require_login,
     transact,
+    writable,
     written_item,
 )
 from bridge.routes.branches import delete_branches, insert_branch
@@ -118,7 +118,7 @@ async def create_customer(request: Request) -> HTTPResponse:
     return await created_response(request, SPEC, customer_id)
 
 
-@bp.route("/customers/<row_id:int>", methods=["PUT", "PATCH", "POST"])
+@bp.route("/customers/<row_id:id>", methods=["PUT", "PATCH", "POST"])
 async def update_customer(request: Request, row_id: int) -> HTTPResponse:
     """Update the given fields (PUT and PATCH alike); changing the owner needs ``edit_all_customers``."""
     target = await writable(request, SPEC, row_id, "edit")
@@ -157,7 +157,7 @@ async def update_customer(request: Request, row_id: int) -> HTTPResponse:
     return item_response(request, body, etag)
 
 
-@bp.delete("/customers/<row_id:int>")
+@bp.delete("/customers/<row_id:id>")
 async def delete_customer(request: Request, row_id: int) -> HTTPResponse:
     """Delete with its branches and employees in one transaction, soft or hard per the option;
     a soft delete of a customer soft-deleted already is 410 and changes nothing."""

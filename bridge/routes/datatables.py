@@ -2,8 +2,10 @@
 
 Every table model the app knows is served, plugin tables included (``services.models``).
 Protocol problems, refused logins (bad credentials or signature, throttled), logged-out
-visitors and users who may see nothing get HTTP 200 with an ``error`` (what a DataTables
-client displays); an unknown table is a 404 naming the known ones.
+visitors, users who may see nothing and database outages get HTTP 200 with an ``error`` (what
+a DataTables client displays; an outage anywhere in the request is answered by the app's error
+handler, for this route marked ``ctx_inband_errors``); an unknown table is a 404 naming the known
+ones.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from bridge.principal import Principal
 bp = Blueprint("datatables", url_prefix="/wp-json/wp-customer/v1")
 
 
-@bp.route("/datatables/<table>", methods=["GET", "POST"])
+@bp.route(
+    "/datatables/<table>", methods=["GET", "POST"], ctx_read_only=True, ctx_inband_errors=True
+)  # POST reads: no Origin check
 @counted
 async def datatable(request: Request, table: str) -> HTTPResponse:
     """One page of ``table`` for the caller: ``{draw, recordsTotal, recordsFiltered, data}``."""
@@ -29,7 +33,9 @@ async def datatable(request: Request, table: str) -> HTTPResponse:
     model = svc.models.get(table)
     if model is None:
         known = sorted(svc.models)
-        raise BridgeError("rest_no_route", f"No DataTable named that; known tables: {', '.join(known)}.", 404, tables=known)
+        raise BridgeError(
+            "rest_no_route", f"No DataTable named that; known tables: {', '.join(known)}.", 404, tables=known
+        )
     params: dict = {}
     try:
         params = request_params(request)

@@ -7,7 +7,8 @@ unique, at least one department is chosen.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
@@ -19,18 +20,18 @@ from bridge.errors import forbidden, invalid_params
 from bridge.events import Events
 from bridge.principal import Principal
 from bridge.rest import (
-    created_response,
-    writable,
     NAMESPACE,
     Filter,
     Resource,
     add_read_routes,
     check_if_match,
     check_users,
+    created_response,
     fetch_visible,
     item_response,
     require_login,
     transact,
+    writable,
     written_item,
 )
 from bridge.tables.writes import hard_delete_enabled, wp_user
@@ -184,7 +185,7 @@ async def create_employee(request: Request) -> HTTPResponse:
     return await created_response(request, SPEC, employee_id)
 
 
-@bp.route("/employees/<row_id:int>", methods=["PUT", "PATCH", "POST"])
+@bp.route("/employees/<row_id:id>", methods=["PUT", "PATCH", "POST"])
 async def update_employee(request: Request, row_id: int) -> HTTPResponse:
     """Update the given fields (PUT and PATCH alike); If-Match guards against lost updates."""
     target = await writable(request, SPEC, row_id, "edit")
@@ -221,7 +222,7 @@ async def update_employee(request: Request, row_id: int) -> HTTPResponse:
     return item_response(request, body, etag)
 
 
-@bp.delete("/employees/<row_id:int>")
+@bp.delete("/employees/<row_id:id>")
 async def delete_employee(request: Request, row_id: int) -> HTTPResponse:
     """Soft (``status='inactive'``) or hard delete per the plugin's option; ``{deleted, previous}``;
     a soft delete of an employee soft-deleted already is 410."""

@@ -11,8 +11,9 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
 from bridge.app import json_response, principal_of, services
-from bridge.errors import invalid_params, not_logged_in
+from bridge.errors import not_logged_in
 from bridge.metrics import counted
+from bridge.params import integer_or_400
 from bridge.principal import Principal
 from bridge.relations import EntityRelations
 
@@ -46,7 +47,6 @@ async def counts(request: Request, entity: str, entity_id: str) -> HTTPResponse:
     """Distinct customers and branches (bridge rows) linked to one entity, that the caller may see."""
     relations = _relations(request)
     relations.config(entity)
-    if not entity_id.isdigit() or int(entity_id) < 1 or len(entity_id) > 18:
-        raise invalid_params({"id": "The id must be a positive whole number."})
+    ident = integer_or_400(entity_id, "id", low=1)
     principal = await _caller(request)
-    return json_response(await relations.counts(request, principal, entity, int(entity_id)))
+    return json_response(await relations.counts(request, principal, entity, ident))

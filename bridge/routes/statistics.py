@@ -14,8 +14,9 @@ from sanic.response import HTTPResponse
 
 from bridge import statistics
 from bridge.app import json_response, principal_of, services
-from bridge.errors import BridgeError, invalid_params, not_logged_in
+from bridge.errors import BridgeError, not_logged_in
 from bridge.metrics import counted
+from bridge.params import integer_or_400
 from bridge.principal import Principal
 
 bp = Blueprint("statistics", url_prefix="/wp-json/wp-customer/v1")
@@ -54,7 +55,6 @@ async def table_statistics(request: Request, resource: str) -> HTTPResponse:
 @counted
 async def tab_statistics(request: Request, entity: str, entity_id: str) -> HTTPResponse:
     """The numbers a plugin shows on an entity's tab (hooks/agency.py: the agency info tab)."""
-    if not entity_id.isdigit() or int(entity_id) < 1 or len(entity_id) > 18:
-        raise invalid_params({"id": "The id must be a positive whole number."})
+    ident = integer_or_400(entity_id, "id", low=1)
     await _caller(request)
-    return json_response(await statistics.tab_statistics(services(request), request, entity, int(entity_id)))
+    return json_response(await statistics.tab_statistics(services(request), request, entity, ident))

@@ -8,16 +8,28 @@ same model serves the plugin's real layout and its documented one.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Callable, ClassVar, Mapping
+from typing import Any, ClassVar
 
 from pypika import MySQLQuery, Table
+from pypika import functions as fn
 from pypika.queries import QueryBuilder
 from pypika.terms import Criterion, Term
 
 from bridge.schema import SchemaInfo, TableNames
+
+
+@dataclass(frozen=True)
+class ChildCount:
+    """What a per-row count column counts: the rows of ``resource`` whose ``foreign_key`` is the
+    row's id. The term a model gives it counts them all (what a caller who sees every such row
+    gets); each request narrows it to the caller's scope of ``resource`` (``pipeline.scoped_columns``)."""
+
+    resource: str
+    foreign_key: str
 
 
 @dataclass(frozen=True)
@@ -32,6 +44,7 @@ class Column:
     regex: bool = False
     joins: tuple[str, ...] = ()  # names of joins this column needs
     internal: bool = False  # read for row permissions only: never shown, searched or ordered
+    counts: ChildCount | None = None  # a count of child rows, scoped to the caller per request
 
 
 @dataclass(frozen=True)
@@ -114,6 +127,12 @@ class TableModel:
         if self.has(name):
             self.add(Column(name, self.table.field(name), kind, **options))
 
+    def child_count(self, name: str, counts: ChildCount, child: Table, **options: Any) -> None:
+        """A column counting the rows of ``child`` (the table of ``counts.resource``) that point at
+        each row: every one of them here; narrowed per request to the caller's scope of that table."""
+        term = MySQLQuery.from_(child).select(fn.Count("*")).where(child.field(counts.foreign_key) == self.id_field)
+        self.add(Column(name, term, "int", counts=counts, **options))
+
     def join(self, join: Join) -> None:
         self.joins[join.name] = join
 
@@ -147,7 +166,9 @@ class TableModel:
     def shape(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """A raw DB row as JSON-typed values under the public column names."""
         return {
-            name: cast(col.kind, raw.get(name)) for name, col in self.columns.items() if name in raw and not col.internal
+            name: cast(col.kind, raw.get(name))
+            for name, col in self.columns.items()
+            if name in raw and not col.internal
         }
 
     def searchable(self) -> list[Column]:

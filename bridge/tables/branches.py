@@ -7,7 +7,8 @@ resolved from the region (facts §1.5), an inspector picked among the division's
 from __future__ import annotations
 
 import random
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from pypika import MySQLQuery, Order, Table
 from pypika import functions as fn

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Mapping
 from string import ascii_lowercase, ascii_uppercase
-from typing import Any, Mapping
+from typing import Any
 
 from pypika import MySQLQuery, Table
-from pypika import functions as fn
 from pypika.terms import Criterion
 
 from bridge.db import Executor
-from bridge.tables.base import Column, Join, TableModel
+from bridge.tables.base import ChildCount, Column, Join, TableModel
 from bridge.tables.writes import Writable, same
 from bridge.validation import MSG
 
@@ -79,18 +79,10 @@ class CustomersModel(Writable, TableModel):
         if "regency" in self.joins:
             self.add(Column("regency_name", regency.name, joins=("regency",)))
 
-        bc = Table(n.branches).as_("bc")
-        self.add(
-            Column("branch_count", MySQLQuery.from_(bc).select(fn.Count("*")).where(bc.customer_id == c.id), "int")
-        )
-        ec = Table(n.employees).as_("ec")
-        self.add(
-            Column(
-                "employee_count",
-                MySQLQuery.from_(ec).select(fn.Count("*")).where(ec.customer_id == c.id),
-                "int",
-                orderable=False,
-            )
+        # each request narrows these to the branches / employees the caller may see (pipeline.scoped_columns)
+        self.child_count("branch_count", ChildCount("branches", "customer_id"), Table(n.branches).as_("bc"))
+        self.child_count(
+            "employee_count", ChildCount("employees", "customer_id"), Table(n.employees).as_("ec"), orderable=False
         )
 
     # ---- REST filters and writes ------------------------------------------------------------

@@ -9,7 +9,8 @@ the model, never from a client.
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import orjson
 from pypika import MySQLQuery, Table

@@ -78,7 +78,11 @@ def require_tools(*needed: str) -> None:
 def esc_html(text: str) -> str:
     """WordPress's esc_html() for plain text (no entities in the input)."""
     return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#039;")
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#039;")
     )
 
 
@@ -124,12 +128,18 @@ class WordPress:
             process = subprocess.Popen(
                 [
                     "php",
-                    "-d", "display_errors=0",
-                    "-d", "log_errors=1",
-                    "-d", f"error_log={self.php_error_log}",
-                    "-d", "error_reporting=E_ALL",
-                    "-S", f"127.0.0.1:{port}",
-                    "-t", str(self.root),
+                    "-d",
+                    "display_errors=0",
+                    "-d",
+                    "log_errors=1",
+                    "-d",
+                    f"error_log={self.php_error_log}",
+                    "-d",
+                    "error_reporting=E_ALL",
+                    "-S",
+                    f"127.0.0.1:{port}",
+                    "-t",
+                    str(self.root),
                 ],
                 cwd=self.root,
                 env=full_env,
@@ -151,7 +161,7 @@ class WordPress:
 
     def serve_variant(self, env: dict[str, str]) -> str:
         """Another ``php -S`` on the same site with different environment (wp-config.php reads
-        WPBRIDGE_E2E_BRIDGE_URL / WPBRIDGE_E2E_TIMEOUT); returns its base URL."""
+        WPBRIDGE_E2E_BRIDGE_URL / WPBRIDGE_E2E_TIMEOUT / WPBRIDGE_E2E_FALLBACK); returns its base URL."""
         port = free_port()
         self.extra.append(self.serve(port, env))
         return f"http://127.0.0.1:{port}"
@@ -195,9 +205,17 @@ class WordPress:
         client.get("/wp-login.php")  # sets wordpress_test_cookie
         response = client.post(
             "/wp-login.php",
-            data={"log": username, "pwd": password, "wp-submit": "Log In", "redirect_to": f"{self.url}/wp-admin/", "testcookie": "1"},
+            data={
+                "log": username,
+                "pwd": password,
+                "wp-submit": "Log In",
+                "redirect_to": f"{self.url}/wp-admin/",
+                "testcookie": "1",
+            },
         )
-        assert response.status_code == 302, f"login of {username} failed: {response.status_code}\n{response.text[:2000]}"
+        assert response.status_code == 302, (
+            f"login of {username} failed: {response.status_code}\n{response.text[:2000]}"
+        )
         assert any(name.startswith("wordpress_logged_in_") for name in client.cookies), "no login cookie"
         return client
 
@@ -208,17 +226,22 @@ class WordPress:
 
     def nonce(self, client: httpx.Client) -> str:
         """The wp_customer_nonce the shim's Customers page hands its JavaScript."""
-        match = re.search(r'var wpCustomerData = (\{.*?\});', self.shim_page(client))
+        match = re.search(r"var wpCustomerData = (\{.*?\});", self.shim_page(client))
         assert match, "wpCustomerData not found on the Customers page"
         return json.loads(match.group(1))["nonce"]
 
-    def ajax(self, client: httpx.Client, body: str | Sequence[tuple[str, str]], base: str | None = None) -> httpx.Response:
+    def ajax(
+        self, client: httpx.Client, body: str | Sequence[tuple[str, str]], base: str | None = None
+    ) -> httpx.Response:
         """POST admin-ajax.php with a form body (pairs in order, or a raw string)."""
         content = body if isinstance(body, str) else httpx.QueryParams(list(body)).__str__()
         return client.post(
             (base or "") + "/wp-admin/admin-ajax.php",
             content=content.encode(),
-            headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8", "X-Requested-With": "XMLHttpRequest"},
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8",
+                "X-Requested-With": "XMLHttpRequest",
+            },
         )
 
     # ---- what happened ----------------------------------------------------------------------
@@ -234,7 +257,9 @@ class WordPress:
         lines = []
         for path in (self.php_error_log, self.logs / "debug.log"):
             if path.exists():
-                lines += [line for line in path.read_text(errors="replace").splitlines() if "wp-customer-bridge" in line]
+                lines += [
+                    line for line in path.read_text(errors="replace").splitlines() if "wp-customer-bridge" in line
+                ]
         return lines
 
 
@@ -292,7 +317,16 @@ def write_config(wp: WordPress) -> None:
     host = f"localhost:{db.unix_socket}" if db.unix_socket else f"{db.host}:{db.port}"
     salts = "\n".join(
         f"define( '{name}', {php_string(secrets.token_urlsafe(48))} );"
-        for name in ("AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY", "NONCE_KEY", "AUTH_SALT", "SECURE_AUTH_SALT", "LOGGED_IN_SALT", "NONCE_SALT")
+        for name in (
+            "AUTH_KEY",
+            "SECURE_AUTH_KEY",
+            "LOGGED_IN_KEY",
+            "NONCE_KEY",
+            "AUTH_SALT",
+            "SECURE_AUTH_SALT",
+            "LOGGED_IN_SALT",
+            "NONCE_SALT",
+        )
     )
     (wp.root / "wp-config.php").write_text(
         f"""<?php
@@ -311,7 +345,7 @@ define( 'WP_CONTENT_DIR', __DIR__ . '/wp-content' );
 define( 'WP_CONTENT_URL', '{wp.url}/wp-content' );
 define( 'WP_DEBUG', true );
 define( 'WP_DEBUG_DISPLAY', false );
-define( 'WP_DEBUG_LOG', {php_string(str(wp.logs / 'debug.log'))} );
+define( 'WP_DEBUG_LOG', {php_string(str(wp.logs / "debug.log"))} );
 define( 'DISABLE_WP_CRON', true );
 define( 'AUTOMATIC_UPDATER_DISABLED', true );
 define( 'WP_AUTO_UPDATE_CORE', false );
@@ -323,6 +357,9 @@ define( 'WPBRIDGE_E2E_LOG', {php_string(str(wp.observer_log))} );
 define( 'WP_CUSTOMER_BRIDGE_URL', getenv( 'WPBRIDGE_E2E_BRIDGE_URL' ) ?: '{wp.bridge.base}' );
 define( 'WP_CUSTOMER_BRIDGE_SECRET', {php_string(SECRET)} );
 define( 'WP_CUSTOMER_BRIDGE_TIMEOUT', getenv( 'WPBRIDGE_E2E_TIMEOUT' ) ?: 5 );
+if ( getenv( 'WPBRIDGE_E2E_FALLBACK' ) ) {{
+	define( 'WP_CUSTOMER_BRIDGE_FALLBACK', true ); // optional: the plugin's handlers answer administrators while the bridge is down
+}}
 if ( ! defined( 'ABSPATH' ) ) {{
 	define( 'ABSPATH', __DIR__ . '/' );
 }}
@@ -338,7 +375,7 @@ def install(wp: WordPress) -> None:
         f"""<?php
 define( 'WP_INSTALLING', true );
 $_SERVER['HTTP_HOST'] = '127.0.0.1:{wp.port}';
-require {php_string(str(wp.root / 'wp-load.php'))};
+require {php_string(str(wp.root / "wp-load.php"))};
 require_once ABSPATH . 'wp-admin/includes/upgrade.php';
 make_db_current_silent();
 populate_options();
@@ -352,7 +389,9 @@ echo 'installed';
 """
     )
     result = subprocess.run(["php", str(setup)], capture_output=True, text=True, timeout=120, check=False)
-    assert result.returncode == 0 and result.stdout.endswith("installed"), f"WordPress install failed:\n{result.stdout}\n{result.stderr}"
+    assert result.returncode == 0 and result.stdout.endswith("installed"), (
+        f"WordPress install failed:\n{result.stdout}\n{result.stderr}"
+    )
     out = wp.php(
         """
 require_once ABSPATH . 'wp-admin/includes/plugin.php';
@@ -393,7 +432,10 @@ def e2e_db(make_database: Callable[[], DatabaseURL]) -> DatabaseURL:
         cur.execute("SELECT ID FROM wp_users WHERE user_login = %s", (OWNER,))
         owner = cur.fetchone()["ID"]
         # Only active rows make someone an owner (DESIGN §5), so take twelve active customers.
-        cur.execute("UPDATE wp_app_customers SET user_id = %s WHERE status = 'active' ORDER BY id LIMIT %s", (owner, OWNER_CUSTOMERS))
+        cur.execute(
+            "UPDATE wp_app_customers SET user_id = %s WHERE status = 'active' ORDER BY id LIMIT %s",
+            (owner, OWNER_CUSTOMERS),
+        )
     conn.close()
     return url
 
@@ -412,7 +454,9 @@ def user_ids(e2e_db: DatabaseURL) -> dict[str, int]:
 def owner_customers(e2e_db: DatabaseURL, user_ids: dict[str, int]) -> list[int]:
     conn = connect(e2e_db)
     with conn.cursor() as cur:
-        cur.execute("SELECT id FROM wp_app_customers WHERE user_id = %s AND status = 'active' ORDER BY id", (user_ids[OWNER],))
+        cur.execute(
+            "SELECT id FROM wp_app_customers WHERE user_id = %s AND status = 'active' ORDER BY id", (user_ids[OWNER],)
+        )
         ids = [int(row["id"]) for row in cur.fetchall()]
     conn.close()
     return ids
@@ -438,7 +482,11 @@ def e2e_bridge(e2e_db: DatabaseURL, wp_port: int, start_bridge: Callable[..., Br
 
 @pytest.fixture(scope="session")
 def wordpress(
-    e2e_db: DatabaseURL, e2e_bridge: BridgeServer, wp_port: int, shim_zip: Path, tmp_path_factory: pytest.TempPathFactory
+    e2e_db: DatabaseURL,
+    e2e_bridge: BridgeServer,
+    wp_port: int,
+    shim_zip: Path,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[WordPress]:
     """WordPress with the shim, running; stopped at the end of the session."""
     base = tmp_path_factory.mktemp("wordpress")
@@ -467,8 +515,15 @@ def down(wordpress: WordPress, dead_url: str) -> str:
     return wordpress.serve_variant({"WPBRIDGE_E2E_BRIDGE_URL": dead_url})
 
 
-def datatable_params(columns: Sequence[tuple[str, bool, bool]], *, draw: int = 1, start: int = 0, length: int = 10,
-                     search: str = "", order: Sequence[tuple[int, str]] = ((0, "asc"),)) -> list[tuple[str, str]]:
+def datatable_params(
+    columns: Sequence[tuple[str, bool, bool]],
+    *,
+    draw: int = 1,
+    start: int = 0,
+    length: int = 10,
+    search: str = "",
+    order: Sequence[tuple[int, str]] = ((0, "asc"),),
+) -> list[tuple[str, str]]:
     """What DataTables 1.10+/2.x sends, in its order: columns (data, searchable, orderable), order, paging, search."""
     pairs: list[tuple[str, str]] = [("draw", str(draw))]
     for i, (data, searchable, orderable) in enumerate(columns):
@@ -487,6 +542,24 @@ def datatable_params(columns: Sequence[tuple[str, bool, bool]], *, draw: int = 1
 
 
 # The plugin's JavaScript columns (plugin facts §2.1–2.3).
-CUSTOMER_COLUMNS = (("code", True, True), ("name", True, True), ("owner_name", True, True), ("branch_count", False, True), ("actions", False, False))
-BRANCH_COLUMNS = (("code", True, True), ("name", True, True), ("admin_name", True, True), ("type", True, True), ("actions", False, False))
-EMPLOYEE_COLUMNS = (("name", True, True), ("department", True, True), ("branch_name", True, True), ("status", True, True), ("actions", False, False))
+CUSTOMER_COLUMNS = (
+    ("code", True, True),
+    ("name", True, True),
+    ("owner_name", True, True),
+    ("branch_count", False, True),
+    ("actions", False, False),
+)
+BRANCH_COLUMNS = (
+    ("code", True, True),
+    ("name", True, True),
+    ("admin_name", True, True),
+    ("type", True, True),
+    ("actions", False, False),
+)
+EMPLOYEE_COLUMNS = (
+    ("name", True, True),
+    ("department", True, True),
+    ("branch_name", True, True),
+    ("status", True, True),
+    ("actions", False, False),
+)

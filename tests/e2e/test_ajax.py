@@ -29,7 +29,9 @@ from tests.e2e.conftest import (
 USERS = ("admin", OWNER, "demo_branch_admin", "demo_employee", "demo_platform_viewer")
 
 
-def bridge_datatable(bridge: BridgeServer, table: str, user_id: int, pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
+def bridge_datatable(
+    bridge: BridgeServer, table: str, user_id: int, pairs: Sequence[tuple[str, str]]
+) -> dict[str, Any]:
     body = str(httpx.QueryParams(list(pairs))).encode()
     target = f"/wp-json/wp-customer/v1/datatables/{table}"
     headers = signed_headers("POST", target, user_id, body)
@@ -72,7 +74,11 @@ def allowed(row: dict[str, Any]) -> set[str]:
 def assert_same_page(shim: dict[str, Any], bridge: dict[str, Any]) -> None:
     assert "error" not in shim, shim.get("error")
     assert "error" not in bridge, bridge.get("error")
-    assert (shim["draw"], shim["recordsTotal"], shim["recordsFiltered"]) == (bridge["draw"], bridge["recordsTotal"], bridge["recordsFiltered"])
+    assert (shim["draw"], shim["recordsTotal"], shim["recordsFiltered"]) == (
+        bridge["draw"],
+        bridge["recordsTotal"],
+        bridge["recordsFiltered"],
+    )
     assert [row["id"] for row in shim["data"]] == [row["id"] for row in bridge["data"]]
 
 
@@ -103,7 +109,9 @@ def test_customers_match_the_bridge(sessions: dict[str, Session], e2e_bridge: Br
         assert shim["recordsTotal"] == OWNER_CUSTOMERS
 
 
-def test_owner_sees_only_own_customers_and_the_admin_all(sessions: dict[str, Session], owner_customers: list[int]) -> None:
+def test_owner_sees_only_own_customers_and_the_admin_all(
+    sessions: dict[str, Session], owner_customers: list[int]
+) -> None:
     pairs = datatable_params(CUSTOMER_COLUMNS, length=100)
     owner = sessions[OWNER].table("handle_customer_datatable", pairs)
     admin = sessions["admin"].table("handle_customer_datatable", pairs)
@@ -127,7 +135,11 @@ def test_branches_match_the_bridge(sessions: dict[str, Session], e2e_bridge: Bri
             assert_same_page(shim, bridge)
             for ours, theirs in zip(shim["data"], bridge["data"], strict=True):
                 assert list(ours) == ["id", "code", "name", "admin_name", "type", "actions"]
-                assert (ours["code"], ours["name"], ours["type"]) == (esc_html(theirs["code"]), esc_html(theirs["name"]), theirs["type"])
+                assert (ours["code"], ours["name"], ours["type"]) == (
+                    esc_html(theirs["code"]),
+                    esc_html(theirs["name"]),
+                    theirs["type"],
+                )
                 assert ours["admin_name"] == esc_html(theirs["admin_name"] or "-")
                 assert buttons(ours["actions"], "branch") == allowed(theirs)
 
@@ -145,8 +157,19 @@ def test_employees_match_the_bridge(sessions: dict[str, Session], e2e_bridge: Br
                 continue
             assert_same_page(shim, bridge)
             for ours, theirs in zip(shim["data"], bridge["data"], strict=True):
-                assert list(ours) == ["id", "name", "position", "department", "email", "branch_name", "status", "actions"]
-                assert (ours["name"], ours["email"], ours["branch_name"]) == tuple(esc_html(theirs[k] or "") for k in ("name", "email", "branch_name"))
+                assert list(ours) == [
+                    "id",
+                    "name",
+                    "position",
+                    "department",
+                    "email",
+                    "branch_name",
+                    "status",
+                    "actions",
+                ]
+                assert (ours["name"], ours["email"], ours["branch_name"]) == tuple(
+                    esc_html(theirs[k] or "") for k in ("name", "email", "branch_name")
+                )
                 assert ours["position"] == esc_html(theirs["position"] or "")
                 assert ours["status"] == theirs["status"]
                 members = [d for d in ("finance", "operation", "legal", "purchase") if theirs[d]]
@@ -156,18 +179,48 @@ def test_employees_match_the_bridge(sessions: dict[str, Session], e2e_bridge: Br
                 assert ("toggle-status" in ours["actions"]) == theirs["permissions"]["edit"]
 
 
+def bridge_statistics(bridge: BridgeServer, user_id: int, customer_id: int | None = None) -> httpx.Response:
+    target = "/wp-json/wp-customer/v1/statistics/customers" + (f"?customer_id={customer_id}" if customer_id else "")
+    return bridge.client.get(target, headers=signed_headers("GET", target, user_id))
+
+
 def test_statistics_match_the_bridge(sessions: dict[str, Session], e2e_bridge: BridgeServer) -> None:
+    """As the plugin counts them: customers and branches are the caller's totals; a customer named
+    by ``id`` scopes only the employees."""
     for username in (OWNER, "admin", "demo_employee"):
         session = sessions[username]
+        totals = bridge_statistics(e2e_bridge, session.user_id)
         for customer_id in (None, 1):
-            pairs = [("action", "get_customer_stats"), ("nonce", session.nonce)] + ([("id", str(customer_id))] if customer_id else [])
+            pairs = [("action", "get_customer_stats"), ("nonce", session.nonce)] + (
+                [("id", str(customer_id))] if customer_id else []
+            )
             shim = session.wp.ajax(session.client, pairs).json()
-            target = "/wp-json/wp-customer/v1/statistics/customers" + (f"?customer_id={customer_id}" if customer_id else "")
-            bridge = e2e_bridge.client.get(target, headers=signed_headers("GET", target, session.user_id))
-            if bridge.status_code == 200:
-                assert shim == {"success": True, "data": bridge.json()}
+            scoped = bridge_statistics(e2e_bridge, session.user_id, customer_id) if customer_id else totals
+            if totals.status_code == 200 and scoped.status_code == 200:
+                expected = {**totals.json(), "total_employees": scoped.json()["total_employees"]}
+                assert shim == {"success": True, "data": expected}
             else:
                 assert shim["success"] is False and shim["data"]["message"]
+
+
+def test_statistics_of_a_named_customer_keep_the_totals(sessions: dict[str, Session], e2e_bridge: BridgeServer) -> None:
+    """The plugin's JavaScript sends ``id`` whenever the page URL names a customer (a reload of
+    ``…#1``): an administrator still reads all customers and branches, and that customer's
+    employees — the shim once answered 1 / its branches / its employees."""
+    admin = sessions["admin"]
+    totals = bridge_statistics(e2e_bridge, admin.user_id).json()
+    customer = bridge_statistics(e2e_bridge, admin.user_id, 1).json()
+    assert totals["total_customers"] == 30 and customer["total_customers"] == 1
+    assert customer["total_employees"] < totals["total_employees"]
+    shim = admin.wp.ajax(admin.client, [("action", "get_customer_stats"), ("nonce", admin.nonce), ("id", "1")]).json()
+    assert shim == {
+        "success": True,
+        "data": {
+            "total_customers": 30,
+            "total_branches": totals["total_branches"],
+            "total_employees": customer["total_employees"],
+        },
+    }
 
 
 def test_a_request_wider_than_max_input_vars(sessions: dict[str, Session], e2e_bridge: BridgeServer) -> None:
@@ -176,7 +229,9 @@ def test_a_request_wider_than_max_input_vars(sessions: dict[str, Session], e2e_b
     session = sessions[OWNER]
     filler = [(f"filler[{i}]", "x") for i in range(1100)]
     pairs = datatable_params(CUSTOMER_COLUMNS, search="", start=10, draw=9)
-    shim = session.wp.ajax(session.client, [("action", "handle_customer_datatable"), *filler, *pairs, ("nonce", session.nonce)]).json()
+    shim = session.wp.ajax(
+        session.client, [("action", "handle_customer_datatable"), *filler, *pairs, ("nonce", session.nonce)]
+    ).json()
     bridge = bridge_datatable(e2e_bridge, "customers", session.user_id, pairs)
     assert_same_page(shim, bridge)
     assert shim["draw"] == 9 and len(shim["data"]) == OWNER_CUSTOMERS - 10
@@ -184,18 +239,35 @@ def test_a_request_wider_than_max_input_vars(sessions: dict[str, Session], e2e_b
 
 def test_refusals_come_as_datatables_errors(wordpress: WordPress, sessions: dict[str, Session]) -> None:
     owner = sessions[OWNER]
-    forged = wordpress.ajax(owner.client, [*datatable_params(CUSTOMER_COLUMNS, draw=4), ("action", "handle_customer_datatable"), ("nonce", "0123456789")])
-    assert forged.json() == {"draw": 4, "recordsTotal": 0, "recordsFiltered": 0, "data": [], "error": "Security check failed"}
+    forged = wordpress.ajax(
+        owner.client,
+        [*datatable_params(CUSTOMER_COLUMNS, draw=4), ("action", "handle_customer_datatable"), ("nonce", "0123456789")],
+    )
+    assert forged.json() == {
+        "draw": 4,
+        "recordsTotal": 0,
+        "recordsFiltered": 0,
+        "data": [],
+        "error": "Security check failed",
+    }
 
     # Another user's nonce is not theirs.
     subscriber = wordpress.login("demo_subscriber")
-    stolen = wordpress.ajax(subscriber, [("draw", "2"), ("action", "handle_customer_datatable"), ("nonce", owner.nonce)])
+    stolen = wordpress.ajax(
+        subscriber, [("draw", "2"), ("action", "handle_customer_datatable"), ("nonce", owner.nonce)]
+    )
     assert stolen.json()["error"] == "Security check failed"
 
     # Logged out: the plugin answers visitors on this action (nopriv); the shim refuses them.
     anonymous = httpx.Client(base_url=wordpress.url)
-    visitor = wordpress.ajax(anonymous, [("draw", "3"), ("action", "handle_customer_datatable"), ("nonce", owner.nonce)])
-    assert visitor.status_code == 200 and visitor.json()["error"] == "Security check failed" and visitor.json()["data"] == []
+    visitor = wordpress.ajax(
+        anonymous, [("draw", "3"), ("action", "handle_customer_datatable"), ("nonce", owner.nonce)]
+    )
+    assert (
+        visitor.status_code == 200
+        and visitor.json()["error"] == "Security check failed"
+        and visitor.json()["data"] == []
+    )
 
 
 def test_ordering_and_searching_by_department_work(sessions: dict[str, Session]) -> None:
@@ -214,8 +286,9 @@ def test_ordering_and_searching_by_department_work(sessions: dict[str, Session])
 
 def test_the_plugins_own_handlers_never_answered(wordpress: WordPress, sessions: dict[str, Session]) -> None:
     """Handlers registered like the plugin's (priority 10, visitors too for customers and
-    branches) stay silent after every call above: the shim answered first."""
+    branches) stay silent after every call above: the shim answered first. (Only a WordPress with
+    WP_CUSTOMER_BRIDGE_FALLBACK, in test_degraded.py, lets them answer.)"""
     anonymous = httpx.Client(base_url=wordpress.url)
     for action in ("handle_customer_datatable", "handle_branch_datatable"):
         assert wordpress.ajax(anonymous, [("action", action)]).json()["error"] == "Security check failed"
-    assert not wordpress.observed("plugin-handler")
+    assert not [entry for entry in wordpress.observed("plugin-handler") if not entry["fallback"]]

@@ -71,7 +71,9 @@ def wait_for_rows(page: Any, table: str, expected: list[str]) -> None:
     )
 
 
-def test_owner_browses_their_customers(wordpress: WordPress, e2e_bridge: BridgeServer, browser: Any, user_ids: dict[str, int]) -> None:
+def test_owner_browses_their_customers(
+    wordpress: WordPress, e2e_bridge: BridgeServer, browser: Any, user_ids: dict[str, int]
+) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     owner = user_ids[OWNER]
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -90,7 +92,9 @@ def test_owner_browses_their_customers(wordpress: WordPress, e2e_bridge: BridgeS
         assert first["recordsTotal"] == OWNER_CUSTOMERS
         wait_for_rows(page, "customers-table", [r["DT_RowId"] for r in first["data"]])
         assert f"of {OWNER_CUSTOMERS} entries" in page.inner_text(".dt-info")
-        names = page.eval_on_selector_all("#customers-table tbody tr[id] td:nth-child(2)", "cells => cells.map(c => c.textContent)")
+        names = page.eval_on_selector_all(
+            "#customers-table tbody tr[id] td:nth-child(2)", "cells => cells.map(c => c.textContent)"
+        )
         assert names == [r["name"] for r in first["data"]]
         assert all(r["owner_name"] == "Andi Budi" for r in first["data"])
         page.screenshot(path=str(ARTIFACTS / "shim-customers-owner-page1.png"), full_page=True)
@@ -103,7 +107,9 @@ def test_owner_browses_their_customers(wordpress: WordPress, e2e_bridge: BridgeS
 
         # Search: one customer by its (unique) name.
         target = second["data"][-1]
-        found = bridge_page(e2e_bridge, "customers", owner, datatable_params(CUSTOMER_COLUMNS, search=target["name"], draw=3))
+        found = bridge_page(
+            e2e_bridge, "customers", owner, datatable_params(CUSTOMER_COLUMNS, search=target["name"], draw=3)
+        )
         page.fill(".dt-search input", target["name"])
         wait_for_rows(page, "customers-table", [r["DT_RowId"] for r in found["data"]])
         assert target["DT_RowId"] in visible_rows(page, "customers-table")
@@ -111,13 +117,20 @@ def test_owner_browses_their_customers(wordpress: WordPress, e2e_bridge: BridgeS
 
         # Open the customer: its branches, through the shim as well.
         page.click(f"#{target['DT_RowId']} .view-customer")
-        branches = bridge_page(e2e_bridge, "branches", owner, [*datatable_params(BRANCH_COLUMNS, order=((1, "asc"),)), ("customer_id", str(target["id"]))])
+        branches = bridge_page(
+            e2e_bridge,
+            "branches",
+            owner,
+            [*datatable_params(BRANCH_COLUMNS, order=((1, "asc"),)), ("customer_id", str(target["id"]))],
+        )
         page.wait_for_function(
             "n => document.querySelectorAll('#branches-table tbody tr').length === n && !document.querySelector('#branches-table .dt-empty')",
             arg=len(branches["data"]),
             timeout=10_000,
         )
-        codes = page.eval_on_selector_all("#branches-table tbody tr td:first-child", "cells => cells.map(c => c.textContent)")
+        codes = page.eval_on_selector_all(
+            "#branches-table tbody tr td:first-child", "cells => cells.map(c => c.textContent)"
+        )
         assert codes == [r["code"] for r in branches["data"]]
         page.wait_for_selector("#employees-table tbody tr td .department-badges-container", timeout=10_000)
         assert page.is_visible("#customer-detail")
@@ -143,14 +156,75 @@ def test_the_screen_says_so_when_the_bridge_is_down(wordpress: WordPress, down: 
         page.fill("#user_pass", DEMO_PASSWORD)
         page.click("#wp-submit")
         page.wait_for_url("**/wp-admin/**")
-        page.route("**/wp-admin/admin-ajax.php", lambda route: route.continue_(url=route.request.url.replace(wordpress.url, down)))
+        page.route(
+            "**/wp-admin/admin-ajax.php",
+            lambda route: route.continue_(url=route.request.url.replace(wordpress.url, down)),
+        )
         page.goto(f"{wordpress.url}/wp-admin/admin.php?page=wp-customer-bridge")
         page.wait_for_selector("#wp-customer-bridge-error:not([hidden])", timeout=10_000)
         message = page.inner_text("#wp-customer-bridge-error")
-        assert message.startswith("Customer data could not be loaded: The customer data service (WP Customer Bridge at http://127.0.0.1:")
+        assert message.startswith(
+            "Customer data could not be loaded: The customer data service (WP Customer Bridge at http://127.0.0.1:"
+        )
         assert "cannot be reached" in message and "WP_CUSTOMER_BRIDGE_URL" in message
         assert page.eval_on_selector_all("#customers-table tbody tr[id]", "rows => rows.length") == 0
         page.screenshot(path=str(ARTIFACTS / "shim-customers-bridge-down.png"), full_page=True)
         assert not errors and not dialogs, (errors, dialogs)
+    finally:
+        context.close()
+
+
+def test_plugin_screen_boxes_and_notice_follow_the_bridge(
+    wordpress: WordPress, e2e_bridge: BridgeServer, down: str, dead_url: str, browser: Any, user_ids: dict[str, int]
+) -> None:
+    """WP Customer's Customers screen (its stand-in: the boxes start at 0 and the plugin's script
+    writes get_customer_stats into them), reloaded on ``#1`` as the plugin's URLs do: with the
+    bridge up an administrator reads all customers and branches and customer 1's employees; with
+    it down, "—" in every box and the notice at the top naming the bridge and the error."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    admin = user_ids["admin"]
+    target = "/wp-json/wp-customer/v1/statistics/customers"
+    totals = e2e_bridge.client.get(target, headers=signed_headers("GET", target, admin)).json()
+    scoped = e2e_bridge.client.get(
+        f"{target}?customer_id=1", headers=signed_headers("GET", f"{target}?customer_id=1", admin)
+    ).json()
+    context = browser.new_context(viewport={"width": 1280, "height": 700})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def boxes(base: str) -> list[str]:
+        page.goto(f"{base}/wp-admin/admin.php?page=wp-customer#1", wait_until="domcontentloaded")
+        page.wait_for_selector("body[data-stats-loaded]", timeout=10_000)
+        return [page.inner_text(f"#total-{box}") for box in ("customers", "branches", "employees")]
+
+    try:
+        page.goto(f"{wordpress.url}/wp-login.php")
+        page.fill("#user_login", "admin")
+        page.fill("#user_pass", DEMO_PASSWORD)
+        page.click("#wp-submit")
+        page.wait_for_url("**/wp-admin/**")
+
+        assert boxes(wordpress.url) == [
+            str(totals["total_customers"]),
+            str(totals["total_branches"]),
+            str(scoped["total_employees"]),
+        ]
+        assert not page.query_selector(".wp-customer-bridge-down")
+
+        # The bridge down: the page from the WordPress pointed at a dead port, its admin-ajax calls too.
+        page.route(
+            "**/wp-admin/admin-ajax.php",
+            lambda route: route.continue_(url=route.request.url.replace(wordpress.url, down)),
+        )
+        assert boxes(down) == ["—", "—", "—"]
+        notice = page.inner_text(".notice.wp-customer-bridge-down")
+        assert "The customer data service is down." in notice and "cannot be reached" in notice and dead_url in notice
+        # WordPress moves notices to the top of the screen, under the title.
+        assert page.evaluate(
+            "() => document.querySelector('.wrap h1').nextElementSibling.matches('.wp-customer-bridge-down')"
+        )
+        page.screenshot(path=str(ARTIFACTS / "plugin-customers-bridge-down.png"), full_page=True)
+        assert not errors, errors
     finally:
         context.close()

@@ -54,7 +54,9 @@ def outbox_row(wp: WordPress, customer_id: int) -> dict[str, Any]:
     return row
 
 
-def test_a_bridge_write_is_replayed_in_wordpress_once(wordpress: WordPress, e2e_bridge: BridgeServer, user_ids: dict[str, int]) -> None:
+def test_a_bridge_write_is_replayed_in_wordpress_once(
+    wordpress: WordPress, e2e_bridge: BridgeServer, user_ids: dict[str, int]
+) -> None:
     customer_id = create_customer(e2e_bridge, "PT Event Sekali")
     wait_until(lambda: fired(wordpress, "wp_customer_created", customer_id), what="wp_customer_created in WordPress")
     wait_until(lambda: outbox_row(wordpress, customer_id)["delivered_at"], what="the outbox row to be marked delivered")
@@ -69,11 +71,16 @@ def test_a_bridge_write_is_replayed_in_wordpress_once(wordpress: WordPress, e2e_
     assert not [e for e in wordpress.observed("invalidate") if e["pid"] == created["pid"]]
 
 
-def test_an_event_sent_while_wordpress_is_down_arrives_once_when_it_is_back(wordpress: WordPress, e2e_bridge: BridgeServer) -> None:
+def test_an_event_sent_while_wordpress_is_down_arrives_once_when_it_is_back(
+    wordpress: WordPress, e2e_bridge: BridgeServer
+) -> None:
     wordpress.stop()
     try:
         customer_id = create_customer(e2e_bridge, "PT Saat WordPress Mati")
-        row = wait_until(lambda: (r := outbox_row(wordpress, customer_id)) and r["attempts"] >= 2 and r, what="failed delivery attempts")
+        row = wait_until(
+            lambda: (r := outbox_row(wordpress, customer_id)) and r["attempts"] >= 2 and r,
+            what="failed delivery attempts",
+        )
         assert row["delivered_at"] is None and "Connect" in row["last_error"]
         pending = run_cli(wordpress.db, "outbox").stdout
         assert "wp_customer_created" in pending and f"customer {customer_id}" in pending
@@ -98,7 +105,10 @@ def test_a_redelivered_event_is_ignored(wordpress: WordPress, e2e_bridge: Bridge
             (customer_id,),
         )
     conn.close()
-    row = wait_until(lambda: (r := outbox_row(wordpress, customer_id)) and r["delivered_at"] and r["attempts"] == 2 and r, what="redelivery")
+    row = wait_until(
+        lambda: (r := outbox_row(wordpress, customer_id)) and r["delivered_at"] and r["attempts"] == 2 and r,
+        what="redelivery",
+    )
     assert row["last_error"] is None
     time.sleep(0.5)
     assert len(fired(wordpress, "wp_customer_created", customer_id)) == 1
@@ -109,7 +119,9 @@ def test_wordpress_writes_invalidate_the_bridge_cache(wordpress: WordPress, user
     nonce = wordpress.nonce(owner)
 
     def total() -> int:
-        response = wordpress.ajax(owner, [*datatable_params(CUSTOMER_COLUMNS), ("action", "handle_customer_datatable"), ("nonce", nonce)])
+        response = wordpress.ajax(
+            owner, [*datatable_params(CUSTOMER_COLUMNS), ("action", "handle_customer_datatable"), ("nonce", nonce)]
+        )
         return response.json()["recordsTotal"]
 
     before = total()
@@ -130,7 +142,10 @@ echo $id;
     customer_id = int(out.strip())
     assert total() == before, "the bridge still serves its cached view: only an invalidation can tell it"
     # … and fires the plugin's action: the shim tells the bridge, which then shows the new row.
-    wordpress.php("list( $id, $data ) = get_option( 'wpbridge_e2e_customer' ); do_action( 'wp_customer_created', $id, $data );", user=user_ids["admin"])
+    wordpress.php(
+        "list( $id, $data ) = get_option( 'wpbridge_e2e_customer' ); do_action( 'wp_customer_created', $id, $data );",
+        user=user_ids["admin"],
+    )
     sent = wordpress.observed("invalidate")[invalidations:]
     assert [json.loads(e["body"]) for e in sent] == [{"entity": "customer", "id": customer_id}]
     assert sent[0]["user"] == user_ids["admin"]

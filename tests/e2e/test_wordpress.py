@@ -25,7 +25,10 @@ def test_zip_layout(shim_zip: Path) -> None:
     assert not [n for n in names if "/." in n or n.endswith((".pyc", ".tgz"))]
     header = zipfile.ZipFile(shim_zip).read("wp-customer-bridge/wp-customer-bridge.php").decode()
     assert "Requires PHP:      7.4" in header and "Requires at least: 5.8" in header
-    assert b"DataTables 2.3.8" in zipfile.ZipFile(shim_zip).read("wp-customer-bridge/assets/vendor/datatables/dataTables.min.js")[:300]
+    assert (
+        b"DataTables 2.3.8"
+        in zipfile.ZipFile(shim_zip).read("wp-customer-bridge/assets/vendor/datatables/dataTables.min.js")[:300]
+    )
 
 
 def test_zip_installs_and_activates(wordpress: WordPress) -> None:
@@ -44,10 +47,12 @@ def test_settings_page_tests_the_connection(wordpress: WordPress) -> None:
     assert page.status_code == 200
     assert "Set by WP_CUSTOMER_BRIDGE_URL in wp-config.php." in page.text
     assert wordpress.events_url in page.text
-    nonce = re.search(r'name="_wpnonce" value="([0-9a-f]+)"', page.text.split('admin-post.php')[1]).group(1)
+    nonce = re.search(r'name="_wpnonce" value="([0-9a-f]+)"', page.text.split("admin-post.php")[1]).group(1)
     tested = admin.post("/wp-admin/admin-post.php", data={"action": "wp_customer_bridge_test", "_wpnonce": nonce})
     assert tested.status_code == 302
-    result = admin.get("/wp-admin/options-general.php", params={"page": "wp-customer-bridge-settings", "tested": "1"}).text
+    result = admin.get(
+        "/wp-admin/options-general.php", params={"page": "wp-customer-bridge-settings", "tested": "1"}
+    ).text
     assert "Bridge reachable and its database ready" in result
     assert "OK: the bridge sees you as user 1 (admin)." in result
     assert "notice-error" not in result.split("wp-customer-bridge-test-result")[0][-200:]

@@ -79,4 +79,31 @@ class AgencyTest extends Shim_TestCase {
 		$this->assertStringContainsString( 'notice-warning', $html );
 		$this->assertStringContainsString( 'cannot be reached', $html );
 	}
+
+	public function test_an_agency_outside_the_callers_scope_shows_the_zero_block() {
+		// WP Agency opens any agency by URL; the plugin shows its block with 0 / 0 there.
+		$agency = new WP_Customer_Bridge_Agency( $this->client() );
+		$this->answer( 404, array( 'code' => 'rest_agency_invalid_id', 'message' => 'Invalid agency ID.', 'data' => array( 'status' => 404 ) ) );
+		$html = $agency->tab_html( (object) array( 'id' => 9 ), 9 );
+		$this->assertStringContainsString( "<label>Total Customer:</label>\n\t\t<span><strong>0</strong></span>", $html );
+		$this->assertStringContainsString( "<label>Total Cabang:</label>\n\t\t<span><strong>0</strong></span>", $html );
+		$this->assertStringContainsString( 'Belum ada customer yang terhubung dengan agency ini', $html );
+		$this->assertStringNotContainsString( 'Invalid agency ID.', $html );
+		$this->assertStringNotContainsString( 'notice', $html );
+		$this->assertContains( 'wp_customer_after_agency_tab_content', array_column( $GLOBALS['test_fired'], 0 ) );
+	}
+
+	public function test_a_bridge_without_agency_tabs_is_a_notice_not_zeros() {
+		$agency = new WP_Customer_Bridge_Agency( $this->client() );
+		$this->answer( 404, array( 'code' => 'rest_no_route', 'message' => 'No statistics tab is registered for agency.' ) );
+		$html = $agency->tab_html( (object) array( 'id' => 9 ), 9 );
+		$this->assertStringContainsString( 'notice-warning', $html );
+		$this->assertStringContainsString( 'No statistics tab is registered', $html );
+		$this->assertStringNotContainsString( '<strong>0</strong>', $html );
+
+		$this->answer( 404, '<html>Not Found</html>' ); // not the bridge at all
+		$html = $agency->tab_html( (object) array( 'id' => 9 ), 9 );
+		$this->assertStringContainsString( 'notice-warning', $html );
+		$this->assertStringNotContainsString( '<strong>0</strong>', $html );
+	}
 }

@@ -123,18 +123,154 @@ class AjaxTest extends Shim_TestCase {
 		$this->assertSame( 'order[0] asks to order by column 4, which cannot be ordered.', $out['error'] );
 	}
 
-	public function test_stats() {
-		$this->answer( 200, array( 'total_customers' => '1', 'total_branches' => 3, 'total_employees' => 9 ) );
-		$out = $this->ajax( 'action=get_customer_stats&id=3&nonce=valid-nonce' )->stats_response();
-		$this->assertSame( array( 'success' => true, 'data' => array( 'total_customers' => 1, 'total_branches' => 3, 'total_employees' => 9 ) ), $out );
-		$this->assertSame( 'http://127.0.0.1:9/wp-json/wp-customer/v1/statistics/customers?customer_id=3', $this->last_request()['url'] );
+	public function test_stats_without_a_customer_are_the_callers_totals() {
+		$this->answer( 200, array( 'total_customers' => '10', 'total_branches' => 48, 'total_employees' => 90 ) );
+		$out = $this->ajax( 'action=get_customer_stats&nonce=valid-nonce' )->stats_response();
+		$this->assertSame( array( 'success' => true, 'data' => array( 'total_customers' => 10, 'total_branches' => 48, 'total_employees' => 90 ) ), $out );
+		$this->assertCount( 1, $GLOBALS['test_http'] );
+		$this->assertSame( 'http://127.0.0.1:9/wp-json/wp-customer/v1/statistics/customers', $this->last_request()['url'] );
+	}
 
+	public function test_stats_for_a_customer_scope_only_the_employees_as_the_plugin_does() {
+		// The plugin's getStats: customers and branches stay the caller's totals, employees are the customer's.
+		$this->answer( 200, array( 'total_customers' => 10, 'total_branches' => 48, 'total_employees' => 90 ) );
+		$this->answer( 200, array( 'total_customers' => 1, 'total_branches' => 4, 'total_employees' => 10 ) );
+		$out = $this->ajax( 'action=get_customer_stats&id=3&nonce=valid-nonce' )->stats_response();
+		$this->assertSame( array( 'success' => true, 'data' => array( 'total_customers' => 10, 'total_branches' => 48, 'total_employees' => 10 ) ), $out );
+		$this->assertSame(
+			array( 'http://127.0.0.1:9/wp-json/wp-customer/v1/statistics/customers', 'http://127.0.0.1:9/wp-json/wp-customer/v1/statistics/customers?customer_id=3' ),
+			array_column( $GLOBALS['test_http'], 'url' )
+		);
+	}
+
+	public function test_stats_refusals_are_errors() {
 		$this->answer( 403, array( 'code' => 'rest_forbidden', 'message' => 'Sorry, you may see no customers.' ) );
 		$out = $this->ajax( 'id=3&nonce=valid-nonce' )->stats_response();
 		$this->assertFalse( $out['success'] );
 		$this->assertSame( 'Sorry, you may see no customers.', $out['data']['message'] );
+		$this->assertCount( 1, $GLOBALS['test_http'] );
+
+		// A customer outside the caller's scope, as the plugin refuses one it may not view.
+		$this->answer( 200, array( 'total_customers' => 2, 'total_branches' => 5, 'total_employees' => 9 ) );
+		$this->answer( 404, array( 'code' => 'rest_customer_invalid_id', 'message' => 'Invalid customer ID.' ) );
+		$out = $this->ajax( 'id=99&nonce=valid-nonce' )->stats_response();
+		$this->assertSame( array( 'success' => false, 'data' => array( 'message' => 'Invalid customer ID.' ) ), $out );
 
 		$this->assertFalse( $this->ajax( 'nonce=bad' )->stats_response()['success'] );
+	}
+
+	public function test_stats_read_dashes_while_the_bridge_is_down() {
+		// The plugin's JavaScript writes the three values into its boxes when success is true.
+		$out = $this->ajax( 'id=3&nonce=valid-nonce' )->stats_response();
+		$this->assertTrue( $out['success'] );
+		$this->assertSame( array( "\u{2014}", "\u{2014}", "\u{2014}" ), array( $out['data']['total_customers'], $out['data']['total_branches'], $out['data']['total_employees'] ) );
+		$this->assertTrue( $out['data']['bridge_unavailable'] );
+		$this->assertStringContainsString( 'temporarily unavailable', $out['data']['message'] );
+		$this->assertCount( 1, $GLOBALS['test_http'] );
+
+		$GLOBALS['test_caps'][]      = 'manage_options';
+		$GLOBALS['test_responses'][] = new WP_Error( 'http_request_failed', 'cURL error 28: Operation timed out' );
+		$out                         = $this->ajax( 'nonce=valid-nonce' )->stats_response();
+		$this->assertSame( "\u{2014}", $out['data']['total_customers'] );
+		$this->assertStringContainsString( 'did not answer within 3 seconds', $out['data']['message'] );
+
+		// A 5xx is the bridge failing too (its database gone), never a 0.
+		$this->answer( 200, array( 'total_customers' => 2, 'total_branches' => 5, 'total_employees' => 9 ) );
+		$this->answer( 503, array( 'code' => 'wpbridge_database_unavailable', 'message' => 'x' ) );
+		$out = $this->ajax( 'id=3&nonce=valid-nonce' )->stats_response();
+		$this->assertSame( "\u{2014}", $out['data']['total_employees'] );
+		$this->assertStringContainsString( 'cannot reach its database', $out['data']['message'] );
+	}
+
+	/**
+	 * A stand-in for the plugin's own handler of $hook, registered as the plugin registers it.
+	 */
+	private function plugin_handler( $hook ) {
+		add_action( $hook, static function () {}, 10 );
+	}
+
+	public function test_fallback_is_off_by_default_even_for_administrators() {
+		$GLOBALS['test_caps'][] = 'manage_options';
+		$this->assertFalse( $this->settings()->fallback() );
+		$this->plugin_handler( 'wp_ajax_get_customer_stats' );
+		$out = $this->as_action(
+			'wp_ajax_get_customer_stats',
+			function () {
+				return $this->ajax( 'nonce=valid-nonce' )->stats_response();
+			}
+		);
+		$this->assertSame( "\u{2014}", $out['data']['total_customers'] );
+	}
+
+	public function test_fallback_steps_aside_only_while_unreachable_and_for_a_handler_that_exists() {
+		add_filter( 'wp_customer_bridge_fallback', '__return_true' );
+		$ajax = $this->ajax( 'draw=4&nonce=valid-nonce' );
+
+		// No other handler on the hook (the plugin is not there): the shim still answers.
+		$out = $this->as_action(
+			'wp_ajax_handle_customer_datatable',
+			function () use ( $ajax ) {
+				return $ajax->datatable_response( 'handle_customer_datatable' );
+			}
+		);
+		$this->assertStringContainsString( 'temporarily unavailable', $out['error'] );
+
+		$this->plugin_handler( 'wp_ajax_handle_customer_datatable' );
+		$this->plugin_handler( 'wp_ajax_get_customer_stats' );
+		$this->assertNull(
+			$this->as_action(
+				'wp_ajax_handle_customer_datatable',
+				function () use ( $ajax ) {
+					return $ajax->datatable_response( 'handle_customer_datatable' );
+				}
+			)
+		);
+		$this->assertNull(
+			$this->as_action(
+				'wp_ajax_get_customer_stats',
+				function () use ( $ajax ) {
+					return $ajax->stats_response();
+				}
+			)
+		);
+
+		// A refusal is not an outage: the bridge's answer stands.
+		$this->answer( 403, array( 'code' => 'rest_forbidden', 'message' => 'Sorry, you may see no customers.' ) );
+		$out = $this->as_action(
+			'wp_ajax_get_customer_stats',
+			function () use ( $ajax ) {
+				return $ajax->stats_response();
+			}
+		);
+		$this->assertSame( array( 'success' => false, 'data' => array( 'message' => 'Sorry, you may see no customers.' ) ), $out );
+	}
+
+	public function test_the_shims_own_handlers_do_not_count_as_another_handler() {
+		$ajax = $this->ajax( '' );
+		$ajax->register();
+		$this->assertFalse( WP_Customer_Bridge_Ajax::has_other_handler( 'wp_ajax_get_customer_stats' ) );
+		$this->assertFalse( WP_Customer_Bridge_Ajax::has_other_handler( '' ) );
+		$this->plugin_handler( 'wp_ajax_get_customer_stats' );
+		$this->assertTrue( WP_Customer_Bridge_Ajax::has_other_handler( 'wp_ajax_get_customer_stats' ) );
+	}
+
+	/**
+	 * WP_CUSTOMER_BRIDGE_FALLBACK itself (a constant, so in a process of its own).
+	 *
+	 * @runInSeparateProcess
+	 * @preserveGlobalState disabled
+	 */
+	public function test_the_fallback_constant_lets_administrators_through() {
+		define( 'WP_CUSTOMER_BRIDGE_FALLBACK', true );
+		$this->assertTrue( $this->settings()->fallback() );
+		$this->plugin_handler( 'wp_ajax_get_customer_stats' );
+		$unreachable = new WP_Customer_Bridge_Response( 0, null, 'wpbridge_unreachable', 'down' );
+		$ajax        = $this->ajax( '' );
+		$this->assertFalse( $ajax->steps_aside( $unreachable, 'wp_ajax_get_customer_stats' ), 'not an administrator' );
+		$GLOBALS['test_caps'][] = 'manage_options';
+		$this->assertTrue( $ajax->steps_aside( $unreachable, 'wp_ajax_get_customer_stats' ) );
+		$this->assertFalse( $ajax->steps_aside( new WP_Customer_Bridge_Response( 403, array(), 'rest_forbidden', 'no' ), 'wp_ajax_get_customer_stats' ) );
+		$this->assertFalse( $ajax->steps_aside( new WP_Customer_Bridge_Response( 0, null, 'wpbridge_not_configured', 'x' ), 'wp_ajax_get_customer_stats' ) );
 	}
 
 	public function test_param_helpers() {

@@ -115,6 +115,14 @@ function do_action( $hook, ...$args ) {
 	do_action_ref_array( $hook, $args );
 }
 
+function __return_true() {
+	return true;
+}
+
+function __return_false() {
+	return false;
+}
+
 function current_action() {
 	global $wp_current_filter;
 	return end( $wp_current_filter );

@@ -14,7 +14,13 @@ def test_phpunit() -> None:
     require_tools("php-cli", "phpunit")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
-        ["phpunit", "-c", str(ROOT / "tests" / "php" / "phpunit.xml"), "--log-junit", str(ARTIFACTS / "phpunit-junit.xml")],
+        [
+            "phpunit",
+            "-c",
+            str(ROOT / "tests" / "php" / "phpunit.xml"),
+            "--log-junit",
+            str(ARTIFACTS / "phpunit-junit.xml"),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -15,6 +15,8 @@
  *     define( 'WP_CUSTOMER_BRIDGE_URL', 'http://127.0.0.1:8080' );
  *     define( 'WP_CUSTOMER_BRIDGE_SECRET', 'the bridge's BRIDGE_SHARED_SECRET' );
  *     define( 'WP_CUSTOMER_BRIDGE_TIMEOUT', 5 );   // optional, seconds
+ *     define( 'WP_CUSTOMER_BRIDGE_FALLBACK', true ); // optional: while the bridge is unreachable,
+ *                                                    // WP Customer's own handlers answer administrators
  *
  * or on Settings → Customer Bridge.
  *
@@ -36,6 +38,7 @@ require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-rendere
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-hooks.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-ajax.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-agency.php';
+require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-notice.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-events.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-invalidator.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-admin.php';

@@ -54,10 +54,11 @@ add_filter(
 );
 
 // Stand-ins for WP Customer's own handlers, registered as the plugin registers them (priority 10;
-// visitors too for the customer and branch tables): they must never run, the shim answers first.
+// visitors too for the customer and branch tables): they must never run, the shim answers first —
+// except for administrators on a WordPress with WP_CUSTOMER_BRIDGE_FALLBACK while the bridge is down.
 foreach ( array( 'handle_customer_datatable' => true, 'handle_branch_datatable' => true, 'handle_customer_employee_datatable' => false, 'get_customer_stats' => false ) as $wpbridge_e2e_action => $wpbridge_e2e_nopriv ) {
 	$wpbridge_e2e_handler = function () use ( $wpbridge_e2e_action ) {
-		wpbridge_e2e_log( array( 'type' => 'plugin-handler', 'action' => $wpbridge_e2e_action ) );
+		wpbridge_e2e_log( array( 'type' => 'plugin-handler', 'action' => $wpbridge_e2e_action, 'fallback' => defined( 'WP_CUSTOMER_BRIDGE_FALLBACK' ) ) );
 		wp_send_json( array( 'answered_by' => 'the plugin' ) );
 	};
 	add_action( 'wp_ajax_' . $wpbridge_e2e_action, $wpbridge_e2e_handler );
@@ -65,3 +66,80 @@ foreach ( array( 'handle_customer_datatable' => true, 'handle_branch_datatable' 
 		add_action( 'wp_ajax_nopriv_' . $wpbridge_e2e_action, $wpbridge_e2e_handler );
 	}
 }
+
+// Stand-ins for the two screens of the real plugins where the shim's answers are shown, reduced to
+// what the shim meets there (plugin facts §2.5, §4.3, §9): WP Customer's Customers screen
+// (page=wp-customer) with its statistics boxes, which start at 0 and which its JavaScript fills with
+// .text() from get_customer_stats — sending the customer id of the URL's hash, 0 without one — only
+// when the answer is a success; and WP Agency's screen (page=wp-agency-disnaker) with its
+// get_agency_details action, which renders every agency tab through wpapp_tab_view_content.
+add_action(
+	'admin_menu',
+	function () {
+		add_menu_page( 'WP Customer', 'WP Customer', 'read', 'wp-customer', 'wpbridge_e2e_customer_screen' );
+		add_menu_page( 'Disnaker', 'Disnaker', 'read', 'wp-agency-disnaker', 'wpbridge_e2e_agency_screen' );
+	}
+);
+
+add_action(
+	'admin_enqueue_scripts',
+	function () {
+		wp_enqueue_script( 'jquery' );
+	}
+);
+
+function wpbridge_e2e_customer_screen() {
+	?>
+	<div class="wrap">
+		<h1>WP Customer</h1>
+		<div class="wi-stats-container">
+			<div class="wi-stat-box"><h3>Total Customer</h3><p class="wi-stat-number"><span id="total-customers">0</span></p></div>
+			<div class="wi-stat-box"><h3>Total Cabang</h3><p class="wi-stat-number" id="total-branches">0</p></div>
+			<div class="wi-stat-box"><h3>Total Karyawan</h3><p class="wi-stat-number" id="total-employees">0</p></div>
+		</div>
+	</div>
+	<script>
+	jQuery( function ( $ ) {
+		var hash = window.location.hash;
+		$.post( ajaxurl, { action: 'get_customer_stats', nonce: <?php echo wp_json_encode( wp_create_nonce( 'wp_customer_nonce' ) ); ?>, id: hash ? parseInt( hash.substring( 1 ) ) : 0 } )
+			.done( function ( response ) {
+				if ( response.success ) {
+					$( '#total-customers' ).text( response.data.total_customers );
+					$( '#total-branches' ).text( response.data.total_branches );
+					$( '#total-employees' ).text( response.data.total_employees );
+				}
+			} )
+			.always( function () {
+				document.body.setAttribute( 'data-stats-loaded', '1' );
+			} );
+	} );
+	</script>
+	<?php
+}
+
+function wpbridge_e2e_agency_screen() {
+	echo '<div class="wrap"><h1>Disnaker</h1><div id="agency-detail"></div></div>';
+	echo '<script>var wpAgencyDataTable = ' . wp_json_encode( array( 'nonce' => wp_create_nonce( 'wpapp_panel_nonce' ) ) ) . ';</script>';
+}
+
+add_action(
+	'wp_ajax_get_agency_details',
+	function () {
+		check_ajax_referer( 'wpapp_panel_nonce', 'nonce' );
+		global $wpdb;
+		$id     = isset( $_POST['id'] ) ? (int) $_POST['id'] : 0;
+		$agency = $wpdb->get_row( $wpdb->prepare( "SELECT * FROM {$wpdb->prefix}app_agencies WHERE id = %d", $id ) );
+		if ( ! $agency ) {
+			wp_send_json_error( array( 'message' => 'Agency not found' ) );
+		}
+		$tabs = array();
+		foreach ( array( 'info', 'divisions', 'employees' ) as $tab ) {
+			$data = array( 'agency' => $agency, 'tab_config' => array() );
+			ob_start();
+			do_action( 'wpapp_tab_view_content', 'agency', $tab, $data );
+			do_action( 'wpapp_tab_view_after_content', 'agency', $tab, $data );
+			$tabs[ $tab ] = ob_get_clean();
+		}
+		wp_send_json_success( array( 'title' => $agency->name, 'tabs' => $tabs, 'agency' => $agency ) );
+	}
+);

@@ -154,6 +154,26 @@ class WP_Customer_Bridge_Agency {
 	}
 
 	/**
+	 * Whether a refusal from the bridge still renders the block, with zeros, as the plugin does:
+	 * the plugin counts the customers the user may see among the agency's, which is none both
+	 * for a user who may see no customer (401/403) and for an agency outside the user's scope,
+	 * which WP Agency opens by URL all the same and the bridge answers 404
+	 * (rest_agency_invalid_id). A 404 rest_no_route (the bridge serves no agency tab at all) or
+	 * one that is not the bridge's JSON is a set-up problem, shown as a notice, never as zeros.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param WP_Customer_Bridge_Response $response A failed answer.
+	 * @return bool
+	 */
+	public static function shows_zeros( WP_Customer_Bridge_Response $response ) {
+		if ( in_array( $response->error_code, array( 'rest_no_route', 'wpbridge_bad_response' ), true ) ) {
+			return false;
+		}
+		return in_array( $response->status, array( 401, 403, 404 ), true );
+	}
+
+	/**
 	 * The tab block as HTML, with the plugin's extension actions around it.
 	 *
 	 * @param object|array $agency    Agency.
@@ -167,8 +187,7 @@ class WP_Customer_Bridge_Agency {
 		$response = $this->client->request( 'GET', '/tabs/agency/' . (int) $agency_id . '/statistics' );
 		if ( $response->is_ok() && is_array( $response->data ) ) {
 			$statistics = $response->data;
-		} elseif ( in_array( $response->status, array( 401, 403 ), true ) ) {
-			// A user who may see no customer sees zeros, as with the plugin.
+		} elseif ( self::shows_zeros( $response ) ) {
 			$statistics = array(
 				'customer_count' => 0,
 				'branch_count'   => 0,

@@ -8,6 +8,9 @@
  * body (php://input) is forwarded, because DataTables sends many fields and PHP's
  * max_input_vars silently truncates $_POST.
  *
+ * While the bridge is unreachable, the statistics read "—" (never a misleading 0), and with
+ * WP_CUSTOMER_BRIDGE_FALLBACK on, an administrator's request is left to the plugin's own handler.
+ *
  * @package WP_Customer_Bridge
  */
 
@@ -21,6 +24,14 @@ class WP_Customer_Bridge_Ajax {
 
 	const NONCE_ACTION = 'wp_customer_nonce';
 	const NONCE_FIELD  = 'nonce';
+
+	/**
+	 * What a statistics box shows while the bridge cannot say (an em dash): the plugin's
+	 * JavaScript writes whatever get_customer_stats answers into its boxes with .text().
+	 *
+	 * @since 0.2.0
+	 */
+	const UNKNOWN = "\u{2014}";
 
 	/**
 	 * The DataTables the shim answers: admin-ajax action → bridge table, row mapper, capability,
@@ -98,26 +109,88 @@ class WP_Customer_Bridge_Ajax {
 	}
 
 	/**
-	 * Answer the current DataTables action and end the request.
+	 * Answer the current DataTables action and end the request — unless the fallback applies
+	 * (see steps_aside()): then return, and the plugin's own handler answers.
 	 *
 	 * @return void
 	 */
 	public function handle() {
 		$action = preg_replace( '/^wp_ajax_(nopriv_)?/', '', current_action() );
-		wp_send_json( $this->datatable_response( $action ) );
+		$answer = $this->datatable_response( $action );
+		if ( null === $answer ) {
+			return;
+		}
+		wp_send_json( $answer );
 	}
 
 	/**
-	 * Answer get_customer_stats and end the request.
+	 * Answer get_customer_stats and end the request — unless the fallback applies.
 	 *
 	 * @return void
 	 */
 	public function handle_stats() {
 		$result = $this->stats_response();
+		if ( null === $result ) {
+			return;
+		}
 		if ( $result['success'] ) {
 			wp_send_json_success( $result['data'] );
 		}
 		wp_send_json_error( $result['data'] );
+	}
+
+	/**
+	 * Whether this request is left to the WP Customer plugin's own handler of $hook: the bridge
+	 * is unreachable (or answers 5xx or not JSON), WP_CUSTOMER_BRIDGE_FALLBACK is on, the user is
+	 * an administrator (manage_options), and some other callback — the plugin's — is registered
+	 * on the hook to answer instead. Decided per request: the next one tries the bridge again.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param WP_Customer_Bridge_Response $response The failed answer.
+	 * @param string                      $hook     The admin-ajax hook being run (wp_ajax_…).
+	 * @return bool
+	 */
+	public function steps_aside( WP_Customer_Bridge_Response $response, $hook ) {
+		if ( $response->is_ok() || ! $response->is_unavailable() || 'wpbridge_not_configured' === $response->error_code ) {
+			return false;
+		}
+		$allowed = $this->client->settings()->fallback() && current_user_can( 'manage_options' );
+		/**
+		 * Filters whether the WP Customer plugin's own admin-ajax handler may answer this request
+		 * while the bridge is unreachable.
+		 *
+		 * @since 0.2.0
+		 *
+		 * @param bool                        $allowed  WP_CUSTOMER_BRIDGE_FALLBACK is on and the user can manage_options.
+		 * @param string                      $hook     The admin-ajax hook (wp_ajax_get_customer_stats, …).
+		 * @param WP_Customer_Bridge_Response $response Why the bridge gave no answer.
+		 */
+		$allowed = (bool) apply_filters( 'wp_customer_bridge_fallback', $allowed, (string) $hook, $response );
+		return $allowed && self::has_other_handler( (string) $hook );
+	}
+
+	/**
+	 * Whether a callback other than this class's is registered on $hook.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param string $hook Hook name.
+	 * @return bool
+	 */
+	public static function has_other_handler( $hook ) {
+		global $wp_filter;
+		if ( '' === $hook || ! isset( $wp_filter[ $hook ] ) || ! is_object( $wp_filter[ $hook ] ) || empty( $wp_filter[ $hook ]->callbacks ) ) {
+			return false;
+		}
+		foreach ( $wp_filter[ $hook ]->callbacks as $callbacks ) {
+			foreach ( $callbacks as $entry ) {
+				if ( isset( $entry['function'] ) && __CLASS__ !== WP_Customer_Bridge_Hooks::owner_class( $entry['function'] ) ) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -214,7 +287,7 @@ class WP_Customer_Bridge_Ajax {
 	 * The DataTables JSON for one of the plugin's table actions, as the plugin's JavaScript expects it.
 	 *
 	 * @param string $action handle_customer_datatable, handle_branch_datatable or handle_customer_employee_datatable.
-	 * @return array
+	 * @return array|null Null when the request is left to the plugin's handler (steps_aside()).
 	 */
 	public function datatable_response( $action ) {
 		list( $method, $query, $body ) = $this->incoming();
@@ -246,16 +319,28 @@ class WP_Customer_Bridge_Ajax {
 		}
 
 		if ( ! $response->is_ok() || ! is_array( $response->data ) ) {
-			return WP_Customer_Bridge_Renderer::datatable_error( $draw, WP_Customer_Bridge_Client::message_for_current_user( $response ) );
+			if ( $this->steps_aside( $response, (string) current_action() ) ) {
+				return null;
+			}
+			return WP_Customer_Bridge_Renderer::datatable_error( $draw, self::failure_message( $response ) );
 		}
 		return WP_Customer_Bridge_Renderer::datatable( $response->data, array( 'WP_Customer_Bridge_Renderer', $spec['map'] ), $draw );
 	}
 
 	/**
 	 * The get_customer_stats answer: {success, data: {total_customers, total_branches, total_employees}}
-	 * or {success: false, data: {message}}.
+	 * or {success: false, data: {message}}; null when the request is left to the plugin's handler.
 	 *
-	 * @return array{success: bool, data: array}
+	 * As the plugin counts them (CustomerController::getStats): customers and branches are the
+	 * totals the caller may see whatever the page shows; only the employees are those of the
+	 * customer named by `id` (which the plugin's JavaScript sends whenever the URL names one).
+	 * The bridge counts one scope per answer, so a named customer costs a second request.
+	 *
+	 * While the bridge is unreachable the answer is a success whose three numbers are "—", with
+	 * `bridge_unavailable` and a `message`: the plugin's JavaScript writes the values into its
+	 * boxes, which then read "—" rather than the page's initial 0.
+	 *
+	 * @return array{success: bool, data: array}|null
 	 */
 	public function stats_response() {
 		list( , $query, $body ) = $this->incoming();
@@ -271,22 +356,68 @@ class WP_Customer_Bridge_Ajax {
 				'data'    => array( 'message' => __( 'You do not have permission to view this customer', 'wp-customer' ) ),
 			);
 		}
-		$id       = (int) $this->param( 'id', $query, $body );
-		$query    = $id > 0 ? WP_Customer_Bridge_Client::build_query( array( 'customer_id' => $id ) ) : '';
-		$response = $this->client->request( 'GET', '/statistics/customers', $query );
-		if ( ! $response->is_ok() || ! is_array( $response->data ) ) {
+		$id      = (int) $this->param( 'id', $query, $body );
+		$answers = array( 'totals' => $this->client->request( 'GET', '/statistics/customers' ) );
+		if ( $id > 0 && $answers['totals']->is_ok() ) {
+			$answers['customer'] = $this->client->request( 'GET', '/statistics/customers', WP_Customer_Bridge_Client::build_query( array( 'customer_id' => $id ) ) );
+		}
+		foreach ( $answers as $response ) {
+			if ( $response->is_ok() && is_array( $response->data ) ) {
+				continue;
+			}
+			if ( $this->steps_aside( $response, (string) current_action() ) ) {
+				return null;
+			}
+			if ( $response->is_unavailable() ) {
+				return array(
+					'success' => true,
+					'data'    => array(
+						'total_customers'    => self::UNKNOWN,
+						'total_branches'     => self::UNKNOWN,
+						'total_employees'    => self::UNKNOWN,
+						'bridge_unavailable' => true,
+						'message'            => WP_Customer_Bridge_Client::message_for_current_user( $response ),
+					),
+				);
+			}
 			return array(
 				'success' => false,
-				'data'    => array( 'message' => WP_Customer_Bridge_Client::message_for_current_user( $response ) ),
+				'data'    => array( 'message' => self::failure_message( $response ) ),
 			);
 		}
-		$stats = array();
-		foreach ( array( 'total_customers', 'total_branches', 'total_employees' ) as $key ) {
-			$stats[ $key ] = isset( $response->data[ $key ] ) ? (int) $response->data[ $key ] : 0;
-		}
+		$totals   = $answers['totals']->data;
+		$employee = isset( $answers['customer'] ) ? $answers['customer']->data : $totals;
 		return array(
 			'success' => true,
-			'data'    => $stats,
+			'data'    => array(
+				'total_customers' => self::count_in( $totals, 'total_customers' ),
+				'total_branches'  => self::count_in( $totals, 'total_branches' ),
+				'total_employees' => self::count_in( $employee, 'total_employees' ),
+			),
 		);
+	}
+
+	/**
+	 * One count of a statistics answer, as an int (0 when missing).
+	 *
+	 * @param array  $data Bridge answer.
+	 * @param string $key  total_customers, total_branches or total_employees.
+	 * @return int
+	 */
+	private static function count_in( array $data, $key ) {
+		return isset( $data[ $key ] ) && is_scalar( $data[ $key ] ) ? (int) $data[ $key ] : 0;
+	}
+
+	/**
+	 * What to tell the current user about an answer that is not usable data.
+	 *
+	 * @param WP_Customer_Bridge_Response $response The answer.
+	 * @return string
+	 */
+	private static function failure_message( WP_Customer_Bridge_Response $response ) {
+		if ( $response->is_ok() ) {
+			return __( 'The customer data service gave an answer WordPress cannot read.', 'wp-customer-bridge' );
+		}
+		return WP_Customer_Bridge_Client::message_for_current_user( $response );
 	}
 }

@@ -60,6 +60,10 @@ class WP_Customer_Bridge_Plugin {
 		( new WP_Customer_Bridge_Agency( $client ) )->register();
 		( new WP_Customer_Bridge_Invalidator( $client ) )->register();
 
+		if ( is_admin() ) {
+			( new WP_Customer_Bridge_Notice( $client ) )->register();
+		}
+
 		if ( is_admin() && ! self::customer_plugin_active() ) {
 			( new WP_Customer_Bridge_Screen( $settings ) )->register();
 		}

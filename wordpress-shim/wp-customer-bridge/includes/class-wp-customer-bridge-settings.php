@@ -4,6 +4,7 @@
  *
  * Constants in wp-config.php win (WP_CUSTOMER_BRIDGE_URL, WP_CUSTOMER_BRIDGE_SECRET,
  * WP_CUSTOMER_BRIDGE_TIMEOUT); otherwise the values saved on Settings → Customer Bridge.
+ * WP_CUSTOMER_BRIDGE_FALLBACK exists only as a constant.
  *
  * @package WP_Customer_Bridge
  */
@@ -138,6 +139,23 @@ class WP_Customer_Bridge_Settings {
 	 */
 	public function is_configured() {
 		return '' !== $this->url() && strlen( $this->secret() ) >= 16;
+	}
+
+	/**
+	 * Whether WP_CUSTOMER_BRIDGE_FALLBACK is on: while the bridge is unreachable, administrators'
+	 * admin-ajax requests are left to the WP Customer plugin's own handlers. Off unless the
+	 * constant is defined truthy (true, 1, "yes", "on") in wp-config.php; there is no option for
+	 * it, because it changes who answers, not how to reach the bridge.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return bool
+	 */
+	public function fallback() {
+		if ( ! defined( 'WP_CUSTOMER_BRIDGE_FALLBACK' ) ) {
+			return false;
+		}
+		return true === filter_var( constant( 'WP_CUSTOMER_BRIDGE_FALLBACK' ), FILTER_VALIDATE_BOOLEAN, FILTER_NULL_ON_FAILURE );
 	}
 
 	/**

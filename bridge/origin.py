@@ -1,0 +1,48 @@
+"""Cross-origin writes refused: a page on another site must not change data through the bridge.
+
+A browser adds ``Origin`` to every cross-origin request and to same-origin writes, and a page
+cannot forge it. A state-changing request (any method but GET, HEAD and OPTIONS, on a route
+that does not declare itself a read with ``ctx_read_only=True``, as the DataTables POST does)
+that carries an ``Origin`` other than the bridge's own (``Settings.own_origin``, from
+``BRIDGE_PUBLIC_URL``, never from the Host header) or one of ``BRIDGE_CORS_ORIGINS`` is refused
+with 403 before anything is authenticated or parsed. Requests without ``Origin`` (curl,
+servers) and requests signed by the shim (``X-WP-Bridge-*``; their signature is checked by the
+route, and a page cannot send those headers cross-site without a preflight the bridge never
+grants) are not affected.
+"""
+
+from __future__ import annotations
+
+from sanic import Request
+
+from bridge.auth import SIGNATURE_HEADERS
+from bridge.errors import BridgeError
+from bridge.settings import Settings, SettingsError, parse_origin
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def origin_allowed(settings: Settings, origin: str) -> bool:
+    """``origin`` (as a browser sent it) is the bridge's own or listed in ``BRIDGE_CORS_ORIGINS``;
+    ``null`` (sandboxed frames, file pages) and anything unparsable are not."""
+    try:
+        normalised = parse_origin(origin, "Origin")
+    except SettingsError:
+        return False
+    return normalised == settings.own_origin or normalised in settings.cors_origins
+
+
+async def refuse_cross_origin_writes(request: Request) -> None:
+    """Request middleware: 403 ``wpbridge_origin_not_allowed`` for a write from a foreign page."""
+    if request.method in SAFE_METHODS or request.route is None or getattr(request.route.ctx, "read_only", False):
+        return
+    origin = request.headers.get("origin")
+    if origin is None or any(h in request.headers for h in SIGNATURE_HEADERS):
+        return
+    if not origin_allowed(request.app.ctx.settings, origin):
+        raise BridgeError(
+            "wpbridge_origin_not_allowed",
+            "Sorry, pages on other sites may not change data here: the request's Origin is neither this "
+            "bridge's own (BRIDGE_PUBLIC_URL) nor one of BRIDGE_CORS_ORIGINS.",
+            403,
+        )

@@ -1,0 +1,338 @@
+"""The one parameter parser shared by REST, DataTables, statistics, relations and path ids.
+
+Everything a client sends goes through here before the bridge relies on it:
+
+* ``integer``: ASCII digits only (Python's ``int()`` and ``str.isdigit`` also take fullwidth,
+  Arabic-Indic and ``1_000`` forms), bounded to 0..2^63−1 unless a caller narrows it, never a
+  JSON float or boolean (JSON ``true`` is not 1), with the same WordPress-worded message
+  wherever it is used. ``path_id`` is the same parser as the cast of the ``<name:id>`` route type.
+* ``repeated_key``: the rule for query keys: each may appear once, except names ending in ``[]``.
+* ``form_pairs``: ``application/x-www-form-urlencoded`` and ``multipart/form-data`` bodies, UTF-8
+  checked per field (``%FF`` is refused naming the field, never turned into U+FFFD), multipart
+  only with a valid boundary, and never a traceback in the log for a malformed body.
+* ``sanitize_text``: WordPress's ``sanitize_text_field`` for the text the bridge stores.
+
+Errors are ``ParamError``: REST turns them into 400 ``rest_invalid_param``, DataTables into its
+in-band ``error``. No database and no Sanic request are needed here, so this is unit-tested alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from email.errors import StartBoundaryNotFoundDefect
+from email.parser import BytesParser
+from email.policy import HTTP
+from functools import lru_cache
+from html.entities import name2codepoint
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+from bridge.errors import invalid_params
+
+MAX_INT = 2**63 - 1  # the largest value MySQL's BIGINT (and orjson, and OFFSET) all take
+_MAX_DIGITS = len(str(MAX_INT))
+
+_INTEGER = re.compile(r"[ \t\r\n]*([+-]?)([0-9]+)[ \t\r\n]*")
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+_SAFE = re.compile(r"^[A-Za-z0-9_\[\]. -]{1,60}$")
+# RFC 2046 §5.1.1: 1 to 70 of these characters, not ending in a space.
+_BOUNDARY = re.compile(r"[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]")
+_CONTENT_TYPE_PARAM = re.compile(r';\s*([A-Za-z0-9!#$%&\'*+.^_`|~-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)')
+
+
+class ParamError(ValueError):
+    """A value the bridge refuses: ``field`` names it (only if its name is harmless), ``str()`` says why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def safe(text: Any, fallback: str = "a parameter") -> str:
+    """``text`` if it is a harmless name (letters, digits, brackets), else ``fallback``: error
+    messages never repeat what a client sent beyond such names."""
+    return text if isinstance(text, str) and _SAFE.match(text) else fallback
+
+
+# ---- integers ---------------------------------------------------------------------------------
+
+
+def not_integer(name: str) -> str:
+    return f"{name} is not of type integer."
+
+
+def out_of_range(name: str, low: int, high: int, also: Iterable[int] = ()) -> str:
+    span = f"between {low} (inclusive) and {high} (inclusive)"
+    extra = " or ".join(str(v) for v in also)
+    return f"{name} must be {extra + ' or ' if extra else ''}{span}."
+
+
+def integer(
+    value: Any,
+    name: str,
+    *,
+    low: int = 0,
+    high: int = MAX_INT,
+    default: int | None = None,
+    also: tuple[int, ...] = (),
+    text: bool = True,
+) -> int | None:
+    """``value`` as an int in ``low..high`` (or one of ``also``, e.g. DataTables' ``length=-1``).
+
+    Accepted: a JSON integer, or (unless ``text`` is False: JSON-only fields) text of ASCII
+    digits with an optional sign and surrounding ASCII whitespace. Missing (None) or blank gives
+    ``default``. Anything else, JSON floats and booleans included, raises ParamError with
+    WordPress's wording ("… is not of type integer.", "… must be between … (inclusive) and … (inclusive).").
+    """
+    if value is None or (value == "" and text):
+        return default
+    if isinstance(value, bool):
+        raise ParamError(name, not_integer(name))
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and text:
+        match = _INTEGER.fullmatch(value)
+        if match is None:
+            raise ParamError(name, not_integer(name))
+        digits = match.group(2).lstrip("0") or "0"
+        if len(digits) > _MAX_DIGITS:  # never int() a 4,000-digit string; it is out of range anyway
+            raise ParamError(name, out_of_range(name, low, high, also))
+        number = -int(digits) if match.group(1) == "-" else int(digits)
+    else:
+        raise ParamError(name, not_integer(name))
+    if number in also or low <= number <= high:
+        return number
+    raise ParamError(name, out_of_range(name, low, high, also))
+
+
+def integer_or_400(value: Any, name: str, **bounds: Any) -> int | None:
+    """``integer`` for REST-style routes: a refusal is a 400 ``rest_invalid_param`` naming ``name``."""
+    try:
+        return integer(value, name, **bounds)
+    except ParamError as exc:
+        raise invalid_params({name: exc.message}) from None
+
+
+def path_id(text: str) -> int:
+    """The cast of the ``<name:id>`` route type: ASCII digits only, 0..2^63−1. Its ValueError
+    makes the router answer 404, as WordPress's ``(?P<id>[\\d]+)`` routes do for anything else."""
+    if not _ASCII_DIGITS.fullmatch(text):
+        raise ParamError("id", not_integer("id"))
+    return integer(text, "id")  # type: ignore[return-value]  # never None for digits
+
+
+PATH_ID_PATTERN = r"^[0-9]+$"
+
+
+# ---- repeated keys ------------------------------------------------------------------------------
+
+
+def repeated_key(keys: Iterable[str]) -> str | None:
+    """The first key sent twice, or None. Names ending in ``[]`` (jQuery arrays) may repeat."""
+    seen: set[str] = set()
+    for key in keys:
+        if key.endswith("[]"):
+            continue
+        if key in seen:
+            return key
+        seen.add(key)
+    return None
+
+
+def repeated_message(key: str) -> str:
+    return f"{safe(key)} is sent more than once; send each parameter once (only names ending in [] may repeat)."
+
+
+# ---- form bodies --------------------------------------------------------------------------------
+
+
+def _decode(raw: bytes, field: str | None) -> str:
+    """Percent- and plus-decoded form text, refused (naming ``field``) unless it is valid UTF-8."""
+    try:
+        if b"%" not in raw and b"+" not in raw:
+            return raw.decode("utf-8")
+        return unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        if field is None:
+            raise ParamError("body", "A parameter name in the body is not valid UTF-8.") from None
+        raise ParamError(safe(field, "body"), f"{safe(field, 'A parameter')} is not valid UTF-8.") from None
+
+
+_decode_key = lru_cache(maxsize=2048)(lambda raw: _decode(raw, None))  # DataTables repeat the same keys
+
+
+def urlencoded_pairs(body: bytes) -> list[tuple[str, str]]:
+    """The ``(name, value)`` pairs of an urlencoded body, blanks kept, in order."""
+    pairs: list[tuple[str, str]] = []
+    for part in body.split(b"&"):
+        if not part:
+            continue
+        key, _, value = part.partition(b"=")
+        name = _decode_key(key) if len(key) <= 80 else _decode(key, None)
+        pairs.append((name, _decode(value, name)))
+    return pairs
+
+
+def media_type(content_type: str | None) -> str:
+    """``multipart/form-data; boundary=x`` → ``multipart/form-data``."""
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def boundary_of(content_type: str) -> str:
+    """The multipart boundary named in ``Content-Type``, checked before any parsing."""
+    for name, value in _CONTENT_TYPE_PARAM.findall(content_type):
+        if name.lower() == "boundary":
+            text = value[1:-1].replace('\\"', '"') if value.startswith('"') else value
+            if _BOUNDARY.fullmatch(text):
+                return text
+            raise ParamError(
+                "body", "The multipart/form-data boundary must be 1 to 70 of the characters RFC 2046 allows."
+            )
+    raise ParamError("body", "A multipart/form-data body needs a boundary parameter in its Content-Type header.")
+
+
+def multipart_pairs(body: bytes, content_type: str) -> list[tuple[str, str]]:
+    """The text fields of a ``multipart/form-data`` body (file parts are not parameters)."""
+    boundary = boundary_of(content_type)
+    head = f'Content-Type: multipart/form-data; boundary="{boundary}"\r\n\r\n'.encode("ascii")
+    message = BytesParser(policy=HTTP).parsebytes(head + body)
+    if not message.is_multipart() or any(isinstance(d, StartBoundaryNotFoundDefect) for d in message.defects):
+        raise ParamError("body", "The multipart/form-data body does not contain its boundary.")
+    pairs: list[tuple[str, str]] = []
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str) or part.get_param("filename", header="content-disposition") is not None:
+            continue
+        payload = part.get_payload(decode=True)
+        raw = payload if isinstance(payload, bytes) else b""
+        try:
+            pairs.append((name, raw.decode(part.get_content_charset() or "utf-8")))
+        except (UnicodeDecodeError, LookupError):
+            raise ParamError(
+                safe(name, "body"), f"{safe(name, 'A parameter')} is not valid text in its charset."
+            ) from None
+    return pairs
+
+
+def form_pairs(body: bytes, content_type: str | None) -> list[tuple[str, str]]:
+    """The pairs of a form body of either form type (an empty list for any other type)."""
+    kind = media_type(content_type)
+    if kind == "application/x-www-form-urlencoded":
+        return urlencoded_pairs(body)
+    if kind == "multipart/form-data":
+        return multipart_pairs(body, content_type or "")
+    return []
+
+
+# ---- text ---------------------------------------------------------------------------------------
+
+_SCRIPT_STYLE = re.compile(r"<(script|style)[^>]*?>.*?</\1>", re.IGNORECASE | re.DOTALL)
+_LESS_THAN = re.compile(r"<[^>]*?((?=<)|>|$)")
+_AMPERSAND = re.compile(r"&(?:([A-Za-z]{2,8}[0-9]{0,2});|#(0*[0-9]{1,7});|#[Xx](0*[0-9A-Fa-f]{1,6});)?")
+_ENTITY_NAMES = frozenset(name2codepoint) | {"apos"}  # kses' $allowedentitynames: HTML 4's names and apos
+_BREAKS = re.compile(r"[\r\n\t ]+")
+_OCTET = re.compile(r"%[a-f0-9]{2}", re.IGNORECASE)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_PHP_TRIM = " \t\n\r\0\x0b"
+
+
+def _valid_unicode(code: int) -> bool:
+    return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+
+
+def _entity(match: re.Match[str]) -> str:
+    """One ``&…`` of ``wp_kses_normalize_entities``: known names and valid code points stay
+    entities (decimal ones zero-padded to 3 digits), everything else is disarmed to ``&amp;``."""
+    name, decimal, hexadecimal = match.groups()
+    if name is not None:
+        return f"&{name};" if name in _ENTITY_NAMES else f"&amp;{name};"
+    if decimal is not None:
+        if decimal == "0":
+            return ""
+        return f"&#{decimal.lstrip('0').rjust(3, '0')};" if _valid_unicode(int(decimal)) else f"&amp;#{decimal};"
+    if hexadecimal is not None:
+        if hexadecimal == "0":
+            return ""
+        code = int(hexadecimal, 16)
+        return f"&#x{hexadecimal.lstrip('0')};" if _valid_unicode(code) else f"&amp;#x{hexadecimal};"
+    return "&amp;"
+
+
+def _esc_html(text: str) -> str:
+    """WordPress's ``esc_html``: entities normalised as kses does, then ``<>"'`` encoded."""
+    text = _AMPERSAND.sub(_entity, text)
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#039;")
+
+
+def _end_of_instruction(text: str, i: int) -> int:
+    """Where a ``<?…?>`` that PHP's ``strip_tags`` drops ends: at a ``>`` right after ``?`` (the
+    opening one counts), unless inside quotes or parentheses."""
+    quote, parens = "", 0
+    for j in range(i, len(text)):
+        char = text[j]
+        if char in "\"'" and text[j - 1] != "\\":
+            quote = "" if quote == char else quote or char
+        elif char in "()" and not quote:
+            parens += 1 if char == "(" else -1
+        elif char == ">" and not parens and not quote and text[j - 1] == "?":
+            return j + 1
+    return len(text)
+
+
+def _strip_tags(text: str) -> str:
+    """PHP's ``strip_tags``: tags (quotes inside them respected), comments and ``<?…?>`` go;
+    a ``<`` followed by whitespace is text, as PHP keeps it."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char != "<" or (i + 1 < n and text[i + 1] in " \t\n\r\x0b\x0c"):
+            out.append(char)
+            i += 1
+            continue
+        if text.startswith("<!--", i):  # a comment ends at the first "-->", even in "<!-->"
+            end = text.find("-->", i + 2)
+            i = n if end < 0 else end + 3
+            continue
+        if text.startswith("<?", i):
+            i = _end_of_instruction(text, i + 2)
+            continue
+        depth, quote, i = 1, "", i + 1
+        while i < n and depth:
+            char = text[i]
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "\"'":
+                quote = char
+            elif char == "<":
+                depth += 1
+            elif char == ">":
+                depth -= 1
+            i += 1
+    return "".join(out)
+
+
+def sanitize_text(text: str) -> str:
+    """WordPress's ``sanitize_text_field`` (reference §8.6 g), plus: control characters (NUL
+    included) are removed, which PHP only does as a side effect of ``strip_tags``.
+
+    Invalid UTF-8 cannot reach here: the body parsers refuse it, naming the field.
+    """
+    filtered = _CONTROLS.sub("", text)
+    if "<" in filtered:
+        filtered = _LESS_THAN.sub(lambda m: m.group(0) if ">" in m.group(0) else _esc_html(m.group(0)), filtered)
+        filtered = _strip_tags(_SCRIPT_STYLE.sub("", filtered)).strip(_PHP_TRIM)
+        filtered = filtered.replace("<\n", "&lt;\n")
+    filtered = _BREAKS.sub(" ", filtered).strip(_PHP_TRIM)
+    found = False
+    while True:
+        match = _OCTET.search(filtered)
+        if match is None:
+            break
+        filtered = filtered.replace(match.group(0), "")
+        found = True
+    if found:
+        filtered = re.sub(r" +", " ", filtered).strip(_PHP_TRIM)
+    return filtered
