@@ -13,21 +13,36 @@ from sanic import Request, Sanic
 from sanic_ext import Extend
 
 from bridge import params
+from bridge.access_log import log_config
 from bridge.context import BridgeRequest
 from bridge.error_handler import error_response
 from bridge.errors import DatabaseUnavailable, invalid_params
+from bridge.observe import attach_observation
 from bridge.origin import refuse_cross_origin_writes
 from bridge.outbox import attach_sender
 from bridge.override import attach_method_override
 from bridge.responses import dumps
-from bridge.routes import branches, cache, customers, datatables, employees, ops, relations, statistics, users
+from bridge.routes import (
+    branches,
+    cache,
+    customers,
+    datatables,
+    employees,
+    metrics,
+    ops,
+    relations,
+    statistics,
+    users,
+)
 from bridge.services import AppContext, app_context
 from bridge.settings import WILDCARD_HOSTS, Settings
 from bridge.wiring import build_services, ensure_services
 
 log = logging.getLogger("bridge")
 
-BLUEPRINTS = (ops, users, customers, branches, employees, datatables, statistics, relations, cache)
+BLUEPRINTS = (ops, metrics, users, customers, branches, employees, datatables, statistics, relations, cache)
+# Answer without the database: health checks, and metrics for a loopback client (bridge/routes/metrics.py).
+WITHOUT_DATABASE = ("/healthz", "/readyz", "/metrics")
 
 
 async def open_services(app: Sanic) -> None:
@@ -47,7 +62,7 @@ async def close_services(app: Sanic) -> None:
 
 async def require_services(request: Request) -> None:
     """Reconnect lazily when the database was down at start; 503 until it answers."""
-    if app_context(request.app).services is None and request.path not in ("/healthz", "/readyz"):
+    if app_context(request.app).services is None and request.path not in WITHOUT_DATABASE:
         await ensure_services(request.app)
 
 
@@ -63,8 +78,14 @@ async def one_value_per_query_key(request: Request) -> None:
 
 
 def create_app(settings: Settings, name: str = "wp_customer_bridge") -> Sanic:
-    app: Sanic = Sanic(name, dumps=dumps, ctx=AppContext(settings), request_class=BridgeRequest)
-    app.config.ACCESS_LOG = settings.access_log
+    app: Sanic = Sanic(
+        name,
+        dumps=dumps,
+        ctx=AppContext(settings),
+        request_class=BridgeRequest,
+        log_config=log_config(settings.log_format),
+    )
+    app.config.ACCESS_LOG = False  # the bridge writes its own request lines (BRIDGE_ACCESS_LOG, bridge/access_log.py)
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.OAS_UI_DEFAULT = "swagger"
     app.config.OAS_URL_PREFIX = "/docs"
@@ -84,7 +105,8 @@ def create_app(settings: Settings, name: str = "wp_customer_bridge") -> Sanic:
     app.router.register_pattern("id", params.path_id, params.PATH_ID_PATTERN)
     app.before_server_start(open_services)
     app.after_server_stop(close_services)
-    app.on_request(refuse_cross_origin_writes)  # first: a foreign page's write costs nothing more
+    attach_observation(app, settings)  # first: every request gets its id, clock and statement count
+    app.on_request(refuse_cross_origin_writes)  # then: a foreign page's write costs nothing more
     app.on_request(require_services)
     app.on_request(one_value_per_query_key)
     for module in BLUEPRINTS:

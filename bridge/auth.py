@@ -21,6 +21,7 @@ from sanic import Request
 from bridge.cache import MISSING, Cache
 from bridge.db import Database
 from bridge.errors import BridgeError
+from bridge.metrics import REFUSED_LOGINS, THROTTLED_LOGINS
 from bridge.principal import ANONYMOUS, Principal, PrincipalLoader
 from bridge.schema import TableNames
 from bridge.signing import SignatureError, verify
@@ -37,12 +38,14 @@ SIGNATURE_HEADERS = ("x-wp-bridge-signature", "x-wp-bridge-user", "x-wp-bridge-t
 
 def _unauthorized(code: str, message: str) -> BridgeError:
     """401 with no Basic challenge, like ``errors.not_logged_in`` (a browser must never cache credentials)."""
+    REFUSED_LOGINS.labels(code).inc()
     return BridgeError(code, message, 401)
 
 
 def too_many_attempts(seconds: float) -> BridgeError:
     """The 429 of a throttled login; ``seconds`` until the counter that refuses it expires."""
     wait = max(1, math.ceil(seconds))
+    THROTTLED_LOGINS.inc()
     return BridgeError(
         "wpbridge_too_many_attempts",
         f"Too many failed login attempts. Try again in {wait} seconds.",

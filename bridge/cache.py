@@ -25,6 +25,8 @@ from typing import Any, Protocol
 
 import diskcache
 
+from bridge.metrics import counts_lookups
+
 MISSING = object()
 
 
@@ -49,6 +51,7 @@ class DiskCache:
         )
         self._ns = namespace + ":"
 
+    @counts_lookups(MISSING)  # hits and misses by kind of key (bridge/metrics.py)
     async def get(self, key: str, default: Any = MISSING) -> Any:
         return self._cache.get(self._ns + key, default=default)
 
@@ -123,6 +126,7 @@ class RedisCache:
         self._redis = redis.from_url(url)
         self._ns = "wpbridge:" + namespace + ":"
 
+    @counts_lookups(MISSING)
     async def get(self, key: str, default: Any = MISSING) -> Any:
         raw = await self._redis.get(self._ns + key)
         return default if raw is None else pickle.loads(raw)

@@ -14,6 +14,7 @@ import re
 import signal
 import socket
 import sys
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import IO
@@ -33,13 +34,15 @@ class AlreadyServing(RuntimeError):
 
 
 class CannotListen(RuntimeError):
-    """Binding ``BRIDGE_HOST``:``BRIDGE_PORT`` failed (port in use, address not on this machine, …)."""
+    """Binding ``BRIDGE_HOST``:``BRIDGE_PORT`` (or the metrics port) failed (port in use, address not on this machine, …)."""
 
-    def __init__(self, host: str, port: int, cause: OSError) -> None:
+    def __init__(self, host: str, port: int, cause: OSError, setting: str = "BRIDGE") -> None:
         super().__init__(f"cannot listen on {host}:{port}: {cause}")
         self.host = host
         self.port = port
         self.cause = cause
+        self.host_setting = f"{setting}_HOST"  # what to change: BRIDGE_HOST/BRIDGE_PORT or BRIDGE_METRICS_…
+        self.port_setting = f"{setting}_PORT"
 
 
 def _connect(settings: Settings) -> pymysql.connections.Connection:
@@ -184,9 +187,19 @@ def _schema_refusal(settings: Settings) -> str | None:
     return None
 
 
+def _prepare_metrics() -> None:
+    """Empty ``<run dir>/metrics`` and point prometheus-client at it, before anything imports it:
+    the workers inherit the variable. Only after claiming the pid file: the folder is ours."""
+    from bridge.devdb import run_dir
+    from bridge.metrics_dir import prepare
+
+    prepare(run_dir() / "metrics")
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     pid_file = PidFile(_pid_file())
     pid_file.claim()
+    _prepare_metrics()
     try:
         return _serve(settings, pid_file)
     finally:
@@ -195,11 +208,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def _serve(settings: Settings, pid_file: PidFile) -> int:
     """Bind the port here (so a busy port is one clear error and the pid is written only once it is ours), then serve."""
-    from sanic import Sanic
     from sanic.server.socket import bind_socket
-    from sanic.worker.loader import AppLoader
-
-    from bridge.app import create_app
 
     refusal = _schema_refusal(settings)
     if refusal:
@@ -210,12 +219,39 @@ def _serve(settings: Settings, pid_file: PidFile) -> int:
         sock = bind_socket(settings.host, settings.port)
     except OSError as exc:
         raise CannotListen(settings.host, settings.port, exc) from exc
+    stop_metrics = _serve_metrics_port(settings)
+    try:
+        _run(settings, pid_file, sock)
+    finally:
+        stop_metrics()
+    return 0
+
+
+def _serve_metrics_port(settings: Settings) -> Callable[[], None]:
+    """``BRIDGE_METRICS_PORT``: the metrics for everyone, from a thread of this main process
+    (it reads every worker's files); a function that stops it."""
+    if settings.metrics_port is None:
+        return lambda: None
+    from bridge.metrics import serve_port
+
+    try:
+        return serve_port(settings.metrics_host, settings.metrics_port)
+    except OSError as exc:
+        raise CannotListen(settings.metrics_host, settings.metrics_port, exc, "BRIDGE_METRICS") from exc
+
+
+def _run(settings: Settings, pid_file: PidFile, sock: socket.socket) -> None:
+    from sanic import Sanic
+    from sanic.worker.loader import AppLoader
+
+    from bridge.app import create_app
+
     loader = AppLoader(factory=partial(create_app, settings))
     app = loader.load()
     app.prepare(
         sock=sock,
         workers=settings.workers,
-        access_log=settings.access_log,
+        access_log=False,  # the bridge writes its own request lines (BRIDGE_ACCESS_LOG: bridge/access_log.py)
         single_process=settings.workers == 1,
         motd=False,
     )
@@ -229,13 +265,13 @@ def _serve(settings: Settings, pid_file: PidFile) -> int:
         Sanic.serve_single(primary=app)
     else:
         Sanic.serve(primary=app, app_loader=loader)
-    return 0
 
 
 def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
     """Find or start MariaDB, migrate, load demo data if empty, print logins, serve."""
     pid_file = PidFile(_pid_file())
     pid_file.claim()  # before MariaDB, migrations and demo data: a second `make run` stops here
+    _prepare_metrics()
     try:
         return _up(settings, args, pid_file)
     finally:
@@ -408,12 +444,12 @@ def _why_it_failed(exc: BaseException, settings: Settings) -> str | None:
         return None
     if isinstance(exc, CannotListen):
         if exc.cause.errno == errno.EADDRINUSE:
-            return f"port {exc.port} on {exc.host} is already in use by another program; stop it, or set BRIDGE_PORT to a free port"
+            return f"port {exc.port} on {exc.host} is already in use by another program; stop it, or set {exc.port_setting} to a free port"
         if exc.cause.errno == errno.EACCES:
-            return f"this user may not listen on port {exc.port}; set BRIDGE_PORT to 1024 or above"
+            return f"this user may not listen on port {exc.port}; set {exc.port_setting} to 1024 or above"
         if exc.cause.errno == errno.EADDRNOTAVAIL or isinstance(exc.cause, socket.gaierror):
-            return f"cannot listen on {exc.host!r}: it is not an address of this machine ({exc.cause.strerror}); set BRIDGE_HOST"
-        return f"cannot listen on {exc.host}:{exc.port} ({exc.cause}); check BRIDGE_HOST and BRIDGE_PORT"
+            return f"cannot listen on {exc.host!r}: it is not an address of this machine ({exc.cause.strerror}); set {exc.host_setting}"
+        return f"cannot listen on {exc.host}:{exc.port} ({exc.cause}); check {exc.host_setting} and {exc.port_setting}"
     if isinstance(exc, AlreadyServing):
         holder = f"pid {exc.holder}" if exc.holder else "one that is starting"
         return (

@@ -16,13 +16,17 @@ from bridge.principal import ANONYMOUS, Principal
 
 class RequestContext(SimpleNamespace):
     """``principal``: the caller once authenticated (``services.caller``); ``sent_method``: the
-    method on the wire when ``?_method=`` / ``X-HTTP-Method-Override`` replaced it."""
+    method on the wire when ``?_method=`` / ``X-HTTP-Method-Override`` replaced it;
+    ``request_id``, ``started`` and ``statements``: its id, clock and SQL (``bridge/observe.py``)."""
 
     principal: Principal | None
     sent_method: str | None
+    request_id: str | None
+    started: float | None
+    statements: list[str] | None
 
     def __init__(self) -> None:
-        super().__init__(principal=None, sent_method=None)
+        super().__init__(principal=None, sent_method=None, request_id=None, started=None, statements=None)
 
 
 class BridgeRequest(Request):

@@ -28,6 +28,7 @@ from pypika.queries import QueryBuilder
 from pypika.terms import PyformatParameter
 
 from bridge.errors import DatabaseUnavailable
+from bridge.metrics import CONNECTIONS_IN_USE
 from bridge.settings import DatabaseURL
 
 Params = Mapping[str, Any] | Sequence[Any] | None
@@ -246,7 +247,8 @@ class Database:
     async def connection(self) -> AsyncIterator[Executor]:
         conn = await self._acquire()
         try:
-            yield Executor(conn, str(self.url), self.timeout)
+            with CONNECTIONS_IN_USE.track_inprogress():
+                yield Executor(conn, str(self.url), self.timeout)
         finally:
             if self.pool is not None:
                 await self.pool.release(conn)  # a closed connection is dropped, not pooled

@@ -4,12 +4,14 @@ Routes raise ``BridgeError`` (bridge/errors.py); Sanic's own errors (no route, t
 request) get WordPress's codes; anything unexpected is logged and answered with a 500 that
 shows no trace. A database outage is a 503 with ``Retry-After`` whose details (which database,
 what the driver said) only administrators and the signed shim see, and DataTables routes
-(``ctx_inband_errors``) get it in-band, as every DataTables failure.
+(``ctx_inband_errors``) get it in-band, as every DataTables failure. Every WordPress error body
+carries the request's id in ``data.request_id`` (bridge/request_id.py), to find it in the log.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from sanic import Request
 from sanic.exceptions import SanicException
@@ -19,6 +21,7 @@ from bridge.auth import signed_by_shim
 from bridge.context import authenticated
 from bridge.datatables import draw_of, error_body, request_params
 from bridge.errors import NO_ROUTE, BridgeError, DatabaseUnavailable
+from bridge.request_id import request_id
 from bridge.responses import json_response
 from bridge.services import app_context
 
@@ -42,6 +45,14 @@ async def may_see_database_details(request: Request) -> bool:
         return False
 
 
+def wordpress_error(
+    request: Request, body: dict[str, Any], status: int, headers: dict[str, str] | None = None
+) -> HTTPResponse:
+    """A WordPress error body, with the request's id in ``data.request_id``."""
+    body["data"]["request_id"] = request_id(request)
+    return json_response(body, status, headers)
+
+
 async def _outage_response(request: Request, exc: DatabaseUnavailable) -> HTTPResponse:
     """503 with Retry-After (the details only for those allowed), or DataTables' in-band error."""
     if getattr(getattr(request.route, "ctx", None), "inband_errors", False):
@@ -53,17 +64,17 @@ async def _outage_response(request: Request, exc: DatabaseUnavailable) -> HTTPRe
     body = exc.body()
     if await may_see_database_details(request):
         body["data"].update(exc.details())
-    return json_response(body, exc.status, exc.headers)
+    return wordpress_error(request, body, exc.status, exc.headers)
 
 
-def _too_large(exc: SanicException) -> HTTPResponse:
+def _too_large(request: Request, exc: SanicException) -> HTTPResponse:
     message = str(exc) or "The request is too large."
     hint = (
         " Wide DataTables should POST their parameters."
         if "header" in message.lower() or "url" in message.lower()
         else ""
     )
-    return json_response(BridgeError("rest_request_too_large", message + hint, 413).body(), 413)
+    return wordpress_error(request, BridgeError("rest_request_too_large", message + hint, 413).body(), 413)
 
 
 async def error_response(request: Request, exc: Exception) -> HTTPResponse:
@@ -71,15 +82,18 @@ async def error_response(request: Request, exc: Exception) -> HTTPResponse:
     if isinstance(exc, DatabaseUnavailable):
         return await _outage_response(request, exc)
     if isinstance(exc, BridgeError):
-        return json_response(exc.body(), exc.status, exc.headers)
+        return wordpress_error(request, exc.body(), exc.status, exc.headers)
     if isinstance(exc, SanicException):
         status = getattr(exc, "status_code", 500) or 500
         if status in (404, 405):
-            return json_response(NO_ROUTE.body(), 404)
+            return wordpress_error(request, NO_ROUTE.body(), 404)
         if status == 413:
-            return _too_large(exc)
+            return _too_large(request, exc)
         if status < 500:
-            return json_response(BridgeError("rest_invalid_request", str(exc) or "Bad request.", status).body(), status)
-    log.exception("unhandled error on %s %s", request.method, request.path, exc_info=exc)
+            error = BridgeError("rest_invalid_request", str(exc) or "Bad request.", status)
+            return wordpress_error(request, error.body(), status)
+    log.exception(
+        "unhandled error on %s %s (request %s)", request.method, request.path, request_id(request), exc_info=exc
+    )
     error = BridgeError("rest_internal_error", "The bridge could not complete this request; see its log.", 500)
-    return json_response(error.body(), 500)
+    return wordpress_error(request, error.body(), 500)

@@ -34,6 +34,7 @@ import aiomysql
 import httpx
 import pymysql
 
+from bridge.metrics import OUTBOX_FAILURES, outbox_seen
 from bridge.schema import TableNames
 from bridge.settings import Settings
 from bridge.signing import signed_headers
@@ -160,11 +161,22 @@ class OutboxSender:
         async with conn.cursor(aiomysql.DictCursor) as cur:
             await cur.execute(
                 f"SELECT id, event_id, entity, entity_id, action, payload, attempts, "
-                f"(next_attempt_at IS NULL OR next_attempt_at <= NOW(6)) AS due "
+                f"(next_attempt_at IS NULL OR next_attempt_at <= NOW(6)) AS due, "
+                f"TIMESTAMPDIFF(MICROSECOND, created_at, NOW(6)) AS waited_us "
                 f"FROM `{self.table}` WHERE delivered_at IS NULL ORDER BY id LIMIT %s",
                 (self.batch,),
             )
             return list(await cur.fetchall())
+
+    async def _measure(self, conn: aiomysql.Connection, rows: list[dict[str, Any]]) -> None:
+        """The backlog for the metrics: how many events wait (counted only when a batch is full)
+        and how long the oldest (the first, in id order) has waited."""
+        pending = len(rows)
+        if pending == self.batch:
+            async with conn.cursor() as cur:
+                await cur.execute(f"SELECT COUNT(*) FROM `{self.table}` WHERE delivered_at IS NULL")
+                pending = int((await cur.fetchone())[0])
+        outbox_seen(pending, rows[0]["waited_us"] / 1_000_000 if rows else None)
 
     async def _mark(self, conn: aiomysql.Connection, row_id: int, result: Delivery, retry_in: float | None) -> None:
         async with conn.cursor() as cur:
@@ -189,6 +201,7 @@ class OutboxSender:
     async def deliver_pending(self, conn: aiomysql.Connection, client: httpx.AsyncClient) -> float:
         """One pass over the pending rows; returns how long to wait before the next pass."""
         rows = await self._pending(conn)
+        await self._measure(conn, rows)
         held: set[tuple[str, int]] = set()
         for row in rows:
             if self._stop.is_set():  # stopping: the delivery before this one was the last
@@ -200,6 +213,8 @@ class OutboxSender:
                 held.add(key)  # an earlier event of this entity waits for its retry: keep the order
                 continue
             result = await self.deliver(client, row)
+            if not result.ok:
+                OUTBOX_FAILURES.labels("unreachable" if result.everyone else "refused").inc()
             if result.ok:
                 self.failures = 0
                 await self._mark(conn, row["id"], result, None)

@@ -154,7 +154,10 @@ class Settings:
     datatables_max_rows: int = 5000
     pool_size: int = 10
     database_timeout: int = 10  # seconds a statement, or the wait for a pooled connection, may take (bridge/db.py)
-    access_log: bool = False
+    access_log: bool = False  # a line per request (bridge/access_log.py)
+    log_format: str = "text"  # text or json: how every log line is written
+    metrics_host: str = "127.0.0.1"  # where BRIDGE_METRICS_PORT listens (default: BRIDGE_HOST)
+    metrics_port: int | None = None  # a port answering /metrics to everyone (bridge/cli.py)
     config: Mapping[str, Any] = field(default_factory=dict)
     events_url: str | None = None  # the shim's /wp-json/wp-customer-bridge/v1/events (bridge/outbox.py)
     events_timeout: int = 10
@@ -298,6 +301,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     public_raw = source.get("BRIDGE_PUBLIC_URL") or ""
     cors_raw = (source.get("BRIDGE_CORS_ORIGINS") or "").split(",")
     cors = tuple(dict.fromkeys(parse_origin(o) for o in cors_raw if o.strip()))
+    log_format = (source.get("BRIDGE_LOG_FORMAT") or "text").strip().lower()
+    if log_format not in ("text", "json"):
+        raise SettingsError(f"BRIDGE_LOG_FORMAT must be text or json, got {source['BRIDGE_LOG_FORMAT']!r}")
+    port = _int(source, "BRIDGE_PORT", 8080, 1, 65535)
+    metrics_port = _int(source, "BRIDGE_METRICS_PORT", 0, 1, 65535) or None
+    metrics_host = source.get("BRIDGE_METRICS_HOST") or host
+    if metrics_port is not None and metrics_port == port and metrics_host == host:
+        raise SettingsError(f"BRIDGE_METRICS_PORT must differ from BRIDGE_PORT ({port}): it is a second listener")
     for folder in hooks:
         if not Path(folder).is_dir():
             raise SettingsError(f"BRIDGE_HOOKS_PATH names {folder!r}, which is not a folder")
@@ -310,7 +321,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         cache_dir=source.get("BRIDGE_CACHE_DIR") or ".run/cache",
         cache_url=cache_url,
         host=host,
-        port=_int(source, "BRIDGE_PORT", 8080, 1, 65535),
+        port=port,
         workers=_int(source, "BRIDGE_WORKERS", 1, 1, 64),
         hooks_path=hooks,
         config_path=config_path,
@@ -318,6 +329,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         pool_size=_int(source, "BRIDGE_POOL_SIZE", 10, 1, 200),
         database_timeout=_int(source, "BRIDGE_DATABASE_TIMEOUT", 10, 1, 3600),
         access_log=_bool(source, "BRIDGE_ACCESS_LOG", False),
+        log_format=log_format,
+        metrics_host=metrics_host,
+        metrics_port=metrics_port,
         config=config,
         events_url=events_url,
         events_timeout=_int(source, "BRIDGE_EVENTS_TIMEOUT", 10, 1, 300),
@@ -342,6 +356,7 @@ def settings_as_env(settings: Settings) -> dict[str, str]:
         "BRIDGE_POOL_SIZE": str(settings.pool_size),
         "BRIDGE_DATABASE_TIMEOUT": str(settings.database_timeout),
         "BRIDGE_ACCESS_LOG": "1" if settings.access_log else "0",
+        "BRIDGE_LOG_FORMAT": settings.log_format,
         "BRIDGE_HOOKS_PATH": os.pathsep.join(settings.hooks_path),
     }
     if settings.cache_url:
@@ -352,6 +367,9 @@ def settings_as_env(settings: Settings) -> dict[str, str]:
         env["BRIDGE_PUBLIC_URL"] = settings.public_url
     if settings.cors_origins:
         env["BRIDGE_CORS_ORIGINS"] = ",".join(settings.cors_origins)
+    if settings.metrics_port is not None:
+        env["BRIDGE_METRICS_HOST"] = settings.metrics_host
+        env["BRIDGE_METRICS_PORT"] = str(settings.metrics_port)
     if settings.events_url:
         env["BRIDGE_EVENTS_URL"] = settings.events_url
         env["BRIDGE_EVENTS_TIMEOUT"] = str(settings.events_timeout)

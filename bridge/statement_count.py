@@ -3,6 +3,7 @@
 The speed budget of a read (DESIGN §11: one round trip per DataTables page when warm) is
 something a test or a benchmark can check from outside: routes wrapped with ``counted`` count
 every statement ``bridge/db.py`` runs for them (authentication included) and say how many.
+Those statements count for the whole request too (``bridge/observe.py``: metrics and the log).
 """
 
 from __future__ import annotations
@@ -25,12 +26,15 @@ def counted(handler: Handler) -> Handler:
 
     @wraps(handler)
     async def wrapper(*args: Any, **kwargs: Any) -> HTTPResponse:
+        whole = query_counter.get()  # the request's own list, when bridge/observe.py started one
         seen: list[str] = []
         token = query_counter.set(seen)
         try:
             response = await handler(*args, **kwargs)
         finally:
             query_counter.reset(token)
+            if whole is not None:
+                whole.extend(seen)
         response.headers[STATEMENTS_HEADER] = str(len(seen))
         return response
 

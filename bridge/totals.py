@@ -32,6 +32,7 @@ from pypika.terms import Criterion
 
 from bridge.cache import MISSING, Cache, remember
 from bridge.invalidation import SCOPE_GROUPS
+from bridge.metrics import RECOUNTS
 from bridge.statements import Bound, bind
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ def with_part(count: Callable[[], QueryBuilder], part: Bound | None) -> QueryBui
 async def _count(
     svc: Store, render: Render, criteria: list[Criterion], part: Criterion | None = None
 ) -> tuple[int, int]:
+    RECOUNTS.labels("recent" if part is None else "settled").inc()  # settle() passes the part above the mark
     row = await svc.db.fetch_one(*render(bind(criteria, "w"), bind([part], "p") if part is not None else None))
     return (int(row["n"] or 0), int(row.get("p") or 0)) if row else (0, 0)
 

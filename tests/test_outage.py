@@ -85,6 +85,7 @@ def assert_unavailable(label: str, response: httpx.Response, elapsed: float, det
         assert body["data"]["status"] == 503 and body["data"]["database"].endswith(f"/{db.database}"), (label, body)
         assert body["data"]["detail"], (label, body)
     else:
+        assert body["data"].pop("request_id") == response.headers["X-Request-Id"], (label, body)
         assert body["data"] == {"status": 503}, (label, body)
         for secret in (db.database, db.user + "@", f":{db.port}", "127.0.0.1", "MySQL", "connect"):
             assert secret not in response.text, (label, secret, response.text)

@@ -120,4 +120,80 @@ class ClientTest extends Shim_TestCase {
 		$this->assertSame( 'http://127.0.0.1:9/readyz', $request['url'] );
 		$this->assertArrayNotHasKey( 'X-WP-Bridge-Signature', $request['args']['headers'] );
 	}
+
+	// ---- X-Request-Id (issue 12): sent with every request, logged with every failure ----
+
+	public function test_every_request_sends_its_own_sane_request_id() {
+		$this->answer( 200, array( 'ok' => true ) );
+		$this->answer( 200, array( 'ok' => true ) );
+		$this->client()->request( 'GET', '/users/me' );
+		$first = $this->last_request()['args']['headers']['X-Request-Id'];
+		$this->client()->request( 'POST', '/datatables/customers', '', 'draw=1' );
+		$second = $this->last_request()['args']['headers']['X-Request-Id'];
+		foreach ( array( $first, $second ) as $id ) {
+			$this->assertMatchesRegularExpression( '/^[A-Za-z0-9._-]{1,128}$/', $id, 'the bridge keeps only such ids' );
+		}
+		$this->assertNotSame( $first, $second );
+		$this->assert_signed_for( $this->last_request(), 7 ); // an extra header leaves the signature valid
+
+		$this->answer( 200, array( 'status' => 'ready' ) );
+		$this->client()->probe( '/readyz' );
+		$this->assertMatchesRegularExpression( '/^[A-Za-z0-9._-]{1,128}$/', $this->last_request()['args']['headers']['X-Request-Id'] );
+	}
+
+	public function test_without_wp_debug_log_a_failure_is_not_logged() {
+		$this->assertFalse( defined( 'WP_DEBUG_LOG' ), 'only the separate-process test below defines it' );
+		$log      = tempnam( sys_get_temp_dir(), 'shimlog' );
+		$previous = ini_set( 'error_log', $log );
+		try {
+			$this->answer( 503, array( 'code' => 'wpbridge_database_unavailable', 'message' => 'x' ) );
+			$this->client()->request( 'GET', '/users/me' );
+			$this->assertSame( '', file_get_contents( $log ) );
+		} finally {
+			ini_set( 'error_log', $previous );
+			unlink( $log );
+		}
+	}
+
+	/**
+	 * WP_DEBUG_LOG is a constant: defined here, in a process of its own, so the other tests run without it.
+	 *
+	 * @runInSeparateProcess
+	 * @preserveGlobalState disabled
+	 */
+	public function test_with_wp_debug_log_every_failure_is_logged_with_its_request_id() {
+		define( 'WP_DEBUG_LOG', true );
+		$log = tempnam( sys_get_temp_dir(), 'shimlog' );
+		ini_set( 'error_log', $log );
+		$logged = function () use ( $log ) {
+			$text = file_get_contents( $log );
+			file_put_contents( $log, '' );
+			return $text;
+		};
+		$sent = function () {
+			return $this->last_request()['args']['headers']['X-Request-Id'];
+		};
+
+		$this->answer( 200, array( 'id' => 7 ) );
+		$this->client()->request( 'GET', '/users/me' );
+		$this->assertSame( '', $logged(), 'a success is not logged' );
+
+		$this->answer( 503, array( 'code' => 'wpbridge_database_unavailable', 'message' => 'x', 'data' => array( 'status' => 503 ) ) );
+		$this->client()->request( 'GET', '/customers/3' );
+		$line = $logged();
+		$this->assertStringContainsString( 'GET /customers/3 failed (HTTP 503, request id ' . $sent() . ')', $line );
+		$this->assertStringContainsString( 'wpbridge_database_unavailable', $line );
+
+		$this->answer( 200, array( 'draw' => 2, 'recordsTotal' => 0, 'recordsFiltered' => 0, 'data' => array(), 'error' => 'The database does not answer.' ) );
+		$this->client()->request( 'POST', '/datatables/customers', '', 'draw=2' );
+		$line = $logged();
+		$this->assertStringContainsString( 'POST /datatables/customers failed (HTTP 200, request id ' . $sent() . ')', $line );
+		$this->assertStringContainsString( 'datatables_error: The database does not answer.', $line );
+
+		$this->client()->request( 'GET', '/users/me' ); // nothing queued: the bridge cannot be reached
+		$line = $logged();
+		$this->assertStringContainsString( 'request id ' . $sent(), $line );
+		$this->assertStringContainsString( 'wpbridge_unreachable', $line );
+		unlink( $log );
+	}
 }

@@ -273,6 +273,21 @@ class WP_Error {
 	}
 }
 
+// As WordPress's own (wp-includes/functions.php): a random version-4 UUID.
+function wp_generate_uuid4() {
+	return sprintf(
+		'%04x%04x-%04x-%04x-%04x-%04x%04x%04x',
+		mt_rand( 0, 0xffff ),
+		mt_rand( 0, 0xffff ),
+		mt_rand( 0, 0xffff ),
+		mt_rand( 0, 0x0fff ) | 0x4000,
+		mt_rand( 0, 0x3fff ) | 0x8000,
+		mt_rand( 0, 0xffff ),
+		mt_rand( 0, 0xffff ),
+		mt_rand( 0, 0xffff )
+	);
+}
+
 function is_wp_error( $thing ) {
 	return $thing instanceof WP_Error;
 }

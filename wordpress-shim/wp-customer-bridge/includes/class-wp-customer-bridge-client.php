@@ -5,6 +5,10 @@
  * Uses wp_remote_request(), not wp_safe_remote_request(): the "safe" variant refuses loopback
  * and private addresses and most ports, which is exactly where a bridge usually runs.
  *
+ * Every request carries an X-Request-Id (a UUID): the bridge logs it with the request and puts it
+ * in its error bodies, and a failed request is written to WordPress's debug log with it
+ * (WP_DEBUG_LOG), so one id finds the same request on both sides.
+ *
  * @package WP_Customer_Bridge
  */
 
@@ -91,10 +95,12 @@ class WP_Customer_Bridge_Client {
 		$user_id = null === $user_id ? get_current_user_id() : (int) $user_id;
 		$target  = $this->path_and_query( $route, $query );
 		$url     = $this->settings->url() . WP_Customer_Bridge_Settings::API_PREFIX . $route . ( '' === (string) $query ? '' : '?' . $query );
-		$signer  = new WP_Customer_Bridge_Signer( $this->settings->secret() );
-		$headers = $signer->headers( $method, $target, $user_id, (string) $body );
+		$signer     = new WP_Customer_Bridge_Signer( $this->settings->secret() );
+		$headers    = $signer->headers( $method, $target, $user_id, (string) $body );
+		$request_id = wp_generate_uuid4();
 
-		$headers['Accept'] = 'application/json';
+		$headers['Accept']       = 'application/json';
+		$headers['X-Request-Id'] = $request_id;
 		if ( '' !== (string) $body ) {
 			$headers['Content-Type'] = '' !== $content_type ? $content_type : 'application/x-www-form-urlencoded; charset=UTF-8';
 		}
@@ -110,8 +116,34 @@ class WP_Customer_Bridge_Client {
 			$args['body'] = (string) $body;
 		}
 
-		$raw = wp_remote_request( $url, $args );
-		return $this->interpret( $raw );
+		$response = $this->interpret( wp_remote_request( $url, $args ) );
+		self::log_failure( $response, $method, $route, $request_id );
+		return $response;
+	}
+
+	/**
+	 * Write a failed request to WordPress's debug log (only with WP_DEBUG_LOG), with the request id
+	 * the bridge logged it under: a refusal or error status, no answer at all, or a DataTables
+	 * error, which the bridge answers in-band with HTTP 200.
+	 *
+	 * @param WP_Customer_Bridge_Response $response   What came back.
+	 * @param string                      $method     HTTP method.
+	 * @param string                      $route      Route under /wp-json/wp-customer/v1.
+	 * @param string                      $request_id The X-Request-Id sent.
+	 * @return void
+	 */
+	private static function log_failure( WP_Customer_Bridge_Response $response, $method, $route, $request_id ) {
+		if ( ! defined( 'WP_DEBUG_LOG' ) || ! WP_DEBUG_LOG ) {
+			return;
+		}
+		$inband = $response->is_ok() && is_array( $response->data ) && isset( $response->data['error'] ) && is_string( $response->data['error'] );
+		if ( $response->is_ok() && ! $inband ) {
+			return;
+		}
+		$what = $inband ? 'datatables_error: ' . $response->data['error'] : $response->error_code . ': ' . $response->error_message;
+		error_log( // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log -- only with WP_DEBUG_LOG.
+			sprintf( 'WP Customer Bridge: %s %s failed (HTTP %d, request id %s): %s', $method, $route, $response->status, $request_id, $what )
+		);
 	}
 
 	/**
@@ -131,7 +163,10 @@ class WP_Customer_Bridge_Client {
 				'method'      => 'GET',
 				'timeout'     => $this->settings->timeout(),
 				'redirection' => 0,
-				'headers'     => array( 'Accept' => 'application/json' ),
+				'headers'     => array(
+					'Accept'       => 'application/json',
+					'X-Request-Id' => wp_generate_uuid4(),
+				),
 				'user-agent'  => 'wp-customer-bridge-shim/' . WP_CUSTOMER_BRIDGE_VERSION,
 			)
 		);
