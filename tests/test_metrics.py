@@ -9,8 +9,11 @@ address: all of 127.0.0.0/8 is loopback (a client bound to 127.0.0.2 is let in),
 
 from __future__ import annotations
 
+import os
 import re
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -24,7 +27,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
 
 from bridge.settings import DatabaseURL, SettingsError, load_settings
-from tests.conftest import BridgeServer, Login, connect, free_port, run_cli
+from tests.conftest import ROOT, BridgeServer, Login, connect, free_port, run_cli
 from tests.test_outbox import Receiver, add_events
 
 API = "/wp-json/wp-customer/v1"
@@ -109,7 +112,7 @@ def test_requests_are_counted_by_route_template_method_and_status_across_two_wor
     # 12 customers that exist; 4 branches that do not (404: an error answer is counted too)
     paths = [f"{API}/customers/{n}" for n in range(1, 13)] + [f"{API}/branches/{n}" for n in range(900001, 900005)]
     with ThreadPoolExecutor(8) as pool:
-        for _ in range(20):  # until both workers have answered some (usually the first round)
+        for _ in range(50):  # until both workers have answered some (usually the first round)
             list(pool.map(get, paths))
             if len(requests_by_process(server, route=ITEM, method="GET", status="200")) >= 2:
                 break
@@ -184,16 +187,24 @@ def test_a_busy_metrics_port_stops_the_start_naming_the_setting(demo_db: Databas
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
-        result = run_cli(
-            demo_db,
-            "serve",
-            env={
-                "BRIDGE_PORT": str(free_port()),
-                "BRIDGE_METRICS_PORT": str(busy.getsockname()[1]),
-                "BRIDGE_RUN_DIR": str(tmp_path),
-            },
-            check=False,
+        env = dict(
+            os.environ,
+            BRIDGE_DATABASE_URL=demo_db.to_url(),
+            BRIDGE_PORT=str(free_port()),
+            BRIDGE_METRICS_PORT=str(busy.getsockname()[1]),
+            BRIDGE_RUN_DIR=str(tmp_path),
         )
+        try:  # a bridge that ignored the setting would serve on: stopped after the timeout
+            result = subprocess.run(
+                [sys.executable, "-m", "bridge.cli", "serve"],
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise AssertionError(f"the bridge started in spite of its busy metrics port: {exc.stdout!r}") from None
     assert result.returncode == 2, result.stdout + result.stderr
     assert "BRIDGE_METRICS_PORT" in result.stderr and "already in use" in result.stderr, result.stderr
 
