@@ -1,6 +1,18 @@
-"""Integration plugins: every ``*.py`` in the project's ``hooks/`` folder and in each folder of
-``BRIDGE_HOOKS_PATH`` (settings.hooks_path), loaded once at start, in that order, files sorted
-by name within a folder; names starting with ``_`` are skipped (helpers, ``__init__.py``).
+"""Integration plugins, loaded once at start, in this order:
+
+1. the bundled ones: every module of the repository's ``hooks/`` folder, installed as the
+   package ``bridge.bundled_hooks`` (setup.py), so they load wherever pip puts the bridge;
+2. those installed as their own distributions: each entry point of the group
+   ``wp_customer_bridge.plugins`` (sorted by name), naming a module that defines ``register``
+   or the ``register`` function itself, e.g. in the plugin's pyproject.toml::
+
+       [project.entry-points."wp_customer_bridge.plugins"]
+       company = "wpbridge_company"
+
+3. every ``*.py`` in each folder of ``BRIDGE_HOOKS_PATH`` (settings.hooks_path).
+
+Files and modules are sorted by name within a folder; names starting with ``_`` are skipped
+(helpers, ``__init__.py``).
 
 The plugin API — a plugin file defines one function::
 
@@ -11,7 +23,8 @@ async callbacks) and what a plugin needs to build on the bridge: ``ctx.settings`
 ``ctx.names`` (table names under the site prefix; ``ctx.names.prefix``), ``ctx.schema`` (live
 columns), ``ctx.access`` (the access rules), ``ctx.db``, ``ctx.cache``, ``ctx.models`` (table
 models by resource name) with ``ctx.add_table(model)``, and ``ctx.config`` (the TOML table
-named after the plugin file, e.g. ``[agency]``). Filters a plugin typically adds:
+named after the plugin's file or module, or its entry point, e.g. ``[agency]``). Filters a
+plugin typically adds:
 
 - ``wp_customer_datatable_access_configs`` — its entity's access config (``resource``,
   ``hook``, ``priority``, ``admin_roles``, optional ``scope(principal, table) -> Criterion``);
@@ -23,18 +36,22 @@ named after the plugin file, e.g. ``[agency]``). Filters a plugin typically adds
   entity's tab (``GET /tabs/{entity}/{id}/statistics``); return a dict for your entity.
 
 Configs are read after every plugin has loaded, so load order between plugins never matters
-for them. A plugin that fails to import or register stops the start with its file name and
-the error: a half-loaded access rule is worse than no service.
+for them. A plugin that fails to import or register stops the start with its file (or
+entry point) and the error: a half-loaded access rule is worse than no service.
 """
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import inspect
+import pkgutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from bridge.tables.base import TableModel
@@ -42,7 +59,8 @@ from bridge.tables.base import TableModel
 if TYPE_CHECKING:
     from bridge.app import Services
 
-PROJECT_HOOKS = Path(__file__).resolve().parent.parent / "hooks"
+BUNDLED_PACKAGE = "bridge.bundled_hooks"
+ENTRY_POINT_GROUP = "wp_customer_bridge.plugins"
 
 
 class PluginError(RuntimeError):
@@ -51,10 +69,11 @@ class PluginError(RuntimeError):
 
 @dataclass
 class PluginContext:
-    """What ``register(ctx)`` receives: the app's services and the file being loaded."""
+    """What ``register(ctx)`` receives: the app's services and the plugin being loaded."""
 
     services: Services
-    path: Path
+    name: str  # the plugin's name: its [name] TOML table is ctx.config
+    path: Path | None = None  # the plugin's file, when it has one
 
     @property
     def hooks(self) -> Any:
@@ -90,7 +109,7 @@ class PluginContext:
 
     @property
     def config(self) -> Mapping[str, Any]:
-        section = self.services.settings.config.get(self.path.stem)
+        section = self.services.settings.config.get(self.name)
         return section if isinstance(section, Mapping) else {}
 
     def add_table(self, model: TableModel) -> None:
@@ -100,6 +119,16 @@ class PluginContext:
         if model.resource in self.services.models:
             raise PluginError(f"a table named {model.resource!r} is already registered")
         self.services.models[model.resource] = model
+
+
+@dataclass(frozen=True)
+class Plugin:
+    """One plugin found at start: ``load()`` imports it and returns its ``register``."""
+
+    name: str
+    origin: str  # what an error message names: the file, or the entry point and its distribution
+    load: Callable[[], Any]
+    path: Path | None = None
 
 
 def plugin_files(folders: list[Path]) -> list[Path]:
@@ -121,22 +150,74 @@ def _import(path: Path, index: int) -> Any:
     return module
 
 
-async def load_plugins(services: Services, extra: tuple[str, ...] = ()) -> list[Path]:
-    """Load and register every plugin; raise PluginError naming the first one that fails."""
-    loaded: list[Path] = []
-    for index, path in enumerate(plugin_files([PROJECT_HOOKS, *(Path(p) for p in extra)])):
+def _register_of(loaded: Any) -> Callable[..., Any]:
+    """A module's ``register``, or the object itself when an entry point names the function."""
+    register = getattr(loaded, "register", None) if isinstance(loaded, ModuleType) else loaded
+    if not callable(register):
+        raise PluginError("it defines no register(ctx) function")
+    return register
+
+
+def _module_path(module: ModuleType) -> Path | None:
+    return Path(module.__file__) if getattr(module, "__file__", None) else None
+
+
+def bundled_plugins() -> list[Plugin]:
+    """The modules of ``bridge.bundled_hooks``, found through the import system (not a path
+    beside this file), so a wheel in site-packages has them as a checkout does."""
+    package = importlib.import_module(BUNDLED_PACKAGE)
+    found = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if info.ispkg or info.name.startswith("_"):
+            continue
+        module_name = f"{BUNDLED_PACKAGE}.{info.name}"
+        spec = importlib.util.find_spec(module_name)
+        origin = spec.origin if spec and spec.origin else module_name
+        found.append(Plugin(info.name, origin, lambda m=module_name: importlib.import_module(m)))
+    return found
+
+
+def installed_plugins() -> list[Plugin]:
+    """The entry points of ``wp_customer_bridge.plugins``: plugins installed with pip as their own
+    distributions. A name seen twice (the same distribution on two path entries) loads once."""
+    found: dict[str, Plugin] = {}
+    for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: p.name):
+        if point.name in found:
+            continue
+        dist = f" of {point.dist.name} {point.dist.version}" if point.dist else ""
+        found[point.name] = Plugin(point.name, f"entry point {point.name} = {point.value}{dist}", point.load)
+    return list(found.values())
+
+
+def folder_plugins(folders: list[Path]) -> list[Plugin]:
+    """The ``*.py`` files of BRIDGE_HOOKS_PATH, imported under names that cannot clash."""
+    return [
+        Plugin(path.stem, str(path), lambda p=path, i=index: _import(p, i), path)
+        for index, path in enumerate(plugin_files(folders))
+    ]
+
+
+def discover(extra: tuple[str, ...] = ()) -> list[Plugin]:
+    """Every plugin, in load order (see the module docstring)."""
+    return [*bundled_plugins(), *installed_plugins(), *folder_plugins([Path(p) for p in extra])]
+
+
+async def load_plugins(services: Services, extra: tuple[str, ...] = ()) -> list[str]:
+    """Load and register every plugin; raise PluginError naming the first one that fails.
+    Returns what was loaded (files and entry points), in order."""
+    loaded: list[str] = []
+    for plugin in discover(extra):
         try:
-            module = _import(path, index)
-            register = getattr(module, "register", None)
-            if not callable(register):
-                raise PluginError("it defines no register(ctx) function")
-            result = register(PluginContext(services, path))
+            loaded_object = plugin.load()
+            register = _register_of(loaded_object)
+            path = plugin.path or (_module_path(loaded_object) if isinstance(loaded_object, ModuleType) else None)
+            result = register(PluginContext(services, plugin.name, path))
             if inspect.isawaitable(result):
                 await result
         except Exception as exc:
             detail = str(exc) if isinstance(exc, PluginError) else f"{type(exc).__name__}: {exc}"
-            raise PluginError(f"plugin {path} failed to load: {detail}") from exc
-        loaded.append(path)
+            raise PluginError(f"plugin {plugin.origin} failed to load: {detail}") from exc
+        loaded.append(plugin.origin)
     check_child_counts(services.models)
     return loaded
 

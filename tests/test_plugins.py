@@ -4,7 +4,7 @@ bridge/; a broken plugin stops the start naming its file and the error."""
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import os
 import subprocess
 import sys
@@ -14,7 +14,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from bridge.plugins import PROJECT_HOOKS
 from tests.conftest import ROOT, connect, free_port, run_cli
 from tests.dtkit import API, datatable, query, row_ids
 
@@ -258,9 +257,7 @@ def test_plugins_must_register_and_configs_must_be_valid(make_database, tmp_path
 
 
 def test_the_agency_plugin_registers_nothing_without_wp_agency() -> None:
-    spec = importlib.util.spec_from_file_location("agency_probe", PROJECT_HOOKS / "agency.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = importlib.import_module("bridge.bundled_hooks.agency")
     added: list = []
     ctx = SimpleNamespace(schema=SimpleNamespace(has_table=lambda name: False), add_table=added.append, hooks=None)
     module.register(ctx)
