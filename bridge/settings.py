@@ -131,6 +131,15 @@ def origin_of(url: str) -> str:
     return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
+def run_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where this bridge keeps its runtime files (pid file, private MariaDB, diskcache, demo
+    logins): ``BRIDGE_RUN_DIR``, else ``.run`` in the working directory, never beside the code
+    (pip puts that in site-packages). Environment-only: `wpbridge stop` needs it without a
+    settings file. Absolute, so a worker that changes directory still finds the same folder."""
+    source = os.environ if env is None else env
+    return Path(source.get("BRIDGE_RUN_DIR") or ".run").absolute()
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the bridge reads from its environment, validated."""
@@ -296,7 +305,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         table_prefix=prefix,
         base_prefix=_prefix(source, "BRIDGE_BASE_PREFIX", prefix),
         shared_secret=secret,
-        cache_dir=source.get("BRIDGE_CACHE_DIR") or ".run/cache",
+        cache_dir=source.get("BRIDGE_CACHE_DIR") or str(run_dir(source) / "cache"),
         cache_url=cache_url,
         host=host,
         port=_int(source, "BRIDGE_PORT", 8080, 1, 65535),
