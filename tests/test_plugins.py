@@ -203,7 +203,7 @@ def test_a_plugin_count_column_counts_what_the_caller_may_see(company_site, demo
     assert 0 in seen and max(seen) > 1  # someone saw a branch whose staff they may not see
 
 
-def _failed_start(make_database, tmp_path, **files: str) -> str:
+def _failed_start(make_database, tmp_path, env: dict[str, str] | None = None, **files: str) -> str:
     """Run ``wpbridge serve`` with the plugins; it must exit non-zero. Its own session, because
     Sanic SIGKILLs the whole process group of a worker that fails to start."""
     url = make_database()
@@ -216,6 +216,7 @@ def _failed_start(make_database, tmp_path, **files: str) -> str:
         BRIDGE_RUN_DIR=str(tmp_path / "run"),
         BRIDGE_WORKERS="1",
         BRIDGE_HOOKS_PATH=str(_plugin_folder(tmp_path, **files)),
+        **(env or {}),
     )
     done = subprocess.run(
         [sys.executable, "-m", "bridge.cli", "serve"],
@@ -254,6 +255,22 @@ def test_plugins_must_register_and_configs_must_be_valid(make_database, tmp_path
     )
     log = _failed_start(make_database, tmp_path, planets=unknown_count)
     assert "column 'planets' of table 'customers' counts rows of 'planets', which no model serves" in log
+
+
+def test_a_broken_installed_plugin_is_named_by_its_entry_point(make_database, tmp_path) -> None:
+    """A plugin installed as a distribution (here its .dist-info and module on the path, as pip
+    would leave them) loads through the ``wp_customer_bridge.plugins`` entry point; when it fails,
+    the start stops naming the entry point and its distribution. The pip-installed success case is
+    in tests/test_packaging.py."""
+    site = tmp_path / "site-packages"
+    dist_info = site / "wpbridge_broken-0.1.dist-info"
+    dist_info.mkdir(parents=True)
+    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: wpbridge-broken\nVersion: 0.1\n")
+    (dist_info / "entry_points.txt").write_text("[wp_customer_bridge.plugins]\nbroken = wpbridge_broken\n")
+    (site / "wpbridge_broken.py").write_text("x = undefined_name\n")
+    log = _failed_start(make_database, tmp_path, env={"PYTHONPATH": str(site)})
+    assert "refusing to start: plugin entry point broken = wpbridge_broken of wpbridge-broken 0.1 failed to load" in log
+    assert "NameError: name 'undefined_name' is not defined" in log
 
 
 def test_the_agency_plugin_registers_nothing_without_wp_agency() -> None:
