@@ -37,7 +37,7 @@ test-packages:
 shim-zip:
 	$(PYTHON) wordpress-shim/build.py
 
-## bench: the benchmark (bench/, issue 5): a fresh database with BENCH_CUSTOMERS (default 100000) demo
+## bench: the benchmark (bench/): a fresh database with BENCH_CUSTOMERS (default 100000) demo
 ## customers, `wpbridge serve` with one worker per core, wrk (installed when root), the floor; writes
 ## bench/results/latest.md, latest.png and a JSON file. Takes ~20 min at 100k; BENCH_CUSTOMERS=2000 for a quick run
 bench: $(STAMP)

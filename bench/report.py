@@ -30,7 +30,7 @@ def _worst(rows: list[Row], key: Callable[[Row], float], high_is_bad: bool = Tru
 
 
 def targets(result: dict[str, Any]) -> list[Row]:
-    """Issue 5's targets, each on its worst variant (the role that does worst), indexed phase."""
+    """The benchmark's targets, each on its worst variant (the role that does worst), indexed phase."""
     runs = _runs(result)
     out: list[Row] = []
 
@@ -152,7 +152,7 @@ def markdown(result: dict[str, Any], chart_name: str) -> str:
         "",
         f"![latency and throughput per scenario; S1–S3 by data size]({chart_name})",
         "",
-        "## Targets (issue 5), after `wpbridge indexes --apply`, each on its worst role",
+        "## Targets, after `wpbridge indexes --apply`, each on its worst role",
         "",
     ]
     out += _table(["target", "measured", "limit", "met", "gap", "variant"],

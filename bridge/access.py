@@ -1,4 +1,4 @@
-"""Who may see and do what: the scopes of DESIGN §5 as SQL criteria, and row permissions.
+"""Who may see and do what: the scopes of README "Who sees what" as SQL criteria, and row permissions.
 
 This module is the only place that knows the access rules. Reads ask it for a pypika
 ``Criterion`` that is ANDed into the query (so counts, rows and statistics agree); writes
@@ -19,7 +19,7 @@ from pypika.terms import Criterion, EmptyCriterion, Term
 from bridge.principal import Principal
 from bridge.schema import SchemaInfo, TableNames
 
-# The four agency roles that see every agency (facts §3.5, DataTableAccessFilter's map).
+# The four agency roles that see every agency (DataTableAccessFilter's map).
 AGENCY_ADMIN_ROLES = ("agency_admin_dinas", "agency_admin_unit", "agency_kepala_dinas", "agency_kepala_bidang")
 
 SCOPED_RESOURCES = ("customers", "branches", "employees", "agencies")
@@ -84,7 +84,7 @@ class Access:
                 or p.has_role(*AGENCY_ADMIN_ROLES)
             )
         if resource not in VIEW_CAPS:
-            return p.is_platform_staff  # a plugin's entity: bypass like DataTableAccessFilter (facts §3.5)
+            return p.is_platform_staff  # a plugin's entity: bypass like DataTableAccessFilter
         return p.is_platform_viewer(VIEW_CAPS[resource])
 
     def scope_key(self, p: Principal, resource: str) -> str:
@@ -235,7 +235,7 @@ class Access:
         return {"view": True, "edit": edit, "delete": p.can("delete_customer")}
 
     def can_change_customer_owner(self, p: Principal) -> bool:
-        """Changing a customer's ``user_id`` needs ``edit_all_customers`` on top of edit (facts §6.1)."""
+        """Changing a customer's ``user_id`` needs ``edit_all_customers`` on top of edit."""
         return p.logged_in and p.is_administrator
 
     def can_create_branch(self, p: Principal, customer_id: int) -> bool:
@@ -249,8 +249,8 @@ class Access:
         bid, cid = int(row["id"]), int(row.get("customer_id") or 0)
         owner = cid in p.relations.owned_customers
         admin_of = any(b == bid for b, _ in p.relations.admin_branches)
-        # The plugin's last clause checks ``edit_customer_branch``, which nobody holds (facts §3.3,
-        # surprise 11). Reading it as ``edit_all_customer_branches`` must not let a customer_admin
+        # The plugin's last clause checks ``edit_customer_branch``, which nobody holds (no role
+        # grants it). Reading it as ``edit_all_customer_branches`` must not let a customer_admin
         # (who holds that cap for their own customer) edit another customer's branches where they
         # are merely staff: for customer-side users only the owner / branch-admin clauses count.
         customer_side = bool(p.relations.owned_customers or p.relations.admin_branches or p.relations.employee_rows)
@@ -294,13 +294,13 @@ class Access:
             return self.branch_permissions(p, row)
         if resource == "employees":
             return self.employee_permissions(p, row)
-        if resource == "agencies":  # wp-agency draws its buttons from these caps (facts §2.5)
+        if resource == "agencies":  # wp-agency draws its buttons from these caps
             admin = p.is_administrator
             return {"view": True, "edit": admin or p.can("edit_agency"), "delete": admin or p.can("delete_agency")}
         return {"view": True, "edit": p.is_administrator, "delete": p.is_administrator}
 
 
-# The plugin's permission filters (facts §3.3, §5.2), for what its rules refuse: each starts from
+# The plugin's permission filters, for what its rules refuse: each starts from
 # False, as in the plugin, and gets the plugin's arguments. They can only widen what a caller may
 # do to rows already in their scope; reads stay scoped in SQL.
 CAN_CREATE_BRANCH = "wp_customer_can_create_branch"  # (False, customer_id, user_id)

@@ -1,6 +1,6 @@
 """Per-request SQL statement counts, sent back as ``X-WPBridge-Statements``.
 
-The speed budget of a read (DESIGN §11: one round trip per DataTables page when warm) is
+The speed budget of a read (one round trip per DataTables page when warm) is
 something a test or a benchmark can check from outside: routes wrapped with ``counted`` count
 every statement ``bridge/db.py`` runs for them (authentication included) and say how many.
 """

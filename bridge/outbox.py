@@ -1,9 +1,9 @@
-"""Delivering the outbox to WordPress: the lifecycle events of the bridge's writes (DESIGN §9).
+"""Delivering the outbox to WordPress: the lifecycle events of the bridge's writes.
 
 A write commits its rows and one outbox row per action in the same transaction
 (``bridge/events.py``). This sender, a background task of the server when ``BRIDGE_EVENTS_URL``
 is set, posts each pending row to the shim's ``/wp-json/wp-customer-bridge/v1/events``, signed
-like the shim's own requests (DESIGN §5, user = the acting user), and marks it delivered on a
+like the shim's own requests (user = the acting user), and marks it delivered on a
 2xx. Why it is shaped like this:
 
 * **At least once, exactly once in effect**: a row stays pending until WordPress said 2xx; the

@@ -1,6 +1,6 @@
 """WordPress's HTTP method override, for clients that can only send GET and POST.
 
-``WP_REST_Server::serve_request`` (reference §8.6 d) takes the method from ``?_method=`` or,
+``WP_REST_Server::serve_request`` takes the method from ``?_method=`` or,
 without it, from ``X-HTTP-Method-Override``, upper-cased. The bridge does the same once, before
 routing, so every route gets it and the real method's handler (with its permission checks)
 answers; a method the route lacks is then ``404 rest_no_route`` like any other. Unlike WordPress

@@ -315,7 +315,7 @@ def _strip_tags(text: str) -> str:
 
 
 def sanitize_text(text: str) -> str:
-    """WordPress's ``sanitize_text_field`` (reference §8.6 g), plus: control characters (NUL
+    """WordPress's ``sanitize_text_field``, plus: control characters (NUL
     included) are removed, which PHP only does as a side effect of ``strip_tags``.
 
     Invalid UTF-8 cannot reach here: the body parsers refuse it, naming the field.

@@ -1,6 +1,6 @@
 """Who the caller is: roles, effective capabilities and relations, loaded once per request.
 
-Relations count active rows only (DESIGN §5): an owner of an inactive customer owns nothing.
+Relations count active rows only: an owner of an inactive customer owns nothing.
 Loaded principals are cached briefly per user and evicted when relation rows change.
 """
 
@@ -22,7 +22,7 @@ _FAILED = object()  # what a shared load hands its waiters when it raised
 ROLES_TTL = 60
 PRINCIPAL_GROUP = "principals"
 
-# wp-agency's access levels by role (facts §3.2): whole agency, a division, or inspected branches.
+# wp-agency's access levels by role: whole agency, a division, or inspected branches.
 AGENCY_LEVEL_ROLES = {
     "agency": ("agency_admin", "agency_kepala_dinas", "agency_admin_dinas"),
     "division": (
@@ -105,7 +105,7 @@ class Principal:
         return self.relations.platform_staff_id is not None
 
     def is_platform_viewer(self, view_cap: str) -> bool:
-        """A platform user who may read a whole resource (DESIGN §5)."""
+        """A platform user who may read a whole resource."""
         if self.is_platform_staff:
             return True
         return any(r.startswith("platform_") for r in self.roles) and self.can(view_cap)

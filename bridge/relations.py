@@ -1,4 +1,4 @@
-"""Entity relations (the plugin's EntityRelationModel, facts §4.1): how another plugin's entity
+"""Entity relations (the plugin's EntityRelationModel): how another plugin's entity
 (an agency, a company…) meets customers through a bridge table, for the user asking.
 
 Configs come from ``wp_customer_entity_relation_configs`` (starting from the ``[relations]``

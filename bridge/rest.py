@@ -1,6 +1,6 @@
 """WordPress REST plumbing shared by the customers, branches and employees routes.
 
-Collection parameters as WordPress validates them (reference §2.2), scoped reads through the
+Collection parameters as WordPress validates them, scoped reads through the
 WHERE-filter pipeline (so no route can forget the access scope), pagination headers with the
 original query kept, ``_fields``, ETag / If-Match, and the write transaction that records the
 outbox, evicts caches and fires the lifecycle actions after commit.
@@ -81,7 +81,7 @@ class Resource:
 
     def refuse_soft_deleted(self, locked: Mapping[str, Any], hard: bool) -> None:
         """410 ``rest_already_trashed`` for a soft delete of a row soft-deleted already, as
-        WordPress answers for a trashed post (reference §8.6 f): deleting it again would run the
+        WordPress answers for a trashed post: deleting it again would run the
         cascade again and queue its lifecycle events a second time. A hard delete (the site's
         option: WordPress's ``force=true``) still removes such a row for good. Called before
         If-Match: a request that fails anyway ignores its preconditions (RFC 9110 §13.2.1)."""
@@ -213,7 +213,7 @@ async def count_rows(
     request: Request, model: TableModel, where: list[Criterion], bound: Bound | None, joins: tuple[str, ...]
 ) -> int:
     """``X-WP-Total``: counted once per ``TOTAL_TTL`` for this exact statement and caller scope,
-    and stale as soon as a write evicts any table the count reads (DESIGN §8); the customers'
+    and stale as soon as a write evicts any table the count reads; the customers'
     in two parts, so that new customers do not make the old ones be counted again (bridge/totals.py)."""
     svc = services(request)
     scope = svc.access.scope_key(request_principal(request), model.resource)

@@ -1,7 +1,7 @@
 """Role definitions of WordPress core, WP Customer, WP App Core and WP Agency, as data.
 
 The demo generator stores these as the `{prefix}user_roles` option, and tests use them as
-the reference for which capabilities each role grants (plugin-facts §3.1). The shape is
+the reference for which capabilities each role grants. The shape is
 WordPress's own: ``{role: {"name": display name, "capabilities": {cap: True}}}``.
 """
 
@@ -171,7 +171,7 @@ def _role(name: str, caps: Iterable[str]) -> dict:
 
 
 def _customer_roles() -> dict[str, dict]:
-    """wp-customer's four roles with their default capabilities (facts §3.1)."""
+    """wp-customer's four roles with their default capabilities."""
     invoice_view = INVOICE_CAPS[:3]
     owner = (
         AGENCY_VIEW_CAPS
@@ -218,7 +218,7 @@ def _customer_roles() -> dict[str, dict]:
 
 
 def _platform_roles() -> dict[str, dict]:
-    """wp-app-core's platform roles with the wp-customer caps they receive (facts §3.1)."""
+    """wp-app-core's platform roles with the wp-customer caps they receive."""
     customer_views = ("view_customer_list", "view_customer_detail")
     branch_views = ("view_customer_branch_list", "view_customer_branch_detail")
     employee_views = ("view_customer_employee_list", "view_customer_employee_detail")

@@ -2,7 +2,7 @@
 
 Sites run different versions of the plugins, so the bridge never assumes a layout: it reads
 ``INFORMATION_SCHEMA.COLUMNS`` at start, refuses to start when a column it cannot work without
-is missing (naming it), and uses optional columns only when they are there (DESIGN §4).
+is missing (naming it), and uses optional columns only when they are there.
 ``migrate`` only creates missing tables; it never alters or drops a plugin's table.
 """
 

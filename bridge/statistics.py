@@ -3,7 +3,7 @@ the helpers plugins use for their tab numbers (hooks/agency.py).
 
 Every count goes through ``wpapp_{entity}_statistics_where`` (args: context, request), where
 the access filter adds the user's scope, so the numbers agree with the DataTables' totals.
-Unlike the plugin (facts, Surprise 13) a user who may see nothing is denied, not shown
+Unlike the plugin, a user who may see nothing is denied, not shown
 unfiltered totals. All counts of one answer come from one statement; answers are cached per
 user scope and exact SQL (group ``statistics``), stale on any write to the tables they count.
 """

@@ -8,7 +8,7 @@ Two layers, both reporting every bad field at once in ``data.params``:
    ``"5x"`` or ``1.5`` for an id) → ``rest_invalid_param``. Ids may arrive as numeric strings
    (forms send nothing else), parsed by bridge/params.py like every integer. Text fields are
    cleaned as WordPress's ``sanitize_text_field`` cleans them, here where they are read.
-2. The ``*_rules`` functions check values as the plugin's validators do (facts §6): required
+2. The ``*_rules`` functions check values as the plugin's validators do: required
    fields, lengths, NPWP/NIB/email/phone formats. Checks that need the database (existence,
    uniqueness) live with the routes, which add to the same ``Problems``.
 """
@@ -43,7 +43,7 @@ _NOT_DIGIT = re.compile(r"\D", re.ASCII)
 _EMAIL_LOCAL_RE = re.compile(r"^[a-zA-Z0-9!#$%&'*+/=?^_`{|}~.-]+$")
 _EMAIL_LABEL_RE = re.compile(r"^[a-z0-9-]+$", re.IGNORECASE)
 
-# The plugin's messages (facts §6), and ours in the same style where the plugin has none.
+# The plugin's messages, and ours in the same style where the plugin has none.
 MSG = {
     "customer_name_required": "Nama customer wajib diisi.",
     "customer_name_max": "Nama customer maksimal 100 karakter.",

@@ -1,8 +1,8 @@
 """WordPress facts the bridge needs when it reads wp_users / wp_usermeta / wp_options itself.
 
 Pure functions, no database: PHP (un)serialization, the password hash formats of
-``wp_check_password`` (reference §3.1), application passwords (reference §3.2) and the
-role → capability merge of ``WP_User::get_role_caps`` (reference §3.3). Anything read from
+``wp_check_password``, application passwords and the
+role → capability merge of ``WP_User::get_role_caps``. Anything read from
 the database may be garbage; these functions answer False/None instead of raising.
 """
 

@@ -1,13 +1,13 @@
-"""WP Agency integration — the bridge's AgencyTabController (facts §4.3) and the working example
+"""WP Agency integration — the bridge's AgencyTabController and the working example
 of an integration plugin (the API is described in ``bridge/plugins.py``).
 
 It registers, when the site has WP Agency's tables:
 
 - the ``agencies`` table model (``/datatables/agencies``): wp-agency's columns, with the
-  province and regency names joined from the regions tables by *code* (facts §2.5);
-- the agency access config (DataTableAccessFilter's one default config, facts §3.5) — the
+  province and regency names joined from the regions tables by *code*;
+- the agency access config (DataTableAccessFilter's one default config) — the
   scope itself is ``Access.agencies`` in ``bridge/access.py``;
-- the agency relation config (branches link agencies to customers, facts §4.1);
+- the agency relation config (branches link agencies to customers);
 - the agency info tab's numbers (``/tabs/agency/{id}/statistics``), scoped to the user and
   passed through ``wp_customer_agency_statistics_data`` (stats, agency_id, user_id, request).
 """
@@ -26,7 +26,7 @@ from bridge.plugins import PluginContext
 from bridge.statistics import cached_counts, count_of
 from bridge.tables.base import Column, Join, TableModel
 
-# DataTableAccessFilter's agency config (facts §3.5); table_alias/id_column are the plugin's keys,
+# DataTableAccessFilter's agency config; table_alias/id_column are the plugin's keys,
 # kept for parity: the bridge takes both from the table model.
 ACCESS_CONFIG = {
     "resource": "agencies",
@@ -88,7 +88,7 @@ class AgenciesModel(TableModel):
 async def agency_tab_statistics(ctx: PluginContext, value: Any, entity: str, agency_id: int, request: Any) -> Any:
     """``{customer_count, branch_count, has_customers, has_branches}`` for the agency info tab.
 
-    Counted like CustomerStatisticsModel (facts §4.2) but in the user's scope: branches of the
+    Counted like CustomerStatisticsModel but in the user's scope: branches of the
     agency the user may see, and the distinct customers of those that the user may see. An
     agency outside the user's scope is a 404, as for any read by id.
     """

@@ -1,8 +1,8 @@
 """``/branches``: WordPress REST collection and item routes over the plugin's branches table.
 
-Writes follow BranchController/BranchModel (facts §6.2): the first branch is the head office
+Writes follow BranchController/BranchModel: the first branch is the head office
 (``pusat``), at most one active ``pusat`` per customer, names unique within the customer, one
-branch per regency; agency and division come from the region (facts §1.5); a branch admin
+branch per regency; agency and division come from the region; a branch admin
 becomes an employee of the branch. Branch writes lock the customer row first, so two of them
 for one customer cannot both pass the head-office checks.
 """
@@ -142,8 +142,8 @@ async def _check_agency(
     customer: Mapping[str, Any] | None = None,
 ) -> None:
     """Region, agency and division. Agency and division are taken as given (they must exist and
-    belong together) or resolved from the region when a branch is created or its region changes
-    (facts §1.5); a new branch must end up with both, as the plugin's validator demands."""
+    belong together) or resolved from the region when a branch is created or its region changes;
+    a new branch must end up with both, as the plugin's validator demands."""
     svc = services(request)
     model = svc.models["branches"]
     await check_region(request, values, problems, current)

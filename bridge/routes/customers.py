@@ -1,6 +1,6 @@
 """``/customers``: WordPress REST collection and item routes over the plugin's customers table.
 
-Writes follow CustomerController/CustomerModel (facts §6.1) without creating WordPress users:
+Writes follow CustomerController/CustomerModel without creating WordPress users:
 the owner (``user_id``) must exist. A customer created with an owner and a location gets its
 head office and the owner's employee row in the same transaction (AutoEntityCreator). Deletes
 cascade to branches and employees, soft or hard per the plugin's option.

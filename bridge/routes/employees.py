@@ -1,6 +1,6 @@
 """``/employees``: WordPress REST collection and item routes over the plugin's employees table.
 
-Writes follow CustomerEmployeeController/Model (facts §6.3): the WordPress user must exist
+Writes follow CustomerEmployeeController/Model: the WordPress user must exist
 (the bridge never creates one), the branch must belong to the employee's customer, email is
 unique, at least one department is chosen.
 """
