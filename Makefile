@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint stop check migrate bench clean shim-zip test-packages
 
-$(STAMP): pyproject.toml setup.py
+$(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "Could not create a virtualenv: install Debian's python3-venv (apt-get install -y python3-venv)"; exit 1; }
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
@@ -37,9 +37,10 @@ test-packages:
 shim-zip:
 	$(PYTHON) wordpress-shim/build.py
 
-## bench: the benchmark (bench/): a fresh database with BENCH_CUSTOMERS (default 100000) demo
-## customers, `wpbridge serve` with one worker per core, wrk (installed when root), the floor; writes
-## bench/results/latest.md, latest.png and a JSON file. Takes ~20 min at 100k; BENCH_CUSTOMERS=2000 for a quick run
+## bench: the benchmark (bench/): for each size of BENCH_SCALES (default 100000,1000) a fresh
+## database of demo customers, `wpbridge serve` with one worker per core, wrk (installed when root), the HTTP floor
+## and the SQL floor; writes bench/results/latest.md, latest.png and a JSON file. Takes ~45 min with the defaults;
+## BENCH_SCALES=2000,1000 BENCH_DURATION=2 BENCH_NAME=quick for a quick run
 bench: $(STAMP)
 	@test -x $(BIN)/py-spy && $(BIN)/python -c "import matplotlib" 2>/dev/null || $(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python -m bench

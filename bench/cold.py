@@ -10,7 +10,7 @@ import asyncio
 import time
 
 from bench.client import Connection
-from bench.stack import Bridge
+from bench.stack import Bridge, Served
 from bench.stats import Measured, summarize
 
 
@@ -42,11 +42,11 @@ def run(bridge: Bridge, path: str, auth: str, concurrency: int, rounds: int, dat
     return asyncio.run(_run(bridge, path, auth, concurrency, rounds, datatable))
 
 
-def one(bridge: Bridge, path: str, auth: str) -> tuple[int, bytes]:
+def one(server: Served, path: str, auth: str) -> tuple[int, bytes]:
     """A single request (warming up, or while the statements are captured)."""
 
     async def go() -> tuple[int, bytes]:
-        conn = await Connection("127.0.0.1", bridge.port, auth).open()
+        conn = await Connection("127.0.0.1", server.port, auth).open()
         try:
             answer = await conn.request("GET", path)
         finally:

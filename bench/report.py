@@ -30,7 +30,7 @@ def _worst(rows: list[Row], key: Callable[[Row], float], high_is_bad: bool = Tru
 
 
 def targets(result: dict[str, Any]) -> list[Row]:
-    """The benchmark's targets, each on its worst variant (the role that does worst), indexed phase."""
+    """The benchmark's targets at the main size, each on its worst variant (the role that does worst), indexed phase."""
     runs = _runs(result)
     out: list[Row] = []
 
@@ -99,6 +99,85 @@ def targets(result: dict[str, Any]) -> list[Row]:
     return out
 
 
+# The targets against the HTTP floor, on these scenarios (S1 per role, the others on their worst role).
+FLOOR_VARIANTS = (("S1", "admin"), ("S1", "owner"), ("S4", None), ("S6", None), ("S8", None))
+RPS_SHARE = 0.60  # bridge req/s at 16 connections ≥ 60 % of the HTTP floor's
+P50_MARGIN_MS = 0.35  # bridge p50 at 1 connection ≤ HTTP floor p50 + 0.35 ms
+
+
+def all_sizes(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The main size first, then the others, largest first."""
+    return [result["main"], *sorted(result.get("others", []), key=lambda s: -s["customers"])]
+
+
+def floor_targets(result: dict[str, Any]) -> list[Row]:
+    """The HTTP-floor targets at every size, from the warm indexed matrix; each check on its worst role
+    where a scenario has several. ``detail`` holds the two numbers compared."""
+    out: list[Row] = []
+    Scored = tuple[float, str] | None
+
+    def add(
+        size: int, name: str, rows: list[Row], score: Callable[[Row], Scored], limit: float, unit: str, higher_ok: bool
+    ) -> None:
+        scored = [(v, r) for r in rows if (v := score(r)) is not None]
+        if not scored:
+            out.append({"size": size, "target": name, "value": None, "limit": limit, "unit": unit, "met": None, "by": "not measured",
+                        "where": "", "detail": ""})  # fmt: skip
+            return
+        (value, detail), r = (min if higher_ok else max)(scored, key=lambda x: x[0][0])
+        met = value >= limit if higher_ok else value <= limit
+        gap = "" if met else (f"{limit - value:.2f} {unit} short" if higher_ok else f"{value - limit:.2f} {unit} over")
+        out.append({"size": size, "target": name, "value": round(value, 2), "limit": limit, "unit": unit, "met": met, "by": gap,
+                    "where": f"{r['scenario']}/{r['role']}", "detail": detail})  # fmt: skip
+
+    def share(r: Row) -> Scored:
+        h = r.get("http")
+        if not h or not h["rps"]:
+            return None
+        return r["bridge"]["rps"] / h["rps"], f"bridge {r['bridge']['rps']:,.0f} ÷ HTTP floor {h['rps']:,.0f} req/s"
+
+    def margin(r: Row) -> Scored:
+        h = r.get("http")
+        if not h:
+            return None
+        return r["bridge"]["p50"] - h["p50"], f"bridge {r['bridge']['p50']:.2f} − HTTP floor {h['p50']:.2f} ms"
+
+    for part in all_sizes(result):
+        runs = part["indexed"]["runs"]
+        size = part["customers"]
+        for sid, role in FLOOR_VARIANTS:
+            name = f"{sid}/{role}" if role else sid
+            at = {c: _pick(runs, sid, c, role=role) for c in (1, 16, 32)}
+            rps16 = {r["role"]: r["bridge"]["rps"] for r in at[16]}
+
+            def scale(r: Row, rps16: dict[str, float] = rps16) -> Scored:
+                base = rps16.get(r["role"])
+                if not base:
+                    return None
+                return r["bridge"]["rps"] / base, f"{r['bridge']['rps']:,.0f} at 32 ÷ {base:,.0f} req/s at 16"
+
+            add(
+                size,
+                f"{name}: req/s at 16 connections ≥ {RPS_SHARE:.0%} of the HTTP floor's",
+                at[16],
+                share,
+                RPS_SHARE,
+                "×",
+                True,
+            )
+            add(
+                size,
+                f"{name}: p50 at 1 connection ≤ HTTP floor p50 + {P50_MARGIN_MS} ms",
+                at[1],
+                margin,
+                P50_MARGIN_MS,
+                "ms",
+                False,
+            )
+            add(size, f"{name}: req/s at 32 connections ≥ at 16", at[32], scale, 1.0, "×", True)
+    return out
+
+
 def label(sql: str) -> str:
     """What a captured statement is, in a few words."""
     if sql.startswith("SELECT 'owner' AS kind"):
@@ -126,55 +205,87 @@ def _table(headers: list[str], rows: list[list[Any]]) -> list[str]:
     return lines
 
 
-def _matrix(runs: list[Row], cache: str) -> list[str]:
+def _warm_matrix(runs: list[Row]) -> list[str]:
     rows = []
     for r in runs:
-        if r["cache"] != cache:
+        if r["cache"] != "warm":
+            continue
+        b, h, f = r["bridge"], r.get("http") or {}, r["floor"] or {}
+        rows.append([f"{r['scenario']}/{r['role']}", str(r["concurrency"]), _f(b["rps"], 0), b["p50"], b["p99"], str(b["errors"]),
+                     _f(h.get("rps"), 0), h.get("p50"), str(h.get("errors", "–")),
+                     _f(f.get("rps"), 0) if f else "no SQL", f.get("p50"),
+                     _f(r.get("ratio_rps_http")), _f(r.get("overhead_p50_http_ms")), _f(r["overhead_p50_ms"]) if f else "–",
+                     _f(r.get("load"), 1)])  # fmt: skip
+    return _table(["scenario/role", "conc.", "bridge req/s", "p50 ms", "p99 ms", "errors", "HTTP floor req/s", "p50 ms", "errors",
+                   "SQL floor req/s", "p50 ms", "req/s ÷ HTTP floor", "p50 − HTTP floor ms", "p50 − SQL floor ms", "load"], rows)  # fmt: skip
+
+
+def _cold_matrix(runs: list[Row]) -> list[str]:
+    rows = []
+    for r in runs:
+        if r["cache"] != "cold":
             continue
         b, f = r["bridge"], r["floor"] or {}
-        rows.append([f"{r['scenario']}/{r['role']}", str(r["concurrency"]), _f(b["rps"], 0), b["p50"], b["p99"], str(b["errors"]),
-                     _f(f.get("rps"), 0) if f else "no SQL", f.get("p50"), f.get("p99"), _f(r["ratio_p50"]), _f(r["overhead_p50_ms"]),
-                     _f(r.get("load"), 1)])  # fmt: skip
-    return _table(["scenario/role", "conc.", "req/s", "p50 ms", "p99 ms", "errors", "floor req/s", "floor p50", "floor p99", "p50 ÷ floor",
-                   "p50 − floor ms", "load"], rows)  # fmt: skip
+        rows.append([f"{r['scenario']}/{r['role']}", str(r["concurrency"]), b["p50"], b["p99"], str(b["errors"]),
+                     f.get("p50"), f.get("p99"), _f(r["ratio_p50"]), _f(r["overhead_p50_ms"]), _f(r.get("load"), 1)])  # fmt: skip
+    return _table(["scenario/role", "conc.", "p50 ms", "p99 ms", "errors", "SQL floor p50", "SQL floor p99", "p50 ÷ SQL floor",
+                   "p50 − SQL floor ms", "load"], rows)  # fmt: skip
+
+
+def _met(value: bool | None) -> str:
+    return {True: "met", False: "**missed**", None: "–"}[value]
 
 
 def markdown(result: dict[str, Any], chart_name: str) -> str:
     meta, main = result["meta"], result["main"]
     db = main["database"]
+    sizes = all_sizes(result)
     out = [
         "# Benchmark results (`make bench`)",
         "",
         f"{meta['date']}, commit {meta['commit']}{' + local changes' if meta.get('dirty') else ''}; {meta['cpus']} cores shared by wrk, "
-        f"MariaDB and {meta['workers']} bridge workers; {main['customers']:,} demo customers ({db['data_mb']} MB of tables, "
-        f"MariaDB {db['version']}, buffer pool {db['buffer_pool_mb']} MB); {meta['duration_s']} s per measured run; load average "
-        f"{meta['load_before'][0]:.2f} before, {meta['load_after'][0]:.2f} after. Every ratio compares numbers of this one run.",
+        f"MariaDB, {meta['workers']} bridge workers and {meta['workers']} HTTP-floor workers; sizes "
+        + ", ".join(f"{p['customers']:,}" for p in sizes)
+        + f" demo customers (the main size {main['customers']:,}: {db['data_mb']} MB of tables, MariaDB {db['version']}, buffer pool "
+        f"{db['buffer_pool_mb']} MB); {meta['duration_s']} s per measured run; load average {meta['load_before'][0]:.2f} before, "
+        f"{meta['load_after'][0]:.2f} after. Every ratio compares numbers of this one run.",
         "",
-        f"![latency and throughput per scenario; S1–S3 by data size]({chart_name})",
+        "Two floors, both serving the very statements the bridge sent for the same request (captured from MariaDB's general log):",
+        "the **HTTP floor** is a minimal Sanic + aiomysql app (`bench/httpfloor.py`, as many workers and the same pool size as the",
+        "bridge) that runs them per request and answers the rows encoded with orjson, padded or cut to the length of the bridge's",
+        "answer, driven by wrk like the bridge; the **SQL floor** replays them with a bare aiomysql loop (no HTTP).",
+        "`bridge ÷ HTTP floor` is what the bridge itself costs (authentication, scope, caches, shaping); `bridge − SQL floor` also",
+        "counts HTTP.",
         "",
-        "## Targets, after `wpbridge indexes --apply`, each on its worst role",
+        f"![bridge, HTTP floor and SQL floor per scenario and size]({chart_name})",
+        "",
+        "## Targets: the bridge against the HTTP floor (warm, indexed; each on its worst role)",
+        "",
+    ]
+    out += _table(["customers", "target", "variant", "measured", "from", "limit", "met", "gap"],
+                  [[f"{t['size']:,}", t["target"], t.get("where") or "", f"{_f(t['value'])} {t['unit']}", t["detail"], f"{_f(t['limit'])} {t['unit']}",
+                    _met(t["met"]), t["by"] or ""]
+                   for t in result.get("floor_targets", [])])  # fmt: skip
+    out += [
+        "",
+        f"## Targets at {main['customers']:,} customers, after `wpbridge indexes --apply`, each on its worst role",
         "",
     ]
     out += _table(["target", "measured", "limit", "met", "gap", "variant"],
                   [[t["target"], _f(t["value"]), _f(t["limit"]), {True: "yes", False: "**no**", None: "–"}[t["met"]], t["by"] or "", t.get("where") or ""]
                    for t in result["targets"]])  # fmt: skip
+    for part in sizes:
+        out += ["", f"## Warm cache, {part['customers']:,} customers (indexed): bridge, HTTP floor, SQL floor", "",
+                "\"no SQL\": the bridge answered from its cache (statistics), or knew the page is empty (a search with no match in the",
+                "user's scope); the HTTP floor then answers the same number of bytes without SQL. \"load\": the machine's 1-minute load",
+                "average right after the measurement.", ""]  # fmt: skip
+        out += _warm_matrix(part["indexed"]["runs"])
+    for part in sizes:
+        out += ["", f"## Cold cache, {part['customers']:,} customers (indexed)", "",
+                "Each round empties the bridge's cache, then sends one request per connection at once (auth, principal, totals and",
+                "statistics all missing). The SQL floor replays the cold request's statements.", ""]  # fmt: skip
+        out += _cold_matrix(part["indexed"]["runs"])
     runs = main["indexed"]["runs"]
-    out += [
-        "",
-        "## Warm cache (indexed)",
-        "",
-        'The floor replays the statements the bridge sent for the same request (captured from MariaDB\'s general log) with a bare aiomysql loop at the same concurrency. "no SQL": the bridge answered from its cache (statistics), or knew the page is empty (a search with no match in the user\'s scope). "load": the machine\'s 1-minute load average right after the measurement (2 cores).',
-        "",
-    ]
-    out += _matrix(runs, "warm")
-    out += [
-        "",
-        "## Cold cache (indexed)",
-        "",
-        "Each round empties the bridge's cache, then sends one request per connection at once (auth, principal, totals and statistics all missing). The floor replays the cold request's statements.",
-        "",
-    ]
-    out += _matrix(runs, "cold")
     shipped = {(r["scenario"], r["role"], r["cache"]): r for r in main["shipped"]["runs"]}
     rows = []
     for r in runs:
@@ -236,16 +347,26 @@ def markdown(result: dict[str, Any], chart_name: str) -> str:
         ],
         rows,
     )
-    out += ["", "## Growth with data (admin, concurrency 1, warm, indexed; p50 ms, bridge / floor)", ""]
-    sizes = sorted(result["scaling"], key=lambda s: s["customers"])
+    out += [
+        "",
+        "## Growth with data (admin, concurrency 1, warm, indexed; p50 ms, bridge / HTTP floor / SQL floor)",
+        "",
+    ]
+    ascending = sorted(sizes, key=lambda p: p["customers"])
     rows = []
     for sid in ("S1", "S2", "S3"):
         cells = [sid]
-        for s in sizes:
-            r = next((r for r in s["runs"] if r["scenario"] == sid), None)
-            cells.append(f"{_f(r['bridge']['p50'])} / {_f(r['floor']['p50'])}" if r else "–")
+        for part in ascending:
+            r = next((r for r in _pick(part["indexed"]["runs"], sid, 1, role="admin")), None)
+            cells.append(
+                " / ".join(
+                    _f(x) for x in (r["bridge"]["p50"], (r.get("http") or {}).get("p50"), (r["floor"] or {}).get("p50"))
+                )
+                if r
+                else "–"
+            )
         rows.append(cells)
-    out += _table(["scenario"] + [f"{s['customers']:,} customers" for s in sizes], rows)
+    out += _table(["scenario"] + [f"{p['customers']:,} customers" for p in ascending], rows)
     out += ["", "## Index effects: each index alone vs none", "",
             "Fastest of 9 runs in ms, alternating with and without so both share the same load; and the rows and index",
             "entries the server read (`Handler_read_*`), which other load cannot blur. An index is listed for a statement",
@@ -306,22 +427,23 @@ def markdown(result: dict[str, Any], chart_name: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def write(result: dict[str, Any], results_dir: Path) -> tuple[Path, Path, Path]:
+def write(result: dict[str, Any], results_dir: Path, name: str = "latest") -> tuple[Path, Path, Path]:
     from bench.chart import draw
 
     result["targets"] = targets(result)
+    result["floor_targets"] = floor_targets(result)
     results_dir.mkdir(parents=True, exist_ok=True)
     sizes = "-".join(
-        f"{n // 1000}k" if n >= 1000 else str(n) for n in sorted(s["customers"] for s in result["scaling"])
+        f"{n // 1000}k" if n >= 1000 else str(n) for n in sorted(p["customers"] for p in all_sizes(result))
     )
     stamp = result["meta"]["date"][:10]
     json_path = results_dir / f"{stamp}-{sizes}.json"
     json_path.write_text(json.dumps(result, indent=1, default=str))
-    chart_path = results_dir / "latest.png"
+    chart_path = results_dir / f"{name}.png"
     try:
         draw(result, chart_path)
     except Exception as exc:  # a chart problem must not lose the tables
         print(f"bench: could not draw the chart: {exc!r}")
-    md_path = results_dir / "latest.md"
+    md_path = results_dir / f"{name}.md"
     md_path.write_text(markdown(result, chart_path.name))
     return json_path, md_path, chart_path

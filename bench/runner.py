@@ -1,10 +1,11 @@
-"""One benchmark run: databases, the bridge, the scenarios, the floor, index effects, S9.
+"""One benchmark run: databases, the bridge, the scenarios, both floors, index effects, S9.
 
-Phases at the main size (BENCH_CUSTOMERS): the statements of every scenario are captured
-first; "as shipped" measures every scenario at concurrency 1 (warm and cold) and S9 on the
-plugins' own indexes; then each index of ``wpbridge indexes`` is measured on the captured
-statements it changes; then "indexed" (after ``--apply``) measures the whole matrix, S9, the
-workers' memory and profiles. Smaller sizes only measure S1–S3 (how cost grows with data).
+Every size of ``BENCH_SCALES`` gets a fresh database, ``wpbridge indexes --apply``, the bridge,
+the statements of every scenario captured, and the indexed matrix: every scenario at each
+concurrency, warm (the bridge, the HTTP floor and the SQL floor back to back) and cold. At the
+largest size (the main one, measured last) the matrix is preceded by "as shipped" (the plugins'
+own indexes: every scenario at concurrency 1, and S9) and by each index of ``wpbridge indexes``
+measured on the captured statements, and followed by S9, the workers' memory and profiles.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import cold, floor, index_effects, profile, wrk
+from bench import cold, floor, httpfloor, index_effects, profile, wrk
 from bench.capture import GeneralLog
 from bench.config import ROOT, BenchConfig
 from bench.scenarios import Scenario, basic_auth, context, scenarios
-from bench.stack import Bridge, cli, drop_database, fresh_database, server_facts
+from bench.stack import Bridge, HttpFloor, Served, cli, drop_database, fresh_database, server_facts
 from bridge.devdb import PRIVATE_PORT, answers, find_database, start_private, stop_private
 from bridge.settings import DatabaseURL, parse_database_url
 
@@ -37,51 +38,77 @@ def _selected(items: list[Scenario], cfg: BenchConfig) -> list[Scenario]:
     return [s for s in items if s.id in cfg.only or s.key in cfg.only]
 
 
-def _warm_up(bridge: Bridge, sc: Scenario) -> None:
+def _warm_up(server: Served, sc: Scenario, path: str | None = None) -> int:
+    """Three requests (pool connections, caches); SystemExit unless they succeed. The body's length."""
     for _ in range(3):
-        status, body = cold.one(bridge, sc.path, basic_auth(sc.role))
+        status, body = cold.one(server, path or sc.path, basic_auth(sc.role))
         if status >= 400 or (sc.datatable and b'"error":' in body):
-            raise SystemExit(f"bench: {sc.key} answers {status}: {body[:300]!r}")
+            raise SystemExit(f"bench: {server.name} {sc.key} answers {status}: {body[:300]!r}")
+    return len(body)
 
 
-def capture_all(bridge: Bridge, url: DatabaseURL, items: list[Scenario]) -> dict[str, dict[str, list[str]]]:
-    """For each scenario: the statements of a warm request and of a cold one."""
-    out: dict[str, dict[str, list[str]]] = {}
+Captured = dict[str, dict[str, list[str]]]
+
+
+def capture_all(bridge: Bridge, url: DatabaseURL, items: list[Scenario]) -> tuple[Captured, dict[str, int]]:
+    """For each scenario: the statements of a warm request and of a cold one; and the length of
+    the bridge's warm answer (what the HTTP floor answers with)."""
+    out: Captured = {}
+    bodies: dict[str, int] = {}
     with GeneralLog(url) as log:
         for sc in items:
             auth = basic_auth(sc.role)
-            _warm_up(bridge, sc)
+            bodies[sc.key] = _warm_up(bridge, sc)
             warm = log.capture(lambda sc=sc, auth=auth: cold.one(bridge, sc.path, auth))
             bridge.clear_cache()
             chilly = log.capture(lambda sc=sc, auth=auth: cold.one(bridge, sc.path, auth))
             keep = lambda rows: [s for s in rows if not s.upper().startswith("SET ")]  # noqa: E731 (session setup of new connections)
             out[sc.key] = {"warm": keep(warm), "cold": keep(chilly)}
-    return out
+    return out, bodies
 
 
-def _pair(bridge_m: Any, floor_m: Any) -> dict[str, Any]:
+def floor_path(sc: Scenario) -> str:
+    """The scenario on the HTTP floor, with the bridge's query string (same request line length, unread)."""
+    _, mark, query = sc.path.partition("?")
+    return f"{httpfloor.PREFIX}{sc.id}/{sc.role}{mark}{query}"
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return round(a / b, 2) if b else None
+
+
+def _pair(bridge_m: Any, floor_m: Any, http_m: Any = None) -> dict[str, Any]:
     b = bridge_m.as_dict()
+    out: dict[str, Any] = {"bridge": b}
+    if http_m is not None:
+        h = http_m.as_dict()
+        out |= {"http": h, "ratio_rps_http": _ratio(b["rps"], h["rps"]), "ratio_p50_http": _ratio(b["p50"], h["p50"]),
+                "overhead_p50_http_ms": round(b["p50"] - h["p50"], 2)}  # fmt: skip
     if floor_m is None:  # the bridge answered from its cache: no SQL, nothing to replay
-        return {"bridge": b, "floor": None, "ratio_p50": None, "overhead_p50_ms": round(b["p50"], 2), "ratio_rps": None}
+        return out | {"floor": None, "ratio_p50": None, "overhead_p50_ms": round(b["p50"], 2), "ratio_rps": None}
     f = floor_m.as_dict()
-    return {
-        "bridge": b,
+    return out | {
         "floor": f,
-        "ratio_p50": round(b["p50"] / f["p50"], 2) if f["p50"] else None,
+        "ratio_p50": _ratio(b["p50"], f["p50"]),
         "overhead_p50_ms": round(b["p50"] - f["p50"], 2),
-        "ratio_rps": round(b["rps"] / f["rps"], 2) if f["rps"] else None,
+        "ratio_rps": _ratio(b["rps"], f["rps"]),
     }
 
 
 def measure(bridge: Bridge, url: DatabaseURL, sc: Scenario, statements: dict[str, list[str]], cfg: BenchConfig,
-            concurrency: tuple[int, ...], caches: tuple[str, ...] = ("warm", "cold")) -> list[dict[str, Any]]:  # fmt: skip
-    """Bridge and floor, back to back, for each concurrency and cache state."""
+            concurrency: tuple[int, ...], caches: tuple[str, ...] = ("warm", "cold"),
+            http: HttpFloor | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """Bridge, HTTP floor (when given) and SQL floor, back to back, for each concurrency and cache state."""
     auth = basic_auth(sc.role)
     rows = []
     for c in concurrency:
         if "warm" in caches:
             _warm_up(bridge, sc)
             b = wrk.run(bridge.base + sc.path, auth, c, cfg.duration, sc.datatable)
+            h = None
+            if http is not None:
+                _warm_up(http, sc, floor_path(sc))
+                h = wrk.run(http.base + floor_path(sc), auth, c, cfg.duration, sc.datatable)
             f = floor.warm(url, statements["warm"], c, cfg.duration) if statements["warm"] else None
             rows.append(
                 {
@@ -90,11 +117,12 @@ def measure(bridge: Bridge, url: DatabaseURL, sc: Scenario, statements: dict[str
                     "concurrency": c,
                     "cache": "warm",
                     "load": os.getloadavg()[0],
-                    **_pair(b, f),
+                    **_pair(b, f, h),
                 }
             )
             say(f"  {sc.key:<12} c={c:<2} warm  bridge p50 {b.p50:7.2f} ms p99 {b.p99:7.2f} {b.rps:7.0f}/s err {b.errors}"
-                + (f" | floor p50 {f.p50:7.2f} {f.rps:7.0f}/s" if f else " | no SQL (answered from the cache)"))  # fmt: skip
+                + (f" | http floor p50 {h.p50:6.2f} {h.rps:6.0f}/s err {h.errors}" if h else "")
+                + (f" | sql floor p50 {f.p50:6.2f} {f.rps:6.0f}/s" if f else " | no SQL (answered from the cache)"))  # fmt: skip
         if "cold" in caches:
             rounds = cfg.cold_rounds if c == 1 else max(2, cfg.cold_rounds // 4)
             b = cold.run(bridge, sc.path, auth, c, rounds, sc.datatable)
@@ -110,9 +138,22 @@ def measure(bridge: Bridge, url: DatabaseURL, sc: Scenario, statements: dict[str
                 }
             )
             say(
-                f"  {sc.key:<12} c={c:<2} cold  bridge p50 {b.p50:7.2f} ms p99 {b.p99:7.2f} err {b.errors} | floor p50 {f.p50:7.2f}"
+                f"  {sc.key:<12} c={c:<2} cold  bridge p50 {b.p50:7.2f} ms p99 {b.p99:7.2f} err {b.errors} | sql floor p50 {f.p50:7.2f}"
             )
     return rows
+
+
+def matrix(bridge: Bridge, url: DatabaseURL, items: list[Scenario], captured: Captured, bodies: dict[str, int],
+           cfg: BenchConfig, run_dir: Path) -> list[dict[str, Any]]:  # fmt: skip
+    """Every scenario at every concurrency, warm (with the HTTP floor serving the captured
+    statements, started for this and stopped after) and cold."""
+    spec = run_dir / f"http-floor-{url.database}.json"
+    httpfloor.write_spec(spec, {key: parts["warm"] for key, parts in captured.items()}, bodies)
+    runs = []
+    with HttpFloor(url, cfg.workers, run_dir, spec) as http:
+        for sc in items:
+            runs += measure(bridge, url, sc, captured[sc.key], cfg, cfg.concurrency, http=http)
+    return runs
 
 
 def s9(bridge: Bridge, s1: Scenario, cfg: BenchConfig, rounds: int) -> dict[str, Any]:
@@ -166,26 +207,29 @@ def profiles(bridge: Bridge, items: list[Scenario]) -> list[dict[str, Any]]:
     return out
 
 
-def scaling(server: DatabaseURL, size: int, cfg: BenchConfig, run_dir: Path) -> dict[str, Any]:
-    """S1–S3 as admin at concurrency 1, warm, at a smaller size (indexes applied, as at the main size)."""
+def smaller_size(server: DatabaseURL, size: int, cfg: BenchConfig, run_dir: Path) -> dict[str, Any]:
+    """The indexed matrix at a size other than the main one (indexes applied, as at the main size)."""
+    say(f"size {size:,}: loading the demo customers …")
     url, load_s = fresh_database(server, size)
+    result: dict[str, Any] = {"customers": size, "load_seconds": round(load_s, 1), "database": server_facts(url)}
     try:
         cli(url, "indexes", "--apply")
         with Bridge(url, cfg.workers, run_dir) as bridge:
-            ctx = context(url, size)
-            items = [s for s in scenarios(ctx) if s.id in ("S1", "S2", "S3") and s.role == "admin"]
-            captured = capture_all(bridge, url, items)
-            rows = []
-            for sc in items:
-                rows += measure(bridge, url, sc, captured[sc.key], cfg, (1,), ("warm",))
-        return {"customers": size, "load_seconds": round(load_s, 1), "runs": rows}
+            items = _selected(scenarios(context(url, size)), cfg)
+            say(f"  capturing the statements of {len(items)} scenarios (MariaDB general log) …")
+            captured, bodies = capture_all(bridge, url, items)
+            result |= {"statements": captured, "body_bytes": bodies}
+            say(f"size {size:,}, indexed: the whole matrix")
+            result["indexed"] = {"runs": matrix(bridge, url, items, captured, bodies, cfg, run_dir)}
+            result["memory"] = [m.__dict__ for m in bridge.memory()]
     finally:
         if not cfg.keep_database:
             drop_database(url)
+    return result
 
 
 def main_size(server: DatabaseURL, cfg: BenchConfig, run_dir: Path) -> dict[str, Any]:
-    say(f"loading {cfg.customers} demo customers …")
+    say(f"size {cfg.customers:,} (main): loading the demo customers …")
     url, load_s = fresh_database(server, cfg.customers)
     say(f"  loaded in {load_s:.0f} s into {url.database}")
     result: dict[str, Any] = {
@@ -198,8 +242,8 @@ def main_size(server: DatabaseURL, cfg: BenchConfig, run_dir: Path) -> dict[str,
             ctx = context(url, cfg.customers)
             items = _selected(scenarios(ctx), cfg)
             say(f"capturing the statements of {len(items)} scenarios (MariaDB general log) …")
-            captured = capture_all(bridge, url, items)
-            result["statements"] = captured
+            captured, bodies = capture_all(bridge, url, items)
+            result |= {"statements": captured, "body_bytes": bodies}
             say("phase 'as shipped' (the plugins' own indexes): concurrency 1, warm and cold")
             shipped = []
             for sc in items:
@@ -211,9 +255,7 @@ def main_size(server: DatabaseURL, cfg: BenchConfig, run_dir: Path) -> dict[str,
             say("wpbridge indexes --apply (already created while measuring: it finds them all present)")
             result["indexes_apply"] = cli(url, "indexes", "--apply")
             say("phase 'indexed': the whole matrix")
-            runs = []
-            for sc in items:
-                runs += measure(bridge, url, sc, captured[sc.key], cfg, cfg.concurrency)
+            runs = matrix(bridge, url, items, captured, bodies, cfg, run_dir)
             result["indexed"] = {"runs": runs, "s9": s9(bridge, s1, cfg, cfg.s9_rounds) if s1 else None}
             if cfg.profile:
                 result["profiles"] = profiles(bridge, items)
@@ -242,6 +284,8 @@ def meta(cfg: BenchConfig) -> dict[str, Any]:
         if wrk.ensure_wrk()
         else "",
         "load_before": os.getloadavg(),
+        "sizes": list(cfg.sizes),
+        "concurrency": list(cfg.concurrency),
     }
 
 
@@ -266,16 +310,11 @@ def run(cfg: BenchConfig) -> dict[str, Any]:
 
 
 def _run(cfg: BenchConfig, server: DatabaseURL) -> dict[str, Any]:
-    result: dict[str, Any] = {"meta": meta(cfg), "scaling": []}
+    result: dict[str, Any] = {"meta": meta(cfg), "others": []}
     with tempfile.TemporaryDirectory(prefix="wpbench-") as tmp:
         run_dir = Path(tmp)
-        for size in cfg.sizes:
-            if size != cfg.customers:
-                say(f"scaling: {size} customers (S1–S3, admin, concurrency 1)")
-                result["scaling"].append(scaling(server, size, cfg, run_dir))
+        for size in sorted(cfg.sizes[1:]):
+            result["others"].append(smaller_size(server, size, cfg, run_dir))
         result["main"] = main_size(server, cfg, run_dir)
-        scale_main = [r for r in result["main"]["indexed"]["runs"]
-                      if r["scenario"] in ("S1", "S2", "S3") and r["role"] == "admin" and r["concurrency"] == 1 and r["cache"] == "warm"]  # fmt: skip
-        result["scaling"].append({"customers": cfg.customers, "runs": scale_main})
     result["meta"]["load_after"] = os.getloadavg()
     return result

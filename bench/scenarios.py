@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from bridge.demo import demo_application_passwords
+from bridge.namespace import API_PREFIX
 from bridge.settings import DatabaseURL
 from bridge.wordpress import chunk_application_password
 
-API = "/wp-json/wp-customer/v1"
+API = API_PREFIX
 SEARCH = "logistik"  # a word of ~3% of the demo's company names (COMPANY_SECOND in bridge/demo.py)
 USERS = {"admin": "admin", "owner": "andi_budi", "employee": "demo_employee"}
 

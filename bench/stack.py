@@ -12,6 +12,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 import pymysql
 
@@ -79,38 +80,41 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-class Bridge:
-    """``wpbridge serve`` with ``workers`` processes on a free port, its own cache folder."""
+class Served:
+    """A Sanic service started here with ``workers`` processes on a free port (its own process
+    group, stopped with it): the bridge, or the HTTP floor (bench/httpfloor.py)."""
+
+    name = "service"
 
     def __init__(self, url: DatabaseURL, workers: int, run_dir: Path) -> None:
         self.url = url
         self.workers = workers
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.cache_dir = run_dir / f"cache-{self.port}"
-        self.run_dir = run_dir / f"run-{self.port}"  # its own bridge.pid, so a `make run` alongside does not refuse it
-        self.log_path = run_dir / f"bridge-{self.port}.log"
+        self.log_path = run_dir / f"{self.name}-{self.port}.log"
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> Bridge:
-        env = dict(
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def environment(self) -> dict[str, str]:
+        return dict(
             os.environ,
             BRIDGE_DATABASE_URL=self.url.to_url(),
             BRIDGE_HOST="127.0.0.1",
             BRIDGE_PORT=str(self.port),
             BRIDGE_WORKERS=str(self.workers),
-            BRIDGE_CACHE_DIR=str(self.cache_dir),
-            BRIDGE_RUN_DIR=str(self.run_dir),
         )
+
+    def start(self) -> Self:
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bridge.cli", "serve"], env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            self.command(), env=self.environment(), cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.process.poll() is not None:
-                raise SystemExit(f"bench: the bridge exited ({self.process.returncode}); see {self.log_path}")
+                raise SystemExit(f"bench: the {self.name} exited ({self.process.returncode}); see {self.log_path}")
             try:
                 with urllib.request.urlopen(self.base + "/healthz", timeout=2) as answer:
                     if answer.status == 200 and len(self.worker_pids()) >= self.workers:
@@ -118,7 +122,7 @@ class Bridge:
             except OSError:
                 pass
             time.sleep(0.2)
-        raise SystemExit(f"bench: the bridge did not answer /healthz within 60 s; see {self.log_path}")
+        raise SystemExit(f"bench: the {self.name} did not answer /healthz within 60 s; see {self.log_path}")
 
     def worker_pids(self) -> list[int]:
         """The processes that serve requests: Sanic's workers (not its state manager), or the main one alone."""
@@ -141,13 +145,6 @@ class Bridge:
             out.append(Memory(pid, int(status["VmHWM"].split()[0]) / 1024, int(status["VmRSS"].split()[0]) / 1024))
         return out
 
-    def clear_cache(self) -> None:
-        """Empty the bridge's diskcache (shared by its workers): the next requests are cold."""
-        import diskcache
-
-        with diskcache.Cache(str(self.cache_dir)) as cache:
-            cache.clear()
-
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
@@ -159,11 +156,49 @@ class Bridge:
             self.process.wait(timeout=5)
         self.log.close()
 
-    def __enter__(self) -> Bridge:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class Bridge(Served):
+    """``wpbridge serve`` as a user runs it, with its own cache folder."""
+
+    name = "bridge"
+
+    def __init__(self, url: DatabaseURL, workers: int, run_dir: Path) -> None:
+        super().__init__(url, workers, run_dir)
+        self.cache_dir = run_dir / f"cache-{self.port}"
+        self.run_dir = run_dir / f"run-{self.port}"  # its own bridge.pid, so a `make run` alongside does not refuse it
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "bridge.cli", "serve"]
+
+    def environment(self) -> dict[str, str]:
+        return {**super().environment(), "BRIDGE_CACHE_DIR": str(self.cache_dir), "BRIDGE_RUN_DIR": str(self.run_dir)}
+
+    def clear_cache(self) -> None:
+        """Empty the bridge's diskcache (shared by its workers): the next requests are cold."""
+        import diskcache
+
+        with diskcache.Cache(str(self.cache_dir)) as cache:
+            cache.clear()
+
+
+class HttpFloor(Served):
+    """bench/httpfloor.py serving ``spec`` (the captured statements and body sizes), with the
+    bridge's worker count and pool size (``BRIDGE_POOL_SIZE``, read by both alike)."""
+
+    name = "http-floor"
+
+    def __init__(self, url: DatabaseURL, workers: int, run_dir: Path, spec: Path) -> None:
+        super().__init__(url, workers, run_dir)
+        self.spec = spec
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "bench.httpfloor", str(self.spec)]
 
 
 def server_facts(url: DatabaseURL) -> dict[str, str]:
@@ -182,4 +217,4 @@ def server_facts(url: DatabaseURL) -> dict[str, str]:
     return {"version": version, "buffer_pool_mb": f"{int(pool) / 2**20:.0f}", "data_mb": f"{int(size) / 2**20:.0f}"}
 
 
-__all__ = ["Bridge", "cli", "connect", "drop_database", "fresh_database", "server_facts"]
+__all__ = ["Bridge", "HttpFloor", "Served", "cli", "connect", "drop_database", "fresh_database", "server_facts"]

@@ -1,6 +1,8 @@
 """Who may see and do what: the scopes of README "Who sees what" as SQL criteria, and row permissions.
 
-This module is the only place that knows the access rules. Reads ask it for a pypika
+This module holds the core's access rules (customers, branches, employees, and for now the
+agencies); integration plugins add theirs through an access config's ``scope`` and the
+permission filters (bridge/pipeline.py, ``granted_by_filter``). Reads ask it for a pypika
 ``Criterion`` that is ANDed into the query (so counts, rows and statistics agree); writes
 ask it for a yes/no on top of that scope. A user's scope is the union of every relation
 they hold; only active relation rows count (the Principal already holds only those).

@@ -54,7 +54,7 @@ def _names(settings: Settings):
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     from bridge.devdb import ensure_database
-    from bridge.schema import migrate
+    from bridge.migrate import migrate
 
     ensure_database(settings.database_url)
     conn = _connect(settings)
@@ -217,6 +217,10 @@ def _serve(settings: Settings, pid_file: PidFile) -> int:
         single_process=settings.workers == 1,
         motd=False,
     )
+    if settings.workers > 1:
+        from bridge.shutdown import refuse_connections_on_stop
+
+        refuse_connections_on_stop(app)  # else the main process listens on until every worker has drained
     pid_file.publish()
     print(f"wpbridge: serving on {_base_url(settings)}  (stop with Ctrl-C or `make stop`)", flush=True)
     if settings.workers == 1:
@@ -241,7 +245,7 @@ def _up(settings: Settings, args: argparse.Namespace, pid_file: PidFile) -> int:
 
     from bridge.demo import format_logins, rebase_logins
     from bridge.devdb import ensure_database, find_database
-    from bridge.schema import migrate
+    from bridge.migrate import migrate
 
     url = find_database()
     if not os.environ.get("BRIDGE_DATABASE_URL"):

@@ -59,7 +59,7 @@ from bridge.totals import DATA_GROUPS, TOTAL_TTL, split_total, with_part
 if TYPE_CHECKING:
     from sanic import Request
 
-    from bridge.app import Services
+    from bridge.services import Services
 
 # Row fields the permission rules read (bridge/access.py), selected even when not shown.
 PERMISSION_FIELDS = ("customer_id", "branch_id", "created_by")

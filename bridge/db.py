@@ -180,7 +180,8 @@ class Executor:
 
 
 class Database:
-    """A connection pool with fetch helpers, transactions, and one retry on a lost connection.
+    """A connection pool with fetch helpers, retried once on a lost connection (a read can run
+    again), and transactions, the only way to write (a write is never sent twice on its own).
 
     ``timeout`` (seconds, None for none) bounds each statement and the wait for a pooled
     connection; the server's own connections never need it, only the service does."""
@@ -270,9 +271,6 @@ class Database:
 
     async def fetch_val(self, statement: Statement, params: Params = None) -> Any:
         return await self._with_retry("fetch_val", statement, params)
-
-    async def execute(self, statement: Statement, params: Params = None) -> tuple[int, int]:
-        return await self._with_retry("execute", statement, params)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Executor]:

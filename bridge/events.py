@@ -8,7 +8,7 @@ customers and branches fire no action in the plugin; the bridge adds ``wp_custom
 ``($id, $old, $new)`` so that every write reaches listeners and the outbox.
 
 One outbox row per plugin-named action; its payload lists the documented aliases so the shim
-can re-fire both inside WordPress (delivery is a later step).
+can re-fire both inside WordPress; ``bridge/outbox.py`` delivers them.
 """
 
 from __future__ import annotations
@@ -17,15 +17,13 @@ import logging
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
-import orjson
 from pypika import MySQLQuery, Table
 
 from bridge.db import Executor
 from bridge.hooks import Hooks
+from bridge.responses import dumps
 
 log = logging.getLogger("bridge.events")
 
@@ -36,18 +34,6 @@ DOCUMENTED_NAMES: dict[str, str] = {
     "wp_customer_deleted": "wp_customer_customer_deleted",
     "wp_customer_cleanup_completed": "wp_customer_customer_cleanup_completed",
 }
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (bytes, bytearray)):
-        return value.decode("utf-8", "replace")
-    raise TypeError(f"cannot encode {type(value).__name__}")
 
 
 def insert_data(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -103,7 +89,7 @@ class Events:
                 "entity_id": event.entity_id,
                 "user_id": self.user_id,
             }
-            body = orjson.dumps(payload, default=_default, option=orjson.OPT_NON_STR_KEYS).decode()
+            body = dumps(payload).decode()  # datetimes as the rows show them (bridge/responses.py)
             query = query.insert(event_id, event.entity, event.entity_id, event.action, body)
         await ex.execute(query)
 

@@ -136,12 +136,6 @@ def create(conn: pymysql.connections.Connection, state: IndexState) -> None:
         cur.execute(f"ALTER TABLE `{state.table}` ADD INDEX `{state.spec.name}` (`{state.spec.column}`)")
 
 
-def drop(conn: pymysql.connections.Connection, state: IndexState) -> None:
-    """Drop an index this module created (the benchmark measures with and without)."""
-    with conn.cursor(pymysql.cursors.Cursor) as cur:
-        cur.execute(f"ALTER TABLE `{state.table}` DROP INDEX `{state.spec.name}`")
-
-
 def report(states: list[IndexState]) -> str:
     width = max(len(f"{s.table}.{s.spec.column}") for s in states)
     lines = []

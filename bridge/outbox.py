@@ -85,7 +85,7 @@ def acting_user(payload: str) -> int:
 class OutboxSender:
     """Delivers pending outbox rows to ``settings.events_url`` until stopped."""
 
-    def __init__(self, settings: Settings, *, poll: float = POLL_SECONDS, batch: int = BATCH) -> None:
+    def __init__(self, settings: Settings, *, poll: float | None = None, batch: int = BATCH) -> None:
         if not settings.events_url:
             raise ValueError("OutboxSender needs BRIDGE_EVENTS_URL")
         self.settings = settings
@@ -93,7 +93,7 @@ class OutboxSender:
         self.target = request_target(settings.events_url)
         self.table = TableNames.for_prefix(settings.table_prefix, settings.base_prefix).outbox
         self.lock = lock_name(settings)
-        self.poll = poll
+        self.poll = POLL_SECONDS if poll is None else poll
         self.batch = batch
         self.max_backoff = float(settings.events_max_backoff)
         self.failures = 0
@@ -106,13 +106,17 @@ class OutboxSender:
         self._wake.set()
 
     def wake(self) -> None:
-        """Look at the outbox now instead of at the next poll."""
+        """Look at the outbox now instead of at the next poll: a write calls it after its commit
+        (``rest.transact``), so its events go out at once. It cuts short only the wait between
+        two passes; a backoff (WordPress or the database unreachable) and the wait for another
+        worker's lock run their course."""
         self._wake.set()
 
-    async def _sleep(self, seconds: float) -> None:
-        self._wake.clear()
+    async def _sleep(self, seconds: float, *, wakeable: bool = True) -> None:
+        if self._stop.is_set():  # stop() came while a delivery ran: its wake-up may have been cleared
+            return
         try:
-            await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, seconds))
+            await asyncio.wait_for((self._wake if wakeable else self._stop).wait(), timeout=max(0.0, seconds))
         except TimeoutError:
             pass
 
@@ -130,16 +134,18 @@ class OutboxSender:
                 try:
                     conn = await self._connect()
                     if not await self._acquire(conn):
-                        await self._sleep(LOCK_RETRY_SECONDS)
+                        await self._sleep(LOCK_RETRY_SECONDS, wakeable=False)
                         continue
                     db_failures = 0
                     while not self._stop.is_set():
-                        await self._sleep(await self.deliver_pending(conn, client))
+                        self._wake.clear()  # before the pass: a commit during it wakes the next one
+                        wait = await self.deliver_pending(conn, client)
+                        await self._sleep(wait, wakeable=self.failures == 0)
                 except (TimeoutError, pymysql.MySQLError, OSError) as exc:
                     db_failures += 1
                     wait = backoff(db_failures, self.max_backoff)
                     log.warning("outbox: database problem (%s); retrying in %.0f s", exc, wait)
-                    await self._sleep(wait)
+                    await self._sleep(wait, wakeable=False)
                 finally:
                     if conn is not None:
                         conn.close()
@@ -185,6 +191,8 @@ class OutboxSender:
         rows = await self._pending(conn)
         held: set[tuple[str, int]] = set()
         for row in rows:
+            if self._stop.is_set():  # stopping: the delivery before this one was the last
+                return 0.0
             key = (row["entity"], int(row["entity_id"]))
             if key in held:
                 continue
@@ -247,11 +255,20 @@ def attach_sender(app: Any, settings: Settings) -> None:
 
     @app.before_server_stop
     async def stop_outbox(app: Any) -> None:
+        """Ask the sender to stop, without waiting here: Sanic still listens while
+        before-stop listeners run, and a stopping server must not take new requests."""
         sender: OutboxSender | None = getattr(app.ctx, "outbox_sender", None)
+        if sender is not None:
+            sender.stop()
+
+    @app.after_server_stop
+    async def await_outbox(app: Any) -> None:
+        """Let a delivery in flight complete and be marked (the socket is closed by now; it
+        ran on while requests in flight finished); cancel only a sender stuck longer than
+        one delivery can take."""
         task: asyncio.Task | None = getattr(app.ctx, "outbox_task", None)
-        if sender is None or task is None:
+        if task is None:
             return
-        sender.stop()
         try:
             await asyncio.wait_for(task, timeout=float(settings.events_timeout) + 2)
         except (TimeoutError, asyncio.CancelledError):

@@ -21,7 +21,7 @@ HEADER = "x-http-method-override"
 def sent_method(request: Request) -> str:
     """The method on the wire (``POST`` for an overridden request): what decides whether a body
     carries parameters, so ``POST …?_method=GET`` reads the same parameters as without it."""
-    return getattr(request.ctx, "sent_method", request.method)
+    return getattr(request.ctx, "sent_method", None) or request.method
 
 
 def override_method(request: Request) -> None:

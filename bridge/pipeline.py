@@ -27,8 +27,9 @@ from pypika.terms import Criterion
 from sanic import Request
 
 from bridge.access import ALL, NEVER, Access, Never, RelationLink
+from bridge.context import authenticated
 from bridge.hooks import Hooks
-from bridge.principal import ANONYMOUS, Principal
+from bridge.principal import Principal
 from bridge.statements import Bound, Scoped, bind
 from bridge.tables.base import ChildCount, Column, TableModel
 
@@ -40,13 +41,6 @@ CORE_ACCESS_CONFIGS: dict[str, dict[str, Any]] = {
     "branch": {"resource": "branches", "hook": "wpapp_datatable_customer_branches_where", "priority": 10},
     "employee": {"resource": "employees", "hook": "wpapp_datatable_customer_employees_where", "priority": 10},
 }
-
-
-def request_principal(request: Request | None) -> Principal:
-    """The principal the route authenticated; a logged-out visitor if none (deny by default)."""
-    if request is None:
-        return ANONYMOUS
-    return getattr(request.ctx, "principal", None) or ANONYMOUS
 
 
 async def where_for(hooks: Hooks, model: TableModel, request: Request) -> list[Criterion]:
@@ -129,7 +123,7 @@ class AccessFilter:
         self.admin_roles = tuple(config.get("admin_roles") or ())
 
     async def criterion(self, request: Request | None, table: Table) -> Criterion:
-        principal = request_principal(request)
+        principal = authenticated(request)
         if not principal.logged_in:
             return NEVER
         if await self.bypassed(principal):
@@ -158,7 +152,7 @@ class AccessFilter:
 async def register_access_filters(
     hooks: Hooks,
     access: Access,
-    models: dict[str, TableModel],
+    models: Mapping[str, TableModel],
     links: Mapping[str, RelationLink] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Register the access filter for each config (core + plugins'); returns the configs used.

@@ -14,17 +14,18 @@
 Files and modules are sorted by name within a folder; names starting with ``_`` are skipped
 (helpers, ``__init__.py``).
 
-The plugin API — a plugin file defines one function::
+The plugin API — a plugin defines one function::
 
-    def register(ctx: PluginContext) -> None        # or ``async def``
+    def register(registry: Registry) -> None        # or ``async def``
 
-``ctx`` gives the app's one ``Hooks`` (``ctx.hooks.add_filter(name, fn, priority)`` …, sync or
-async callbacks) and what a plugin needs to build on the bridge: ``ctx.settings``,
-``ctx.names`` (table names under the site prefix; ``ctx.names.prefix``), ``ctx.schema`` (live
-columns), ``ctx.access`` (the access rules), ``ctx.db``, ``ctx.cache``, ``ctx.models`` (table
-models by resource name) with ``ctx.add_table(model)``, and ``ctx.config`` (the TOML table
-named after the plugin's file or module, or its entry point, e.g. ``[agency]``). Filters a
-plugin typically adds:
+``registry`` gives the app's one ``Hooks`` (``registry.hooks.add_filter(name, fn, priority)`` …,
+sync or async callbacks) and what a plugin builds on: ``registry.settings``, ``registry.names``
+(table names under the site prefix; ``registry.names.prefix``), ``registry.schema`` (live
+columns), ``registry.models`` (the table models registered so far, by resource name) with
+``registry.add_table(model)``, and ``registry.config`` (the TOML table named after the plugin's
+file or module, or its entry point, e.g. ``[agency]``). The services themselves (database, cache, access rules) exist only
+once every plugin has registered; a callback reaches them through its request:
+``bridge.services.services(request)``. Filters a plugin typically adds:
 
 - ``wp_customer_datatable_access_configs`` — its entity's access config (``resource``,
   ``hook``, ``priority``, ``admin_roles``, optional ``scope(principal, table) -> Criterion``);
@@ -51,13 +52,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType, ModuleType
 
+from bridge.hooks import Hooks
+from bridge.schema import SchemaInfo, TableNames
+from bridge.settings import Settings
 from bridge.tables.base import TableModel
-
-if TYPE_CHECKING:
-    from bridge.app import Services
 
 BUNDLED_PACKAGE = "bridge.bundled_hooks"
 ENTRY_POINT_GROUP = "wp_customer_bridge.plugins"
@@ -67,67 +67,60 @@ class PluginError(RuntimeError):
     """A plugin could not be loaded; the message names the file and the error."""
 
 
-@dataclass
-class PluginContext:
-    """What ``register(ctx)`` receives: the app's services and the plugin being loaded."""
+class Registry:
+    """What ``register(registry)`` receives: the site's facts, the hooks, and the table models
+    being registered. ``bridge/wiring.py`` builds the frozen services from it afterwards."""
 
-    services: Services
-    name: str  # the plugin's name: its [name] TOML table is ctx.config
-    path: Path | None = None  # the plugin's file, when it has one
-
-    @property
-    def hooks(self) -> Any:
-        return self.services.hooks
-
-    @property
-    def settings(self) -> Any:
-        return self.services.settings
-
-    @property
-    def names(self) -> Any:
-        return self.services.names
-
-    @property
-    def schema(self) -> Any:
-        return self.services.schema
+    def __init__(
+        self,
+        settings: Settings,
+        names: TableNames,
+        schema: SchemaInfo,
+        hooks: Hooks,
+        tables: dict[str, TableModel],
+        plugin: str = "",
+        path: Path | None = None,
+    ) -> None:
+        self.settings = settings
+        self.names = names
+        self.schema = schema
+        self.hooks = hooks
+        self.plugin = plugin  # the name of the plugin being loaded: its TOML table is ``config``
+        self.path = path  # its file, when it has one
+        self._tables = tables  # shared by every plugin's view of the registry
 
     @property
-    def access(self) -> Any:
-        return self.services.access
+    def models(self) -> Mapping[str, TableModel]:
+        """The table models registered so far, by resource name (read-only: ``add_table`` adds)."""
+        return MappingProxyType(self._tables)
 
     @property
-    def db(self) -> Any:
-        return self.services.db
-
-    @property
-    def cache(self) -> Any:
-        return self.services.cache
-
-    @property
-    def models(self) -> dict[str, TableModel]:
-        return self.services.models
-
-    @property
-    def config(self) -> Mapping[str, Any]:
-        section = self.services.settings.config.get(self.name)
+    def config(self) -> Mapping[str, object]:
+        """The plugin's own TOML table (``[agency]`` for ``agency.py``); empty when absent."""
+        section = self.settings.config.get(self.plugin) if self.plugin else None
         return section if isinstance(section, Mapping) else {}
 
     def add_table(self, model: TableModel) -> None:
         """Serve ``model`` (DataTables, statistics) under its resource name."""
         if not isinstance(model, TableModel):
             raise TypeError("add_table expects a bridge.tables.base.TableModel")
-        if model.resource in self.services.models:
+        if model.resource in self._tables:
             raise PluginError(f"a table named {model.resource!r} is already registered")
-        self.services.models[model.resource] = model
+        self._tables[model.resource] = model
+
+    def for_plugin(self, name: str, path: Path | None = None) -> Registry:
+        """The same registry (same hooks, same models) as the plugin ``name`` sees it."""
+        return Registry(self.settings, self.names, self.schema, self.hooks, self._tables, name, path)
 
 
 @dataclass(frozen=True)
 class Plugin:
-    """One plugin found at start: ``load()`` imports it and returns its ``register``."""
+    """One plugin found at start: ``load()`` imports it (a module, or the ``register`` function
+    an entry point names)."""
 
     name: str
     origin: str  # what an error message names: the file, or the entry point and its distribution
-    load: Callable[[], Any]
+    load: Callable[[], object]
     path: Path | None = None
 
 
@@ -139,7 +132,7 @@ def plugin_files(folders: list[Path]) -> list[Path]:
     return files
 
 
-def _import(path: Path, index: int) -> Any:
+def _import(path: Path, index: int) -> ModuleType:
     name = f"wpbridge_plugin_{index}_{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
@@ -150,16 +143,12 @@ def _import(path: Path, index: int) -> Any:
     return module
 
 
-def _register_of(loaded: Any) -> Callable[..., Any]:
+def _register_of(loaded: object) -> Callable[..., object]:
     """A module's ``register``, or the object itself when an entry point names the function."""
     register = getattr(loaded, "register", None) if isinstance(loaded, ModuleType) else loaded
     if not callable(register):
-        raise PluginError("it defines no register(ctx) function")
+        raise PluginError("it defines no register(registry) function")
     return register
-
-
-def _module_path(module: ModuleType) -> Path | None:
-    return Path(module.__file__) if getattr(module, "__file__", None) else None
 
 
 def bundled_plugins() -> list[Plugin]:
@@ -173,7 +162,8 @@ def bundled_plugins() -> list[Plugin]:
         module_name = f"{BUNDLED_PACKAGE}.{info.name}"
         spec = importlib.util.find_spec(module_name)
         origin = spec.origin if spec and spec.origin else module_name
-        found.append(Plugin(info.name, origin, lambda m=module_name: importlib.import_module(m)))
+        path = Path(spec.origin) if spec and spec.origin else None
+        found.append(Plugin(info.name, origin, lambda m=module_name: importlib.import_module(m), path))
     return found
 
 
@@ -202,7 +192,7 @@ def discover(extra: tuple[str, ...] = ()) -> list[Plugin]:
     return [*bundled_plugins(), *installed_plugins(), *folder_plugins([Path(p) for p in extra])]
 
 
-async def load_plugins(services: Services, extra: tuple[str, ...] = ()) -> list[str]:
+async def load_plugins(registry: Registry, extra: tuple[str, ...] = ()) -> list[str]:
     """Load and register every plugin; raise PluginError naming the first one that fails.
     Returns what was loaded (files and entry points), in order."""
     loaded: list[str] = []
@@ -210,15 +200,17 @@ async def load_plugins(services: Services, extra: tuple[str, ...] = ()) -> list[
         try:
             loaded_object = plugin.load()
             register = _register_of(loaded_object)
-            path = plugin.path or (_module_path(loaded_object) if isinstance(loaded_object, ModuleType) else None)
-            result = register(PluginContext(services, plugin.name, path))
+            path = plugin.path
+            if path is None and isinstance(loaded_object, ModuleType) and getattr(loaded_object, "__file__", None):
+                path = Path(loaded_object.__file__)
+            result = register(registry.for_plugin(plugin.name, path))
             if inspect.isawaitable(result):
                 await result
         except Exception as exc:
             detail = str(exc) if isinstance(exc, PluginError) else f"{type(exc).__name__}: {exc}"
             raise PluginError(f"plugin {plugin.origin} failed to load: {detail}") from exc
         loaded.append(plugin.origin)
-    check_child_counts(services.models)
+    check_child_counts(registry.models)
     return loaded
 
 

@@ -28,19 +28,24 @@ from pypika.terms import Criterion, EmptyCriterion, Field
 from bridge.cache import digest, remember
 from bridge.db import render
 from bridge.errors import BridgeError, DatabaseUnavailable, forbidden
+from bridge.invalidation import RELATIONS_GROUP, SCOPE_GROUPS
 from bridge.pipeline import denies, statistics_where
 
 if TYPE_CHECKING:
     from sanic import Request
 
-    from bridge.app import Services
+    from bridge.access import Access
+    from bridge.cache import Cache
+    from bridge.db import Database
     from bridge.hooks import Hooks
     from bridge.principal import Principal
+    from bridge.schema import TableNames
+    from bridge.tables.base import TableModel
 
 _IDENT = re.compile(r"^[A-Za-z0-9_]{1,64}$")
 DEFAULT_GROUP = "wp_customer_entity_relations"
 DEFAULT_TTL = 3600
-DEPENDS = ("relations", "customers", "branches", "employees", "principals")
+DEPENDS = (RELATIONS_GROUP, *SCOPE_GROUPS)
 
 
 class RelationConfigError(RuntimeError):
@@ -100,7 +105,7 @@ async def load_configs(hooks: Hooks, settings_config: Mapping[str, Any], prefix:
     return {entity: parse_config(entity, config, prefix) for entity, config in (raw or {}).items()}
 
 
-async def check_tables(db: Any, configs: Mapping[str, RelationConfig]) -> None:
+async def check_tables(db: Database, configs: Mapping[str, RelationConfig]) -> None:
     """Refuse to start when a config names a table or column the database does not have."""
     for config in configs.values():
         t = Table(config.bridge_table)
@@ -118,15 +123,18 @@ async def check_tables(db: Any, configs: Mapping[str, RelationConfig]) -> None:
             ) from None
 
 
+@dataclass(frozen=True)
 class EntityRelations:
     """Counts and accessible ids per entity, for the user of a request."""
 
-    def __init__(
-        self, svc: Services, configs: Mapping[str, RelationConfig], access_configs: Mapping[str, Mapping[str, Any]]
-    ) -> None:
-        self.svc = svc
-        self.configs = dict(configs)
-        self.access_configs = access_configs
+    db: Database
+    cache: Cache
+    hooks: Hooks
+    access: Access
+    names: TableNames
+    models: Mapping[str, TableModel]
+    configs: Mapping[str, RelationConfig]
+    access_configs: Mapping[str, Mapping[str, Any]]
 
     def config(self, entity: str) -> RelationConfig:
         config = self.configs.get(entity)
@@ -147,17 +155,15 @@ class EntityRelations:
 
     async def _bridge(self, config: RelationConfig, request: Request) -> tuple[Table, list[Criterion]]:
         """The bridge table and the user's restriction on it (empty list: no restriction)."""
-        branches = self.svc.models.get("branches")
-        if branches is not None and config.bridge_table == self.svc.names.branches:
-            where = (
-                await statistics_where(self.svc.hooks, "branch", "relations", request) if config.access_filter else []
-            )
+        branches = self.models.get("branches")
+        if branches is not None and config.bridge_table == self.names.branches:
+            where = await statistics_where(self.hooks, "branch", "relations", request) if config.access_filter else []
             return branches.table, where
         bridge = Table(config.bridge_table).as_("rel")
-        customers = self.svc.models["customers"]
+        customers = self.models["customers"]
         if not config.access_filter:
             return bridge, []
-        where = await statistics_where(self.svc.hooks, "customer", "relations", request)
+        where = await statistics_where(self.hooks, "customer", "relations", request)
         if denies(where):
             return bridge, where
         if all(isinstance(c, EmptyCriterion) for c in where):
@@ -169,16 +175,14 @@ class EntityRelations:
         self, kind: str, config: RelationConfig, principal: Principal, query: QueryBuilder, shape: Any
     ) -> Any:
         sql, params = render(query)
-        scope = self.svc.access.scope_key(principal, self.resource(config.entity))
+        scope = self.access.scope_key(principal, self.resource(config.entity))
         key = f"rel:{kind}:{config.entity}:{scope}:{digest(sql, params)}"
 
         async def compute() -> Any:
-            return shape(await self.svc.db.fetch_all(sql, params))
+            return shape(await self.db.fetch_all(sql, params))
 
         depends = (*DEPENDS, self.resource(config.entity))
-        return await remember(
-            self.svc.cache, key, compute, ttl=config.cache_ttl, group=config.cache_group, depends=depends
-        )
+        return await remember(self.cache, key, compute, ttl=config.cache_ttl, group=config.cache_group, depends=depends)
 
     async def counts(self, request: Request, principal: Principal, entity: str, entity_id: int) -> dict[str, int]:
         """``{customer_count, branch_count}``: distinct customers and bridge rows linked to the entity."""
@@ -202,9 +206,9 @@ class EntityRelations:
         """``{scope: all|some|none, ids}``: the entity's rows the user may see (never an ambiguous [])."""
         config = self.config(entity)
         access = self.access_configs.get(entity)
-        model = self.svc.models.get(str(access.get("resource"))) if access else None
+        model = self.models.get(str(access.get("resource"))) if access else None
         if model is not None:
-            where = await statistics_where(self.svc.hooks, entity, "accessible", request)
+            where = await statistics_where(self.hooks, entity, "accessible", request)
             column = model.id_field
             query = MySQLQuery.from_(model.table).select(column.as_("id")).distinct()
         else:

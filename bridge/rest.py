@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -25,22 +25,24 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
 from bridge.access import granted_on_row
-from bridge.app import Services, json_response, principal_of, services
 from bridge.cache import digest, remember
+from bridge.context import authenticated
 from bridge.db import RETRYABLE, Executor
-from bridge.errors import BridgeError, forbidden, invalid_params, not_logged_in
+from bridge.errors import BridgeError, forbidden, invalid_params
 from bridge.events import Events
-from bridge.metrics import counted
+from bridge.namespace import API_PREFIX
 from bridge.params import MAX_INT, ParamError, integer
-from bridge.pipeline import combine, request_principal, scoped_columns, where_for
+from bridge.pipeline import combine, scoped_columns, where_for
 from bridge.principal import Principal
+from bridge.responses import json_response
+from bridge.services import Services, app_context, require_login, services
+from bridge.statement_count import counted
 from bridge.statements import MEMO, Bound, Scoped, bind, scoped_bounds, term_key
 from bridge.tables.base import Column, TableModel
 from bridge.tables.writes import like_escape, province, regency, wp_user
 from bridge.totals import DATA_GROUPS, TOTAL_TTL, split_total, stale_groups, with_part
 from bridge.validation import MSG, Problems
 
-NAMESPACE = "/wp-json/wp-customer/v1"
 DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 100
 MAX_PAGE = 10**9
@@ -48,7 +50,6 @@ MAX_OFFSET = 10**12
 MAX_SEARCH = 500
 SOFT_DELETED = "inactive"  # the plugin's soft delete: status='inactive' on customers, branches and employees
 _FIELD_SEPARATORS = re.compile(r"[\s,]+")
-ALL_GROUPS = ("customers", "branches", "employees", "principals", "statistics", "relations")
 
 T = TypeVar("T")
 log = logging.getLogger("bridge.rest")
@@ -105,17 +106,6 @@ class CollectionParams:
     @property
     def start(self) -> int:
         return self.offset if self.offset is not None else (self.page - 1) * self.per_page
-
-
-# ---- principal ------------------------------------------------------------------------------
-
-
-async def require_login(request: Request) -> Principal:
-    """The caller; 401 ``rest_not_logged_in`` for a logged-out visitor (no credentials)."""
-    principal = await principal_of(request)
-    if not principal.logged_in:
-        raise not_logged_in()
-    return principal
 
 
 # ---- query parameters -----------------------------------------------------------------------
@@ -216,7 +206,7 @@ async def count_rows(
     and stale as soon as a write evicts any table the count reads; the customers'
     in two parts, so that new customers do not make the old ones be counted again (bridge/totals.py)."""
     svc = services(request)
-    scope = svc.access.scope_key(request_principal(request), model.resource)
+    scope = svc.access.scope_key(authenticated(request), model.resource)
     sql, params = count_statement(model, bound, joins)
     key = f"rest:total:{model.resource}:{scope}:{digest(sql, params or None)}"
 
@@ -329,7 +319,7 @@ def _base_url(request: Request) -> str:
 
 
 def item_url(request: Request, spec: Resource, row_id: int) -> str:
-    return f"{_base_url(request)}{NAMESPACE}/{spec.resource}/{row_id}"
+    return f"{_base_url(request)}{API_PREFIX}/{spec.resource}/{row_id}"
 
 
 def present(request: Request, spec: Resource, raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -338,11 +328,11 @@ def present(request: Request, spec: Resource, raw: Mapping[str, Any]) -> dict[st
     body = model.shape(raw)
     for key in spec.item_keys:
         body.setdefault(key, None)
-    principal = request.ctx.principal
+    principal = authenticated(request)
     body["permissions"] = services(request).access.permissions(spec.resource, principal, body)
     body["_links"] = {
         "self": [{"href": item_url(request, spec, body["id"])}],
-        "collection": [{"href": f"{_base_url(request)}{NAMESPACE}/{spec.resource}"}],
+        "collection": [{"href": f"{_base_url(request)}{API_PREFIX}/{spec.resource}"}],
     }
     return body
 
@@ -464,11 +454,10 @@ def _database_error(entity: str, exc: pymysql.MySQLError) -> BridgeError | None:
     return None
 
 
-async def transact(
-    request: Request, entity: str, work: Callable[[Executor, Events], Awaitable[T]], groups: Iterable[str] = ALL_GROUPS
-) -> T:
+async def transact(request: Request, entity: str, work: Callable[[Executor, Events], Awaitable[T]]) -> T:
     """Run ``work`` in one transaction (deadlocks retried) with its outbox rows; then evict the
-    cache groups and fire the actions. On any error nothing of the write survives."""
+    cache groups a change to ``entity`` makes stale (bridge/invalidation.py), wake the outbox
+    sender and fire the actions. On any error nothing of the write survives."""
     svc = services(request)
     if not svc.schema.has_table("outbox"):
         raise BridgeError(
@@ -476,7 +465,8 @@ async def transact(
             f"The bridge's table {svc.names.outbox} does not exist; run `wpbridge migrate` before writing.",
             503,
         )
-    principal: Principal = request.ctx.principal
+    principal = authenticated(request)
+    groups = svc.invalidation.groups_for(entity)
     done: list[Events] = []
 
     async def attempt(ex: Executor) -> T:
@@ -497,6 +487,9 @@ async def transact(
         await svc.cache.evict(*await stale_groups(svc, groups, done[0].customers))
     except Exception:  # committed already: a cache outage must not turn the write into an error
         log.exception("could not evict cache groups %s after a %s write", groups, entity)
+    sender = app_context(request.app).outbox_sender
+    if sender is not None and done[0].items:
+        sender.wake()  # deliver now, not at the next poll
     await done[0].fire(svc.hooks)
     return result
 

@@ -10,7 +10,7 @@ import difflib
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,11 @@ from urllib.parse import unquote, urlparse, urlsplit
 DEFAULT_DATABASE_URL = "mysql://root@127.0.0.1:3306/wp_customer_bridge"
 _PREFIX_RE = re.compile(r"^[A-Za-z0-9_]{1,32}$")
 WILDCARD_HOSTS = ("0.0.0.0", "::")  # listen on every address; links then name 127.0.0.1
+# Settings a later version will honour; until then they stop the start rather than be ignored.
+NOT_SUPPORTED_YET: Mapping[str, str] = {
+    "BRIDGE_DATABASE_READ_URL": "the bridge reads and writes through BRIDGE_DATABASE_URL only "
+    "(read replicas come with the deployment work); unset it",
+}
 
 
 class SettingsError(ValueError):
@@ -145,7 +150,6 @@ class Settings:
     """Everything the bridge reads from its environment, validated."""
 
     database_url: DatabaseURL = field(default_factory=lambda: parse_database_url(DEFAULT_DATABASE_URL))
-    database_read_url: DatabaseURL | None = None
     table_prefix: str = "wp_"
     base_prefix: str = "wp_"
     shared_secret: str = ""
@@ -235,6 +239,13 @@ def toml_keys() -> frozenset[str]:
     return frozenset(f.name for f in fields(Settings)) - {"config", "config_path"}
 
 
+def _refuse_unsupported(names: Iterable[str], where: str = "") -> None:
+    """A setting a later version honours is refused by name rather than silently ignored."""
+    for name in names:
+        if name in NOT_SUPPORTED_YET:
+            raise SettingsError(f"{where}{name} is not supported yet: {NOT_SUPPORTED_YET[name]}")
+
+
 def _refuse_unknown_keys(config: Mapping[str, Any], path: str) -> None:
     """A misspelt key would otherwise be ignored and its default used without a word."""
     for key, value in config.items():
@@ -244,6 +255,7 @@ def _refuse_unknown_keys(config: Mapping[str, Any], path: str) -> None:
     bridge = config.get("bridge", {})
     if not isinstance(bridge, dict):
         raise SettingsError(f"BRIDGE_CONFIG file {path}: [bridge] must be one table, not an array of tables")
+    _refuse_unsupported((f"BRIDGE_{str(key).upper()}" for key in bridge), f"BRIDGE_CONFIG file {path}: ")
     known = toml_keys()
     for key in bridge:
         if key not in known:
@@ -269,8 +281,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             if var not in source:
                 source[var] = ",".join(value) if isinstance(value, list) else str(value)
 
+    _refuse_unsupported(name for name, value in source.items() if value)
     url_raw = source.get("BRIDGE_DATABASE_URL") or DEFAULT_DATABASE_URL
-    read_raw = source.get("BRIDGE_DATABASE_READ_URL")
     prefix = _prefix(source, "BRIDGE_TABLE_PREFIX", "wp_")
     secret = source.get("BRIDGE_SHARED_SECRET", "")
     if secret and len(secret) < 16:
@@ -301,7 +313,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
 
     return Settings(
         database_url=parse_database_url(url_raw),
-        database_read_url=parse_database_url(read_raw, "BRIDGE_DATABASE_READ_URL") if read_raw else None,
         table_prefix=prefix,
         base_prefix=_prefix(source, "BRIDGE_BASE_PREFIX", prefix),
         shared_secret=secret,
@@ -342,8 +353,6 @@ def settings_as_env(settings: Settings) -> dict[str, str]:
         "BRIDGE_ACCESS_LOG": "1" if settings.access_log else "0",
         "BRIDGE_HOOKS_PATH": os.pathsep.join(settings.hooks_path),
     }
-    if settings.database_read_url:
-        env["BRIDGE_DATABASE_READ_URL"] = settings.database_read_url.to_url()
     if settings.cache_url:
         env["BRIDGE_CACHE_URL"] = settings.cache_url
     if settings.config_path:

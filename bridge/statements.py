@@ -140,9 +140,6 @@ class StatementMemo:
                 params.update(part.values)
         return entry[0], params
 
-    def clear(self) -> None:
-        self._entries.clear()
-
 
 # The one memo of this process, shared by the DataTables engine and the REST lists.
 MEMO = StatementMemo()

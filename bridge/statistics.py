@@ -11,30 +11,57 @@ user scope and exact SQL (group ``statistics``), stale on any write to the table
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pypika import MySQLQuery
 from pypika import functions as fn
 from pypika.queries import QueryBuilder
 from pypika.terms import Criterion
 
-from bridge.cache import digest, remember
+from bridge.cache import Cache, digest, remember
 from bridge.datatable_engine import request_filters
 from bridge.db import render
 from bridge.errors import BridgeError, forbidden, not_found
+from bridge.invalidation import SCOPE_GROUPS, STATISTICS_GROUP
 from bridge.params import integer_or_400, safe
 from bridge.pipeline import denies, statistics_where
 from bridge.tables.base import TableModel
-from bridge.totals import DATA_GROUPS
 
 if TYPE_CHECKING:
     from sanic import Request
 
-    from bridge.app import Services
+    from bridge.access import Access
+    from bridge.db import Database
+    from bridge.hooks import Hooks
     from bridge.principal import Principal
 
 STATISTICS_TTL = 300
-STATISTICS_GROUP = "statistics"
+
+
+class Counting(Protocol):
+    """What cached counts need: the database, the cache, and the access rules (for the scope key)."""
+
+    @property
+    def db(self) -> Database: ...
+
+    @property
+    def cache(self) -> Cache: ...
+
+    @property
+    def access(self) -> Access: ...
+
+
+class Tables(Counting, Protocol):
+    """What the statistics of the served tables need besides: hooks, models and access configs."""
+
+    @property
+    def hooks(self) -> Hooks: ...
+
+    @property
+    def models(self) -> Mapping[str, TableModel]: ...
+
+    @property
+    def access_configs(self) -> Mapping[str, Mapping[str, Any]]: ...
 
 
 def count_of(model: TableModel, where: Iterable[Criterion], distinct: Any = None) -> QueryBuilder:
@@ -44,7 +71,7 @@ def count_of(model: TableModel, where: Iterable[Criterion], distinct: Any = None
 
 
 async def cached_counts(
-    svc: Services,
+    svc: Counting,
     principal: Principal,
     kind: str,
     resource: str,
@@ -59,7 +86,7 @@ async def cached_counts(
         row = await svc.db.fetch_one(sql, params) or {}
         return {name: int(row.get(name) or 0) for name in counts}
 
-    groups = (*DATA_GROUPS, resource, *depends)
+    groups = (*SCOPE_GROUPS, resource, *depends)
     return await remember(svc.cache, key, compute, ttl=STATISTICS_TTL, group=STATISTICS_GROUP, depends=groups)
 
 
@@ -69,7 +96,7 @@ def optional_id(request: Request, name: str) -> int | None:
 
 
 async def customer_statistics(
-    svc: Services, request: Request, principal: Principal, customer_id: int | None
+    svc: Tables, request: Request, principal: Principal, customer_id: int | None
 ) -> dict[str, int]:
     """``{total_customers, total_branches, total_employees}`` the user may see (of one customer)."""
     customers, branches, employees = (svc.models[r] for r in ("customers", "branches", "employees"))
@@ -93,7 +120,7 @@ async def customer_statistics(
     return result
 
 
-async def table_statistics(svc: Services, request: Request, principal: Principal, model: TableModel) -> dict[str, int]:
+async def table_statistics(svc: Tables, request: Request, principal: Principal, model: TableModel) -> dict[str, int]:
     """``{total, active, inactive}`` of any table whose entity has an access filter (agencies…)."""
     if model.entity not in svc.access_configs:
         raise BridgeError("rest_no_route", f"{model.resource} has no access filter, so it has no statistics.", 404)
@@ -114,9 +141,9 @@ async def table_statistics(svc: Services, request: Request, principal: Principal
     return await cached_counts(svc, principal, f"table:{model.resource}", model.resource, counts)
 
 
-async def tab_statistics(svc: Services, request: Request, entity: str, entity_id: int) -> dict[str, Any]:
+async def tab_statistics(hooks: Hooks, request: Request, entity: str, entity_id: int) -> dict[str, Any]:
     """The numbers of an entity's tab, from the plugin that answers ``wpapp_tab_statistics``."""
-    result = await svc.hooks.apply_filters("wpapp_tab_statistics", None, entity, entity_id, request)
+    result = await hooks.apply_filters("wpapp_tab_statistics", None, entity, entity_id, request)
     if result is None:
         raise BridgeError("rest_no_route", f"No statistics tab is registered for {safe(entity, 'that entity')}.", 404)
     return result

@@ -23,25 +23,37 @@ its row is either above the watermark (counted live) or in a generation nobody r
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pypika import MySQLQuery
 from pypika import functions as fn
 from pypika.queries import QueryBuilder
 from pypika.terms import Criterion
 
-from bridge.cache import MISSING, remember
+from bridge.cache import MISSING, Cache, remember
+from bridge.invalidation import SCOPE_GROUPS
 from bridge.statements import Bound, bind
 
 if TYPE_CHECKING:
-    from bridge.app import Services
+    from bridge.db import Database
     from bridge.tables.base import TableModel
 
 SETTLED_GROUP = "customers:settled"
 # What a table's rows and scopes are made of: any write to these makes cached totals stale.
-DATA_GROUPS = ("customers", "branches", "employees", "principals")
+DATA_GROUPS = SCOPE_GROUPS
 TOTAL_TTL = 120
 WATERMARK_TTL = 86400  # outlives every settled count of its generation (TOTAL_TTL)
+
+
+class Store(Protocol):
+    """What a total needs: the database to count and the cache to keep the count."""
+
+    @property
+    def db(self) -> Database: ...
+
+    @property
+    def cache(self) -> Cache: ...
+
 
 # render(where, part): the rendered count statement of a table (``with_part``) for the bound
 # WHERE, and with ``part`` also how many of those rows match it
@@ -57,7 +69,7 @@ def with_part(count: Callable[[], QueryBuilder], part: Bound | None) -> QueryBui
 
 
 async def _count(
-    svc: Services, render: Render, criteria: list[Criterion], part: Criterion | None = None
+    svc: Store, render: Render, criteria: list[Criterion], part: Criterion | None = None
 ) -> tuple[int, int]:
     row = await svc.db.fetch_one(*render(bind(criteria, "w"), bind([part], "p") if part is not None else None))
     return (int(row["n"] or 0), int(row.get("p") or 0)) if row else (0, 0)
@@ -67,7 +79,7 @@ def _watermark_key(generation: str) -> str:
     return f"watermark:customers@{generation}"
 
 
-async def watermark(svc: Services, model: TableModel, generation: str) -> int:
+async def watermark(svc: Store, model: TableModel, generation: str) -> int:
     """The generation's watermark: taken once (the highest customer id then), then shared."""
     key = _watermark_key(generation)
     mark = await svc.cache.get(key, MISSING)
@@ -80,7 +92,7 @@ async def watermark(svc: Services, model: TableModel, generation: str) -> int:
     return int(mark)
 
 
-async def split_total(svc: Services, model: TableModel, key: str, where: list[Criterion], render: Render) -> int:
+async def split_total(svc: Store, model: TableModel, key: str, where: list[Criterion], render: Render) -> int:
     """The total of ``where`` on ``model``: settled part (cached per settled generation) plus
     the rows above its watermark (cached until the next write)."""
 
@@ -105,7 +117,7 @@ async def split_total(svc: Services, model: TableModel, key: str, where: list[Cr
     return int(settled) + int(above)
 
 
-async def stale_groups(svc: Services, groups: Iterable[str], customers: set[int] | None) -> list[str]:
+async def stale_groups(svc: Store, groups: Iterable[str], customers: set[int] | None) -> list[str]:
     """``groups`` a committed write evicts, plus the settled group unless the write said which
     customers it touched (``customers``) and all of them are above the current watermark."""
     out = list(dict.fromkeys(groups))

@@ -18,11 +18,15 @@ from typing import Any
 
 from pypika import MySQLQuery, Table
 from pypika.terms import Criterion, EmptyCriterion
+from sanic import Request
 
 from bridge.access import AGENCY_ADMIN_ROLES
+from bridge.context import authenticated
 from bridge.errors import forbidden, not_found
-from bridge.pipeline import denies, request_principal, statistics_where
-from bridge.plugins import PluginContext
+from bridge.pipeline import denies, statistics_where
+from bridge.plugins import Registry
+from bridge.schema import SchemaInfo, TableNames
+from bridge.services import services
 from bridge.statistics import cached_counts, count_of
 from bridge.tables.base import Column, Join, TableModel
 
@@ -49,7 +53,7 @@ RELATION_CONFIG = {
 class AgenciesModel(TableModel):
     """``{prefix}app_agencies a`` with ``wi_provinces p`` / ``wi_regencies r`` joined by code."""
 
-    def __init__(self, names: Any, schema: Any) -> None:
+    def __init__(self, names: TableNames, schema: SchemaInfo) -> None:
         super().__init__(
             names,
             schema,
@@ -85,7 +89,9 @@ class AgenciesModel(TableModel):
             self.add(Column("regency_name", regency.name, searchable=True, joins=("regency",)))
 
 
-async def agency_tab_statistics(ctx: PluginContext, value: Any, entity: str, agency_id: int, request: Any) -> Any:
+async def agency_tab_statistics(
+    value: dict[str, Any] | None, entity: str, agency_id: int, request: Request
+) -> dict[str, Any] | None:
     """``{customer_count, branch_count, has_customers, has_branches}`` for the agency info tab.
 
     Counted like CustomerStatisticsModel but in the user's scope: branches of the
@@ -94,7 +100,7 @@ async def agency_tab_statistics(ctx: PluginContext, value: Any, entity: str, age
     """
     if entity != "agency":
         return value
-    svc = ctx.services
+    svc = services(request)
     agencies, branches, customers = (svc.models[r] for r in ("agencies", "branches", "customers"))
     seen = await statistics_where(svc.hooks, "agency", "tab", request)
     if denies(seen):
@@ -112,7 +118,7 @@ async def agency_tab_statistics(ctx: PluginContext, value: Any, entity: str, age
         "customer_count": count_of(branches, of_customers, distinct=b.customer_id),
         "branch_count": count_of(branches, in_agency),
     }
-    principal = request_principal(request)
+    principal = authenticated(request)
     result = await cached_counts(svc, principal, f"agency_tab:{agency_id}", "agencies", counts, depends=("agencies",))
     if not result["agency"]:
         raise not_found("rest_agency_invalid_id", "Invalid agency ID.")
@@ -127,18 +133,14 @@ async def agency_tab_statistics(ctx: PluginContext, value: Any, entity: str, age
     )
 
 
-def register(ctx: PluginContext) -> None:
-    if not ctx.schema.has_table("agencies"):
+def register(registry: Registry) -> None:
+    if not registry.schema.has_table("agencies"):
         return  # WP Agency is not installed on this site: nothing to integrate with
-    ctx.add_table(AgenciesModel(ctx.names, ctx.schema))
-    ctx.hooks.add_filter(
+    registry.add_table(AgenciesModel(registry.names, registry.schema))
+    registry.hooks.add_filter(
         "wp_customer_datatable_access_configs", lambda configs: {**configs, "agency": dict(ACCESS_CONFIG)}
     )
-    ctx.hooks.add_filter(
+    registry.hooks.add_filter(
         "wp_customer_entity_relation_configs", lambda configs: {**configs, "agency": dict(RELATION_CONFIG)}
     )
-
-    async def tab(value: Any, entity: str, agency_id: int, request: Any) -> Any:
-        return await agency_tab_statistics(ctx, value, entity, agency_id, request)
-
-    ctx.hooks.add_filter("wpapp_tab_statistics", tab, 10)
+    registry.hooks.add_filter("wpapp_tab_statistics", agency_tab_statistics, 10)

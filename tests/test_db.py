@@ -46,7 +46,8 @@ def test_pypika_values_are_rendered_as_placeholders_never_inline() -> None:
 async def test_hostile_values_round_trip_through_bound_parameters(db: Database) -> None:
     t = Table("t")
     hostile = "'; DROP TABLE t; -- \\ % _ 😀"
-    await db.execute(MySQLQuery.update(t).set(t.v, hostile).where(t.id == 1))
+    async with db.transaction() as ex:
+        await ex.execute(MySQLQuery.update(t).set(t.v, hostile).where(t.id == 1))
     assert await db.fetch_val(MySQLQuery.from_(t).select(t.v).where(t.id == 1)) == hostile
     assert await db.fetch_val("SELECT COUNT(*) FROM t") == 2
 

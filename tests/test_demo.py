@@ -22,13 +22,14 @@ from bridge.demo import (
     format_logins,
     generate,
 )
+from bridge.migrate import migrate
 from bridge.roles import (
     AGENCY_PLUGIN_CAPS,
     ALL_CUSTOMER_CAPS,
     ROLE_DEFINITIONS,
     WORDPRESS_ADMIN_CAPS,
 )
-from bridge.schema import TableNames, introspect, migrate
+from bridge.schema import TableNames, introspect
 from bridge.settings import DatabaseURL
 from bridge.wordpress import check_password, match_application_password, php_loads
 from tests.conftest import connect

@@ -332,3 +332,39 @@ def test_the_server_delivers_its_writes(
     while "0 pending" not in run_cli(url, "outbox").stdout:
         assert time.time() < deadline, run_cli(url, "outbox").stdout
         time.sleep(0.2)
+
+
+SLOW_POLL_PLUGIN = """
+import bridge.outbox
+
+bridge.outbox.POLL_SECONDS = 60  # the sender would look at the outbox once a minute on its own
+
+
+def register(registry):
+    pass
+"""
+
+
+def test_a_write_wakes_the_sender_at_once(
+    start_bridge: Callable[..., Any], receiver: Receiver, make_database: Callable[[], DatabaseURL], tmp_path: Any
+) -> None:
+    """A committed write wakes the sender (``OutboxSender.wake``): with the poll set to a minute,
+    its event still reaches WordPress within seconds, not at the next poll."""
+    url = make_database()
+    run_cli(url, "migrate")
+    run_cli(url, "demo", "--customers", "3", "--seed", "1")
+    (tmp_path / "slow_poll.py").write_text(SLOW_POLL_PLUGIN)
+    bridge = start_bridge(
+        url, {"BRIDGE_EVENTS_URL": receiver.url, "BRIDGE_EVENTS_MAX_BACKOFF": "1", "BRIDGE_HOOKS_PATH": str(tmp_path)}
+    )
+    from bridge.demo import demo_application_passwords
+
+    auth = ("admin", demo_application_passwords(seed=1)["admin"])
+    time.sleep(2)  # the sender's first pass found nothing: it now waits for the poll (a minute)
+    created = bridge.client.post("/wp-json/wp-customer/v1/customers", json={"name": "PT Segera Terkirim"}, auth=auth)
+    assert created.status_code == 201, created.text
+    written = time.monotonic()
+    customer_id = created.json()["id"]
+    while not any(e["action"] == "wp_customer_created" and e["entity_id"] == customer_id for e in receiver.received):
+        assert time.monotonic() - written < 10, f"the event waited for the poll; bridge log:\n{bridge.log()}"
+        time.sleep(0.05)

@@ -18,7 +18,7 @@ API = "/wp-json/wp-customer/v1"
 GRANTING_PLUGIN = '''
 """Grants the demo employee what the plugin's filters may grant (a test fixture)."""
 
-def register(ctx):
+def register(registry):
     employee = int({employee})
 
     def create_branch(allowed, customer_id, user_id):
@@ -33,10 +33,10 @@ def register(ctx):
     async def edit_employee(allowed, row, customer, user_id):
         return allowed or user_id == employee
 
-    ctx.hooks.add_filter("wp_customer_can_create_branch", create_branch)
-    ctx.hooks.add_filter("wp_customer_can_delete_customer_branch", delete_branch)
-    ctx.hooks.add_filter("wp_customer_can_create_customer_employee", create_employee)
-    ctx.hooks.add_filter("wp_customer_can_edit_customer_employee", edit_employee)
+    registry.hooks.add_filter("wp_customer_can_create_branch", create_branch)
+    registry.hooks.add_filter("wp_customer_can_delete_customer_branch", delete_branch)
+    registry.hooks.add_filter("wp_customer_can_create_customer_employee", create_employee)
+    registry.hooks.add_filter("wp_customer_can_edit_customer_employee", edit_employee)
 '''
 
 

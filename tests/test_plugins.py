@@ -45,11 +45,11 @@ class GadgetsModel(CompaniesModel):
         self.resource, self.entity, self.hook_base = "gadgets", "gadget", "gadgets"
 
 
-def register(ctx):
-    ctx.add_table(CompaniesModel(ctx.names, ctx.schema))
-    ctx.add_table(GadgetsModel(ctx.names, ctx.schema))
-    ctx.hooks.add_filter("wp_customer_datatable_access_configs", lambda c: {**c, "company": {"resource": "companies"}})
-    ctx.hooks.add_filter(
+def register(registry):
+    registry.add_table(CompaniesModel(registry.names, registry.schema))
+    registry.add_table(GadgetsModel(registry.names, registry.schema))
+    registry.hooks.add_filter("wp_customer_datatable_access_configs", lambda c: {**c, "company": {"resource": "companies"}})
+    registry.hooks.add_filter(
         "wp_customer_entity_relation_configs",
         lambda c: {**c, "company": {"bridge_table": "app_company_customers", "entity_column": "company_id",
                                     "customer_column": "customer_id", "cache_group": "company_relations", "cache_ttl": 60}},
@@ -64,21 +64,21 @@ from pypika import functions as fn
 from bridge.tables.base import ChildCount, Column
 
 
-async def register(ctx):
-    c = ctx.models["customers"].table
+async def register(registry):
+    c = registry.models["customers"].table
     staff = ChildCount("employees", "branch_id")
-    ctx.models["branches"].child_count("staff", staff, Table(ctx.names.employees).as_("st"), orderable=False)
+    registry.models["branches"].child_count("staff", staff, Table(registry.names.employees).as_("st"), orderable=False)
 
     async def only_active(where, request, model):
         return [*where, c.status == "active"]
 
-    ctx.hooks.add_filter("wpapp_datatable_customers_where", only_active, 20)
-    ctx.hooks.add_filter(
+    registry.hooks.add_filter("wpapp_datatable_customers_where", only_active, 20)
+    registry.hooks.add_filter(
         "wpapp_datatable_customers_columns",
         lambda columns, model, request: {**columns, "shout": Column("shout", fn.Upper(c.name), orderable=False)},
     )
-    ctx.hooks.add_filter("wpapp_datatable_customers_row_data", lambda row, raw, model, request: {**row, "big": row["branch_count"] > 2})
-    ctx.hooks.add_filter("wpapp_datatable_customers_response", lambda response, model, request: {**response, "via": "tweaks"})
+    registry.hooks.add_filter("wpapp_datatable_customers_row_data", lambda row, raw, model, request: {**row, "big": row["branch_count"] > 2})
+    registry.hooks.add_filter("wpapp_datatable_customers_response", lambda response, model, request: {**response, "via": "tweaks"})
 '''
 
 COMPANY_SQL = [
@@ -239,10 +239,10 @@ def test_a_broken_plugin_stops_the_start(make_database, tmp_path) -> None:
 
 def test_plugins_must_register_and_configs_must_be_valid(make_database, tmp_path) -> None:
     log = _failed_start(make_database, tmp_path, lazy="VALUE = 1\n")
-    assert "lazy.py failed to load: it defines no register(ctx) function" in log
+    assert "lazy.py failed to load: it defines no register(registry) function" in log
     bad_relation = (
-        "def register(ctx):\n"
-        "    ctx.hooks.add_filter('wp_customer_entity_relation_configs', lambda c: {**c, 'thing': "
+        "def register(registry):\n"
+        "    registry.hooks.add_filter('wp_customer_entity_relation_configs', lambda c: {**c, 'thing': "
         "{'bridge_table': 'app_missing', 'entity_column': 'thing_id'}})\n"
     )
     log = _failed_start(make_database, tmp_path, thing=bad_relation)
@@ -250,8 +250,8 @@ def test_plugins_must_register_and_configs_must_be_valid(make_database, tmp_path
     unknown_count = (
         "from pypika import Table\n"
         "from bridge.tables.base import ChildCount\n"
-        "def register(ctx):\n"
-        "    ctx.models['customers'].child_count('planets', ChildCount('planets', 'customer_id'), Table('wp_planets'))\n"
+        "def register(registry):\n"
+        "    registry.models['customers'].child_count('planets', ChildCount('planets', 'customer_id'), Table('wp_planets'))\n"
     )
     log = _failed_start(make_database, tmp_path, planets=unknown_count)
     assert "column 'planets' of table 'customers' counts rows of 'planets', which no model serves" in log
@@ -276,6 +276,6 @@ def test_a_broken_installed_plugin_is_named_by_its_entry_point(make_database, tm
 def test_the_agency_plugin_registers_nothing_without_wp_agency() -> None:
     module = importlib.import_module("bridge.bundled_hooks.agency")
     added: list = []
-    ctx = SimpleNamespace(schema=SimpleNamespace(has_table=lambda name: False), add_table=added.append, hooks=None)
-    module.register(ctx)
+    registry = SimpleNamespace(schema=SimpleNamespace(has_table=lambda name: False), add_table=added.append, hooks=None)
+    module.register(registry)
     assert added == []

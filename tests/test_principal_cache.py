@@ -8,11 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bridge.app import load_schema
 from bridge.cache import DiskCache
 from bridge.db import Database
 from bridge.principal import PRINCIPAL_GROUP, PrincipalLoader
 from bridge.schema import TableNames
+from bridge.wiring import load_schema
 from tests.conftest import connect, run_cli
 
 

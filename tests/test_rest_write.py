@@ -50,7 +50,7 @@ import json, os
 NAMES = {names!r}
 
 
-def register(ctx):
+def register(registry):
     path = os.environ["REST_TEST_EVENTS"]
 
     def recorder(name):
@@ -60,7 +60,7 @@ def register(ctx):
         return record
 
     for name in NAMES:
-        ctx.hooks.add_action(name, recorder(name))
+        registry.hooks.add_action(name, recorder(name))
 """
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 import pymysql
 import pytest
 
+from bridge.migrate import load_sql, migrate, split_statements
 from bridge.schema import (
     PLUGIN_TABLES,
     SchemaError,
@@ -14,10 +15,7 @@ from bridge.schema import (
     TableNames,
     check_required,
     introspect,
-    load_sql,
-    migrate,
     schema_from_rows,
-    split_statements,
 )
 from bridge.settings import DatabaseURL
 from tests.conftest import connect

@@ -21,13 +21,12 @@ from bridge.demo.generator import generate
 from bridge.demo.logins import (
     DEMO_PASSWORD,
     FIXED_LOGINS,
-    DemoLogin,
     FixedLogin,
     demo_application_passwords,
     format_logins,
     rebase_logins,
 )
-from bridge.demo.result import DemoError, DemoResult
+from bridge.demo.result import DemoError, DemoLogin, DemoResult
 from bridge.demo.site import GENERAL_OPTIONS
 
 __all__ = [

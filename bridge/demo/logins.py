@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import TYPE_CHECKING
 
+from bridge.demo.result import DemoLogin, DemoResult
 from bridge.demo.values import EPOCH
+from bridge.namespace import API_PREFIX
 from bridge.wordpress import (
     APPLICATION_PASSWORD_CHARS,
     APPLICATION_PASSWORD_LENGTH,
@@ -25,7 +27,6 @@ if TYPE_CHECKING:
     from bridge.demo.agencies import Agency
     from bridge.demo.customers import Tallies
     from bridge.demo.people import Person, Users
-    from bridge.demo.result import DemoResult
 
 
 DEMO_PASSWORD = "Demo_Data-2025"
@@ -61,18 +62,6 @@ FIXED_LOGINS: tuple[FixedLogin, ...] = (
     FixedLogin("demo_platform_admin", "Dimas", "Pratama", ("platform_staff", "platform_admin"), "platform admin"),
     FixedLogin("demo_subscriber", "Tono", "Subagyo", ("subscriber",), "no relation"),
 )
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    """A printed demo account: WordPress password and REST application password."""
-
-    username: str
-    user_id: int
-    role: str
-    wordpress_password: str
-    application_password: str
-    sees: str
 
 
 def demo_application_passwords(seed: int) -> dict[str, str]:
@@ -167,7 +156,7 @@ def format_logins(result: DemoResult, base_url: str) -> str:
     out.extend(line(r) for r in rows)
     out.append("")
     out.append("Try the REST API as each of them:")
-    url = base_url.rstrip("/") + "/wp-json/wp-customer/v1/users/me"
+    url = base_url.rstrip("/") + API_PREFIX + "/users/me"
     out.extend(f"curl -u '{x.username}:{x.application_password}' {url}" for x in result.logins)
     return "\n".join(out)
 

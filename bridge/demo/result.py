@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bridge.demo.logins import DemoLogin
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """A printed demo account: WordPress password and REST application password."""
+
+    username: str
+    user_id: int
+    role: str
+    wordpress_password: str
+    application_password: str
+    sees: str
 
 
 class DemoError(RuntimeError):

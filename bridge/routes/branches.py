@@ -16,12 +16,11 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
 from bridge.access import CAN_CREATE_BRANCH, granted_by_filter
-from bridge.app import Services, services
 from bridge.db import Executor
 from bridge.errors import forbidden, invalid_params
 from bridge.events import Events, insert_data
+from bridge.namespace import API_PREFIX
 from bridge.rest import (
-    NAMESPACE,
     Filter,
     Resource,
     add_read_routes,
@@ -31,12 +30,12 @@ from bridge.rest import (
     created_response,
     fetch_visible,
     item_response,
-    require_login,
     transact,
     writable,
     written_item,
 )
 from bridge.routes.employees import ensure_admin_employee
+from bridge.services import Services, require_login, services
 from bridge.tables.writes import hard_delete_enabled, province, regency
 from bridge.validation import (
     BRANCH_FIELDS,
@@ -51,7 +50,7 @@ from bridge.validation import (
     read_fields,
 )
 
-bp = Blueprint("rest_branches", url_prefix=NAMESPACE)
+bp = Blueprint("rest_branches", url_prefix=API_PREFIX)
 
 SPEC = Resource(
     resource="branches",

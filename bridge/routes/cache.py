@@ -5,9 +5,11 @@ tells the bridge. Allowed for a signed request (the shim, any user, 0 included) 
 administrator. A JSON body (``Content-Type: application/json``; any other type is 415), one of:
 
 - ``{"groups": ["customers", "statistics"]}`` — evict those cache groups;
-- ``{"entity": "customer", "id": 3}`` — evict what a write to that entity affects (``id`` is
-  optional and informative: groups are evicted whole). Entities: customer, branch, employee,
-  user, every table model's entity (agency, plugins') and every relation config's entity;
+- ``{"entity": "customer", "id": 3}`` — evict what a write to that entity affects, the same
+  groups as the bridge's own writes (``bridge/invalidation.py``; ``id`` is optional and
+  informative: groups are evicted whole). Entities: customer, branch, employee, user (also
+  every cached password check), every table model's entity (agency, plugins') and every
+  relation config's entity;
 - ``{"all": true}`` — every group the bridge uses (replay nonces are kept).
 
 Answers ``{"evicted": [groups]}``.
@@ -16,63 +18,35 @@ Answers ``{"evicted": [groups]}``.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import orjson
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
-from bridge.app import Services, json_response, principal_of, services
-from bridge.auth import CREDENTIALS_GROUP, SIGNATURE_HEADERS
+from bridge.auth import SIGNATURE_HEADERS
 from bridge.errors import BridgeError, forbidden, invalid_params, not_logged_in
+from bridge.invalidation import InvalidationMap, UnknownEntity
 from bridge.media import JSON, body_type
+from bridge.namespace import API_PREFIX
 from bridge.params import integer_or_400
+from bridge.responses import json_response
+from bridge.services import caller, services
 from bridge.totals import with_settled
 
-bp = Blueprint("cache", url_prefix="/wp-json/wp-customer/v1")
+bp = Blueprint("cache", url_prefix=API_PREFIX)
 
 _GROUP = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
 MAX_GROUPS = 100
-DERIVED = ("statistics", "relations")
-DATA = ("customers", "branches", "employees")
-ENTITY_GROUPS: dict[str, tuple[str, ...]] = {
-    # A customer or branch write can change branch counts, scopes and who relates to what.
-    "customer": (*DATA, "principals", *DERIVED),
-    "branch": (*DATA, "principals", *DERIVED),
-    "employee": ("employees", "principals", *DERIVED),
-    # A user's roles, relations or application passwords changed: evict their principal and every
-    # cached password check (keyed by the credentials, not the user, so all of them go).
-    "user": ("principals", CREDENTIALS_GROUP),
-}
 
 
-def _relation_groups(request: Request) -> list[str]:
-    return [c.cache_group for c in services(request).relations.configs.values()]
-
-
-def entity_groups(request: Request, svc: Services) -> dict[str, tuple[str, ...]]:
-    """Every entity the bridge knows and the groups a write to it makes stale."""
-    groups = dict(ENTITY_GROUPS)
-    relation_groups = tuple(_relation_groups(request))
-    for model in svc.models.values():
-        groups.setdefault(model.entity, (model.resource, "principals", *DERIVED, *relation_groups))
-    for entity, config in services(request).relations.configs.items():
-        groups.setdefault(entity, (entity, *DERIVED, config.cache_group))
-    return groups
-
-
-def all_groups(request: Request, svc: Services) -> list[str]:
-    known = {g for groups in entity_groups(request, svc).values() for g in groups}
-    return sorted(known | {m.resource for m in svc.models.values()})
-
-
-def _groups_for(body: Any, request: Request, svc: Services) -> list[str]:
+def groups_of(body: object, invalidation: InvalidationMap) -> list[str]:
+    """The groups a body names: its ``groups``, its entity's (the map every write uses), or all."""
     if not isinstance(body, dict):
         raise invalid_params(
             {"body": 'Send a JSON object: {"groups": [...]}, {"entity": ..., "id": ...} or {"all": true}.'}
         )
     if body.get("all") is True:
-        return all_groups(request, svc)
+        return invalidation.all_groups()
     if "groups" in body:
         groups = body["groups"]
         if not isinstance(groups, list) or not groups or len(groups) > MAX_GROUPS:
@@ -81,19 +55,22 @@ def _groups_for(body: Any, request: Request, svc: Services) -> list[str]:
             raise invalid_params({"groups": "Each group is a name of letters, digits and _ . : -."})
         return list(dict.fromkeys(groups))
     if "entity" in body:
-        known = entity_groups(request, svc)
         entity = body["entity"]
-        if not isinstance(entity, str) or entity not in known:
-            raise invalid_params({"entity": f"entity must be one of: {', '.join(sorted(known))}."})
+        try:
+            if not isinstance(entity, str):
+                raise UnknownEntity(str(entity), invalidation.entities)
+            groups = list(invalidation.groups_for(entity))
+        except UnknownEntity as exc:
+            raise invalid_params({"entity": f"entity must be one of: {', '.join(exc.known)}."}) from None
         integer_or_400(body.get("id"), "id", low=1, text=False)  # optional and informative, but never nonsense
-        return list(known[entity])
+        return groups
     raise invalid_params({"body": "Name what to evict: groups, entity or all."})
 
 
 @bp.post("/cache/invalidate")
 async def invalidate(request: Request) -> HTTPResponse:
     """Evict cache groups after WordPress wrote the tables itself."""
-    principal = await principal_of(request)  # a bad signature is refused here (401)
+    principal = await caller(request)  # a bad signature is refused here (401)
     signed = any(h in request.headers for h in SIGNATURE_HEADERS)
     if not signed:
         if not principal.logged_in:
@@ -106,6 +83,6 @@ async def invalidate(request: Request) -> HTTPResponse:
     except orjson.JSONDecodeError:
         raise BridgeError("rest_invalid_json", "The request body is not valid JSON.", 400) from None
     svc = services(request)
-    groups = _groups_for(body, request, svc)
+    groups = groups_of(body, svc.invalidation)
     await svc.cache.evict(*with_settled(groups))
     return json_response({"evicted": groups})

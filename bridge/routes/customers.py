@@ -13,12 +13,11 @@ from typing import Any
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
-from bridge.app import services
 from bridge.db import Executor
 from bridge.errors import forbidden
 from bridge.events import Events, insert_data
+from bridge.namespace import API_PREFIX
 from bridge.rest import (
-    NAMESPACE,
     Filter,
     Resource,
     add_read_routes,
@@ -27,12 +26,12 @@ from bridge.rest import (
     check_users,
     created_response,
     item_response,
-    require_login,
     transact,
     writable,
     written_item,
 )
 from bridge.routes.branches import delete_branches, insert_branch
+from bridge.services import require_login, services
 from bridge.tables.writes import hard_delete_enabled
 from bridge.validation import (
     CUSTOMER_FIELDS,
@@ -45,7 +44,7 @@ from bridge.validation import (
     read_fields,
 )
 
-bp = Blueprint("rest_customers", url_prefix=NAMESPACE)
+bp = Blueprint("rest_customers", url_prefix=API_PREFIX)
 
 SPEC = Resource(
     resource="customers",

@@ -14,13 +14,15 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
 from bridge import datatable_engine
-from bridge.app import json_response, principal_of, services
 from bridge.datatables import DataTableError, draw_of, error_body, parse_request, request_params
 from bridge.errors import BridgeError
-from bridge.metrics import counted
+from bridge.namespace import API_PREFIX
 from bridge.principal import Principal
+from bridge.responses import json_response
+from bridge.services import caller, services
+from bridge.statement_count import counted
 
-bp = Blueprint("datatables", url_prefix="/wp-json/wp-customer/v1")
+bp = Blueprint("datatables", url_prefix=API_PREFIX)
 
 
 @bp.route(
@@ -50,6 +52,6 @@ async def datatable(request: Request, table: str) -> HTTPResponse:
 async def _principal(request: Request) -> Principal:
     """The caller; a refused login (401, 429) becomes the in-band error DataTables can show."""
     try:
-        return await principal_of(request)
+        return await caller(request)
     except BridgeError as exc:
         raise DataTableError(exc.message) from None

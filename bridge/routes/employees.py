@@ -14,13 +14,12 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
 from bridge.access import CAN_CREATE_EMPLOYEE, granted_by_filter
-from bridge.app import Services, services
 from bridge.db import Executor
 from bridge.errors import forbidden, invalid_params
 from bridge.events import Events
+from bridge.namespace import API_PREFIX
 from bridge.principal import Principal
 from bridge.rest import (
-    NAMESPACE,
     Filter,
     Resource,
     add_read_routes,
@@ -29,11 +28,11 @@ from bridge.rest import (
     created_response,
     fetch_visible,
     item_response,
-    require_login,
     transact,
     writable,
     written_item,
 )
+from bridge.services import Services, require_login, services
 from bridge.tables.writes import hard_delete_enabled, wp_user
 from bridge.validation import (
     DEPARTMENTS,
@@ -49,7 +48,7 @@ from bridge.validation import (
     read_fields,
 )
 
-bp = Blueprint("rest_employees", url_prefix=NAMESPACE)
+bp = Blueprint("rest_employees", url_prefix=API_PREFIX)
 
 SPEC = Resource(
     resource="employees",
@@ -61,7 +60,6 @@ SPEC = Resource(
 add_read_routes(bp, SPEC)
 
 AUTO_NOTE = "Auto-created from branch"
-GROUPS = ("customers", "employees", "principals", "statistics", "relations")  # caches an employee write affects
 
 
 async def ensure_admin_employee(
@@ -181,7 +179,7 @@ async def create_employee(request: Request) -> HTTPResponse:
         events.add("wp_customer_employee_created", "employee", employee_id, employee_id, insert)
         return employee_id
 
-    employee_id = await transact(request, "employee", work, GROUPS)
+    employee_id = await transact(request, "employee", work)
     return await created_response(request, SPEC, employee_id)
 
 
@@ -217,7 +215,7 @@ async def update_employee(request: Request, row_id: int) -> HTTPResponse:
             events.add("wp_customer_employee_updated", "employee", row_id, row_id, values, after)
         return merged
 
-    merged = await transact(request, "employee", work, GROUPS)
+    merged = await transact(request, "employee", work)
     body, etag = await written_item(request, SPEC, row_id, merged)
     return item_response(request, body, etag)
 
@@ -246,5 +244,5 @@ async def delete_employee(request: Request, row_id: int) -> HTTPResponse:
         events.add("wp_customer_employee_deleted", "employee", row_id, row_id, data, hard)
         events.add("wp_customer_employee_cleanup_completed", "employee", row_id, row_id, data, hard)
 
-    await transact(request, "employee", work, GROUPS)
+    await transact(request, "employee", work)
     return item_response(request, {"deleted": True, "previous": previous})

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
-from bridge.app import ensure_services, json_response
+from bridge.responses import json_response
+from bridge.wiring import ensure_services
 
 bp = Blueprint("ops")
 

@@ -10,25 +10,18 @@ from __future__ import annotations
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
-from bridge.app import json_response, principal_of, services
-from bridge.errors import not_logged_in
-from bridge.metrics import counted
+from bridge.namespace import API_PREFIX
 from bridge.params import integer_or_400
-from bridge.principal import Principal
 from bridge.relations import EntityRelations
+from bridge.responses import json_response
+from bridge.services import require_login, services
+from bridge.statement_count import counted
 
-bp = Blueprint("relations", url_prefix="/wp-json/wp-customer/v1")
+bp = Blueprint("relations", url_prefix=API_PREFIX)
 
 
 def _relations(request: Request) -> EntityRelations:
     return services(request).relations
-
-
-async def _caller(request: Request) -> Principal:
-    principal = await principal_of(request)
-    if not principal.logged_in:
-        raise not_logged_in()
-    return principal
 
 
 @bp.get("/relations/<entity>/accessible")
@@ -37,7 +30,7 @@ async def accessible(request: Request, entity: str) -> HTTPResponse:
     """Which of the entity's rows the caller may see: all of them, these ids, or none."""
     relations = _relations(request)
     relations.config(entity)
-    principal = await _caller(request)
+    principal = await require_login(request)
     return json_response(await relations.accessible(request, principal, entity))
 
 
@@ -48,5 +41,5 @@ async def counts(request: Request, entity: str, entity_id: str) -> HTTPResponse:
     relations = _relations(request)
     relations.config(entity)
     ident = integer_or_400(entity_id, "id", low=1)
-    principal = await _caller(request)
+    principal = await require_login(request)
     return json_response(await relations.counts(request, principal, entity, ident))

@@ -13,27 +13,21 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
 from bridge import statistics
-from bridge.app import json_response, principal_of, services
-from bridge.errors import BridgeError, not_logged_in
-from bridge.metrics import counted
+from bridge.errors import BridgeError
+from bridge.namespace import API_PREFIX
 from bridge.params import integer_or_400
-from bridge.principal import Principal
+from bridge.responses import json_response
+from bridge.services import require_login, services
+from bridge.statement_count import counted
 
-bp = Blueprint("statistics", url_prefix="/wp-json/wp-customer/v1")
-
-
-async def _caller(request: Request) -> Principal:
-    principal = await principal_of(request)
-    if not principal.logged_in:
-        raise not_logged_in()
-    return principal
+bp = Blueprint("statistics", url_prefix=API_PREFIX)
 
 
 @bp.get("/statistics/customers")
 @counted
 async def customer_statistics(request: Request) -> HTTPResponse:
     """Customers, branches and employees the caller may see (of one customer with ``customer_id``)."""
-    principal = await _caller(request)
+    principal = await require_login(request)
     customer_id = statistics.optional_id(request, "customer_id")
     return json_response(await statistics.customer_statistics(services(request), request, principal, customer_id))
 
@@ -47,7 +41,7 @@ async def table_statistics(request: Request, resource: str) -> HTTPResponse:
     if model is None:
         known = sorted(svc.models)
         raise BridgeError("rest_no_route", f"No table named that; known tables: {', '.join(known)}.", 404, tables=known)
-    principal = await _caller(request)
+    principal = await require_login(request)
     return json_response(await statistics.table_statistics(svc, request, principal, model))
 
 
@@ -56,5 +50,5 @@ async def table_statistics(request: Request, resource: str) -> HTTPResponse:
 async def tab_statistics(request: Request, entity: str, entity_id: str) -> HTTPResponse:
     """The numbers a plugin shows on an entity's tab (hooks/agency.py: the agency info tab)."""
     ident = integer_or_400(entity_id, "id", low=1)
-    await _caller(request)
-    return json_response(await statistics.tab_statistics(services(request), request, entity, ident))
+    await require_login(request)
+    return json_response(await statistics.tab_statistics(services(request).hooks, request, entity, ident))

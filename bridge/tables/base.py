@@ -8,9 +8,9 @@ same model serves the plugin's real layout and its documented one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -19,6 +19,7 @@ from pypika import functions as fn
 from pypika.queries import QueryBuilder
 from pypika.terms import Criterion, Term
 
+from bridge.responses import format_datetime
 from bridge.schema import SchemaInfo, TableNames
 
 
@@ -65,9 +66,7 @@ def cast(kind: str, value: Any) -> Any:
     if kind == "float":
         return float(value)
     if kind == "datetime":
-        if isinstance(value, (datetime, date)):
-            return value.strftime("%Y-%m-%d %H:%M:%S") if isinstance(value, datetime) else value.isoformat()
-        return str(value)
+        return format_datetime(value) if isinstance(value, date) else str(value)
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, bytes):
@@ -102,8 +101,9 @@ class TableModel:
     default_order: tuple[tuple[str, str], ...] = (("id", "asc"),)
     request_filters: tuple[RequestFilter, ...] = ()  # DataTables/statistics parameters that narrow the table
     table_name: str = ""  # a plugin table outside TableNames: its full name (prefix included)
-    # NOT NULL columns with a one-column UNIQUE index, read at start (bridge/app.py): ordering by
-    # one of them is already total, so no id tie-breaker is needed (which would cost MySQL a filesort)
+    # NOT NULL columns with a one-column UNIQUE index, read while the services are built
+    # (bridge/wiring.py, before anything renders the model's SQL): ordering by one of them is
+    # already total, so no id tie-breaker is needed (which would cost MySQL a filesort)
     unique_columns: frozenset[str] = frozenset()
     # DataTables totals split at a watermark (bridge/totals.py): only for a table whose writes
     # all say which of its rows they touched (the customers)
@@ -174,5 +174,7 @@ class TableModel:
     def searchable(self) -> list[Column]:
         return [c for c in self.columns.values() if c.searchable]
 
-
-ModelFactory = Callable[[TableNames, SchemaInfo], TableModel]
+    def counted_resources(self) -> frozenset[str]:
+        """The resources whose rows a per-row count column of this table counts (a change to
+        their rows changes this table's rows too: bridge/invalidation.py)."""
+        return frozenset(c.counts.resource for c in self.columns.values() if c.counts is not None)

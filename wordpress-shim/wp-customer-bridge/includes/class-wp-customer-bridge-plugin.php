@@ -39,8 +39,6 @@ class WP_Customer_Bridge_Plugin {
 		}
 		self::$booted = true;
 
-		load_plugin_textdomain( 'wp-customer-bridge', false, dirname( plugin_basename( WP_CUSTOMER_BRIDGE_FILE ) ) . '/languages' );
-
 		$settings = new WP_Customer_Bridge_Settings();
 		$client   = new WP_Customer_Bridge_Client( $settings );
 

@@ -1,0 +1,41 @@
+"""The typed per-request context: what the bridge keeps on ``request.ctx``.
+
+Sanic gives every request a ``SimpleNamespace``; the bridge's app makes a ``RequestContext``
+instead (``BridgeRequest.make_context``), so the attributes the bridge sets are declared once,
+with their types, and read with a default even on a request that never set them.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from sanic import Request
+
+from bridge.principal import ANONYMOUS, Principal
+
+
+class RequestContext(SimpleNamespace):
+    """``principal``: the caller once authenticated (``services.caller``); ``sent_method``: the
+    method on the wire when ``?_method=`` / ``X-HTTP-Method-Override`` replaced it."""
+
+    principal: Principal | None
+    sent_method: str | None
+
+    def __init__(self) -> None:
+        super().__init__(principal=None, sent_method=None)
+
+
+class BridgeRequest(Request):
+    """The app's request class: its ``ctx`` is a ``RequestContext``."""
+
+    @staticmethod
+    def make_context() -> RequestContext:
+        return RequestContext()
+
+
+def authenticated(request: Request | None) -> Principal:
+    """The principal the route authenticated; a logged-out visitor if none (deny by default)."""
+    if request is None:
+        return ANONYMOUS
+    principal = getattr(request.ctx, "principal", None)
+    return principal if isinstance(principal, Principal) else ANONYMOUS

@@ -1,0 +1,142 @@
+"""One invalidation map (bridge/invalidation.py): a change to an entity evicts the same cache
+groups whether the bridge wrote it (REST) or WordPress reports it (``/cache/invalidate``)."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+import pytest
+
+from bridge.demo import demo_application_passwords
+from bridge.invalidation import InvalidationMap, UnknownEntity
+from bridge.relations import RelationConfig
+from bridge.schema import SchemaInfo, TableNames
+from bridge.tables.base import ChildCount, TableModel
+from bridge.tables.branches import BranchesModel
+from bridge.tables.customers import CustomersModel
+from bridge.tables.employees import EmployeesModel
+from tests.conftest import connect, run_cli
+from tests.dtkit import API, datatable
+
+NAMES = TableNames.for_prefix("wp_", "wp_")
+
+
+def _core() -> list[TableModel]:
+    schema = SchemaInfo(columns={}, names=NAMES)
+    return [CustomersModel(NAMES, schema), BranchesModel(NAMES, schema), EmployeesModel(NAMES, schema)]
+
+
+@dataclass(frozen=True)
+class Plugin:
+    """A plugin's table as the map sees it."""
+
+    resource: str
+    entity: str
+    counts: frozenset[str] = frozenset()
+
+    def counted_resources(self) -> frozenset[str]:
+        return self.counts
+
+
+def _relation(entity: str, group: str) -> RelationConfig:
+    return RelationConfig(entity, "wp_app_customer_branches", f"{entity}_id", "customer_id", cache_group=group)
+
+
+def test_an_employee_change_evicts_its_customers_counts() -> None:
+    """Customers carry ``employee_count``: an employee change makes the customers group stale,
+    but not the branches (nothing of a branch row counts employees)."""
+    groups = InvalidationMap.build(_core(), {}).groups_for("employee")
+    assert set(groups) == {"employees", "customers", "principals", "statistics", "relations"}
+
+
+def test_customer_and_branch_changes_cascade_to_every_core_table() -> None:
+    invalidation = InvalidationMap.build(_core(), {})
+    everything = {"customers", "branches", "employees", "principals", "statistics", "relations"}
+    assert set(invalidation.groups_for("customer")) == everything
+    assert set(invalidation.groups_for("branch")) == everything
+
+
+def test_a_user_change_evicts_identities_and_every_password_check() -> None:
+    assert InvalidationMap.build(_core(), {}).groups_for("user") == ("principals", "credentials")
+
+
+def test_plugin_entities_and_relation_configs_are_in_the_map() -> None:
+    agencies = Plugin("agencies", "agency")
+    invalidation = InvalidationMap.build(
+        [*_core(), agencies], {"agency": _relation("agency", "agency_rel"), "thing": _relation("thing", "thing_rel")}
+    )
+    assert invalidation.groups_for("agency") == (
+        "agencies",
+        "principals",
+        "statistics",
+        "relations",
+        "agency_rel",
+        "thing_rel",
+    )
+    assert invalidation.groups_for("thing") == ("thing", "statistics", "relations", "thing_rel")
+    assert {"agencies", "agency_rel", "thing_rel", "credentials", "customers"} <= set(invalidation.all_groups())
+
+
+def test_a_table_that_counts_another_goes_stale_with_it() -> None:
+    """A plugin's per-row count of employees on branches (``Column.counts``) adds the branches
+    group to an employee change; a count on a plugin table adds it to that entity too."""
+    core = _core()
+    branches = core[1]
+    branches.child_count("staff", ChildCount("employees", "branch_id"), branches.table)
+    gadgets = Plugin("gadgets", "gadget", frozenset({"agencies"}))
+    invalidation = InvalidationMap.build([*core, Plugin("agencies", "agency"), gadgets], {})
+    assert "branches" in invalidation.groups_for("employee")
+    assert "gadgets" in invalidation.groups_for("agency")
+
+
+def test_an_unknown_entity_names_the_known_ones() -> None:
+    with pytest.raises(UnknownEntity) as caught:
+        InvalidationMap.build(_core(), {}).groups_for("planet")
+    assert caught.value.known == ("branch", "customer", "employee", "user")
+
+
+# ---- over HTTP ------------------------------------------------------------------------------------
+
+TALLY_PLUGIN = '''
+"""Keeps a number derived from the employees in the customers cache group, as a plugin may."""
+from bridge.cache import remember
+from bridge.services import services
+
+
+def register(registry):
+    async def tally(response, model, request):
+        svc = services(request)
+
+        async def count():
+            return int(await svc.db.fetch_val(f"SELECT COUNT(*) FROM {registry.names.employees}"))
+
+        response["employee_tally"] = await remember(svc.cache, "test:tally", count, ttl=300, group="customers")
+        return response
+
+    registry.hooks.add_filter("wpapp_datatable_customers_response", tally)
+'''
+
+
+def test_employee_invalidation_evicts_what_an_employee_write_evicts(make_database, start_bridge, tmp_path) -> None:
+    """WordPress deleting an employee and reporting ``{"entity": "employee"}`` makes a value
+    cached in the customers group stale, as the bridge's own employee write does (the customers
+    show ``employee_count``); it used to evict the employees group only."""
+    url = make_database()
+    run_cli(url, "migrate")
+    run_cli(url, "demo", "--customers", "5", "--seed", "1")
+    folder = tmp_path / "tally"
+    folder.mkdir()
+    (folder / "tally.py").write_text(textwrap.dedent(TALLY_PLUGIN))
+    server = start_bridge(url, {"BRIDGE_HOOKS_PATH": str(folder)})
+    auth = ("admin", demo_application_passwords(1)["admin"])
+    before = datatable(server.client, "customers", auth)["employee_tally"]
+    conn = connect(url)
+    with conn.cursor() as cur:
+        cur.execute("DELETE FROM wp_app_customer_employees ORDER BY id DESC LIMIT 1")
+    conn.close()
+    assert datatable(server.client, "customers", auth)["employee_tally"] == before  # cached; nobody told the bridge
+    told = server.client.post(f"{API}/cache/invalidate", json={"entity": "employee", "id": 1}, auth=auth)
+    assert told.status_code == 200
+    assert {"customers", "employees", "principals", "statistics", "relations"} <= set(told.json()["evicted"])
+    assert datatable(server.client, "customers", auth)["employee_tally"] == before - 1
