@@ -18,8 +18,8 @@ config, only bypass users see it. A table no config names gets a default one: ne
 A plugin table's rows carry ``permissions`` {view, edit, delete}: administrators only, passed
 through ``wpapp_datatable_{t}_permissions`` (permissions, row, principal, model, request), which
 the access filter hooks into the table's ``_row_data`` chain ahead of every other callback. The
-core tables' permissions are the plugin's rules in ``bridge/access.py`` (the same for REST
-items), widened only by its ``wp_customer_can_*`` filters.
+core tables' permissions are the WP Customer plugin's rules in ``bridge/access.py``, the same
+for DataTables rows and REST items.
 """
 
 from __future__ import annotations
@@ -178,7 +178,9 @@ class RowPermissions:
         self.hooks = hooks
         self.name = f"wpapp_datatable_{model.hook_base}_permissions"
 
-    async def row_data(self, row: dict[str, Any], raw: Mapping[str, Any], model: TableModel, request: Request) -> dict:
+    async def row_data(
+        self, row: dict[str, Any], raw: Mapping[str, Any], model: TableModel, request: Request
+    ) -> dict[str, Any]:
         granted = await self.hooks.apply_filters(
             self.name, dict(row["permissions"]), raw, authenticated(request), model, request
         )
