@@ -28,7 +28,11 @@ once every plugin has registered; a callback reaches them through its request:
 ``bridge.services.services(request)``. Filters a plugin typically adds:
 
 - ``wp_customer_datatable_access_configs`` — its entity's access config (``resource``,
-  ``hook``, ``priority``, ``admin_roles``, optional ``scope(principal, table) -> Criterion``);
+  ``hook``, ``priority``, ``admin_roles``: roles that see every row, optional
+  ``scope(principal, table) -> Criterion``, sync or async: the rows everyone else sees;
+  administrators and platform staff are bypassed before either, see bridge/pipeline.py);
+- ``wpapp_datatable_{t}_permissions`` (permissions, row, principal, model, request) — the
+  ``{view, edit, delete}`` of each DataTables row of its table (default: administrators only);
 - ``wp_customer_entity_relation_configs`` — its relation config with the plugin's keys
   (``bridge_table``, ``entity_column``, ``customer_column``, ``access_filter``, ``cache_ttl``,
   ``cache_group``);
