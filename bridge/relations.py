@@ -159,7 +159,7 @@ class EntityRelations:
         if branches is not None and config.bridge_table == self.names.branches:
             where = await statistics_where(self.hooks, "branch", "relations", request) if config.access_filter else []
             return branches.table, where
-        bridge = Table(config.bridge_table).as_("rel")
+        bridge = Table(config.bridge_table, alias="rel")
         customers = self.models["customers"]
         if not config.access_filter:
             return bridge, []

@@ -74,6 +74,9 @@ def cast(kind: str, value: Any) -> Any:
     return value if isinstance(value, str) else str(value)
 
 
+FilterValue = int | str  # a REST filter's parsed value: an id, or one of the filter's choices
+
+
 @dataclass(frozen=True)
 class RequestFilter:
     """A request parameter that narrows a table, e.g. ``customer_id`` for branches (an int, bound)."""
@@ -110,7 +113,7 @@ class TableModel:
     settled_total: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
-        self.table = Table(self.table_name or getattr(self.names, self.table_key)).as_(self.alias)
+        self.table = Table(self.table_name or getattr(self.names, self.table_key), alias=self.alias)
         self.build()
 
     def build(self) -> None:
