@@ -61,7 +61,7 @@ def render(statement: Statement, params: Params = None) -> tuple[str, Params]:
         raise TypeError("pass values inside the pypika query, not as params")
     collector = PyformatParameter()
     sql = statement.get_sql(parameter=collector)
-    values: dict[str, Any] = collector.get_parameters()  # type: ignore[no-untyped-call]  # pypika leaves it unannotated
+    values: dict[str, Any] = collector.get_parameters()
     return sql, (values or None)
 
 

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 def dumps(
-    data: Any, charset: str = "utf-8", errors: str = "strict", object_hook: Callable[[Any], Any] | None = None
+    data: object, charset: str = "utf-8", errors: str = "strict", object_hook: Callable[[Any], Any] | None = None
 ) -> bytes: ...
 def loads(
     data: bytes,
@@ -13,4 +13,4 @@ def loads(
     decode_strings: bool = False,
     object_hook: Callable[[Any, dict[Any, Any]], Any] | None = None,
     array_hook: Callable[[list[tuple[Any, Any]]], Any] | None = None,
-) -> Any: ...
+) -> object: ...

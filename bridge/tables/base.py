@@ -113,7 +113,7 @@ class TableModel:
     settled_total: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
-        self.table = Table(self.table_name or getattr(self.names, self.table_key), alias=self.alias)
+        self.table = Table(self.table_name or self.names.named(self.table_key), alias=self.alias)
         self.build()
 
     def build(self) -> None:
@@ -142,7 +142,7 @@ class TableModel:
     @property
     def real_name(self) -> str:
         """The table's name in the database (prefix included)."""
-        return self.table_name or getattr(self.names, self.table_key)
+        return self.table_name or self.names.named(self.table_key)
 
     @property
     def id_field(self) -> Term:
