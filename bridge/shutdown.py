@@ -17,7 +17,6 @@ import socket
 from collections.abc import Callable
 from contextlib import suppress
 from types import FrameType
-from typing import Any
 
 from bridge.context import AnyApp
 
@@ -36,7 +35,7 @@ def refuse_connections_on_stop(app: AnyApp) -> None:
 
 
 def _then_stop_listening(
-    previous: Callable[[int, FrameType | None], Any], sockets: list[socket.socket]
+    previous: Callable[[int, FrameType | None], object], sockets: list[socket.socket]
 ) -> Callable[[int, FrameType | None], None]:
     def handler(signum: int, frame: FrameType | None) -> None:
         previous(signum, frame)  # the manager tells the workers to stop (or kills them on a second signal)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from pypika import MySQLQuery, Order, Table
 from pypika import functions as fn
+from pypika.queries import QueryBuilder
 from pypika.terms import Criterion, LiteralValue
 
 from bridge.db import Executor
@@ -24,6 +25,7 @@ WRITABLE = tuple(
     "customer_id name type nitku postal_code latitude longitude address phone email provinsi_id regency_id "
     "agency_id division_id user_id inspector_id status".split()
 )
+BranchType = Literal["pusat", "cabang"]  # head office, branch office
 INSPECTOR_ROLES = ("agency_pengawas", "agency_pengawas_spesialis")
 
 
@@ -80,7 +82,7 @@ class BranchesModel(Writable, TableModel):
             self.join(Join("regency", regency, regency.id == b.regency_id))
             self.add(Column("regency_name", regency.name, joins=("regency",)))
 
-    def _active_cabang_term(self) -> Any:
+    def _active_cabang_term(self) -> QueryBuilder:
         """Other active ``cabang`` of the row's customer: the plugin hides a head office's delete
         button while there are any (facts §6.2). Constants only, so the term binds no values."""
         b, x = self.table, Table(self.names.branches, alias="ac")
@@ -128,7 +130,9 @@ class BranchesModel(Writable, TableModel):
             await ex.fetch_val(MySQLQuery.from_(t).select(fn.Count(t.id)).where(t.customer_id == customer_id)) or 0
         )
 
-    async def has_active(self, ex: Executor, customer_id: int, branch_type: str, exclude_id: int | None = None) -> bool:
+    async def has_active(
+        self, ex: Executor, customer_id: int, branch_type: BranchType, exclude_id: int | None = None
+    ) -> bool:
         """An active branch of ``branch_type`` (``pusat``/``cabang``) in the customer, other than ``exclude_id``."""
         t = self.plain
         criterion = (t.customer_id == customer_id) & (t.type == branch_type) & (t.status == "active")

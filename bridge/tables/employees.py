@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pypika import Case, CustomFunction, Table
-from pypika.terms import Criterion
+from pypika.terms import Criterion, Term
 
 from bridge.db import Executor
 from bridge.schema import SchemaInfo, TableNames
@@ -69,7 +69,7 @@ class EmployeesModel(Writable, TableModel):
         self.join(Join("branch", branch, branch.id == e.branch_id))
         self.add(Column("branch_name", branch.name, searchable=True, joins=("branch",)))
 
-    def _department_term(self) -> Any:
+    def _department_term(self) -> Term:
         """The plugin's "department" column: its badge texts joined (``Finance, Legal``).
 
         The plugin searched and sorted a dropped ``department`` column (facts §2.3); this is the
