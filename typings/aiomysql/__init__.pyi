@@ -18,7 +18,8 @@ from pymysql.err import (
 )
 
 _T = TypeVar("_T")
-_C = TypeVar("_C", bound=Cursor)
+_Row = TypeVar("_Row")
+_C = TypeVar("_C", bound=_Cursor[Any])
 
 class _ContextManager(Generic[_T]):
     """What ``connect``, ``create_pool``, ``Connection.cursor`` and ``Pool.acquire`` return: awaited
@@ -30,19 +31,20 @@ class _ContextManager(Generic[_T]):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None: ...
 
-class Cursor:
+class _Cursor(Generic[_Row]):
+    """A cursor whose rows are ``_Row`` (at run time DictCursor subclasses Cursor; the row type differs)."""
+
     @property
     def rowcount(self) -> int: ...
     @property
     def lastrowid(self) -> int: ...
     async def execute(self, query: str, args: Any = None) -> int: ...
-    def fetchone(self) -> Awaitable[tuple[Any, ...] | None]: ...
-    def fetchall(self) -> Awaitable[Sequence[tuple[Any, ...]]]: ...
+    def fetchone(self) -> Awaitable[_Row | None]: ...
+    def fetchall(self) -> Awaitable[Sequence[_Row]]: ...
     async def close(self) -> None: ...
 
-class DictCursor(Cursor):
-    def fetchone(self) -> Awaitable[dict[str, Any] | None]: ...  # type: ignore[override]  # rows are dicts here
-    def fetchall(self) -> Awaitable[Sequence[dict[str, Any]]]: ...  # type: ignore[override]  # rows are dicts here
+class Cursor(_Cursor[tuple[Any, ...]]): ...
+class DictCursor(_Cursor[dict[str, Any]]): ...
 
 class Connection:
     @property
