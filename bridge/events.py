@@ -48,7 +48,7 @@ class Event:
     action: str
     entity: str
     entity_id: int
-    args: tuple[Any, ...]
+    args: tuple[object, ...]  # the plugin action's arguments (rows, ids, the acting user…)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -69,7 +69,7 @@ class Events:
     def touched_customer(self, customer_id: int) -> None:
         self.customers = {*(self.customers or ()), int(customer_id)}
 
-    def add(self, action: str, entity: str, entity_id: int, *args: Any) -> None:
+    def add(self, action: str, entity: str, entity_id: int, *args: object) -> None:
         self.items.append(Event(action, entity, int(entity_id), tuple(args)))
 
     async def record(self, ex: Executor, outbox_table: str) -> None:

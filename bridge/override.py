@@ -10,8 +10,9 @@ become a write.
 
 from __future__ import annotations
 
-from sanic import Request, Sanic
+from sanic import Request
 
+from bridge.context import AnyApp
 from bridge.errors import invalid_params
 
 QUERY_KEY = "_method"
@@ -46,7 +47,7 @@ def override_method(request: Request) -> None:
     request.method = values[0].upper()
 
 
-def attach_method_override(app: Sanic) -> None:
+def attach_method_override(app: AnyApp) -> None:
     """Run ``override_method`` on every request before the router picks the handler."""
 
     @app.signal("http.routing.before")

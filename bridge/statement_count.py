@@ -7,9 +7,9 @@ every statement ``bridge/db.py`` runs for them (authentication included) and say
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from functools import wraps
-from typing import Any
+from typing import Any, ParamSpec
 
 from sanic.response import HTTPResponse
 
@@ -17,14 +17,14 @@ from bridge.db import query_counter
 
 STATEMENTS_HEADER = "X-WPBridge-Statements"
 
-Handler = Callable[..., Awaitable[HTTPResponse]]
+P = ParamSpec("P")
 
 
-def counted(handler: Handler) -> Handler:
+def counted(handler: Callable[P, Awaitable[HTTPResponse]]) -> Callable[P, Coroutine[Any, Any, HTTPResponse]]:
     """Count the statements ``handler`` runs and add the count to its response."""
 
     @wraps(handler)
-    async def wrapper(*args: Any, **kwargs: Any) -> HTTPResponse:
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> HTTPResponse:
         seen: list[str] = []
         token = query_counter.set(seen)
         try:

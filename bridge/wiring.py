@@ -15,12 +15,11 @@ import sys
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
-from sanic import Sanic
-
 from bridge import relations
 from bridge.access import Access
 from bridge.auth import Authenticator
 from bridge.cache import open_cache
+from bridge.context import AnyApp
 from bridge.db import Database
 from bridge.hooks import Hooks
 from bridge.invalidation import InvalidationMap
@@ -131,7 +130,7 @@ async def _wire(settings: Settings, names: TableNames, db: Database) -> Services
     )
 
 
-async def ensure_services(app: Sanic) -> Services:
+async def ensure_services(app: AnyApp) -> Services:
     """The app's services, built now if the database was unavailable until this moment."""
     ctx = app_context(app)
     if ctx.services is not None:

@@ -6,10 +6,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pypika import Case, CustomFunction, Table
-from pypika.terms import Criterion
+from pypika.terms import Criterion, Term
 
 from bridge.db import Executor
-from bridge.tables.base import Column, Join, TableModel
+from bridge.schema import SchemaInfo, TableNames
+from bridge.tables.base import Column, FilterValue, Join, TableModel
 from bridge.tables.writes import Writable
 
 DEPARTMENTS = ("finance", "operation", "legal", "purchase")
@@ -20,7 +21,7 @@ WRITABLE = (*"customer_id branch_id user_id name position keterangan email phone
 
 
 class EmployeesModel(Writable, TableModel):
-    def __init__(self, names, schema) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, names: TableNames, schema: SchemaInfo) -> None:
         super().__init__(
             names,
             schema,
@@ -35,7 +36,7 @@ class EmployeesModel(Writable, TableModel):
 
     def build(self) -> None:
         e, n = self.table, self.names
-        user = Table(n.users).as_("eu")
+        user = Table(n.users, alias="eu")
         self.join(Join("user", user, user.ID == e.user_id))
         self.own("id", "int")
         self.own("customer_id", "int")
@@ -61,14 +62,14 @@ class EmployeesModel(Writable, TableModel):
         self.own("created_at", "datetime")
         self.own("updated_at", "datetime")
 
-        customer = Table(n.customers).as_("cust")
+        customer = Table(n.customers, alias="cust")
         self.join(Join("customer", customer, customer.id == e.customer_id))
         self.add(Column("customer_name", customer.name, joins=("customer",)))
-        branch = Table(n.branches).as_("br")
+        branch = Table(n.branches, alias="br")
         self.join(Join("branch", branch, branch.id == e.branch_id))
         self.add(Column("branch_name", branch.name, searchable=True, joins=("branch",)))
 
-    def _department_term(self) -> Any:
+    def _department_term(self) -> Term:
         """The plugin's "department" column: its badge texts joined (``Finance, Legal``).
 
         The plugin searched and sorted a dropped ``department`` column (facts §2.3); this is the
@@ -78,7 +79,7 @@ class EmployeesModel(Writable, TableModel):
         return ConcatWs(", ", *(Case().when(e.field(d) == 1, label) for d, label in DEPARTMENT_LABELS.items()))
 
     # ---- REST filters and writes ------------------------------------------------------------
-    def filter_criterion(self, name: str, value: Any) -> Criterion | None:
+    def filter_criterion(self, name: str, value: FilterValue) -> Criterion | None:
         """``?customer_id=``, ``?branch_id=``, ``?status=``."""
         if name in ("customer_id", "branch_id", "status") and self.has(name):
             return self.table.field(name) == value
@@ -113,9 +114,10 @@ class EmployeesModel(Writable, TableModel):
         """Employees of the branches (and of the customer, so a cascade leaves no orphans), locked."""
         t = self.plain
         branch_ids = sorted(set(branch_ids))
-        parts = [t.branch_id.isin(branch_ids)] if branch_ids else []
+        where: Criterion | None = t.branch_id.isin(branch_ids) if branch_ids else None
         if customer_id is not None:
-            parts.append(t.customer_id == customer_id)
-        if not parts:
+            of_customer = t.customer_id == customer_id
+            where = of_customer if where is None else where | of_customer
+        if where is None:
             return []
-        return await self.lock_where(ex, Criterion.any(parts))
+        return await self.lock_where(ex, where)
