@@ -34,6 +34,7 @@ from bridge.tables.base import TableModel
 from bridge.tables.branches import BranchesModel
 from bridge.tables.customers import CustomersModel
 from bridge.tables.employees import EmployeesModel
+from bridge.wp_cookie import configured as wp_cookies
 
 log = logging.getLogger("bridge")
 
@@ -197,7 +198,8 @@ async def _wire_services(settings: Settings, names: TableNames, db: Database) ->
     cache = open_cache(settings.cache_dir, settings.cache_url, namespace)
     hooks = Hooks()
     loader = PrincipalLoader(db, cache, names, schema)
-    auth = Authenticator(db, cache, names, loader, settings.shared_secret)
+    cookies = wp_cookies(settings.wp_config, settings.wp_site_url, settings.own_origin, db, names)
+    auth = Authenticator(db, cache, names, loader, settings.shared_secret, cookies)
     models: dict[str, TableModel] = {
         m.resource: m
         for m in (CustomersModel(names, schema), BranchesModel(names, schema), EmployeesModel(names, schema))
