@@ -336,6 +336,13 @@ class WordPressCookies:
         self._lock = asyncio.Lock()
         self._marker = COOKIE_PREFIX.encode()  # what carried_by looks for; LOGGED_IN_COOKIE when defined
         self._warned = False
+        # get_user_by('login') and get_user_meta(…, 'session_tokens', true), in one indexed
+        # statement rendered once (the names come from TableNames, whose prefixes are checked).
+        self._user_sql = (
+            f"SELECT u.ID, u.user_pass, (SELECT m.meta_value FROM `{names.usermeta}` m WHERE m.user_id = u.ID "
+            f"AND m.meta_key = '{_SESSION_TOKENS}' ORDER BY m.umeta_id LIMIT 1) AS meta_value "
+            f"FROM `{names.users}` u WHERE u.user_login = %s ORDER BY u.ID LIMIT 1"
+        )
         try:
             self._mark(read_wp_config(config_path))
         except WPConfigError:
@@ -446,16 +453,7 @@ class WordPressCookies:
             login = cookie.username.decode("utf-8")
         except UnicodeDecodeError:
             return 0
-        users, meta = Table(self.names.users), Table(self.names.usermeta)
-        row = await self.db.fetch_one(
-            MySQLQuery.from_(users)
-            .left_join(meta)
-            .on((meta.user_id == users.ID) & (meta.meta_key == _SESSION_TOKENS))
-            .select(users.ID, users.user_pass, meta.meta_value)
-            .where(users.user_login == login)
-            .orderby(users.ID, meta.umeta_id)
-            .limit(1)
-        )
+        row = await self.db.fetch_one(self._user_sql, (login,))
         if row is None or not cookie_valid_for(cookie, keys.logged_in, _text(row["user_pass"]), row["meta_value"], now):
             return 0
         return int(row["ID"])
