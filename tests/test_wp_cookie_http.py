@@ -519,3 +519,23 @@ def test_multisite_keys_and_site_url_come_from_the_networks_sitemeta(
     name = "wordpress_logged_in_" + hashlib.md5(network_url.encode()).hexdigest()
     ok = bridge.client.get(ME, headers={"Cookie": f"{name}={cookie}", "X-WP-Nonce": network.nonce(user_id, token)})
     assert ok.status_code == 200 and ok.json()["id"] == user_id
+
+
+def test_cookie_writes_only_from_the_own_origin(
+    cookie_bridge: BridgeServer, site: Site, admin: tuple[str, str, int]
+) -> None:
+    """A write with the cookie and nonce from a page of the bridge's own origin works; the same
+    write from an origin BRIDGE_CORS_ORIGINS lists (which passes the write check of other
+    credentials) is refused, and changes nothing."""
+    cookie, token, user_id = admin
+    path = "/wp-json/wp-customer/v1/customers/1"
+    headers = {"Cookie": f"{COOKIE}={cookie}", "X-WP-Nonce": site.nonce(user_id, token)}
+    own = cookie_bridge.client.patch(
+        path, json={"name": "PT Same Origin"}, headers={**headers, "Origin": cookie_bridge.base}
+    )
+    assert own.status_code == 200 and own.json()["name"] == "PT Same Origin", own.text
+    listed = cookie_bridge.client.patch(
+        path, json={"name": "PT Listed"}, headers={**headers, "Origin": "http://app.example"}
+    )
+    refused(listed, "wpbridge_origin_not_allowed")
+    assert get(cookie_bridge, path, cookie, headers["X-WP-Nonce"]).json()["name"] == "PT Same Origin"
