@@ -33,6 +33,7 @@ from bridge.tables.base import TableModel
 from bridge.tables.branches import BranchesModel
 from bridge.tables.customers import CustomersModel
 from bridge.tables.employees import EmployeesModel
+from bridge.wp_cookie import configured as wp_cookies
 
 log = logging.getLogger("bridge")
 
@@ -121,7 +122,14 @@ async def _wire(settings: Settings, names: TableNames, db: Database) -> Services
         hooks=hooks,
         names=names,
         schema=schema,
-        auth=Authenticator(db, cache, names, loader, settings.shared_secret),
+        auth=Authenticator(
+            db,
+            cache,
+            names,
+            loader,
+            settings.shared_secret,
+            wp_cookies(settings.wp_config, settings.wp_site_url, settings.own_origin, db, names),
+        ),
         access=access,
         models=frozen,
         access_configs=configs,
