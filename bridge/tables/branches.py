@@ -15,9 +15,9 @@ from pypika import functions as fn
 from pypika.terms import Criterion, LiteralValue
 
 from bridge.db import Executor
-from bridge.tables.base import Column, Join, TableModel
-from bridge.tables.writes import Writable, like_escape, same
-from bridge.validation import MSG
+from bridge.messages import MSG
+from bridge.tables.base import Column, Join
+from bridge.writes.rows import WritableModel, like_escape, same
 
 WRITABLE = tuple(
     "customer_id name type nitku postal_code latitude longitude address phone email provinsi_id regency_id "
@@ -26,7 +26,7 @@ WRITABLE = tuple(
 INSPECTOR_ROLES = ("agency_pengawas", "agency_pengawas_spesialis")
 
 
-class BranchesModel(Writable, TableModel):
+class BranchesModel(WritableModel):
     def __init__(self, names, schema) -> None:  # type: ignore[no-untyped-def]
         super().__init__(
             names,

@@ -12,9 +12,9 @@ from pypika import MySQLQuery, Table
 from pypika.terms import Criterion
 
 from bridge.db import Executor
-from bridge.tables.base import ChildCount, Column, Join, TableModel
-from bridge.tables.writes import Writable, same
-from bridge.validation import MSG
+from bridge.messages import MSG
+from bridge.tables.base import ChildCount, Column, Join
+from bridge.writes.rows import WritableModel, same
 
 CODE_ATTEMPTS = 50
 
@@ -31,7 +31,7 @@ def new_customer_code(rng: random.Random) -> str:
     )
 
 
-class CustomersModel(Writable, TableModel):
+class CustomersModel(WritableModel):
     settled_total = True
 
     def __init__(self, names, schema) -> None:  # type: ignore[no-untyped-def]
