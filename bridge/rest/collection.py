@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from pypika import Order
@@ -31,7 +31,7 @@ from bridge.services import services
 from bridge.statements import MEMO, Bound, Scoped, bind, scoped_bounds, term_key
 from bridge.tables.base import Column, TableModel
 from bridge.totals import DATA_GROUPS, TOTAL_TTL, split_total, with_part
-from bridge.writes.rows import like_escape
+from bridge.writes.rows import WritableModel, like_escape
 
 DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 100
@@ -98,7 +98,7 @@ def orderable(schema: ResourceSchema, model: TableModel) -> list[str]:
     return [n for n in schema.orderby if n in model.columns and model.columns[n].orderable]
 
 
-def parse_collection(request: Request, schema: ResourceSchema, model: TableModel) -> CollectionParams:
+def parse_collection(request: Request, schema: ResourceSchema, model: WritableModel) -> CollectionParams:
     """``page``, ``per_page``, ``offset``, ``search``, ``orderby``, ``order`` and the filters; one 400
     naming every bad parameter. Unknown parameters are ignored, as WordPress ignores them."""
     query = Query.of(request)
@@ -149,7 +149,7 @@ def search_criterion(model: TableModel, text: str) -> Criterion | None:
     if not text or not columns:
         return None
     pattern = "%" + like_escape(text) + "%"
-    return Criterion.any(c.term.like(pattern) for c in columns)
+    return cast(Criterion, Criterion.any(c.term.like(pattern) for c in columns))  # pypika types it as a Term
 
 
 async def count_rows(
@@ -169,7 +169,8 @@ async def count_rows(
     async def compute() -> int:
         return int(await svc.db.fetch_val(sql, params or None) or 0)
 
-    return await remember(svc.cache, key, compute, ttl=TOTAL_TTL, group=model.resource, depends=DATA_GROUPS)
+    total: int = await remember(svc.cache, key, compute, ttl=TOTAL_TTL, group=model.resource, depends=DATA_GROUPS)
+    return total
 
 
 def count_statement(
@@ -210,12 +211,15 @@ def page_statement(
 
 
 async def list_rows(
-    request: Request, schema: ResourceSchema, model: TableModel, params: CollectionParams
+    request: Request, schema: ResourceSchema, model: WritableModel, params: CollectionParams
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of rows the caller may see, and how many match in all."""
     svc = services(request)
     where = await where_for(svc.hooks, model, request)
-    where += [model.filter_criterion(name, value) for name, value in params.filters.items()]
+    for name, value in params.filters.items():
+        criterion = model.filter_criterion(name, value)
+        if criterion is not None:
+            where.append(criterion)
     needed: set[str] = set()
     found = search_criterion(model, params.search)
     if found is not None:

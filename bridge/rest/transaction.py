@@ -83,7 +83,7 @@ async def transact(request: Request, entity: str, work: Callable[[Executor, Even
         return result
 
     try:
-        result = await svc.db.run_transaction(attempt)
+        result: T = await svc.db.run_transaction(attempt)
     except pymysql.MySQLError as exc:
         error = database_error(entity, exc)
         if error is None:

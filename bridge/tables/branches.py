@@ -17,6 +17,7 @@ from pypika.terms import Criterion, LiteralValue
 from bridge.db import Executor
 from bridge.messages import MSG
 from bridge.tables.base import Column, Join
+from bridge.tables.lookups import Runner
 from bridge.writes.rows import WritableModel, like_escape, same
 
 WRITABLE = tuple(
@@ -142,7 +143,7 @@ class BranchesModel(WritableModel):
         return random.SystemRandom().choice(free) if free else None
 
     async def agency_for_region(
-        self, ex: Executor, province_code: str | None, regency_code: str | None
+        self, ex: Runner, province_code: str | None, regency_code: str | None
     ) -> tuple[int | None, int | None]:
         """getAgencyAndDivisionIds: the first agency of the province; its division for the
         regency, else any of its divisions (facts §1.5). Status is not considered, as in the plugin."""
@@ -162,13 +163,13 @@ class BranchesModel(WritableModel):
         division_id = await ex.fetch_val(query.orderby(d.id))
         return int(agency_id), (int(division_id) if division_id is not None else None)
 
-    async def agency_exists(self, ex: Executor, agency_id: int) -> bool:
+    async def agency_exists(self, ex: Runner, agency_id: int) -> bool:
         if not self.schema.has_table("agencies"):
             return True
         a = Table(self.names.agencies)
         return await ex.fetch_val(MySQLQuery.from_(a).select(a.id).where(a.id == agency_id)) is not None
 
-    async def division_in_agency(self, ex: Executor, division_id: int, agency_id: int | None) -> bool:
+    async def division_in_agency(self, ex: Runner, division_id: int, agency_id: int | None) -> bool:
         if not self.schema.has("divisions", "agency_id"):
             return True
         d = Table(self.names.divisions)

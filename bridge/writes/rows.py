@@ -1,4 +1,4 @@
-"""Row writes shared by the customers, branches and employees models (their ``Writable`` mixin).
+"""Row writes shared by the customers, branches and employees models (``WritableModel``).
 
 Writes address the model's own table without its alias (``UPDATE wp_app_customers SET …``)
 and only its own columns, which the live schema has by construction (``TableModel.own``).
@@ -17,17 +17,22 @@ from pypika import MySQLQuery, Table
 from pypika.terms import Criterion, Field
 
 from bridge.db import Executor
-from bridge.schema import TableNames
 from bridge.tables.base import Column, TableModel, cast
 
 
-class Writable:
-    """Mixin for a ``TableModel``: own columns, locking reads, inserts, updates, deletes, ETags."""
+def like_escape(text: str) -> str:
+    """``text`` as a literal inside a LIKE pattern: ``\\``, ``%`` and ``_`` escaped with ``\\``."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
-    table: Table
-    columns: dict[str, Column]
-    names: TableNames
-    table_key: str
+
+def same(field: Field, value: Any) -> Criterion:
+    """NULL-safe equality (``<=>``): a NULL region matches only NULL, as the checks need."""
+    return field.isnull() if value is None else field == value
+
+
+class WritableModel(TableModel):
+    """A table model whose rows the REST resources write (customers, branches, employees): own
+    columns, locking reads, inserts, updates, deletes, ETags, and the hooks each model fills in."""
 
     @property
     def plain(self) -> Table:
@@ -96,22 +101,12 @@ class Writable:
             criterion = criterion & (t.id != exclude_id)
         return await ex.fetch_val(MySQLQuery.from_(t).select(t.id).where(criterion).limit(1)) is not None
 
-
-def like_escape(text: str) -> str:
-    """``text`` as a literal inside a LIKE pattern: ``\\``, ``%`` and ``_`` escaped with ``\\``."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def same(field: Field, value: Any) -> Criterion:
-    """NULL-safe equality (``<=>``): a NULL region matches only NULL, as the checks need."""
-    return field.isnull() if value is None else field == value
-
-
-class WritableModel(Writable, TableModel):
-    """A table model whose rows the REST resources write (customers, branches, employees)."""
-
     async def duplicates(
         self, ex: Executor, row: Mapping[str, Any], changed: set[str], exclude_id: int | None = None
     ) -> dict[str, str]:
         """Changed fields whose value another row holds: field → the plugin's message (409)."""
         return {}
+
+    def filter_criterion(self, name: str, value: Any) -> Criterion | None:
+        """The criterion of a collection filter (``?status=``); None when this layout lacks it."""
+        return None
