@@ -37,6 +37,8 @@ from bridge.writes.store import Store
 
 
 class BranchesController(Controller[Draft]):
+    """The branches resource: locked under their customer, head-office rules, the admin employee."""
+
     schema = SCHEMA
     updated_action = "wp_customer_branch_updated"
 

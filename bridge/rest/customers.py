@@ -30,10 +30,14 @@ from bridge.writes.store import Store
 
 @dataclass(frozen=True)
 class CustomerDraft(Draft):
+    """A new customer and, when it has an owner and a location, its head office."""
+
     head_office: HeadOffice | None
 
 
 class CustomersController(Controller[CustomerDraft]):
+    """The customers resource: create needs ``add_customer``; the owner's change ``edit_all_customers``."""
+
     schema = SCHEMA
     updated_action = "wp_customer_updated"
 

@@ -51,6 +51,8 @@ async def check_branch(
 
 
 class EmployeesController(Controller[Draft]):
+    """The employees resource: placed in a branch the caller may add employees to."""
+
     schema = SCHEMA
     updated_action = "wp_customer_employee_updated"
     updated_action_gets_submitted = True  # the plugin's ($id, $data, $employee)
