@@ -20,14 +20,14 @@ from bridge.origin import refuse_cross_origin_writes
 from bridge.outbox import attach_sender
 from bridge.override import attach_method_override
 from bridge.responses import dumps
-from bridge.routes import branches, cache, customers, datatables, employees, ops, relations, statistics, users
+from bridge.routes import cache, datatables, ops, relations, resources, statistics, users
 from bridge.services import AppContext, app_context
 from bridge.settings import WILDCARD_HOSTS, Settings
 from bridge.wiring import build_services, ensure_services
 
 log = logging.getLogger("bridge")
 
-BLUEPRINTS = (ops, users, customers, branches, employees, datatables, statistics, relations, cache)
+BLUEPRINTS = (ops, users, resources, datatables, statistics, relations, cache)
 
 
 async def open_services(app: Sanic) -> None:

@@ -16,10 +16,11 @@ from pypika.queries import QueryBuilder
 from pypika.terms import Criterion, LiteralValue
 
 from bridge.db import Executor
+from bridge.messages import MSG
 from bridge.schema import SchemaInfo, TableNames
-from bridge.tables.base import Column, FilterValue, Join, TableModel
-from bridge.tables.writes import Writable, like_escape, same
-from bridge.validation import MSG
+from bridge.tables.base import Column, FilterValue, Join
+from bridge.tables.lookups import Runner
+from bridge.writes.rows import WritableModel, like_escape, same
 
 WRITABLE = tuple(
     "customer_id name type nitku postal_code latitude longitude address phone email provinsi_id regency_id "
@@ -29,7 +30,7 @@ BranchType = Literal["pusat", "cabang"]  # head office, branch office
 INSPECTOR_ROLES = ("agency_pengawas", "agency_pengawas_spesialis")
 
 
-class BranchesModel(Writable, TableModel):
+class BranchesModel(WritableModel):
     def __init__(self, names: TableNames, schema: SchemaInfo) -> None:
         super().__init__(
             names,
@@ -147,7 +148,7 @@ class BranchesModel(Writable, TableModel):
         return random.SystemRandom().choice(free) if free else None
 
     async def agency_for_region(
-        self, ex: Executor, province_code: str | None, regency_code: str | None
+        self, ex: Runner, province_code: str | None, regency_code: str | None
     ) -> tuple[int | None, int | None]:
         """getAgencyAndDivisionIds: the first agency of the province; its division for the
         regency, else any of its divisions (facts §1.5). Status is not considered, as in the plugin."""
@@ -167,13 +168,13 @@ class BranchesModel(Writable, TableModel):
         division_id = await ex.fetch_val(query.orderby(d.id))
         return int(agency_id), (int(division_id) if division_id is not None else None)
 
-    async def agency_exists(self, ex: Executor, agency_id: int) -> bool:
+    async def agency_exists(self, ex: Runner, agency_id: int) -> bool:
         if not self.schema.has_table("agencies"):
             return True
         a = Table(self.names.agencies)
         return await ex.fetch_val(MySQLQuery.from_(a).select(a.id).where(a.id == agency_id)) is not None
 
-    async def division_in_agency(self, ex: Executor, division_id: int, agency_id: int | None) -> bool:
+    async def division_in_agency(self, ex: Runner, division_id: int, agency_id: int | None) -> bool:
         if not self.schema.has("divisions", "agency_id"):
             return True
         d = Table(self.names.divisions)

@@ -12,10 +12,10 @@ from pypika import MySQLQuery, Table
 from pypika.terms import Criterion
 
 from bridge.db import Executor
+from bridge.messages import MSG
 from bridge.schema import SchemaInfo, TableNames
-from bridge.tables.base import ChildCount, Column, FilterValue, Join, TableModel
-from bridge.tables.writes import Writable, same
-from bridge.validation import MSG
+from bridge.tables.base import ChildCount, Column, FilterValue, Join
+from bridge.writes.rows import WritableModel, same
 
 CODE_ATTEMPTS = 50
 
@@ -32,7 +32,7 @@ def new_customer_code(rng: random.Random) -> str:
     )
 
 
-class CustomersModel(Writable, TableModel):
+class CustomersModel(WritableModel):
     settled_total = True
 
     def __init__(self, names: TableNames, schema: SchemaInfo) -> None:

@@ -9,9 +9,10 @@ from pypika import Case, CustomFunction, Table
 from pypika.terms import Criterion, Term
 
 from bridge.db import Executor
+from bridge.messages import MSG
 from bridge.schema import SchemaInfo, TableNames
-from bridge.tables.base import Column, FilterValue, Join, TableModel
-from bridge.tables.writes import Writable
+from bridge.tables.base import Column, FilterValue, Join
+from bridge.writes.rows import WritableModel
 
 DEPARTMENTS = ("finance", "operation", "legal", "purchase")
 # The badge texts of the plugin's employee table (facts §2.3), in its order.
@@ -20,7 +21,7 @@ ConcatWs = CustomFunction("CONCAT_WS", ["separator", *DEPARTMENTS])
 WRITABLE = (*"customer_id branch_id user_id name position keterangan email phone status".split(), *DEPARTMENTS)
 
 
-class EmployeesModel(Writable, TableModel):
+class EmployeesModel(WritableModel):
     def __init__(self, names: TableNames, schema: SchemaInfo) -> None:
         super().__init__(
             names,
@@ -101,6 +102,18 @@ class EmployeesModel(Writable, TableModel):
 
     async def user_taken(self, ex: Executor, user_id: int, exclude_id: int | None = None) -> bool:
         return self.unique_user and await self.exists(ex, self.plain.user_id == user_id, exclude_id)
+
+    async def duplicates(
+        self, ex: Executor, row: Mapping[str, Any], changed: set[str], exclude_id: int | None = None
+    ) -> dict[str, str]:
+        """A changed email another employee has (the real layout's unique key), or a changed
+        user who is an employee already (the documented layout's)."""
+        found: dict[str, str] = {}
+        if "email" in changed and row.get("email") and await self.email_taken(ex, row["email"], exclude_id):
+            found["email"] = MSG["email_exists"]
+        if "user_id" in changed and await self.user_taken(ex, row["user_id"], exclude_id):
+            found["user_id"] = MSG["user_taken"]
+        return found
 
     async def has_row(self, ex: Executor, customer_id: int, branch_id: int, user_id: int) -> bool:
         t = self.plain
