@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint stop check migrate bench clean shim-zip test-packages
+.PHONY: run test lint typecheck stop check migrate bench clean shim-zip test-packages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "Could not create a virtualenv: install Debian's python3-venv (apt-get install -y python3-venv)"; exit 1; }
@@ -22,6 +22,11 @@ lint: $(STAMP) test-packages
 	$(BIN)/ruff check bridge hooks tests bench
 	@find wordpress-shim tests/php -name '*.php' -print0 | xargs -0 -n1 php -l >/dev/null
 
+## typecheck: mypy --strict on bridge/ and hooks/ ([tool.mypy] in pyproject.toml, stubs in typings/);
+## it joins `make lint` once the whole package passes
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
 ## test: the whole test suite against a fresh database on the real MariaDB, including the shim's
 ## PHPUnit tests and the end-to-end tests in a real WordPress and a headless Chromium
 ## (the end-to-end fixtures build dist/wp-customer-bridge.zip exactly as `make shim-zip` does and install it)
@@ -37,7 +42,7 @@ test-packages:
 shim-zip:
 	$(PYTHON) wordpress-shim/build.py
 
-## bench: the benchmark (bench/, issues 5 and 13): for each size of BENCH_SCALES (default 100000,1000) a fresh
+## bench: the benchmark (bench/): for each size of BENCH_SCALES (default 100000,1000) a fresh
 ## database of demo customers, `wpbridge serve` with one worker per core, wrk (installed when root), the HTTP floor
 ## and the SQL floor; writes bench/results/latest.md, latest.png and a JSON file. Takes ~45 min with the defaults;
 ## BENCH_SCALES=2000,1000 BENCH_DURATION=2 BENCH_NAME=quick for a quick run

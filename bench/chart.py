@@ -1,6 +1,6 @@
 """The chart of the report: per size (one row each), the bridge beside the HTTP floor and the SQL
 floor for every scenario (warm): p50 at 1 connection, throughput at 16 and at 32, and the
-bridge's share of the HTTP floor's throughput at 16 against issue 13's 60 %."""
+bridge's share of the HTTP floor's throughput at 16 against the target of 60 %."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def draw(result: dict[str, Any], path: Path) -> None:
         rows = [r for r in runs if r["concurrency"] == 16 and r.get("ratio_rps_http") is not None]
         shares = [r["ratio_rps_http"] for r in rows]
         ax.bar(range(len(rows)), shares, 0.6, color=["tab:green" if v >= RPS_SHARE else "tab:red" for v in shares])
-        ax.axhline(RPS_SHARE, color="black", linestyle="--", linewidth=1, label=f"issue 13 target: {RPS_SHARE:.0%}")
+        ax.axhline(RPS_SHARE, color="black", linestyle="--", linewidth=1, label=f"target: {RPS_SHARE:.0%}")
         ax.set_xticks(
             list(range(len(rows))), [f"{r['scenario']}/{r['role'][:3]}" for r in rows], rotation=70, fontsize=8
         )

@@ -30,7 +30,7 @@ def _worst(rows: list[Row], key: Callable[[Row], float], high_is_bad: bool = Tru
 
 
 def targets(result: dict[str, Any]) -> list[Row]:
-    """Issue 5's targets, each on its worst variant (the role that does worst), indexed phase."""
+    """The benchmark's targets at the main size, each on its worst variant (the role that does worst), indexed phase."""
     runs = _runs(result)
     out: list[Row] = []
 
@@ -99,7 +99,7 @@ def targets(result: dict[str, Any]) -> list[Row]:
     return out
 
 
-# Issue 13: the bridge against the HTTP floor, on these scenarios (S1 per role, the others on their worst role).
+# The targets against the HTTP floor, on these scenarios (S1 per role, the others on their worst role).
 FLOOR_VARIANTS = (("S1", "admin"), ("S1", "owner"), ("S4", None), ("S6", None), ("S8", None))
 RPS_SHARE = 0.60  # bridge req/s at 16 connections ≥ 60 % of the HTTP floor's
 P50_MARGIN_MS = 0.35  # bridge p50 at 1 connection ≤ HTTP floor p50 + 0.35 ms
@@ -111,7 +111,7 @@ def all_sizes(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def floor_targets(result: dict[str, Any]) -> list[Row]:
-    """Issue 13's targets at every size, from the warm indexed matrix; each check on its worst role
+    """The HTTP-floor targets at every size, from the warm indexed matrix; each check on its worst role
     where a scenario has several. ``detail`` holds the two numbers compared."""
     out: list[Row] = []
     Scored = tuple[float, str] | None
@@ -259,7 +259,7 @@ def markdown(result: dict[str, Any], chart_name: str) -> str:
         "",
         f"![bridge, HTTP floor and SQL floor per scenario and size]({chart_name})",
         "",
-        "## Targets of issue 13: the bridge against the HTTP floor (warm, indexed; each on its worst role)",
+        "## Targets: the bridge against the HTTP floor (warm, indexed; each on its worst role)",
         "",
     ]
     out += _table(["customers", "target", "variant", "measured", "from", "limit", "met", "gap"],
@@ -268,7 +268,7 @@ def markdown(result: dict[str, Any], chart_name: str) -> str:
                    for t in result.get("floor_targets", [])])  # fmt: skip
     out += [
         "",
-        f"## Targets of issue 5 ({main['customers']:,} customers), after `wpbridge indexes --apply`, each on its worst role",
+        f"## Targets at {main['customers']:,} customers, after `wpbridge indexes --apply`, each on its worst role",
         "",
     ]
     out += _table(["target", "measured", "limit", "met", "gap", "variant"],

@@ -1,11 +1,22 @@
-"""Who may see and do what: the scopes of DESIGN §5 as SQL criteria, and row permissions.
+"""Who may see and do what: the scopes of README "Who sees what" as SQL criteria, and row permissions.
 
-This module holds the core's access rules (customers, branches, employees, and for now the
-agencies); integration plugins add theirs through an access config's ``scope`` and the
-permission filters (bridge/pipeline.py, ``granted_by_filter``). Reads ask it for a pypika
-``Criterion`` that is ANDed into the query (so counts, rows and statistics agree); writes
-ask it for a yes/no on top of that scope. A user's scope is the union of every relation
-they hold; only active relation rows count (the Principal already holds only those).
+This module holds the WP Customer plugin's own rules (customers, branches, employees) and the
+generic ones every other entity gets: administrators and platform staff see everything
+(DataTableAccessFilter's bypass, facts §3.5), a logged-out visitor nothing. An integration
+plugin brings its own table's rules in its one file (``hooks/agency.py`` is the example): its
+scope as the access config's ``scope``, its admin roles as the config's ``admin_roles``, its
+row permissions through ``wpapp_datatable_{t}_permissions``; ``bridge/pipeline.py`` applies
+them. Reads ask for a pypika ``Criterion`` that is ANDed into the query (so counts, rows and
+statistics agree); writes ask for a yes/no on top of that scope. A user's scope is the union of
+every relation they hold; only active relation rows count (the Principal already holds only
+those).
+
+Agency users' scope on customers, branches and employees stays here although it names
+agencies: it is the WP Customer plugin's own code. WP Agency only says *who* is an agency user
+and at which level (its ``wp_customer_access_type`` filter, facts §3.2/§3.4; here the
+Principal's agency memberships), while wp-customer's CustomerModel and BranchModel turn the
+``agency`` access type into SQL (facts §2.1, §2.2): the customers with a branch of the agency,
+the branches of the agency, of the division's jurisdictions, or inspected by the user.
 """
 
 from __future__ import annotations
@@ -21,10 +32,7 @@ from pypika.terms import Criterion, EmptyCriterion, Term
 from bridge.principal import Principal
 from bridge.schema import SchemaInfo, TableNames
 
-# The four agency roles that see every agency (facts §3.5, DataTableAccessFilter's map).
-AGENCY_ADMIN_ROLES = ("agency_admin_dinas", "agency_admin_unit", "agency_kepala_dinas", "agency_kepala_bidang")
-
-SCOPED_RESOURCES = ("customers", "branches", "employees", "agencies")
+SCOPED_RESOURCES = ("customers", "branches", "employees")
 
 
 class RelationLink(Protocol):
@@ -74,19 +82,15 @@ class Access:
 
     # ---- who sees everything -------------------------------------------------------------
     def sees_all(self, p: Principal, resource: str) -> bool:
-        """Administrators and platform users see every row of ``resource`` (read)."""
+        """Administrators and platform users see every row of ``resource`` (read). On a plugin's
+        table that is administrators and platform staff, DataTableAccessFilter's bypass (facts
+        §3.5); the plugin's admin roles and scope (bridge/pipeline.py) may open it to more."""
         if not p.logged_in:
             return False
         if p.is_administrator:
             return True
-        if resource == "agencies":
-            return (
-                p.is_platform_staff
-                or any(r.startswith("platform_") for r in p.roles)
-                or p.has_role(*AGENCY_ADMIN_ROLES)
-            )
         if resource not in VIEW_CAPS:
-            return p.is_platform_staff  # a plugin's entity: bypass like DataTableAccessFilter (facts §3.5)
+            return p.is_platform_staff
         return p.is_platform_viewer(VIEW_CAPS[resource])
 
     def scope_key(self, p: Principal, resource: str) -> str:
@@ -101,7 +105,8 @@ class Access:
         return _ids([*r.owned_customers, *(c for _, c in r.admin_branches), *(c for _, c, _ in r.employee_rows)])
 
     def _agency_branch_criterion(self, p: Principal, b: Table) -> Criterion | None:
-        """Branches an agency user may see: the agency's, the division's jurisdictions, or inspected."""
+        """Branches an agency user may see: the agency's, the division's jurisdictions, or inspected
+        (BranchModel's scope of the ``agency`` access type, facts §2.2: wp-customer's rule)."""
         parts: list[Criterion] = []
         whole = _ids(m.agency_id for m in p.relations.agencies if m.level == "agency")
         divisions = _ids(m.division_id for m in p.relations.agencies if m.level == "division" and m.division_id)
@@ -178,21 +183,6 @@ class Access:
             parts.append(e.branch_id.isin(agency))
         return any_of(parts)
 
-    def agencies(self, p: Principal, a: Table) -> Criterion:
-        if self.sees_all(p, "agencies"):
-            return ALL
-        if not p.logged_in:
-            return NEVER
-        parts: list[Criterion] = []
-        own = self.customer_ids(p)
-        if own:
-            sb = Table(self.names.branches).as_("scope_b")
-            parts.append(a.id.isin(MySQLQuery.from_(sb).select(sb.agency_id).where(sb.customer_id.isin(own))))
-        memberships = _ids(m.agency_id for m in p.relations.agencies)
-        if memberships:
-            parts.append(a.id.isin(memberships))
-        return any_of(parts)
-
     def related(self, p: Principal, id_field: Term, resource: str, link: RelationLink) -> Criterion:
         """A plugin entity's rows linked to a customer the user may see (EntityRelationModel's rule,
         as a subquery: ``id IN (SELECT entity_column FROM bridge WHERE customer_column IN …)``)."""
@@ -237,7 +227,7 @@ class Access:
         return {"view": True, "edit": edit, "delete": p.can("delete_customer")}
 
     def can_change_customer_owner(self, p: Principal) -> bool:
-        """Changing a customer's ``user_id`` needs ``edit_all_customers`` on top of edit (facts §6.1)."""
+        """Changing a customer's ``user_id`` needs ``edit_all_customers`` on top of edit."""
         return p.logged_in and p.is_administrator
 
     def can_create_branch(self, p: Principal, customer_id: int) -> bool:
@@ -251,8 +241,8 @@ class Access:
         bid, cid = int(row["id"]), int(row.get("customer_id") or 0)
         owner = cid in p.relations.owned_customers
         admin_of = any(b == bid for b, _ in p.relations.admin_branches)
-        # The plugin's last clause checks ``edit_customer_branch``, which nobody holds (facts §3.3,
-        # surprise 11). Reading it as ``edit_all_customer_branches`` must not let a customer_admin
+        # The plugin's last clause checks ``edit_customer_branch``, which nobody holds (no role
+        # grants it). Reading it as ``edit_all_customer_branches`` must not let a customer_admin
         # (who holds that cap for their own customer) edit another customer's branches where they
         # are merely staff: for customer-side users only the owner / branch-admin clauses count.
         customer_side = bool(p.relations.owned_customers or p.relations.admin_branches or p.relations.employee_rows)
@@ -296,13 +286,11 @@ class Access:
             return self.branch_permissions(p, row)
         if resource == "employees":
             return self.employee_permissions(p, row)
-        if resource == "agencies":  # wp-agency draws its buttons from these caps (facts §2.5)
-            admin = p.is_administrator
-            return {"view": True, "edit": admin or p.can("edit_agency"), "delete": admin or p.can("delete_agency")}
+        # A plugin's table: administrators only, until its ``wpapp_datatable_{t}_permissions`` says more.
         return {"view": True, "edit": p.is_administrator, "delete": p.is_administrator}
 
 
-# The plugin's permission filters (facts §3.3, §5.2), for what its rules refuse: each starts from
+# The plugin's permission filters, for what its rules refuse: each starts from
 # False, as in the plugin, and gets the plugin's arguments. They can only widen what a caller may
 # do to rows already in their scope; reads stay scoped in SQL.
 CAN_CREATE_BRANCH = "wp_customer_can_create_branch"  # (False, customer_id, user_id)

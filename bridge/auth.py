@@ -1,6 +1,7 @@
-"""Authentication: the shim's signed statement "this is user N", or an Application Password.
+"""Authentication: the shim's signed statement "this is user N", an Application Password, or
+WordPress's own login cookie with a REST nonce (``bridge/wp_cookie.py``, when configured).
 
-Both end in a ``Principal``. No credentials at all means the logged-out visitor (user 0);
+Each ends in a ``Principal``. No credentials at all means the logged-out visitor (user 0);
 routes that need a login say so with ``rest_not_logged_in``. Failed application-password logins
 are throttled (``LoginThrottle``): a 429 instead of a check, so nobody can burn the hash's CPU.
 """
@@ -13,7 +14,7 @@ import binascii
 import hashlib
 import math
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pypika import MySQLQuery, Table
 from sanic import Request
@@ -26,6 +27,9 @@ from bridge.principal import ANONYMOUS, Principal, PrincipalLoader
 from bridge.schema import TableNames
 from bridge.signing import SignatureError, verify
 from bridge.wordpress import match_application_password, normalize_application_password, php_loads
+
+if TYPE_CHECKING:
+    from bridge.wp_cookie import WordPressCookies
 
 NONCE_TTL = 600
 APP_PASSWORD_TTL = 60
@@ -128,20 +132,35 @@ def signed_by_shim(secret: str, request: Request) -> bool:
 class Authenticator:
     """Turns a request into a Principal, or raises a 401 with a specific code (429 while throttled)."""
 
-    def __init__(self, db: Database, cache: Cache, names: TableNames, loader: PrincipalLoader, secret: str) -> None:
+    def __init__(
+        self,
+        db: Database,
+        cache: Cache,
+        names: TableNames,
+        loader: PrincipalLoader,
+        secret: str,
+        wp_cookies: WordPressCookies | None = None,
+    ) -> None:
         self.db = db
         self.cache = cache
         self.names = names
         self.loader = loader
         self.secret = secret
+        self.wp_cookies = wp_cookies  # None: WordPress's cookie is ignored (BRIDGE_WP_CONFIG unset)
         self.throttle = LoginThrottle(cache)
 
     async def authenticate(self, request: Request) -> Principal:
+        """Signature first, then Basic credentials, then WordPress's cookie (a browser sends it
+        with every request, so explicit credentials win); none of them: the logged-out visitor."""
         headers = request.headers
         if any(h in headers for h in SIGNATURE_HEADERS):
             user_id = await self._signed_user(request)
         elif headers.get("authorization", "").lower().startswith("basic "):
             user_id = await self._application_password_user(headers["authorization"], client_address(request))
+        elif self.wp_cookies is not None and self.wp_cookies.carried_by(request):
+            user_id = await self.wp_cookies.user_of(request)
+            if user_id == 0:
+                return ANONYMOUS
         else:
             return ANONYMOUS
         principal = await self.loader.load(user_id)

@@ -21,7 +21,7 @@ from typing import IO
 
 import pymysql
 
-from bridge.settings import Settings, SettingsError, load_settings
+from bridge.settings import Settings, SettingsError, load_settings, run_dir
 
 
 class AlreadyServing(RuntimeError):
@@ -118,8 +118,6 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _pid_file() -> Path:
-    from bridge.devdb import run_dir
-
     return run_dir() / "bridge.pid"
 
 
@@ -190,7 +188,6 @@ def _schema_refusal(settings: Settings) -> str | None:
 def _prepare_metrics() -> None:
     """Empty ``<run dir>/metrics`` and point prometheus-client at it, before anything imports it:
     the workers inherit the variable. Only after claiming the pid file: the folder is ours."""
-    from bridge.devdb import run_dir
     from bridge.metrics_dir import prepare
 
     prepare(run_dir() / "metrics")
@@ -315,8 +312,6 @@ def _up(settings: Settings, args: argparse.Namespace, pid_file: PidFile) -> int:
 
 
 def _login_file() -> Path:
-    from bridge.devdb import run_dir
-
     path = run_dir() / "demo-logins.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
@@ -376,32 +371,96 @@ def _at_least_one(raw: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="wpbridge", description="WP Customer bridge service")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="serve the REST and DataTables API").set_defaults(func=cmd_serve)
-    up = sub.add_parser("up", help="find/start MariaDB, migrate, demo data if empty, serve")
-    up.add_argument("--customers", type=_at_least_one, default=200)
-    up.add_argument("--seed", type=int, default=1)
-    up.set_defaults(func=cmd_up)
-    sub.add_parser("stop", help="stop what `wpbridge up` started").set_defaults(func=cmd_stop)
-    migrate = sub.add_parser("migrate", help="create missing tables (never alters existing ones)")
-    migrate.add_argument("--layout", choices=("real", "documented"), default="real")
-    migrate.set_defaults(func=cmd_migrate)
-    demo = sub.add_parser("demo", help="load deterministic demo data into an empty database")
-    demo.add_argument("--customers", type=_at_least_one, default=200)
-    demo.add_argument("--seed", type=int, default=1)
-    demo.set_defaults(func=cmd_demo)
-    sub.add_parser("check", help="show the plugin tables' columns and check the required ones").set_defaults(
-        func=cmd_check
+def version() -> str:
+    """The installed distribution's version (pyproject.toml's, once pip has installed it)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("wp-customer-bridge")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
+def _demo_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--customers", type=_at_least_one, default=200, help="how many demo customers to create (default: 200)"
     )
-    outbox = sub.add_parser("outbox", help="show the events waiting to be delivered to WordPress")
+    command.add_argument(
+        "--seed", type=int, default=1, help="the random seed: the same seed gives the same data (default: 1)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wpbridge",
+        description="WP Customer bridge: a WordPress-compatible REST and DataTables service over the WP Customer "
+        "plugin's tables. Settings come from BRIDGE_* environment variables (and BRIDGE_CONFIG's TOML file); "
+        "runtime files go under BRIDGE_RUN_DIR (default: .run in the working directory).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = sub.add_parser(
+        "serve",
+        help="serve the REST and DataTables API on BRIDGE_HOST:BRIDGE_PORT",
+        description="Serve the REST and DataTables API on BRIDGE_HOST:BRIDGE_PORT with BRIDGE_WORKERS processes; "
+        "the pid file is <run dir>/bridge.pid.",
+    )
+    serve.set_defaults(func=cmd_serve)
+    up = sub.add_parser(
+        "up",
+        help="find/start MariaDB, migrate, demo data if empty, serve (what `make run` does)",
+        description="Find a MariaDB (BRIDGE_DATABASE_URL, else 127.0.0.1:3306, else a private one under "
+        "<run dir>/mariadb), create the schema, load demo data into an empty database, print the demo logins "
+        "(also written to <run dir>/demo-logins.txt), then serve.",
+    )
+    _demo_options(up)
+    up.set_defaults(func=cmd_up)
+    stop = sub.add_parser(
+        "stop",
+        help="stop what `wpbridge up` started",
+        description="Stop the bridge whose pid is in <run dir>/bridge.pid and the private MariaDB, if one was started.",
+    )
+    stop.set_defaults(func=cmd_stop)
+    migrate = sub.add_parser(
+        "migrate",
+        help="create missing tables (never alters existing ones)",
+        description="Create the tables the bridge reads that do not exist yet; existing tables are never altered.",
+    )
+    migrate.add_argument(
+        "--layout",
+        choices=("real", "documented"),
+        default="real",
+        help="the plugin tables' layout: the real one of WP Customer 1.0.12, or the one its docs describe (default: real)",
+    )
+    migrate.set_defaults(func=cmd_migrate)
+    demo = sub.add_parser(
+        "demo",
+        help="load deterministic demo data into an empty database",
+        description="Load deterministic demo data (customers, branches, employees, agencies, users with "
+        "application passwords) into an empty database and print the logins.",
+    )
+    _demo_options(demo)
+    demo.set_defaults(func=cmd_demo)
+    check = sub.add_parser(
+        "check",
+        help="show the plugin tables' columns and check the required ones",
+        description="Show the live columns of the plugin's tables; exit non-zero when a required one is missing.",
+    )
+    check.set_defaults(func=cmd_check)
+    outbox = sub.add_parser(
+        "outbox",
+        help="show the events waiting to be delivered to WordPress",
+        description="Show the lifecycle events waiting in the outbox for delivery to BRIDGE_EVENTS_URL.",
+    )
     outbox.add_argument(
         "--limit", type=_at_least_one, default=20, help="how many pending events to list (oldest first)"
     )
     outbox.set_defaults(func=cmd_outbox)
     indexes = sub.add_parser(
-        "indexes", help="list the indexes the bridge's queries need; --apply creates the missing ones"
+        "indexes",
+        help="list the indexes the bridge's queries need; --apply creates the missing ones",
+        description="List the indexes the bridge's queries need and whether each exists.",
     )
     indexes.add_argument("--apply", action="store_true", help="create the missing indexes (idempotent)")
     indexes.set_defaults(func=cmd_indexes)

@@ -1,4 +1,4 @@
-"""The typed per-request context: what the bridge keeps on ``request.ctx``.
+"""The typed per-request context: what the bridge keeps on ``request.ctx``; the app's type.
 
 Sanic gives every request a ``SimpleNamespace``; the bridge's app makes a ``RequestContext``
 instead (``BridgeRequest.make_context``), so the attributes the bridge sets are declared once,
@@ -8,10 +8,15 @@ with their types, and read with a default even on a request that never set them.
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
-from sanic import Request
+from sanic import Request, Sanic
 
 from bridge.principal import ANONYMOUS, Principal
+
+# The app as Sanic hands it to a listener or a request: its context's type is not tracked there,
+# so code that needs the bridge's reads it through ``services.app_context`` (a checked narrowing).
+AnyApp = Sanic[Any, Any]
 
 
 class RequestContext(SimpleNamespace):

@@ -18,9 +18,9 @@ import asyncio
 import contextvars
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import aiomysql
 import pymysql
@@ -33,6 +33,8 @@ from bridge.settings import DatabaseURL
 
 Params = Mapping[str, Any] | Sequence[Any] | None
 Statement = QueryBuilder | str
+Row = dict[str, Any]  # one result row, column name → value as the driver decoded it
+T = TypeVar("T")
 
 log = logging.getLogger("bridge.db")
 
@@ -60,7 +62,7 @@ def render(statement: Statement, params: Params = None) -> tuple[str, Params]:
         raise TypeError("pass values inside the pypika query, not as params")
     collector = PyformatParameter()
     sql = statement.get_sql(parameter=collector)
-    values = collector.get_parameters()
+    values: dict[str, Any] = collector.get_parameters()
     return sql, (values or None)
 
 
@@ -101,7 +103,7 @@ class Executor:
         self.database = database
         self.timeout = timeout
 
-    async def _guarded(self, work: Any) -> Any:
+    async def _guarded(self, work: Awaitable[T]) -> T:
         """Await ``work`` within the timeout, translating connection-level failures."""
         try:
             async with asyncio.timeout(self.timeout):
@@ -122,14 +124,14 @@ class Executor:
         await cur.execute(sql, values)
         return cur
 
-    async def _fetch_all(self, statement: Statement, params: Params) -> list[dict[str, Any]]:
+    async def _fetch_all(self, statement: Statement, params: Params) -> list[Row]:
         cur = await self._run(statement, params)
         try:
             return list(await cur.fetchall())
         finally:
             await cur.close()
 
-    async def _fetch_one(self, statement: Statement, params: Params) -> dict[str, Any] | None:
+    async def _fetch_one(self, statement: Statement, params: Params) -> Row | None:
         cur = await self._run(statement, params)
         try:
             return await cur.fetchone()
@@ -143,10 +145,10 @@ class Executor:
         finally:
             await cur.close()
 
-    async def fetch_all(self, statement: Statement, params: Params = None) -> list[dict[str, Any]]:
+    async def fetch_all(self, statement: Statement, params: Params = None) -> list[Row]:
         return await self._guarded(self._fetch_all(statement, params))
 
-    async def fetch_one(self, statement: Statement, params: Params = None) -> dict[str, Any] | None:
+    async def fetch_one(self, statement: Statement, params: Params = None) -> Row | None:
         return await self._guarded(self._fetch_one(statement, params))
 
     async def fetch_val(self, statement: Statement, params: Params = None) -> Any:
@@ -255,24 +257,24 @@ class Database:
             else:
                 conn.close()
 
-    async def _with_retry(self, method: str, statement: Statement, params: Params) -> Any:
+    async def _with_retry(self, read: Callable[[Executor], Awaitable[T]]) -> T:
         for attempt in (1, 2):
             try:
                 async with self.connection() as ex:
-                    return await getattr(ex, method)(statement, params)
+                    return await read(ex)
             except DatabaseUnavailable as exc:
                 if attempt == 2 or not exc.retryable:
                     raise
         raise AssertionError("unreachable")
 
-    async def fetch_all(self, statement: Statement, params: Params = None) -> list[dict[str, Any]]:
-        return await self._with_retry("fetch_all", statement, params)
+    async def fetch_all(self, statement: Statement, params: Params = None) -> list[Row]:
+        return await self._with_retry(lambda ex: ex.fetch_all(statement, params))
 
-    async def fetch_one(self, statement: Statement, params: Params = None) -> dict[str, Any] | None:
-        return await self._with_retry("fetch_one", statement, params)
+    async def fetch_one(self, statement: Statement, params: Params = None) -> Row | None:
+        return await self._with_retry(lambda ex: ex.fetch_one(statement, params))
 
     async def fetch_val(self, statement: Statement, params: Params = None) -> Any:
-        return await self._with_retry("fetch_val", statement, params)
+        return await self._with_retry(lambda ex: ex.fetch_val(statement, params))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Executor]:
@@ -287,7 +289,7 @@ class Database:
             else:
                 await ex.commit()
 
-    async def run_transaction(self, work: Any, *, attempts: int = 3) -> Any:
+    async def run_transaction(self, work: Callable[[Executor], Awaitable[T]], *, attempts: int = 3) -> T:
         """Run ``await work(executor)`` in a transaction, retrying deadlocks, lock timeouts and a
         connection lost before the commit (the server rolled that transaction back)."""
         for attempt in range(1, attempts + 1):

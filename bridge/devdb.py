@@ -1,4 +1,5 @@
-"""Find a MariaDB for `make run` / `make test`, or start a private one under `.run/mariadb/`.
+"""Find a MariaDB for `make run` / `make test`, or start a private one under ``<run dir>/mariadb/``
+(``BRIDGE_RUN_DIR``, default ``.run`` in the working directory: see ``bridge.settings.run_dir``).
 
 Order: ``BRIDGE_DATABASE_URL`` if set; else root@127.0.0.1:3306 without a password if it
 answers; else a private server from the system's binaries on port 3399 (installing
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pymysql
 
-from bridge.settings import DatabaseURL, parse_database_url
+from bridge.settings import DatabaseURL, parse_database_url, run_dir
 
 PRIVATE_PORT = 3399
 SYSTEM_URL = "mysql://root@127.0.0.1:3306/wp_customer_bridge"
@@ -25,14 +26,6 @@ SYSTEM_URL = "mysql://root@127.0.0.1:3306/wp_customer_bridge"
 
 class DatabaseUnavailable(RuntimeError):
     """No MariaDB could be found or started; the message says what to do."""
-
-
-def project_root() -> Path:
-    return Path(__file__).resolve().parent.parent
-
-
-def run_dir() -> Path:
-    return Path(os.environ.get("BRIDGE_RUN_DIR") or project_root() / ".run")
 
 
 def answers(url: DatabaseURL, timeout: float = 2.0) -> bool:
@@ -79,7 +72,7 @@ def _install_mariadb() -> None:
 
 
 def start_private() -> DatabaseURL:
-    """Start (or reuse) the private server under ``.run/mariadb/`` and return its URL."""
+    """Start (or reuse) the private server under ``<run dir>/mariadb/`` and return its URL."""
     base = run_dir() / "mariadb"
     data = base / "data"
     socket = base / "mysqld.sock"

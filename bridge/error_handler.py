@@ -11,7 +11,6 @@ carries the request's id in ``data.request_id`` (bridge/request_id.py), to find 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from sanic import Request
 from sanic.exceptions import SanicException
@@ -20,7 +19,7 @@ from sanic.response import HTTPResponse
 from bridge.auth import signed_by_shim
 from bridge.context import authenticated
 from bridge.datatables import draw_of, error_body, request_params
-from bridge.errors import NO_ROUTE, BridgeError, DatabaseUnavailable
+from bridge.errors import NO_ROUTE, BridgeError, DatabaseUnavailable, ErrorBody
 from bridge.request_id import request_id
 from bridge.responses import json_response
 from bridge.services import app_context
@@ -46,7 +45,7 @@ async def may_see_database_details(request: Request) -> bool:
 
 
 def wordpress_error(
-    request: Request, body: dict[str, Any], status: int, headers: dict[str, str] | None = None
+    request: Request, body: ErrorBody, status: int, headers: dict[str, str] | None = None
 ) -> HTTPResponse:
     """A WordPress error body, with the request's id in ``data.request_id``."""
     body["data"]["request_id"] = request_id(request)

@@ -7,7 +7,15 @@ Sanic's own included, into this shape. Unexpected exceptions become a 500 withou
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TypedDict
+
+
+class ErrorBody(TypedDict):
+    """WordPress's ``WP_Error`` as REST sends it."""
+
+    code: str
+    message: str
+    data: dict[str, object]  # ``status`` always; ``params`` for invalid parameters; the error's extra data
 
 
 class BridgeError(Exception):
@@ -21,7 +29,7 @@ class BridgeError(Exception):
         *,
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
-        **data: Any,
+        **data: object,
     ) -> None:
         super().__init__(message)
         self.code = code
@@ -31,8 +39,8 @@ class BridgeError(Exception):
         self.headers = dict(headers) if headers else {}
         self.data = data
 
-    def body(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"status": self.status}
+    def body(self) -> ErrorBody:
+        data: dict[str, object] = {"status": self.status}
         if self.params is not None:
             data["params"] = self.params
         data.update(self.data)
@@ -84,6 +92,6 @@ class DatabaseUnavailable(BridgeError):
         self.database = database
         self.retryable = retryable
 
-    def details(self) -> dict[str, Any]:
+    def details(self) -> dict[str, str]:
         """What an administrator needs to fix it: which database, and what the driver said."""
         return {"database": self.database, "detail": self.detail}

@@ -1,14 +1,14 @@
 """Lifecycle actions of a write: recorded in the outbox inside its transaction, fired after commit.
 
-The names are the plugin's as its code fires them (facts §5.1), each also fired under the
-documented name where the docs renamed it (facts §5.5: ``wp_customer_created`` is documented as
+The names are the plugin's as its code fires them, each also fired under the
+documented name where the docs renamed it (``wp_customer_created`` is documented as
 ``wp_customer_customer_created``), always with the plugin's argument shapes. Updates of
 customers and branches fire no action in the plugin; the bridge adds ``wp_customer_updated``
 (documented form ``wp_customer_customer_updated``) and ``wp_customer_branch_updated`` with
 ``($id, $old, $new)`` so that every write reaches listeners and the outbox.
 
 One outbox row per plugin-named action; its payload lists the documented aliases so the shim
-can re-fire both inside WordPress; ``bridge/outbox.py`` delivers them (DESIGN §9).
+can re-fire both inside WordPress; ``bridge/outbox.py`` delivers them.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class Event:
     action: str
     entity: str
     entity_id: int
-    args: tuple[Any, ...]
+    args: tuple[object, ...]  # the plugin action's arguments (rows, ids, the acting user…)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -69,7 +69,7 @@ class Events:
     def touched_customer(self, customer_id: int) -> None:
         self.customers = {*(self.customers or ()), int(customer_id)}
 
-    def add(self, action: str, entity: str, entity_id: int, *args: Any) -> None:
+    def add(self, action: str, entity: str, entity_id: int, *args: object) -> None:
         self.items.append(Event(action, entity, int(entity_id), tuple(args)))
 
     async def record(self, ex: Executor, outbox_table: str) -> None:

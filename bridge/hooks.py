@@ -3,6 +3,9 @@
 Lower priorities run first; equal priorities run in registration order. Callbacks may be
 plain functions or coroutines. ``apply_filters`` passes the value through each callback;
 ``do_action`` calls each callback for its side effects.
+
+As in WordPress, a filter hands back a value of the kind it was given: ``apply_filters`` is typed
+so (the value's type in, the same type out); the callbacks' results are not checked at run time.
 """
 
 from __future__ import annotations
@@ -11,9 +14,10 @@ import inspect
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypeVar, cast
 
-Callback = Callable[..., Any]
+Callback = Callable[..., object]  # sync, or async (its awaitable is awaited)
+T = TypeVar("T")
 
 
 @dataclass(order=True)
@@ -23,7 +27,7 @@ class _Entry:
     callback: Callback = field(compare=False)
     accepted_args: int | None = field(compare=False, default=None)
 
-    def call(self, *args: Any) -> Any:
+    def call(self, *args: object) -> object:
         return self.callback(*(args if self.accepted_args is None else args[: self.accepted_args]))
 
 
@@ -85,13 +89,16 @@ class Hooks:
 
     action = filter
 
-    async def apply_filters(self, name: str, value: Any, *args: Any) -> Any:
+    async def apply_filters(self, name: str, value: T, *args: object) -> T:
+        """``value`` passed through each callback of ``name`` (with ``args``), in priority order."""
+        result: object = value
         for entry in list(self._chains.get(name, ())):
-            result = entry.call(value, *args)
-            value = await result if inspect.isawaitable(result) else result
-        return value
+            result = entry.call(result, *args)
+            if inspect.isawaitable(result):
+                result = await result
+        return cast(T, result)  # the filter contract: each callback hands back the kind it was given
 
-    async def do_action(self, name: str, *args: Any) -> None:
+    async def do_action(self, name: str, *args: object) -> None:
         for entry in list(self._chains.get(name, ())):
             result = entry.call(*args)
             if inspect.isawaitable(result):

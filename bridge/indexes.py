@@ -118,7 +118,7 @@ def _leading_columns(conn: pymysql.connections.Connection, tables: list[str]) ->
 
 def survey(conn: pymysql.connections.Connection, names: TableNames, schema: SchemaInfo) -> list[IndexState]:
     """Each needed index: present (and which index covers it), missing, or n/a for this layout."""
-    real = {spec.table: getattr(names, spec.table) for spec in NEEDED}
+    real = {spec.table: names.named(spec.table) for spec in NEEDED}
     leading = _leading_columns(conn, sorted(set(real.values())))
     states = []
     for spec in NEEDED:

@@ -10,14 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from types import MappingProxyType
 
 import pymysql
 
 from bridge.schema import TableNames
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+# The repository's sql/, installed as the package bridge.sql (setup.py): read as a package
+# resource, so migrate works from a wheel as from a checkout.
+SQL_DIR: Traversable = files("bridge.sql")
 
 _CREATE_RE = re.compile(r"^\s*CREATE\s+TABLE\s+`?([A-Za-z0-9_]+)`?", re.IGNORECASE)
 
@@ -58,7 +61,7 @@ def split_statements(text: str) -> list[str]:
     return [s for s in statements if s]
 
 
-def load_sql(name: str, names: TableNames, sql_dir: Path = SQL_DIR) -> list[str]:
+def load_sql(name: str, names: TableNames, sql_dir: Traversable = SQL_DIR) -> list[str]:
     """The statements of ``sql/<name>.sql`` with the (validated) prefixes put in."""
     path = sql_dir / (name if name.endswith(".sql") else f"{name}.sql")
     text = path.read_text(encoding="utf-8")

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from time import perf_counter
 
-from sanic import Request, Sanic
+from sanic import Request
 from sanic.response import BaseHTTPResponse
 
 from bridge.access_log import log_request
-from bridge.context import authenticated
+from bridge.context import AnyApp, authenticated
 from bridge.db import query_counter
 from bridge.metrics import UNMATCHED, observe_request, process_stopped
 from bridge.request_id import HEADER, request_id
@@ -38,7 +38,7 @@ async def start_request(request: Request) -> None:
     query_counter.set(request.ctx.statements)
 
 
-def attach_observation(app: Sanic, settings: Settings) -> None:
+def attach_observation(app: AnyApp, settings: Settings) -> None:
     """Measure every request of ``app``: register this before any other request middleware."""
     access = settings.access_log
 
@@ -56,9 +56,9 @@ def attach_observation(app: Sanic, settings: Settings) -> None:
                 request, route=route, status=response.status, seconds=seconds, statements=statements, user_id=user_id
             )
 
-    async def stop_counting(app: Sanic) -> None:
+    async def stop_counting(app: AnyApp) -> None:
         process_stopped()
 
     app.on_request(start_request)
-    app.on_response(finish_request)
+    app.on_response(finish_request)  # type: ignore[no-untyped-call]  # Sanic leaves it unannotated
     app.after_server_stop(stop_counting)

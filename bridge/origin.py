@@ -9,17 +9,22 @@ with 403 before anything is authenticated or parsed. Requests without ``Origin``
 servers) and requests signed by the shim (``X-WP-Bridge-*``; their signature is checked by the
 route, and a page cannot send those headers cross-site without a preflight the bridge never
 grants) are not affected.
+
+Requests carrying WordPress's login cookie are held to one origin, for reads too
+(``foreign_page``, applied by ``bridge/wp_cookie.py``): only the bridge's own origin, whatever
+``BRIDGE_CORS_ORIGINS`` lists, since the cookie alone says nothing about which page sent it.
 """
 
 from __future__ import annotations
 
 from sanic import Request
 
-from bridge.auth import SIGNATURE_HEADERS
 from bridge.errors import BridgeError
 from bridge.settings import Settings, SettingsError, parse_origin
+from bridge.signing import SIGNATURE_HEADERS
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+FOREIGN_FETCH_SITES = ("cross-site", "same-site")  # Sec-Fetch-Site values of a page on another origin
 
 
 def origin_allowed(settings: Settings, origin: str) -> bool:
@@ -46,3 +51,18 @@ async def refuse_cross_origin_writes(request: Request) -> None:
             "bridge's own (BRIDGE_PUBLIC_URL) nor one of BRIDGE_CORS_ORIGINS.",
             403,
         )
+
+
+def foreign_page(request: Request, own_origin: str) -> bool:
+    """The request comes from a page of another origin than ``own_origin``: its ``Origin`` is
+    another (``null`` included), or its ``Sec-Fetch-Site`` says cross-site or same-site (another
+    origin of the same site, e.g. a subdomain), which browsers also send on GETs without Origin.
+    Requests that say neither (curl, servers, old browsers) are not."""
+    origin = request.headers.get("origin")
+    if origin is not None:
+        try:
+            if parse_origin(origin, "Origin") != own_origin:
+                return True
+        except SettingsError:
+            return True
+    return request.headers.get("sec-fetch-site", "").strip().lower() in FOREIGN_FETCH_SITES

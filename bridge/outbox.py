@@ -1,9 +1,9 @@
-"""Delivering the outbox to WordPress: the lifecycle events of the bridge's writes (DESIGN §9).
+"""Delivering the outbox to WordPress: the lifecycle events of the bridge's writes.
 
 A write commits its rows and one outbox row per action in the same transaction
 (``bridge/events.py``). This sender, a background task of the server when ``BRIDGE_EVENTS_URL``
 is set, posts each pending row to the shim's ``/wp-json/wp-customer-bridge/v1/events``, signed
-like the shim's own requests (DESIGN §5, user = the acting user), and marks it delivered on a
+like the shim's own requests (user = the acting user), and marks it delivered on a
 2xx. Why it is shaped like this:
 
 * **At least once, exactly once in effect**: a row stays pending until WordPress said 2xx; the
@@ -28,12 +28,13 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import aiomysql
 import httpx
 import pymysql
 
+from bridge.context import AnyApp
 from bridge.metrics import OUTBOX_FAILURES, outbox_seen
 from bridge.schema import TableNames
 from bridge.settings import Settings
@@ -66,7 +67,7 @@ def lock_name(settings: Settings) -> str:
 
 def backoff(failures: int, cap: float) -> float:
     """1, 2, 4, … seconds, at most ``cap``."""
-    return min(cap, BASE_BACKOFF * 2 ** max(0, failures - 1))
+    return min(cap, BASE_BACKOFF * 2.0 ** min(max(0, failures - 1), 64))  # 2**1024 would overflow a float
 
 
 def request_target(url: str) -> str:
@@ -175,7 +176,8 @@ class OutboxSender:
         if pending == self.batch:
             async with conn.cursor() as cur:
                 await cur.execute(f"SELECT COUNT(*) FROM `{self.table}` WHERE delivered_at IS NULL")
-                pending = int((await cur.fetchone())[0])
+                row = await cur.fetchone()
+                pending = int(row[0]) if row else pending
         outbox_seen(pending, rows[0]["waited_us"] / 1_000_000 if rows else None)
 
     async def _mark(self, conn: aiomysql.Connection, row_id: int, result: Delivery, retry_in: float | None) -> None:
@@ -256,32 +258,46 @@ class OutboxSender:
         return Delivery(False, response.status_code not in EVENT_FAILURES, detail)
 
 
-def attach_sender(app: Any, settings: Settings) -> None:
+class SenderSlots(Protocol):
+    """Where a worker's sender and its task are kept: the app's context (``services.AppContext``,
+    which imports this module), where a write finds the sender to wake it."""
+
+    outbox_sender: OutboxSender | None
+    outbox_task: asyncio.Task[None] | None
+
+
+def _slots(app: AnyApp) -> SenderSlots:
+    slots: SenderSlots = app.ctx
+    return slots
+
+
+def attach_sender(app: AnyApp, settings: Settings) -> None:
     """Run an :class:`OutboxSender` in each worker of ``app`` when ``BRIDGE_EVENTS_URL`` is set
     (the named lock lets only one of them deliver)."""
     if not settings.events_url:
         return
 
     @app.after_server_start
-    async def start_outbox(app: Any) -> None:
+    async def start_outbox(app: AnyApp) -> None:
         sender = OutboxSender(settings)
-        app.ctx.outbox_sender = sender
-        app.ctx.outbox_task = asyncio.get_running_loop().create_task(sender.run(), name="wpbridge-outbox")
+        slots = _slots(app)
+        slots.outbox_sender = sender
+        slots.outbox_task = asyncio.get_running_loop().create_task(sender.run(), name="wpbridge-outbox")
 
     @app.before_server_stop
-    async def stop_outbox(app: Any) -> None:
+    async def stop_outbox(app: AnyApp) -> None:
         """Ask the sender to stop, without waiting here: Sanic still listens while
         before-stop listeners run, and a stopping server must not take new requests."""
-        sender: OutboxSender | None = getattr(app.ctx, "outbox_sender", None)
+        sender = _slots(app).outbox_sender
         if sender is not None:
             sender.stop()
 
     @app.after_server_stop
-    async def await_outbox(app: Any) -> None:
+    async def await_outbox(app: AnyApp) -> None:
         """Let a delivery in flight complete and be marked (the socket is closed by now; it
         ran on while requests in flight finished); cancel only a sender stuck longer than
         one delivery can take."""
-        task: asyncio.Task | None = getattr(app.ctx, "outbox_task", None)
+        task = _slots(app).outbox_task
         if task is None:
             return
         try:
@@ -299,6 +315,14 @@ def _cell(value: Any, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _one(cur: pymysql.cursors.Cursor) -> tuple[Any, ...]:
+    """The one row of an aggregate query (which always has one)."""
+    row = cur.fetchone()
+    if row is None:
+        raise RuntimeError("an aggregate query returned no row")
+    return row
+
+
 def pending_report(conn: pymysql.connections.Connection, names: TableNames, settings: Settings, limit: int = 20) -> str:
     """Counts of pending and delivered events and the oldest pending ones, as a table."""
     with conn.cursor() as cur:
@@ -306,19 +330,19 @@ def pending_report(conn: pymysql.connections.Connection, names: TableNames, sett
             "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s",
             (names.outbox,),
         )
-        if not cur.fetchone()[0]:
+        if not _one(cur)[0]:
             return f"no outbox table {names.outbox} in this database; run `wpbridge migrate`"
         cur.execute(
             f"SELECT SUM(delivered_at IS NULL), SUM(delivered_at IS NOT NULL), MIN(CASE WHEN delivered_at IS NULL THEN created_at END) "
             f"FROM `{names.outbox}`"
         )
-        pending, delivered, oldest = cur.fetchone()
+        pending, delivered, oldest = _one(cur)
         cur.execute(
             f"SELECT id, event_id, entity, entity_id, action, attempts, created_at, next_attempt_at, last_error "
             f"FROM `{names.outbox}` WHERE delivered_at IS NULL ORDER BY id LIMIT %s",
             (int(limit),),
         )
-        rows: Sequence[tuple] = cur.fetchall()
+        rows: Sequence[tuple[Any, ...]] = cur.fetchall()
     pending, delivered = int(pending or 0), int(delivered or 0)
     target = settings.events_url or "nowhere: BRIDGE_EVENTS_URL is not set, so no sender runs"
     lines = [f"outbox {names.outbox}: {pending} pending, {delivered} delivered; delivering to {target}"]

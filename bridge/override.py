@@ -1,6 +1,6 @@
 """WordPress's HTTP method override, for clients that can only send GET and POST.
 
-``WP_REST_Server::serve_request`` (reference §8.6 d) takes the method from ``?_method=`` or,
+``WP_REST_Server::serve_request`` takes the method from ``?_method=`` or,
 without it, from ``X-HTTP-Method-Override``, upper-cased. The bridge does the same once, before
 routing, so every route gets it and the real method's handler (with its permission checks)
 answers; a method the route lacks is then ``404 rest_no_route`` like any other. Unlike WordPress
@@ -10,8 +10,9 @@ become a write.
 
 from __future__ import annotations
 
-from sanic import Request, Sanic
+from sanic import Request
 
+from bridge.context import AnyApp
 from bridge.errors import invalid_params
 
 QUERY_KEY = "_method"
@@ -46,7 +47,7 @@ def override_method(request: Request) -> None:
     request.method = values[0].upper()
 
 
-def attach_method_override(app: Sanic) -> None:
+def attach_method_override(app: AnyApp) -> None:
     """Run ``override_method`` on every request before the router picks the handler."""
 
     @app.signal("http.routing.before")

@@ -25,7 +25,6 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from functools import lru_cache
 from html.entities import name2codepoint
-from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from bridge.errors import invalid_params
@@ -50,7 +49,7 @@ class ParamError(ValueError):
         self.message = message
 
 
-def safe(text: Any, fallback: str = "a parameter") -> str:
+def safe(text: object, fallback: str = "a parameter") -> str:
     """``text`` if it is a harmless name (letters, digits, brackets), else ``fallback``: error
     messages never repeat what a client sent beyond such names."""
     return text if isinstance(text, str) and _SAFE.match(text) else fallback
@@ -70,7 +69,7 @@ def out_of_range(name: str, low: int, high: int, also: Iterable[int] = ()) -> st
 
 
 def integer(
-    value: Any,
+    value: object,
     name: str,
     *,
     low: int = 0,
@@ -88,6 +87,13 @@ def integer(
     """
     if value is None or (value == "" and text):
         return default
+    return required_integer(value, name, low=low, high=high, also=also, text=text)
+
+
+def required_integer(
+    value: object, name: str, *, low: int = 0, high: int = MAX_INT, also: tuple[int, ...] = (), text: bool = True
+) -> int:
+    """``integer`` for a value that is always there (a path segment): missing or blank is not an integer."""
     if isinstance(value, bool):
         raise ParamError(name, not_integer(name))
     if isinstance(value, int):
@@ -107,10 +113,18 @@ def integer(
     raise ParamError(name, out_of_range(name, low, high, also))
 
 
-def integer_or_400(value: Any, name: str, **bounds: Any) -> int | None:
+def integer_or_400(value: object, name: str, *, low: int = 0, high: int = MAX_INT, text: bool = True) -> int | None:
     """``integer`` for REST-style routes: a refusal is a 400 ``rest_invalid_param`` naming ``name``."""
     try:
-        return integer(value, name, **bounds)
+        return integer(value, name, low=low, high=high, text=text)
+    except ParamError as exc:
+        raise invalid_params({name: exc.message}) from None
+
+
+def path_integer_or_400(text: str, name: str, *, low: int = 0, high: int = MAX_INT) -> int:
+    """``required_integer`` of a path segment for REST-style routes: a refusal is a 400 naming ``name``."""
+    try:
+        return required_integer(text, name, low=low, high=high)
     except ParamError as exc:
         raise invalid_params({name: exc.message}) from None
 
@@ -120,7 +134,7 @@ def path_id(text: str) -> int:
     makes the router answer 404, as WordPress's ``(?P<id>[\\d]+)`` routes do for anything else."""
     if not _ASCII_DIGITS.fullmatch(text):
         raise ParamError("id", not_integer("id"))
-    return integer(text, "id")  # type: ignore[return-value]  # never None for digits
+    return required_integer(text, "id")
 
 
 PATH_ID_PATTERN = r"^[0-9]+$"
@@ -160,7 +174,10 @@ def _decode(raw: bytes, field: str | None) -> str:
         raise ParamError(safe(field, "body"), f"{safe(field, 'A parameter')} is not valid UTF-8.") from None
 
 
-_decode_key = lru_cache(maxsize=2048)(lambda raw: _decode(raw, None))  # DataTables repeat the same keys
+@lru_cache(maxsize=2048)
+def _decode_key(raw: bytes) -> str:
+    """A parameter name, decoded once per worker: DataTables repeat the same keys in every request."""
+    return _decode(raw, None)
 
 
 def urlencoded_pairs(body: bytes) -> list[tuple[str, str]]:
@@ -182,7 +199,8 @@ def media_type(content_type: str | None) -> str:
 
 def boundary_of(content_type: str) -> str:
     """The multipart boundary named in ``Content-Type``, checked before any parsing."""
-    for name, value in _CONTENT_TYPE_PARAM.findall(content_type):
+    params: list[tuple[str, str]] = _CONTENT_TYPE_PARAM.findall(content_type)  # two groups: name, value
+    for name, value in params:
         if name.lower() == "boundary":
             text = value[1:-1].replace('\\"', '"') if value.startswith('"') else value
             if _BOUNDARY.fullmatch(text):
@@ -315,7 +333,7 @@ def _strip_tags(text: str) -> str:
 
 
 def sanitize_text(text: str) -> str:
-    """WordPress's ``sanitize_text_field`` (reference §8.6 g), plus: control characters (NUL
+    """WordPress's ``sanitize_text_field``, plus: control characters (NUL
     included) are removed, which PHP only does as a side effect of ``strip_tags``.
 
     Invalid UTF-8 cannot reach here: the body parsers refuse it, naming the field.

@@ -1,21 +1,31 @@
-"""The WHERE-filter pipeline every read goes through, and the access filter that joins it.
+"""The WHERE-filter pipeline every read goes through, and the access filters that join it.
 
 ``where_for`` runs ``wpapp_datatable_{t}_where`` (value: a list of pypika Criterion, ANDed;
 args: request, model) and ``statistics_where`` runs ``wpapp_{entity}_statistics_where``
 (args: context, request). The access filter is one callback among others, registered like
 the plugin's DataTableAccessFilter from ``wp_customer_datatable_access_configs``.
 
-Bypass works as in the plugin (facts §3.5): the rules of ``bridge/access.py`` first, then a
-config's ``admin_roles`` (filtered by ``wp_customer_entity_admin_roles``), then the filter
+Bypass works as in the plugin (facts §3.5): administrators and platform staff (and, on the
+core tables, the platform users of ``bridge/access.py``) first, then a config's
+``admin_roles`` (filtered by ``wp_customer_entity_admin_roles``), then the filter
 ``wp_customer_should_bypass_filter`` (False, user_id, entity, principal). A logged-out visitor
-is never bypassed. A plugin entity without rules of its own gets EntityRelationModel's rule:
+is never bypassed. Everyone else gets the config's ``scope`` (principal, table) -> Criterion
+(sync or async; ``bridge.access.ALL`` and ``NEVER`` are its extremes), the core's rules on the
+core tables, or, for a plugin entity without a scope of its own, EntityRelationModel's rule:
 rows linked, through its relation config, to customers the user may see; without a relation
 config, only bypass users see it. A table no config names gets a default one: never unfiltered.
+
+A plugin table's rows carry ``permissions`` {view, edit, delete}: administrators only, passed
+through ``wpapp_datatable_{t}_permissions`` (permissions, row, principal, model, request), which
+the access filter hooks into the table's ``_row_data`` chain ahead of every other callback. The
+core tables' permissions are the WP Customer plugin's rules in ``bridge/access.py``, the same
+for DataTables rows and REST items.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import inspect
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -33,7 +43,10 @@ from bridge.principal import Principal
 from bridge.statements import Bound, Scoped, bind
 from bridge.tables.base import ChildCount, Column, TableModel
 
-Scope = Callable[[Principal, Table], Criterion]
+Scope = Callable[[Principal, Table], Criterion | Awaitable[Criterion]]
+
+# A plugin table's permissions are settled before any other ``_row_data`` callback sees the row.
+PERMISSIONS_PRIORITY = -1_000_000
 
 # The core tables' configs; plugins add theirs (hooks/agency.py adds "agency").
 CORE_ACCESS_CONFIGS: dict[str, dict[str, Any]] = {
@@ -115,8 +128,11 @@ def default_scope(access: Access, resource: str, model: TableModel, link: Relati
 class AccessFilter:
     """One config's DataTable and statistics callbacks (DataTableAccessFilter, facts §3.5)."""
 
-    def __init__(self, hooks: Hooks, entity: str, config: Mapping[str, Any], model: TableModel, scope: Scope) -> None:
+    def __init__(
+        self, hooks: Hooks, access: Access, entity: str, config: Mapping[str, Any], model: TableModel, scope: Scope
+    ) -> None:
         self.hooks = hooks
+        self.access = access
         self.entity = entity
         self.model = model
         self.scope = scope
@@ -126,9 +142,13 @@ class AccessFilter:
         principal = authenticated(request)
         if not principal.logged_in:
             return NEVER
-        if await self.bypassed(principal):
+        if self.access.sees_all(principal, self.model.resource) or await self.bypassed(principal):
             return ALL
-        return self.scope(principal, table)
+        scope = self.scope(principal, table)
+        criterion = await scope if inspect.isawaitable(scope) else scope
+        if not isinstance(criterion, Criterion):
+            raise TypeError(f"the scope of the access config {self.entity!r} returned {criterion!r}, not a Criterion")
+        return criterion
 
     async def bypassed(self, principal: Principal) -> bool:
         roles = await self.hooks.apply_filters(
@@ -149,6 +169,27 @@ class AccessFilter:
         return [*where, await self.criterion(request, self.model.table)]
 
 
+class RowPermissions:
+    """A plugin table's row permissions: the core's default (administrators only) through the
+    table's ``wpapp_datatable_{t}_permissions`` filter, so the plugin that serves the table
+    decides what its DataTables buttons offer."""
+
+    def __init__(self, hooks: Hooks, model: TableModel) -> None:
+        self.hooks = hooks
+        self.name = f"wpapp_datatable_{model.hook_base}_permissions"
+
+    async def row_data(
+        self, row: dict[str, Any], raw: Mapping[str, Any], model: TableModel, request: Request
+    ) -> dict[str, Any]:
+        granted = await self.hooks.apply_filters(
+            self.name, dict(row["permissions"]), raw, authenticated(request), model, request
+        )
+        if not isinstance(granted, Mapping):
+            raise TypeError(f"{self.name} returned {granted!r}, not a mapping of permissions")
+        row["permissions"] = {key: bool(value) for key, value in granted.items()}
+        return row
+
+
 async def register_access_filters(
     hooks: Hooks,
     access: Access,
@@ -167,17 +208,22 @@ async def register_access_filters(
         if model.resource not in covered:
             configs.setdefault(model.entity, {"resource": model.resource})
     used: dict[str, dict[str, Any]] = {}
+    permitted: set[str] = set()  # plugin tables whose permissions filter is hooked (once per table)
     for entity, config in configs.items():
         resource = config.get("resource") or entity + "s"
         model = models.get(resource)
         if model is None:
             continue
         scope = config.get("scope") or default_scope(access, resource, model, (links or {}).get(entity))
-        flt = AccessFilter(hooks, entity, config, model, scope)
+        flt = AccessFilter(hooks, access, entity, config, model, scope)
         priority = int(config.get("priority", 10))
         hooks.add_filter(
             config.get("hook") or f"wpapp_datatable_{model.hook_base}_where", flt.datatable_where, priority
         )
         hooks.add_filter(f"wpapp_{entity}_statistics_where", flt.statistics_where, priority)
+        if not access.has_rules(resource) and resource not in permitted:
+            permitted.add(resource)
+            permissions = RowPermissions(hooks, model)
+            hooks.add_filter(f"wpapp_datatable_{model.hook_base}_row_data", permissions.row_data, PERMISSIONS_PRIORITY)
         used[entity] = {**config, "resource": resource}
     return used

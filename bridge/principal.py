@@ -1,6 +1,6 @@
 """Who the caller is: roles, effective capabilities and relations, loaded once per request.
 
-Relations count active rows only (DESIGN §5): an owner of an inactive customer owns nothing.
+Relations count active rows only: an owner of an inactive customer owns nothing.
 Loaded principals are cached briefly per user and evicted when relation rows change.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Literal, TypedDict
 
 from pypika import MySQLQuery, Order, Table
 
@@ -18,12 +18,12 @@ from bridge.schema import SchemaInfo, TableNames
 from bridge.wordpress import effective_capabilities, php_loads
 
 PRINCIPAL_TTL = 30
-_FAILED = object()  # what a shared load hands its waiters when it raised
 ROLES_TTL = 60
 PRINCIPAL_GROUP = "principals"
 
-# wp-agency's access levels by role (facts §3.2): whole agency, a division, or inspected branches.
-AGENCY_LEVEL_ROLES = {
+# wp-agency's access levels by role: whole agency, a division, or inspected branches.
+AgencyLevel = Literal["agency", "division", "inspector", "none"]
+AGENCY_LEVEL_ROLES: dict[AgencyLevel, tuple[str, ...]] = {
     "agency": ("agency_admin", "agency_kepala_dinas", "agency_admin_dinas"),
     "division": (
         "agency_admin_unit",
@@ -43,8 +43,47 @@ class AgencyMembership:
 
     agency_id: int
     division_id: int | None
-    level: str  # "agency" | "division" | "inspector" | "none"
+    level: AgencyLevel
     employee_id: int | None = None
+
+
+class BranchAdministered(TypedDict):
+    branch_id: int
+    customer_id: int
+
+
+class EmployeeOf(TypedDict):
+    employee_id: int
+    customer_id: int
+    branch_id: int
+
+
+class AgencyTie(TypedDict):
+    agency_id: int
+    division_id: int | None
+    level: AgencyLevel
+    agency_employee_id: int | None
+
+
+class RelationsView(TypedDict):
+    """A principal's relations as ``GET /users/me`` shows them."""
+
+    customers_owned: list[int]
+    branches_administered: list[BranchAdministered]
+    employee_of: list[EmployeeOf]
+    agencies: list[AgencyTie]
+    platform_staff_id: int | None
+
+
+class PrincipalView(TypedDict):
+    """``GET /users/me``: who the caller is, their roles, capabilities and relations."""
+
+    id: int
+    name: str
+    login: str
+    roles: list[str]
+    capabilities: dict[str, bool]
+    relations: RelationsView
 
 
 @dataclass(frozen=True)
@@ -55,7 +94,7 @@ class Relations:
     agencies: tuple[AgencyMembership, ...] = ()
     platform_staff_id: int | None = None
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> RelationsView:
         return {
             "customers_owned": list(self.owned_customers),
             "branches_administered": [{"branch_id": b, "customer_id": c} for b, c in self.admin_branches],
@@ -105,12 +144,12 @@ class Principal:
         return self.relations.platform_staff_id is not None
 
     def is_platform_viewer(self, view_cap: str) -> bool:
-        """A platform user who may read a whole resource (DESIGN §5)."""
+        """A platform user who may read a whole resource."""
         if self.is_platform_staff:
             return True
         return any(r.startswith("platform_") for r in self.roles) and self.can(view_cap)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> PrincipalView:
         return {
             "id": self.user_id,
             "name": self.name,
@@ -124,11 +163,19 @@ class Principal:
 ANONYMOUS = Principal(user_id=0)
 
 
-def agency_level(roles: tuple[str, ...]) -> str:
+def agency_level(roles: tuple[str, ...]) -> AgencyLevel:
     for level, names in AGENCY_LEVEL_ROLES.items():
         if any(r in names for r in roles):
             return level
     return "none"
+
+
+class _Failed:
+    """What a shared load hands its waiters when it raised: they load for themselves."""
+
+
+_FAILED = _Failed()
+RoleDefinitions = dict[str, object]  # the ``{prefix}user_roles`` option as stored: checked where it is read
 
 
 class PrincipalLoader:
@@ -140,12 +187,12 @@ class PrincipalLoader:
         self.names = names
         self.schema = schema
         self.cap_key = names.prefix + "capabilities"
-        self._loading: dict[str, asyncio.Future[Principal | None]] = {}
+        self._loading: dict[str, asyncio.Future[Principal | None | _Failed]] = {}
 
-    async def role_definitions(self) -> dict[str, Any]:
+    async def role_definitions(self) -> RoleDefinitions:
         key = f"roles@{await self.cache.generations([PRINCIPAL_GROUP])}"  # as for principals (load)
         cached = await self.cache.get(key, MISSING)
-        if cached is not MISSING:
+        if isinstance(cached, dict):  # what this method stores; MISSING otherwise
             return cached
         options = Table(self.names.options)
         raw = await self.db.fetch_val(
@@ -153,8 +200,8 @@ class PrincipalLoader:
             .select(options.option_value)
             .where(options.option_name == self.names.prefix + "user_roles")
         )
-        roles = php_loads(raw) if raw else None
-        roles = roles if isinstance(roles, dict) else {}
+        stored = php_loads(raw) if raw else None
+        roles: RoleDefinitions = stored if isinstance(stored, dict) else {}
         await self.cache.set(key, roles, ROLES_TTL, PRINCIPAL_GROUP)
         return roles
 
@@ -168,22 +215,23 @@ class PrincipalLoader:
         # for up to PRINCIPAL_TTL).
         key = await self._key(user_id)
         cached = await self.cache.get(key, MISSING)
-        if cached is not MISSING:
+        if isinstance(cached, Principal):  # only principals are stored; MISSING otherwise
             return cached
         loading = self._loading.get(key)
         if loading is not None:  # a user's concurrent requests after an eviction share one load per worker
             shared = await asyncio.shield(loading)
-            if shared is not _FAILED:
+            if not isinstance(shared, _Failed):
                 return shared
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[Principal | None | _Failed] = asyncio.get_running_loop().create_future()
         self._loading[key] = future
-        principal: Any = _FAILED
+        outcome: Principal | None | _Failed = _FAILED
         try:
             principal = await self._load(user_id)
+            outcome = principal
             if principal is not None:
                 await self.cache.set(key, principal, PRINCIPAL_TTL, PRINCIPAL_GROUP)
         finally:
-            future.set_result(principal)  # _FAILED on any error: the waiters load for themselves
+            future.set_result(outcome)  # _FAILED on any error: the waiters load for themselves
             if self._loading.get(key) is future:
                 del self._loading[key]
         return principal

@@ -1,4 +1,4 @@
-"""Entity relations (the plugin's EntityRelationModel, facts §4.1): how another plugin's entity
+"""Entity relations (the plugin's EntityRelationModel): how another plugin's entity
 (an agency, a company…) meets customers through a bridge table, for the user asking.
 
 Configs come from ``wp_customer_entity_relation_configs`` (starting from the ``[relations]``
@@ -16,9 +16,9 @@ customers, branches, employees, principals or relations groups are evicted.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar
 
 from pypika import MySQLQuery, Order, Table
 from pypika import functions as fn
@@ -26,7 +26,7 @@ from pypika.queries import QueryBuilder
 from pypika.terms import Criterion, EmptyCriterion, Field
 
 from bridge.cache import digest, remember
-from bridge.db import render
+from bridge.db import Row, render
 from bridge.errors import BridgeError, DatabaseUnavailable, forbidden
 from bridge.invalidation import RELATIONS_GROUP, SCOPE_GROUPS
 from bridge.pipeline import denies, statistics_where
@@ -46,6 +46,14 @@ _IDENT = re.compile(r"^[A-Za-z0-9_]{1,64}$")
 DEFAULT_GROUP = "wp_customer_entity_relations"
 DEFAULT_TTL = 3600
 DEPENDS = (RELATIONS_GROUP, *SCOPE_GROUPS)
+T = TypeVar("T")
+
+
+class Accessible(TypedDict):
+    """``GET /relations/{entity}/accessible``: every row, these ids, or none (never an ambiguous [])."""
+
+    scope: Literal["all", "some", "none"]
+    ids: list[int]
 
 
 class RelationConfigError(RuntimeError):
@@ -159,7 +167,7 @@ class EntityRelations:
         if branches is not None and config.bridge_table == self.names.branches:
             where = await statistics_where(self.hooks, "branch", "relations", request) if config.access_filter else []
             return branches.table, where
-        bridge = Table(config.bridge_table).as_("rel")
+        bridge = Table(config.bridge_table, alias="rel")
         customers = self.models["customers"]
         if not config.access_filter:
             return bridge, []
@@ -172,17 +180,25 @@ class EntityRelations:
         return bridge, [bridge.field(config.customer_column).isin(sub)]
 
     async def _cached(
-        self, kind: str, config: RelationConfig, principal: Principal, query: QueryBuilder, shape: Any
-    ) -> Any:
+        self,
+        kind: str,
+        config: RelationConfig,
+        principal: Principal,
+        query: QueryBuilder,
+        shape: Callable[[list[Row]], T],
+    ) -> T:
         sql, params = render(query)
         scope = self.access.scope_key(principal, self.resource(config.entity))
         key = f"rel:{kind}:{config.entity}:{scope}:{digest(sql, params)}"
 
-        async def compute() -> Any:
+        async def compute() -> T:
             return shape(await self.db.fetch_all(sql, params))
 
         depends = (*DEPENDS, self.resource(config.entity))
-        return await remember(self.cache, key, compute, ttl=config.cache_ttl, group=config.cache_group, depends=depends)
+        value: T = await remember(
+            self.cache, key, compute, ttl=config.cache_ttl, group=config.cache_group, depends=depends
+        )
+        return value
 
     async def counts(self, request: Request, principal: Principal, entity: str, entity_id: int) -> dict[str, int]:
         """``{customer_count, branch_count}``: distinct customers and bridge rows linked to the entity."""
@@ -202,7 +218,7 @@ class EntityRelations:
             f"count:{entity_id}", config, principal, query, lambda rows: {k: int(v or 0) for k, v in rows[0].items()}
         )
 
-    async def accessible(self, request: Request, principal: Principal, entity: str) -> dict[str, Any]:
+    async def accessible(self, request: Request, principal: Principal, entity: str) -> Accessible:
         """``{scope: all|some|none, ids}``: the entity's rows the user may see (never an ambiguous [])."""
         config = self.config(entity)
         access = self.access_configs.get(entity)

@@ -28,7 +28,7 @@ def request_id(request: Request) -> str:
     known = getattr(request.ctx, "request_id", None)
     if isinstance(known, str):
         return known
-    given = request.headers.getone(HEADER, None)
-    value = given if sane(given) else uuid.uuid4().hex
+    given: str | None = request.headers.getone(HEADER, None)
+    value = given if given is not None and sane(given) else uuid.uuid4().hex
     request.ctx.request_id = value
     return value

@@ -1,13 +1,22 @@
 """Role definitions of WordPress core, WP Customer, WP App Core and WP Agency, as data.
 
 The demo generator stores these as the `{prefix}user_roles` option, and tests use them as
-the reference for which capabilities each role grants (plugin-facts §3.1). The shape is
+the reference for which capabilities each role grants. The shape is
 WordPress's own: ``{role: {"name": display name, "capabilities": {cap: True}}}``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypedDict
+
+
+class RoleDefinition(TypedDict):
+    """One role as WordPress stores it in ``{prefix}user_roles``."""
+
+    name: str
+    capabilities: dict[str, bool]
+
 
 AGENCY_VIEW_CAPS: tuple[str, ...] = (
     "view_agency_list",
@@ -163,15 +172,15 @@ AGENCY_ROLE_VIEW_CAPS: tuple[str, ...] = AGENCY_VIEW_CAPS + (
 )
 
 
-def _role(name: str, caps: Iterable[str]) -> dict:
+def _role(name: str, caps: Iterable[str]) -> RoleDefinition:
     """One role in WordPress's stored shape; `read` is always granted."""
     capabilities = {"read": True}
     capabilities.update((cap, True) for cap in caps)
     return {"name": name, "capabilities": capabilities}
 
 
-def _customer_roles() -> dict[str, dict]:
-    """wp-customer's four roles with their default capabilities (facts §3.1)."""
+def _customer_roles() -> dict[str, RoleDefinition]:
+    """wp-customer's four roles with their default capabilities."""
     invoice_view = INVOICE_CAPS[:3]
     owner = (
         AGENCY_VIEW_CAPS
@@ -217,8 +226,8 @@ def _customer_roles() -> dict[str, dict]:
     }
 
 
-def _platform_roles() -> dict[str, dict]:
-    """wp-app-core's platform roles with the wp-customer caps they receive (facts §3.1)."""
+def _platform_roles() -> dict[str, RoleDefinition]:
+    """wp-app-core's platform roles with the wp-customer caps they receive."""
     customer_views = ("view_customer_list", "view_customer_detail")
     branch_views = ("view_customer_branch_list", "view_customer_branch_detail")
     employee_views = ("view_customer_employee_list", "view_customer_employee_detail")
@@ -262,16 +271,16 @@ def _platform_roles() -> dict[str, dict]:
     }
 
 
-def _agency_roles() -> dict[str, dict]:
+def _agency_roles() -> dict[str, RoleDefinition]:
     """wp-agency's roles: agency view caps for all, edit/delete for the admin roles."""
-    roles = {}
+    roles: dict[str, RoleDefinition] = {}
     for slug, name in AGENCY_ROLE_NAMES.items():
         extra = ("edit_agency", "delete_agency") if slug in AGENCY_ADMIN_ROLES else ()
         roles[slug] = _role(name, AGENCY_ROLE_VIEW_CAPS + extra)
     return roles
 
 
-def build_role_definitions() -> dict[str, dict]:
+def build_role_definitions() -> dict[str, RoleDefinition]:
     """All roles a site with the four plugins has, in WordPress's option shape."""
     roles = {
         "administrator": _role("Administrator", WORDPRESS_ADMIN_CAPS + ALL_CUSTOMER_CAPS + AGENCY_PLUGIN_CAPS),
@@ -283,4 +292,4 @@ def build_role_definitions() -> dict[str, dict]:
     return roles
 
 
-ROLE_DEFINITIONS: dict[str, dict] = build_role_definitions()
+ROLE_DEFINITIONS: dict[str, RoleDefinition] = build_role_definitions()

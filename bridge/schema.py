@@ -2,7 +2,7 @@
 
 Sites run different versions of the plugins, so the bridge never assumes a layout: it reads
 ``INFORMATION_SCHEMA.COLUMNS`` at start, refuses to start when a column it cannot work without
-is missing (naming it), and uses optional columns only when they are there (DESIGN §4).
+is missing (naming it), and uses optional columns only when they are there.
 ``bridge/migrate.py`` creates the tables that are missing.
 """
 
@@ -69,6 +69,11 @@ class TableNames:
         names = {key: base + suffix for key, suffix in _BASE_TABLES.items()}
         names.update({key: prefix + suffix for key, suffix in _SITE_TABLES.items()})
         return cls(prefix=prefix, base_prefix=base, **names)
+
+    def named(self, key: str) -> str:
+        """The real name of the table whose logical name is ``key`` (every field is a name)."""
+        name: str = getattr(self, key)
+        return name
 
     def tables(self) -> dict[str, str]:
         """Logical name → real table name, for every table (not the prefixes)."""
@@ -187,7 +192,7 @@ class SchemaInfo:
 
     def table_name(self, table: str) -> str:
         """The real name of a logical table, for messages."""
-        return getattr(self.names, table) if self.names is not None else table
+        return self.names.named(table) if self.names is not None else table
 
     def missing_required(self) -> dict[str, list[str]]:
         """Required columns not present, per plugin table; a missing table lacks all of them."""

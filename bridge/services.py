@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sanic import Request, Sanic
+from sanic.config import Config
 
 from bridge.access import Access
 from bridge.auth import Authenticator
 from bridge.cache import Cache
-from bridge.context import RequestContext
+from bridge.context import AnyApp, RequestContext
 from bridge.db import Database
 from bridge.errors import not_logged_in
 from bridge.hooks import Hooks
@@ -67,7 +68,10 @@ class AppContext:
     outbox_task: asyncio.Task[None] | None = None
 
 
-def app_context(app: Sanic) -> AppContext:
+BridgeApp = Sanic[Config, AppContext]  # the app ``create_app`` makes
+
+
+def app_context(app: AnyApp) -> AppContext:
     """The app's typed context (``create_app`` makes it)."""
     ctx = app.ctx
     if not isinstance(ctx, AppContext):

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse, urlsplit
 
+from bridge.wp_config import WPConfigError, read_wp_config
+
 DEFAULT_DATABASE_URL = "mysql://root@127.0.0.1:3306/wp_customer_bridge"
 _PREFIX_RE = re.compile(r"^[A-Za-z0-9_]{1,32}$")
 WILDCARD_HOSTS = ("0.0.0.0", "::")  # listen on every address; links then name 127.0.0.1
@@ -130,10 +132,29 @@ def parse_origin(value: str, name: str = "BRIDGE_CORS_ORIGINS") -> str:
     return f"{scheme}://{authority}"
 
 
+def parse_wp_site_url(value: str) -> str | None:
+    """``BRIDGE_WP_SITE_URL``: WordPress's ``siteurl`` exactly as the site stores it (the cookie's
+    name is the md5 of these very characters, so nothing is normalised), or None when empty."""
+    url = value.strip()
+    if not url:
+        return None
+    _origin_parts(url, "BRIDGE_WP_SITE_URL", "must be the WordPress site's URL, like https://example.com")
+    return url
+
+
 def origin_of(url: str) -> str:
     """The origin of a normalised http(s) URL (``https://example.com/api`` → ``https://example.com``)."""
     scheme, rest = url.split("://", 1)
     return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+def run_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where this bridge keeps its runtime files (pid file, private MariaDB, diskcache, demo
+    logins): ``BRIDGE_RUN_DIR``, else ``.run`` in the working directory, never beside the code
+    (pip puts that in site-packages). Environment-only: `wpbridge stop` needs it without a
+    settings file. Absolute, so a worker that changes directory still finds the same folder."""
+    source = os.environ if env is None else env
+    return Path(source.get("BRIDGE_RUN_DIR") or ".run").absolute()
 
 
 @dataclass(frozen=True)
@@ -164,6 +185,8 @@ class Settings:
     events_max_backoff: int = 300
     public_url: str | None = None  # the base URL clients use; links and the bridge's own origin come from it
     cors_origins: tuple[str, ...] = ()  # other origins whose pages may write (bridge/origin.py)
+    wp_config: str | None = None  # the site's wp-config.php: WordPress's login cookie accepted (bridge/wp_cookie.py)
+    wp_site_url: str | None = None  # the site URL the cookie's name is hashed from, instead of the siteurl option
 
     @property
     def base_url(self) -> str:
@@ -309,6 +332,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     metrics_host = source.get("BRIDGE_METRICS_HOST") or host
     if metrics_port is not None and metrics_port == port and metrics_host == host:
         raise SettingsError(f"BRIDGE_METRICS_PORT must differ from BRIDGE_PORT ({port}): it is a second listener")
+    wp_config = source.get("BRIDGE_WP_CONFIG") or None
+    if wp_config:
+        try:
+            read_wp_config(wp_config)
+        except WPConfigError as exc:
+            raise SettingsError(f"BRIDGE_WP_CONFIG: {exc}") from None
+    wp_site_url = parse_wp_site_url(source.get("BRIDGE_WP_SITE_URL") or "")
+    if wp_site_url and not wp_config:
+        raise SettingsError("BRIDGE_WP_SITE_URL needs BRIDGE_WP_CONFIG: it only names the cookie of that WordPress")
     for folder in hooks:
         if not Path(folder).is_dir():
             raise SettingsError(f"BRIDGE_HOOKS_PATH names {folder!r}, which is not a folder")
@@ -318,7 +350,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         table_prefix=prefix,
         base_prefix=_prefix(source, "BRIDGE_BASE_PREFIX", prefix),
         shared_secret=secret,
-        cache_dir=source.get("BRIDGE_CACHE_DIR") or ".run/cache",
+        cache_dir=source.get("BRIDGE_CACHE_DIR") or str(run_dir(source) / "cache"),
         cache_url=cache_url,
         host=host,
         port=port,
@@ -338,6 +370,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         events_max_backoff=_int(source, "BRIDGE_EVENTS_MAX_BACKOFF", 300, 1, 86400),
         public_url=parse_public_url(public_raw) if public_raw.strip() else None,
         cors_origins=cors,
+        wp_config=wp_config,
+        wp_site_url=wp_site_url,
     )
 
 
@@ -370,6 +404,10 @@ def settings_as_env(settings: Settings) -> dict[str, str]:
     if settings.metrics_port is not None:
         env["BRIDGE_METRICS_HOST"] = settings.metrics_host
         env["BRIDGE_METRICS_PORT"] = str(settings.metrics_port)
+    if settings.wp_config:
+        env["BRIDGE_WP_CONFIG"] = settings.wp_config
+    if settings.wp_site_url:
+        env["BRIDGE_WP_SITE_URL"] = settings.wp_site_url
     if settings.events_url:
         env["BRIDGE_EVENTS_URL"] = settings.events_url
         env["BRIDGE_EVENTS_TIMEOUT"] = str(settings.events_timeout)
@@ -386,5 +424,6 @@ __all__ = [
     "parse_database_url",
     "parse_origin",
     "parse_public_url",
+    "parse_wp_site_url",
     "settings_as_env",
 ]

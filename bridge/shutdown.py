@@ -11,20 +11,22 @@ trying another host, while the requests already accepted still finish in their w
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import socket
 from collections.abc import Callable
 from contextlib import suppress
 from types import FrameType
-from typing import Any
+
+from bridge.context import AnyApp
 
 
-def refuse_connections_on_stop(app: Any) -> None:
+def refuse_connections_on_stop(app: AnyApp) -> None:
     """On the main process's SIGTERM/SIGINT, pass the signal on to Sanic's worker manager, then
     shut the listening sockets down (as Sanic itself does once the workers are gone)."""
 
     @app.main_process_ready
-    async def wrap_stop_signals(app: Any, _loop: Any) -> None:
+    async def wrap_stop_signals(app: AnyApp, _loop: asyncio.AbstractEventLoop) -> None:
         sockets = [s for s in (info.settings.get("sock") for info in app.state.server_info) if s is not None]
         for signum in (signal.SIGTERM, signal.SIGINT):
             previous = signal.getsignal(signum)
@@ -33,7 +35,7 @@ def refuse_connections_on_stop(app: Any) -> None:
 
 
 def _then_stop_listening(
-    previous: Callable[[int, FrameType | None], Any], sockets: list[socket.socket]
+    previous: Callable[[int, FrameType | None], object], sockets: list[socket.socket]
 ) -> Callable[[int, FrameType | None], None]:
     def handler(signum: int, frame: FrameType | None) -> None:
         previous(signum, frame)  # the manager tells the workers to stop (or kills them on a second signal)

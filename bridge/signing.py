@@ -1,4 +1,4 @@
-"""The shim → bridge request signature (DESIGN §5).
+"""The shim → bridge request signature.
 
 WordPress authenticates the browser; the shim then states "this is user N" in four headers,
 signed with the shared secret over the six lines

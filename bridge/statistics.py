@@ -3,7 +3,7 @@ the helpers plugins use for their tab numbers (hooks/agency.py).
 
 Every count goes through ``wpapp_{entity}_statistics_where`` (args: context, request), where
 the access filter adds the user's scope, so the numbers agree with the DataTables' totals.
-Unlike the plugin (facts, Surprise 13) a user who may see nothing is denied, not shown
+Unlike the plugin, a user who may see nothing is denied, not shown
 unfiltered totals. All counts of one answer come from one statement; answers are cached per
 user scope and exact SQL (group ``statistics``), stale on any write to the tables they count.
 """
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pypika import MySQLQuery
 from pypika import functions as fn
 from pypika.queries import QueryBuilder
-from pypika.terms import Criterion
+from pypika.terms import Criterion, Term
 
 from bridge.cache import Cache, digest, remember
 from bridge.datatable_engine import request_filters
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from bridge.principal import Principal
 
 STATISTICS_TTL = 300
+TabNumbers = dict[str, object]  # what the plugin of an entity answers ``wpapp_tab_statistics`` with
 
 
 class Counting(Protocol):
@@ -64,7 +65,7 @@ class Tables(Counting, Protocol):
     def access_configs(self) -> Mapping[str, Mapping[str, Any]]: ...
 
 
-def count_of(model: TableModel, where: Iterable[Criterion], distinct: Any = None) -> QueryBuilder:
+def count_of(model: TableModel, where: Iterable[Criterion], distinct: Term | None = None) -> QueryBuilder:
     """``SELECT COUNT(*)`` (or ``COUNT(DISTINCT distinct)``) of the model's table under ``where``."""
     counter = fn.Count(distinct).distinct() if distinct is not None else fn.Count("*")
     return MySQLQuery.from_(model.table).select(counter).where(Criterion.all(list(where)))
@@ -79,7 +80,9 @@ async def cached_counts(
     depends: Iterable[str] = (),
 ) -> dict[str, int]:
     """Run the ``counts`` subqueries as one ``SELECT (…) AS a, (…) AS b``; cached per scope and SQL."""
-    sql, params = render(MySQLQuery.select(*(q.as_(name) for name, q in counts.items())))
+    # pypika types ``as_`` as returning a Selectable; on a QueryBuilder it returns the aliased QueryBuilder (a Term)
+    subqueries = (q.as_(name) for name, q in counts.items())
+    sql, params = render(MySQLQuery.select(*subqueries))  # type: ignore[arg-type]
     key = f"stats:{kind}:{svc.access.scope_key(principal, resource)}:{digest(sql, params)}"
 
     async def compute() -> dict[str, int]:
@@ -87,7 +90,10 @@ async def cached_counts(
         return {name: int(row.get(name) or 0) for name in counts}
 
     groups = (*SCOPE_GROUPS, resource, *depends)
-    return await remember(svc.cache, key, compute, ttl=STATISTICS_TTL, group=STATISTICS_GROUP, depends=groups)
+    result: dict[str, int] = await remember(
+        svc.cache, key, compute, ttl=STATISTICS_TTL, group=STATISTICS_GROUP, depends=groups
+    )
+    return result
 
 
 def optional_id(request: Request, name: str) -> int | None:
@@ -141,9 +147,10 @@ async def table_statistics(svc: Tables, request: Request, principal: Principal, 
     return await cached_counts(svc, principal, f"table:{model.resource}", model.resource, counts)
 
 
-async def tab_statistics(hooks: Hooks, request: Request, entity: str, entity_id: int) -> dict[str, Any]:
+async def tab_statistics(hooks: Hooks, request: Request, entity: str, entity_id: int) -> TabNumbers:
     """The numbers of an entity's tab, from the plugin that answers ``wpapp_tab_statistics``."""
-    result = await hooks.apply_filters("wpapp_tab_statistics", None, entity, entity_id, request)
+    unanswered: TabNumbers | None = None
+    result = await hooks.apply_filters("wpapp_tab_statistics", unanswered, entity, entity_id, request)
     if result is None:
         raise BridgeError("rest_no_route", f"No statistics tab is registered for {safe(entity, 'that entity')}.", 404)
     return result

@@ -15,12 +15,11 @@ import sys
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
-from sanic import Sanic
-
 from bridge import relations
 from bridge.access import Access
 from bridge.auth import Authenticator
 from bridge.cache import open_cache
+from bridge.context import AnyApp
 from bridge.db import Database
 from bridge.hooks import Hooks
 from bridge.invalidation import InvalidationMap
@@ -34,6 +33,7 @@ from bridge.tables.base import TableModel
 from bridge.tables.branches import BranchesModel
 from bridge.tables.customers import CustomersModel
 from bridge.tables.employees import EmployeesModel
+from bridge.wp_cookie import configured as wp_cookies
 
 log = logging.getLogger("bridge")
 
@@ -122,7 +122,14 @@ async def _wire(settings: Settings, names: TableNames, db: Database) -> Services
         hooks=hooks,
         names=names,
         schema=schema,
-        auth=Authenticator(db, cache, names, loader, settings.shared_secret),
+        auth=Authenticator(
+            db,
+            cache,
+            names,
+            loader,
+            settings.shared_secret,
+            wp_cookies(settings.wp_config, settings.wp_site_url, settings.own_origin, db, names),
+        ),
         access=access,
         models=frozen,
         access_configs=configs,
@@ -131,7 +138,7 @@ async def _wire(settings: Settings, names: TableNames, db: Database) -> Services
     )
 
 
-async def ensure_services(app: Sanic) -> Services:
+async def ensure_services(app: AnyApp) -> Services:
     """The app's services, built now if the database was unavailable until this moment."""
     ctx = app_context(app)
     if ctx.services is not None:

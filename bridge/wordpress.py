@@ -1,8 +1,8 @@
 """WordPress facts the bridge needs when it reads wp_users / wp_usermeta / wp_options itself.
 
 Pure functions, no database: PHP (un)serialization, the password hash formats of
-``wp_check_password`` (reference §3.1), application passwords (reference §3.2) and the
-role → capability merge of ``WP_User::get_role_caps`` (reference §3.3). Anything read from
+``wp_check_password``, application passwords and the
+role → capability merge of ``WP_User::get_role_caps``. Anything read from
 the database may be garbage; these functions answer False/None instead of raising.
 """
 
@@ -37,13 +37,14 @@ _BCRYPT_PREFIXES = ("$2y$", "$2b$", "$2a$")
 # --- PHP serialization -------------------------------------------------------------------
 
 
-def _object_as_dict(_name: Any, properties: dict[Any, Any]) -> dict[Any, Any]:
+def _object_as_dict(_name: object, properties: dict[Any, Any]) -> dict[Any, Any]:
     """PHP objects (e.g. stdClass in meta) become their properties: callers only read fields."""
     return properties
 
 
-def php_loads(data: str | bytes | None) -> Any:
+def php_loads(data: str | bytes | None) -> object:
     """``unserialize()`` for meta/option values; arrays → dict (int keys stay int), None if malformed.
+    What it holds is whatever the site stored, so callers check its shape before reading it.
 
     Lengths in PHP serialization count bytes, so a str is encoded back to UTF-8 first.
     Invalid UTF-8 inside strings is replaced rather than refused, so the value stays JSON-safe.
@@ -59,7 +60,7 @@ def php_loads(data: str | bytes | None) -> Any:
         return None
 
 
-def php_dumps(value: Any) -> str:
+def php_dumps(value: object) -> str:
     """``serialize()``: dicts and lists become PHP arrays, str is counted in UTF-8 bytes."""
     return phpserialize.dumps(value, charset="utf-8").decode("utf-8")
 
@@ -122,11 +123,12 @@ def _bcrypt_check(password: bytes, stored: str) -> bool:
     return bcrypt.checkpw(password, stored.encode("ascii"))
 
 
-def check_password(password: str, stored: str) -> bool:
+def check_password(password: object, stored: object) -> bool:
     """``wp_check_password`` (7.1 order): MD5, length cap, ``$wp`` bcrypt, ``$P$`` phpass, others.
 
     Also accepts the 6.8 ``$generic$`` fast hash. Unknown formats (argon2, a custom
-    ``$wp_hasher``) answer False: only WordPress itself can check those.
+    ``$wp_hasher``) answer False: only WordPress itself can check those, and so does anything
+    that is not text (a stored value is whatever the database held).
     """
     try:
         if not isinstance(password, str) or not isinstance(stored, str):
@@ -233,7 +235,7 @@ def new_application_password_item(
     }
 
 
-def _iter_items(items: Any) -> Iterable[Any]:
+def _iter_items(items: object) -> Iterable[object]:
     """The unserialized meta is a PHP list, i.e. a dict with int keys, or a Python list."""
     if isinstance(items, Mapping):
         return items.values()
@@ -242,8 +244,9 @@ def _iter_items(items: Any) -> Iterable[Any]:
     return ()
 
 
-def match_application_password(password: str, items: Any) -> dict[str, Any] | None:
-    """The first item whose hash matches ``password`` (normalized), like WordPress's loop; else None."""
+def match_application_password(password: object, items: object) -> dict[str, Any] | None:
+    """The first item whose hash matches ``password`` (normalized), like WordPress's loop; else None.
+    ``items`` is the unserialized ``_application_passwords`` meta, checked item by item."""
     if not isinstance(password, str):
         return None
     raw = normalize_application_password(password)
@@ -264,7 +267,7 @@ def match_application_password(password: str, items: Any) -> dict[str, Any] | No
 # --- roles and capabilities --------------------------------------------------------------
 
 
-def php_truthy(value: Any) -> bool:
+def php_truthy(value: object) -> bool:
     """PHP's truthiness (``!empty()``): unlike Python, the string "0" is false."""
     if isinstance(value, str):
         return value not in ("", "0")
@@ -272,7 +275,7 @@ def php_truthy(value: Any) -> bool:
 
 
 def effective_capabilities(
-    user_caps: Mapping[str, Any] | None, role_defs: Mapping[str, Any] | None
+    user_caps: Mapping[str, object] | None, role_defs: Mapping[str, object] | None
 ) -> tuple[list[str], dict[str, bool]]:
     """Roles and all capabilities of a user, as ``WP_User::get_role_caps`` merges them.
 
@@ -285,14 +288,15 @@ def effective_capabilities(
     user_caps = user_caps if isinstance(user_caps, Mapping) else {}
     role_defs = role_defs if isinstance(role_defs, Mapping) else {}
 
-    roles: list[str] = []
+    held: dict[str, Mapping[Any, object]] = {}  # the user's roles that are defined, with their definitions
     for key, value in user_caps.items():
-        if isinstance(key, str) and isinstance(role_defs.get(key), Mapping) and php_truthy(value):
-            roles.append(key)
+        definition = role_defs.get(key) if isinstance(key, str) else None
+        if isinstance(key, str) and isinstance(definition, Mapping) and php_truthy(value):
+            held[key] = definition
 
     allcaps: dict[str, bool] = {}
-    for role in roles:
-        capabilities = role_defs[role].get("capabilities")
+    for definition in held.values():
+        capabilities = definition.get("capabilities")
         if isinstance(capabilities, Mapping):
             for cap, granted in capabilities.items():
                 if isinstance(cap, str):
@@ -300,4 +304,4 @@ def effective_capabilities(
     for key, value in user_caps.items():
         if isinstance(key, str):
             allcaps[key] = php_truthy(value)
-    return roles, allcaps
+    return list(held), allcaps

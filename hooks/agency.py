@@ -1,12 +1,15 @@
-"""WP Agency integration — the bridge's AgencyTabController (facts §4.3) and the working example
+"""WP Agency integration — the bridge's AgencyTabController and the working example
 of an integration plugin (the API is described in ``bridge/plugins.py``).
 
 It registers, when the site has WP Agency's tables:
 
 - the ``agencies`` table model (``/datatables/agencies``): wp-agency's columns, with the
   province and regency names joined from the regions tables by *code* (facts §2.5);
-- the agency access config (DataTableAccessFilter's one default config, facts §3.5) — the
-  scope itself is ``Access.agencies`` in ``bridge/access.py``;
+- the agency access config (DataTableAccessFilter's one default config, facts §3.5): its
+  four admin roles, who see every agency (the core passes them through
+  ``wp_customer_entity_admin_roles``), and its ``scope`` for everyone else;
+- the agencies' row permissions (``wpapp_datatable_agencies_permissions``): wp-agency's
+  ``edit_agency`` / ``delete_agency`` buttons (facts §2.5);
 - the agency relation config (branches link agencies to customers, facts §4.1);
 - the agency info tab's numbers (``/tabs/agency/{id}/statistics``), scoped to the user and
   passed through ``wp_customer_agency_statistics_data`` (stats, agency_id, user_id, request).
@@ -14,24 +17,30 @@ It registers, when the site has WP Agency's tables:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pypika import MySQLQuery, Table
 from pypika.terms import Criterion, EmptyCriterion
 from sanic import Request
 
-from bridge.access import AGENCY_ADMIN_ROLES
+from bridge.access import ALL, Access, any_of
 from bridge.context import authenticated
 from bridge.errors import forbidden, not_found
 from bridge.pipeline import denies, statistics_where
 from bridge.plugins import Registry
+from bridge.principal import Principal
 from bridge.schema import SchemaInfo, TableNames
 from bridge.services import services
 from bridge.statistics import cached_counts, count_of
 from bridge.tables.base import Column, Join, TableModel
 
+# The four agency roles that see every agency: DataTableAccessFilter's entity admin role map for
+# ``agency`` (facts §3.5), which the core passes through ``wp_customer_entity_admin_roles``.
+AGENCY_ADMIN_ROLES = ("agency_admin_dinas", "agency_admin_unit", "agency_kepala_dinas", "agency_kepala_bidang")
+
 # DataTableAccessFilter's agency config (facts §3.5); table_alias/id_column are the plugin's keys,
-# kept for parity: the bridge takes both from the table model.
+# kept for parity: the bridge takes both from the table model. ``register`` adds the ``scope``.
 ACCESS_CONFIG = {
     "resource": "agencies",
     "hook": "wpapp_datatable_agencies_where",
@@ -89,12 +98,41 @@ class AgenciesModel(TableModel):
             self.add(Column("regency_name", regency.name, searchable=True, joins=("regency",)))
 
 
+def agency_scope(names: TableNames) -> Callable[[Principal, Table], Criterion]:
+    """The agencies a user below the bypass may see (DESIGN §5): every agency for a platform user
+    (any ``platform_*`` role), the agencies of the branches of the customers they belong to, and
+    the agencies they belong to themselves (wp-agency shows those users nothing; README,
+    "Differences"). Administrators, platform staff and the admin roles never get here."""
+    branches = Table(names.branches).as_("scope_b")
+
+    def scope(p: Principal, a: Table) -> Criterion:
+        if any(r.startswith("platform_") for r in p.roles):
+            return ALL
+        parts: list[Criterion] = []
+        own = Access.customer_ids(p)
+        if own:
+            of_branches = MySQLQuery.from_(branches).select(branches.agency_id).where(branches.customer_id.isin(own))
+            parts.append(a.id.isin(of_branches))
+        memberships = sorted({m.agency_id for m in p.relations.agencies})
+        if memberships:
+            parts.append(a.id.isin(memberships))
+        return any_of(parts)
+
+    return scope
+
+
+def agency_permissions(permissions: Mapping[str, bool], row: Mapping[str, Any], p: Principal) -> dict[str, bool]:
+    """wp-agency draws its edit and delete buttons from these capabilities (facts §2.5)."""
+    admin = p.is_administrator
+    return {**permissions, "edit": admin or p.can("edit_agency"), "delete": admin or p.can("delete_agency")}
+
+
 async def agency_tab_statistics(
     value: dict[str, Any] | None, entity: str, agency_id: int, request: Request
 ) -> dict[str, Any] | None:
     """``{customer_count, branch_count, has_customers, has_branches}`` for the agency info tab.
 
-    Counted like CustomerStatisticsModel (facts §4.2) but in the user's scope: branches of the
+    Counted like CustomerStatisticsModel but in the user's scope: branches of the
     agency the user may see, and the distinct customers of those that the user may see. An
     agency outside the user's scope is a 404, as for any read by id.
     """
@@ -137,9 +175,9 @@ def register(registry: Registry) -> None:
     if not registry.schema.has_table("agencies"):
         return  # WP Agency is not installed on this site: nothing to integrate with
     registry.add_table(AgenciesModel(registry.names, registry.schema))
-    registry.hooks.add_filter(
-        "wp_customer_datatable_access_configs", lambda configs: {**configs, "agency": dict(ACCESS_CONFIG)}
-    )
+    config = {**ACCESS_CONFIG, "scope": agency_scope(registry.names)}
+    registry.hooks.add_filter("wp_customer_datatable_access_configs", lambda configs: {**configs, "agency": config})
+    registry.hooks.add_filter("wpapp_datatable_agencies_permissions", agency_permissions)
     registry.hooks.add_filter(
         "wp_customer_entity_relation_configs", lambda configs: {**configs, "agency": dict(RELATION_CONFIG)}
     )

@@ -194,7 +194,7 @@ def bridge(demo_db: DatabaseURL, start_bridge: Callable[..., BridgeServer]) -> B
 
 
 def signed_headers(method: str, target: str, user_id: int, body: bytes = b"", secret: str = SECRET) -> dict[str, str]:
-    """Headers the shim would send for ``user_id`` (DESIGN §5)."""
+    """Headers the shim would send for ``user_id``."""
     from bridge.signing import signed_headers as make
 
     return make(secret, method, target, user_id, body)

@@ -1,5 +1,5 @@
 """Helpers for the DataTables, statistics and relations tests: requests as DataTables sends
-them, and each demo login's scope computed with plain SQL straight from DESIGN §5's table
+them, and each demo login's scope computed with plain SQL straight from README's "Who sees what" table
 (independently of bridge/access.py, so the two can disagree and a test can notice)."""
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def _in(values: set[int]) -> str:
 
 
 def expected_scope(url: Any, login: str, user_id: int, roles: tuple[str, ...]) -> Scope:
-    """The DESIGN §5 scope of one demo login, from its relation rows (active rows only)."""
+    """The README "Who sees what" scope of one demo login, from its relation rows (active rows only)."""
     conn = connect(url)
     try:
         with conn.cursor() as cur:

@@ -1,4 +1,4 @@
-"""What a browser can be made to do (issue 10 §3), over real HTTP on a database of its own:
+"""What a browser can be made to do, over real HTTP on a database of its own:
 no Basic challenge on a 401, bodies read by their declared type only (415 otherwise), writes
 from pages on other origins refused (403), and links never built from the Host header."""
 

@@ -190,3 +190,40 @@ def test_second_up_prints_the_curls_with_the_port_in_force(
     curls = [line for line in printed.splitlines() if line.startswith("curl ")]
     assert len(curls) == 9 and all(f" http://127.0.0.1:{second_port}/wp-json/" in line for line in curls), curls
     assert f":{first_port}/" not in (run_dir / "demo-logins.txt").read_text()
+
+
+# ---- help and version -------------------------------------------------------------------------------
+
+
+def test_every_subcommand_and_option_explains_itself() -> None:
+    """`wpbridge --help` lists every subcommand with a sentence, and each subcommand's `--help` shows
+    a description and the help text of each of its options (an operator has no other manual at hand)."""
+    import argparse
+
+    from bridge.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    top = subprocess.run([sys.executable, "-m", "bridge.cli", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert top.returncode == 0 and "--version" in top.stdout
+    for choice in commands._choices_actions:
+        assert choice.help and choice.dest in top.stdout, choice.dest
+    for name, sub in commands.choices.items():
+        shown = subprocess.run(
+            [sys.executable, "-m", "bridge.cli", name, "--help"], capture_output=True, text=True, cwd=ROOT
+        )
+        assert shown.returncode == 0, shown.stderr
+        text = " ".join(shown.stdout.split())  # argparse wraps lines
+        assert sub.description and " ".join(sub.description.split())[:40] in text, name
+        options = [a for a in sub._actions if a.option_strings and a.dest != "help"]
+        for option in options:
+            assert option.help, f"wpbridge {name} {option.option_strings[0]} has no help text"
+            assert " ".join(option.help.split()) in text, (name, option.option_strings)
+
+
+def test_version_is_the_installed_distribution_version() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    shown = subprocess.run([sys.executable, "-m", "bridge.cli", "--version"], capture_output=True, text=True)
+    assert shown.returncode == 0 and shown.stdout.strip() == f"wpbridge {project['version']}", shown

@@ -1,4 +1,4 @@
-"""The access matrix of every DataTable: each kind of user sees exactly the rows DESIGN §5 gives
+"""The access matrix of every DataTable: each kind of user sees exactly the rows README "Who sees what" gives
 them, and recordsTotal, recordsFiltered and the rows agree (expected sets computed with SQL)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The branch DataTable hides a head office's delete while its customer has other active branches,
-as the plugin's buttons do (facts §6.2); the REST delete still answers with the 409 that says why."""
+as the plugin's buttons do; the REST delete still answers with the 409 that says why."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""DataTables server-side protocol conformance (reference §1): every parameter, every transport,
+"""DataTables server-side protocol conformance: every parameter, every transport,
 malformed input answered with HTTP 200 + ``error`` (never a 500), rows in the plugin's shape."""
 
 from __future__ import annotations
@@ -208,7 +208,7 @@ def test_table_filters_are_validated(bridge, demo_logins, table, extra, message)
     assert datatable(bridge.client, table, demo_logins["admin"].auth, **extra)["error"] == message
 
 
-# ---- numbers, repeated keys and bodies through bridge/params.py (issue 10 §1) -------------------------
+# ---- numbers, repeated keys and bodies through bridge/params.py -------------------------
 
 TABLE_EXTRA = {"customers": {}, "branches": {"customer_id": 1}, "employees": {"customer_id": 1}, "agencies": {}}
 

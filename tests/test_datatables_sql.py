@@ -199,8 +199,8 @@ async def test_plugins_may_bypass_the_access_filter_like_the_plugin(svc) -> None
 
 
 async def test_counts_carry_the_child_tables_scope_only_for_callers_who_do_not_see_every_child(svc) -> None:
-    """A customer row's branch_count / employee_count count what the caller may see of those tables
-    (issue 10 §2); an administrator keeps the plain correlated count (the hot path's statement)."""
+    """A customer row's branch_count / employee_count count what the caller may see of those tables;
+    an administrator keeps the plain correlated count (the hot path's statement)."""
     columns = [*CUSTOMER_COLUMNS, {"data": "employee_count", "orderable": False}]
     (sql, params), _ = await _rendered(svc, "customers", "admin", parse_brackets(dt_params(columns).items()))
     assert (

@@ -1,4 +1,4 @@
-"""Graceful stop (issue 12 §7): `SIGTERM` to `wpbridge serve` while work is in flight.
+"""Graceful stop: `SIGTERM` to `wpbridge serve` while work is in flight.
 
 A request in flight finishes (its write is committed and answered 200) while the listening
 socket is already closed, so a new connection is refused rather than served or left hanging;

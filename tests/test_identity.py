@@ -179,7 +179,7 @@ def test_both_hash_formats_are_stored_and_accepted(
 def test_hashes_made_the_way_wordpress_makes_them_are_accepted(
     make_database: Callable[[], DatabaseURL], start_bridge: Callable[..., BridgeServer]
 ) -> None:
-    """A user row and app-password meta written exactly as WordPress writes them (reference §3.2)."""
+    """A user row and app-password meta written exactly as WordPress writes them."""
     from tests.conftest import run_cli
 
     url = make_database()
@@ -353,7 +353,7 @@ def test_me_for_a_user_with_no_relation(bridge: BridgeServer, demo_logins: dict[
 def test_inactive_relation_rows_grant_nothing(
     make_database: Callable[[], DatabaseURL], start_bridge: Callable[..., BridgeServer]
 ) -> None:
-    """An owner whose customer was soft-deleted owns nothing any more (DESIGN §5: active rows only)."""
+    """An owner whose customer was soft-deleted owns nothing any more."""
     from bridge.demo import demo_application_passwords
     from tests.conftest import run_cli
 
@@ -376,7 +376,7 @@ def test_multisite_prefixes_site_tables_and_network_users(
     make_database: Callable[[], DatabaseURL], start_bridge: Callable[..., BridgeServer]
 ) -> None:
     """Site 2 of a multisite: plugin tables, options and the capabilities key use `wp_2_`, users
-    and usermeta the network's `wp_` (DESIGN §4); nothing is read from a `wp_app_…` table."""
+    and usermeta the network's `wp_`; nothing is read from a `wp_app_…` table."""
     from bridge.demo import demo_application_passwords
     from tests.conftest import run_cli
 
@@ -400,7 +400,7 @@ def test_multisite_prefixes_site_tables_and_network_users(
     assert rows.status_code == 200 and [r["id"] for r in rows.json()] == owner["relations"]["customers_owned"]
 
 
-# ---- hardening: long passwords, throttling, revocation, DataTables (issue 10 §4) ---------------
+# ---- hardening: long passwords, throttling, revocation, DataTables ---------------
 
 LONG_PASSWORD = "Lp" * 2000  # 4,000 letters: normalises to itself, far past any application password
 THROTTLED_PASSWORD = "AbCdEfGhIjKlMnOpQrStUvWx"

@@ -90,6 +90,14 @@ def test_the_package_has_no_import_cycle() -> None:
     assert cycles(import_graph()) == []
 
 
+def test_no_route_module_imports_another() -> None:
+    """Route modules only register handlers; what two of them share (REST machinery, domain
+    writes) lives below them (bridge/rest/, bridge/writes/), never in a route module."""
+    graph = import_graph()
+    routes = {m for m in graph if m.startswith("bridge.routes.")}
+    assert {m: sorted(graph[m] & routes) for m in sorted(routes) if graph[m] & routes} == {}
+
+
 def test_the_graph_sees_function_local_and_type_checking_imports(tmp_path: Path) -> None:
     """The checker itself: a cycle closed only inside a function or under TYPE_CHECKING is found."""
     package = tmp_path / "bridge"

@@ -1,7 +1,7 @@
 """Database outages over real HTTP: the bridge reaches the real MariaDB through a TCP proxy that
 the tests cut (every connection dropped, new ones refused), hang and restore.
 
-What must hold (issue 10 §6): every data route answers 503 ``wpbridge_database_unavailable``
+What must hold: every data route answers 503 ``wpbridge_database_unavailable``
 with ``Retry-After`` within 1 s (DataTables: the in-band error), never a 500; the body names the
 database only to an administrator or the signed shim; a write made during the outage left
 nothing behind; requests succeed again within 2 s of the database coming back.

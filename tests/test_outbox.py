@@ -252,6 +252,13 @@ async def test_only_one_sender_delivers(clean_outbox: DatabaseURL, receiver: Rec
     assert sorted(e["entity_id"] for e in receiver.received) == list(range(10, 30))
 
 
+def test_backoff_stays_at_its_cap_however_long_wordpress_is_down() -> None:
+    """After days of straight failures the wait is still the cap: 2**1024 seconds would not fit a
+    float, and the OverflowError would end the sender's loop for good."""
+    assert backoff(1025, 300) == 300
+    assert backoff(10**6, 60) == 60
+
+
 def test_helpers() -> None:
     assert [backoff(n, 300) for n in (1, 2, 3, 10)] == [1, 2, 4, 300]
     assert (

@@ -1,4 +1,4 @@
-"""The plugin's permission filters (facts §3.3, §5.2) through an integration plugin: each can grant
+"""The plugin's permission filters through an integration plugin: each can grant
 what the capability rules refuse, on rows already in the caller's scope, and nothing more."""
 
 from __future__ import annotations

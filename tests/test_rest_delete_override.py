@@ -1,4 +1,4 @@
-"""Writes that repeat nothing (issue 10 §5), over real HTTP on a database of their own:
+"""Writes that repeat nothing, over real HTTP on a database of their own:
 
 * a second DELETE of a soft-deleted customer, branch or employee answers 410
   ``rest_already_trashed`` as WordPress does for a trashed post, with no cascade, no actions and

@@ -1,6 +1,6 @@
 """REST reads over real HTTP on the shared demo database: the access matrix and WordPress
 collection conventions. Nothing here writes; the expected rows come from SQL written in this
-file from the scopes table of DESIGN §5, not from the bridge's own access module."""
+file from README's "Who sees what" table, not from the bridge's own access module."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ AGENCY_BRANCHES = {
 
 
 def expected_scope(url: Any, login: str, user_id: int) -> dict[str, set[int]]:
-    """DESIGN §5 in SQL: the ids each resource should show this user."""
+    """README's "Who sees what" in SQL: the ids each resource should show this user."""
     conn = connect(url)
     try:
         with conn.cursor() as cur:

@@ -225,8 +225,8 @@ WRITE_MATRIX = {
 @pytest.mark.parametrize("login", list(WRITE_MATRIX))
 def test_write_matrix(site: Site, login: str) -> None:
     """The owner's customer, the branch admin's cabang (another agency, another inspector) and the
-    demo employee's row at the head office; expectations from the plugin's capabilities (facts
-    §3.1, §3.3, DESIGN §10): outside the scope 404, inside without the capability 403."""
+    demo employee's row at the head office; expectations from the plugin's capabilities
+    (bridge/roles.py): outside the scope 404, inside without the capability 403."""
     of_user = "SELECT id FROM {} WHERE user_id = %s ORDER BY id LIMIT 1"
     customer = site.one(of_user.format("wp_app_customers"), [site.users["andi_budi"]])["id"]
     branch = site.one(of_user.format("wp_app_customer_branches"), [site.users["demo_branch_admin"]])["id"]

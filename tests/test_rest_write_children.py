@@ -485,7 +485,7 @@ def test_employee_email_uniqueness_on_update(site: Site, owner_customer: dict) -
 
 def test_an_owner_employed_elsewhere_cannot_edit_that_customers_branches(site: Site, owner_customer: dict) -> None:
     """customer_admin holds edit_all_customer_branches for its own customer; as mere staff of
-    another customer it gets no more than the plugin gives staff (DESIGN §10, facts §3.3)."""
+    another customer it gets no more than the plugin gives staff."""
     other = site.one(
         "SELECT b.id, b.customer_id FROM wp_app_customer_branches b JOIN wp_app_customers c ON c.id = b.customer_id "
         "WHERE c.status = 'active' AND b.customer_id <> %s ORDER BY b.id LIMIT 1",

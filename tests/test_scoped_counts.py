@@ -1,9 +1,9 @@
 """A customer row's ``branch_count`` and ``employee_count`` count only the branches and employees
-the caller may see (issue 10 §2): for every role of the access matrix they equal what that same
+the caller may see: for every role of the access matrix they equal what that same
 caller gets from the branches and employees tables (REST ``X-WP-Total`` and DataTables
 ``recordsTotal`` of ``?customer_id=``), in REST lists, REST items and DataTables rows alike, and
 ordering by ``branch_count`` orders by the count the caller sees. Expected numbers also come
-from plain SQL over DESIGN §5's scopes (tests/dtkit.py), independently of bridge/access.py."""
+from plain SQL over README's "Who sees what" scopes (tests/dtkit.py), independently of bridge/access.py."""
 
 from __future__ import annotations
 

@@ -155,6 +155,22 @@ def test_cli_names_an_unknown_toml_key(tmp_path) -> None:
     assert "'workres'" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_runtime_files_default_to_dot_run_in_the_working_folder(tmp_path, monkeypatch) -> None:
+    """Not beside the code (site-packages for an installed wheel): `.run` where the bridge is started,
+    or BRIDGE_RUN_DIR; the diskcache follows the run folder unless BRIDGE_CACHE_DIR says otherwise."""
+    from bridge.settings import run_dir
+
+    monkeypatch.chdir(tmp_path)
+    assert run_dir({}) == tmp_path / ".run"
+    assert load_settings({}).cache_dir == str(tmp_path / ".run" / "cache")
+    elsewhere = tmp_path / "var" / "wpbridge"
+    assert run_dir({"BRIDGE_RUN_DIR": str(elsewhere)}) == elsewhere
+    assert load_settings({"BRIDGE_RUN_DIR": str(elsewhere)}).cache_dir == str(elsewhere / "cache")
+    chosen = {"BRIDGE_RUN_DIR": str(elsewhere), "BRIDGE_CACHE_DIR": str(tmp_path / "cache")}
+    assert load_settings(chosen).cache_dir == str(tmp_path / "cache")
+    assert run_dir({"BRIDGE_RUN_DIR": "relative"}) == tmp_path / "relative"  # absolute: workers may chdir
+
+
 def test_a_read_replica_url_is_refused_until_it_is_used(tmp_path) -> None:
     """``BRIDGE_DATABASE_READ_URL`` used to be parsed and then ignored: every read still went to
     the primary while the operator believed otherwise. It stops the start, named, until replicas

@@ -1,4 +1,4 @@
-"""Several hosts (issue 12 §6): two `wpbridge serve` processes, each with its own port, cache
+"""Several hosts: two `wpbridge serve` processes, each with its own port, cache
 folder and run folder as two machines would have, sharing one Redis through `BRIDGE_CACHE_URL`.
 
 Both hosts are warmed first, so each holds cached totals and principals; a write through one

@@ -1,4 +1,4 @@
-"""Unit tests for bridge.signing (DESIGN §5).
+"""Unit tests for bridge.signing.
 
 tests/vectors/signature.json was computed by PHP 8.2 (`hash`, `hash_hmac`) independently of the
 Python code; the PHP shim's tests read the same file, so both sides agree byte for byte.

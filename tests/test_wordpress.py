@@ -73,7 +73,7 @@ def test_check_password_accepts_right_and_rejects_wrong(label: str, password: st
 
 
 def test_prehash_reference_vector() -> None:
-    """reference.md §3.1: base64(hmac-sha384('correct horse', 'wp-sha384')), same in PHP 8.2."""
+    """WordPress 6.8's bcrypt pre-hash of 'correct horse': base64(hmac-sha384('correct horse', 'wp-sha384')), same in PHP 8.2."""
     from bridge.wordpress import _prehash
 
     assert _prehash(b"correct horse") == b"iyBH75fzLT2U6HINiIugTDa560xXZVCknyWH3hO2FoF2OCUm4PI014GDz4jYWTf1"

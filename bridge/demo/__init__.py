@@ -1,6 +1,6 @@
 """The demo data generator behind ``wpbridge demo``: a whole WP Customer site, deterministic per seed.
 
-It writes what the PHP plugins' demo generators write (facts §7), at any size: WordPress users
+It writes what the PHP plugins' demo generators write, at any size: WordPress users
 with the plugins' dual roles, agencies per province with divisions and jurisdictions, platform
 staff, customers with head offices and branches in real regions, and their employees. Nine
 fixed "demo logins" (one per kind of user the access rules know) get application passwords so

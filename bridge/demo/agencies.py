@@ -109,7 +109,9 @@ class AgencyBuilder:
                 }
             )
 
-    def staff(self, users: Users, fixed: dict[str, Person], demo_agency: Agency, demo_division: Division) -> list[dict]:
+    def staff(
+        self, users: Users, fixed: dict[str, Person], demo_agency: Agency, demo_division: Division
+    ) -> list[dict[str, Any]]:
         """Agency admin users and agency employees (with user accounts); returns employee rows."""
         employees: list[dict[str, Any]] = []
         for agency in self.agencies:

@@ -94,9 +94,9 @@ class CustomerBuilder:
         self.names: Counter[str] = Counter()
         self.next_branch = 1
         self.next_employee = 1
-        self.customers: list[dict] = []
-        self.branches: list[dict] = []
-        self.employees: list[dict] = []
+        self.customers: list[dict[str, Any]] = []
+        self.branches: list[dict[str, Any]] = []
+        self.employees: list[dict[str, Any]] = []
 
     def build(self, customer_id: int) -> None:
         """One customer with its owner, head office, branches (with admins) and staff."""
@@ -357,7 +357,7 @@ class CustomerBuilder:
             "status": branch["status"],
         }
 
-    def _remember_demo(self, branches: list[dict], employees: list[dict]) -> None:
+    def _remember_demo(self, branches: list[dict[str, Any]], employees: list[dict[str, Any]]) -> None:
         t = self.tallies.customer_one
         t["name"] = self.customers[-1]["name"]
         t["branches"] = len(branches)

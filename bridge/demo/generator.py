@@ -99,7 +99,7 @@ def _stream_customers(builder: CustomerBuilder, writer: Writer, customers: int, 
     step = max(customers // 10, CHUNK_CUSTOMERS)
     next_report = step
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-writer") as pool:
-        pending: Future | None = None
+        pending: Future[None] | None = None
         written = 0
         for start in range(1, customers + 1, CHUNK_CUSTOMERS):
             end = min(customers, start + CHUNK_CUSTOMERS - 1)

@@ -16,6 +16,11 @@ class Person(NamedTuple):
     name: str
 
 
+# A ``users`` row in USER_COLS order, and a ``usermeta`` row in META_COLS order.
+UserRow = tuple[int, str, str, str, str, str, str, str, int, str]
+MetaRow = tuple[int, int, str, str]
+
+
 class Users:
     """WordPress users and their meta, built as tuples with ids assigned here."""
 
@@ -39,8 +44,8 @@ class Users:
         self.next_user = next_user
         self.next_meta = next_meta
         self.password_hash = password_hash
-        self.rows: list[tuple] = []
-        self.meta: list[tuple] = []
+        self.rows: list[UserRow] = []
+        self.meta: list[MetaRow] = []
         self._caps: dict[tuple[str, ...], str] = {}
 
     def add(
@@ -75,7 +80,7 @@ class Users:
             blob = self._caps[roles] = php_dumps({role: True for role in roles})
         return blob
 
-    def take(self) -> tuple[list[tuple], list[tuple]]:
+    def take(self) -> tuple[list[UserRow], list[MetaRow]]:
         """Detach the users and meta built so far (to be written elsewhere)."""
         rows, meta = self.rows, self.meta
         self.rows, self.meta = [], []

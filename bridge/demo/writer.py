@@ -47,17 +47,17 @@ class Writer:
         row = self.cursor.fetchone()
         return row[0] if row else None
 
-    def rows(self, sql: str, args: Sequence[Any] = ()) -> list[tuple]:
+    def rows(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         self.cursor.execute(sql, args)
         return list(self.cursor.fetchall())
 
     def table(self, key: str) -> str:
-        return getattr(self.names, key)
+        return self.names.named(key)
 
     def insert(self, key: str, rows: list[dict[str, Any]]) -> None:
         self.execute(self.render(key, rows))
 
-    def insert_tuples(self, key: str, cols: Sequence[str], rows: list[tuple]) -> None:
+    def insert_tuples(self, key: str, cols: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
         self.execute(self.render_tuples(key, cols, rows))
 
     def render(self, key: str, rows: list[dict[str, Any]]) -> list[str]:
@@ -73,7 +73,7 @@ class Writer:
         tuples = [(getter(r),) for r in rows] if len(cols) == 1 else [getter(r) for r in rows]
         return self.render_tuples(key, cols, tuples)
 
-    def render_tuples(self, key: str, cols: Sequence[str], rows: list[tuple]) -> list[str]:
+    def render_tuples(self, key: str, cols: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> list[str]:
         """Multi-row INSERT statements of at most BATCH_ROWS rows and ``max_chars`` characters."""
         head = f"INSERT INTO `{self.table(key)}` ({', '.join(f'`{c}`' for c in cols)}) VALUES "
         literal = self._literal

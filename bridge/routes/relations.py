@@ -11,7 +11,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
 from bridge.namespace import API_PREFIX
-from bridge.params import integer_or_400
+from bridge.params import path_integer_or_400
 from bridge.relations import EntityRelations
 from bridge.responses import json_response
 from bridge.services import require_login, services
@@ -40,6 +40,6 @@ async def counts(request: Request, entity: str, entity_id: str) -> HTTPResponse:
     """Distinct customers and branches (bridge rows) linked to one entity, that the caller may see."""
     relations = _relations(request)
     relations.config(entity)
-    ident = integer_or_400(entity_id, "id", low=1)
+    ident = path_integer_or_400(entity_id, "id", low=1)
     principal = await require_login(request)
     return json_response(await relations.counts(request, principal, entity, ident))

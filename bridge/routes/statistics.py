@@ -15,7 +15,7 @@ from sanic.response import HTTPResponse
 from bridge import statistics
 from bridge.errors import BridgeError
 from bridge.namespace import API_PREFIX
-from bridge.params import integer_or_400
+from bridge.params import path_integer_or_400
 from bridge.responses import json_response
 from bridge.services import require_login, services
 from bridge.statement_count import counted
@@ -49,6 +49,6 @@ async def table_statistics(request: Request, resource: str) -> HTTPResponse:
 @counted
 async def tab_statistics(request: Request, entity: str, entity_id: str) -> HTTPResponse:
     """The numbers a plugin shows on an entity's tab (hooks/agency.py: the agency info tab)."""
-    ident = integer_or_400(entity_id, "id", low=1)
+    ident = path_integer_or_400(entity_id, "id", low=1)
     await require_login(request)
     return json_response(await statistics.tab_statistics(services(request).hooks, request, entity, ident))

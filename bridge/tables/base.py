@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal, TypedDict, Unpack
 
 from pypika import MySQLQuery, Table
 from pypika import functions as fn
@@ -21,6 +21,10 @@ from pypika.terms import Criterion, Term
 
 from bridge.responses import format_datetime
 from bridge.schema import SchemaInfo, TableNames
+
+ColumnKind = Literal["str", "int", "bool", "float", "datetime"]  # the JSON type a column's values get
+OrderDir = Literal["asc", "desc"]
+Cell = str | int | float | bool | None  # one JSON-typed value of a shaped row
 
 
 @dataclass(frozen=True)
@@ -39,13 +43,23 @@ class Column:
 
     name: str
     term: Term
-    kind: str = "str"  # str | int | bool | float | datetime
+    kind: ColumnKind = "str"
     searchable: bool = False
     orderable: bool = True
     regex: bool = False
     joins: tuple[str, ...] = ()  # names of joins this column needs
     internal: bool = False  # read for row permissions only: never shown, searched or ordered
     counts: ChildCount | None = None  # a count of child rows, scoped to the caller per request
+
+
+class ColumnOptions(TypedDict, total=False):
+    """What a model may say about a column besides its name, term and kind (see ``Column``)."""
+
+    searchable: bool
+    orderable: bool
+    regex: bool
+    joins: tuple[str, ...]
+    internal: bool
 
 
 @dataclass(frozen=True)
@@ -55,7 +69,7 @@ class Join:
     on: Criterion
 
 
-def cast(kind: str, value: Any) -> Any:
+def cast(kind: ColumnKind, value: Any) -> Cell:
     """JSON-typed value: ints as ints, flags as bools, decimals as floats, datetimes as text."""
     if value is None:
         return None
@@ -72,6 +86,9 @@ def cast(kind: str, value: Any) -> Any:
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     return value if isinstance(value, str) else str(value)
+
+
+FilterValue = int | str  # a REST filter's parsed value: an id, or one of the filter's choices
 
 
 @dataclass(frozen=True)
@@ -98,7 +115,7 @@ class TableModel:
     columns: dict[str, Column] = field(default_factory=dict)
     joins: dict[str, Join] = field(default_factory=dict)
     datatable_keys: tuple[str, ...] = ()  # the plugin's row keys for DataTables
-    default_order: tuple[tuple[str, str], ...] = (("id", "asc"),)
+    default_order: tuple[tuple[str, OrderDir], ...] = (("id", "asc"),)
     request_filters: tuple[RequestFilter, ...] = ()  # DataTables/statistics parameters that narrow the table
     table_name: str = ""  # a plugin table outside TableNames: its full name (prefix included)
     # NOT NULL columns with a one-column UNIQUE index, read while the services are built
@@ -110,7 +127,7 @@ class TableModel:
     settled_total: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
-        self.table = Table(self.table_name or getattr(self.names, self.table_key)).as_(self.alias)
+        self.table = Table(self.table_name or self.names.named(self.table_key), alias=self.alias)
         self.build()
 
     def build(self) -> None:
@@ -122,12 +139,12 @@ class TableModel:
     def add(self, column: Column) -> None:
         self.columns[column.name] = column
 
-    def own(self, name: str, kind: str = "str", **options: Any) -> None:
+    def own(self, name: str, kind: ColumnKind = "str", **options: Unpack[ColumnOptions]) -> None:
         """Add a column of the model's own table if the live schema has it."""
         if self.has(name):
             self.add(Column(name, self.table.field(name), kind, **options))
 
-    def child_count(self, name: str, counts: ChildCount, child: Table, **options: Any) -> None:
+    def child_count(self, name: str, counts: ChildCount, child: Table, **options: Unpack[ColumnOptions]) -> None:
         """A column counting the rows of ``child`` (the table of ``counts.resource``) that point at
         each row: every one of them here; narrowed per request to the caller's scope of that table."""
         term = MySQLQuery.from_(child).select(fn.Count("*")).where(child.field(counts.foreign_key) == self.id_field)
@@ -139,7 +156,7 @@ class TableModel:
     @property
     def real_name(self) -> str:
         """The table's name in the database (prefix included)."""
-        return self.table_name or getattr(self.names, self.table_key)
+        return self.table_name or self.names.named(self.table_key)
 
     @property
     def id_field(self) -> Term:

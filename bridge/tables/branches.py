@@ -8,26 +8,30 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from pypika import MySQLQuery, Order, Table
 from pypika import functions as fn
+from pypika.queries import QueryBuilder
 from pypika.terms import Criterion, LiteralValue
 
 from bridge.db import Executor
-from bridge.tables.base import Column, Join, TableModel
-from bridge.tables.writes import Writable, like_escape, same
-from bridge.validation import MSG
+from bridge.messages import MSG
+from bridge.schema import SchemaInfo, TableNames
+from bridge.tables.base import Column, FilterValue, Join
+from bridge.tables.lookups import Runner
+from bridge.writes.rows import WritableModel, like_escape, same
 
 WRITABLE = tuple(
     "customer_id name type nitku postal_code latitude longitude address phone email provinsi_id regency_id "
     "agency_id division_id user_id inspector_id status".split()
 )
+BranchType = Literal["pusat", "cabang"]  # head office, branch office
 INSPECTOR_ROLES = ("agency_pengawas", "agency_pengawas_spesialis")
 
 
-class BranchesModel(Writable, TableModel):
-    def __init__(self, names, schema) -> None:  # type: ignore[no-untyped-def]
+class BranchesModel(WritableModel):
+    def __init__(self, names: TableNames, schema: SchemaInfo) -> None:
         super().__init__(
             names,
             schema,
@@ -59,30 +63,30 @@ class BranchesModel(Writable, TableModel):
 
         if self.has("type") and self.has("status"):
             self.add(Column("active_cabang_count", self._active_cabang_term(), "int", orderable=False, internal=True))
-        customer = Table(n.customers).as_("cust")
+        customer = Table(n.customers, alias="cust")
         self.join(Join("customer", customer, customer.id == b.customer_id))
         self.add(Column("customer_name", customer.name, joins=("customer",)))
         if self.has("user_id"):
-            admin = Table(n.users).as_("admin")
+            admin = Table(n.users, alias="admin")
             self.join(Join("admin", admin, admin.ID == b.user_id))
             self.add(Column("admin_name", admin.display_name, searchable=True, joins=("admin",)))
         if self.schema.has("agencies", "id") and self.has("agency_id"):
-            agency = Table(n.agencies).as_("agn")
+            agency = Table(n.agencies, alias="agn")
             self.join(Join("agency", agency, agency.id == b.agency_id))
             self.add(Column("agency_name", agency.name, joins=("agency",)))
         if self.schema.has("divisions", "id") and self.has("division_id"):
-            division = Table(n.divisions).as_("div")
+            division = Table(n.divisions, alias="div")
             self.join(Join("division", division, division.id == b.division_id))
             self.add(Column("division_name", division.name, joins=("division",)))
         if self.has("regency_id"):
-            regency = Table(n.regencies).as_("reg")
+            regency = Table(n.regencies, alias="reg")
             self.join(Join("regency", regency, regency.id == b.regency_id))
             self.add(Column("regency_name", regency.name, joins=("regency",)))
 
-    def _active_cabang_term(self) -> Any:
+    def _active_cabang_term(self) -> QueryBuilder:
         """Other active ``cabang`` of the row's customer: the plugin hides a head office's delete
         button while there are any (facts §6.2). Constants only, so the term binds no values."""
-        b, x = self.table, Table(self.names.branches).as_("ac")
+        b, x = self.table, Table(self.names.branches, alias="ac")
         return (
             MySQLQuery.from_(x)
             .select(fn.Count("*"))
@@ -95,7 +99,7 @@ class BranchesModel(Writable, TableModel):
         )
 
     # ---- REST filters and writes ------------------------------------------------------------
-    def filter_criterion(self, name: str, value: Any) -> Criterion | None:
+    def filter_criterion(self, name: str, value: FilterValue) -> Criterion | None:
         """``?customer_id=``, ``?type=``, ``?status=``, ``?agency_id=``; None if this layout lacks it."""
         if name in ("customer_id", "type", "status", "agency_id") and self.has(name):
             return self.table.field(name) == value
@@ -127,7 +131,9 @@ class BranchesModel(Writable, TableModel):
             await ex.fetch_val(MySQLQuery.from_(t).select(fn.Count(t.id)).where(t.customer_id == customer_id)) or 0
         )
 
-    async def has_active(self, ex: Executor, customer_id: int, branch_type: str, exclude_id: int | None = None) -> bool:
+    async def has_active(
+        self, ex: Executor, customer_id: int, branch_type: BranchType, exclude_id: int | None = None
+    ) -> bool:
         """An active branch of ``branch_type`` (``pusat``/``cabang``) in the customer, other than ``exclude_id``."""
         t = self.plain
         criterion = (t.customer_id == customer_id) & (t.type == branch_type) & (t.status == "active")
@@ -142,7 +148,7 @@ class BranchesModel(Writable, TableModel):
         return random.SystemRandom().choice(free) if free else None
 
     async def agency_for_region(
-        self, ex: Executor, province_code: str | None, regency_code: str | None
+        self, ex: Runner, province_code: str | None, regency_code: str | None
     ) -> tuple[int | None, int | None]:
         """getAgencyAndDivisionIds: the first agency of the province; its division for the
         regency, else any of its divisions (facts §1.5). Status is not considered, as in the plugin."""
@@ -162,13 +168,13 @@ class BranchesModel(Writable, TableModel):
         division_id = await ex.fetch_val(query.orderby(d.id))
         return int(agency_id), (int(division_id) if division_id is not None else None)
 
-    async def agency_exists(self, ex: Executor, agency_id: int) -> bool:
+    async def agency_exists(self, ex: Runner, agency_id: int) -> bool:
         if not self.schema.has_table("agencies"):
             return True
         a = Table(self.names.agencies)
         return await ex.fetch_val(MySQLQuery.from_(a).select(a.id).where(a.id == agency_id)) is not None
 
-    async def division_in_agency(self, ex: Executor, division_id: int, agency_id: int | None) -> bool:
+    async def division_in_agency(self, ex: Runner, division_id: int, agency_id: int | None) -> bool:
         if not self.schema.has("divisions", "agency_id"):
             return True
         d = Table(self.names.divisions)

@@ -12,9 +12,10 @@ from pypika import MySQLQuery, Table
 from pypika.terms import Criterion
 
 from bridge.db import Executor
-from bridge.tables.base import ChildCount, Column, Join, TableModel
-from bridge.tables.writes import Writable, same
-from bridge.validation import MSG
+from bridge.messages import MSG
+from bridge.schema import SchemaInfo, TableNames
+from bridge.tables.base import ChildCount, Column, FilterValue, Join
+from bridge.writes.rows import WritableModel, same
 
 CODE_ATTEMPTS = 50
 
@@ -31,10 +32,10 @@ def new_customer_code(rng: random.Random) -> str:
     )
 
 
-class CustomersModel(Writable, TableModel):
+class CustomersModel(WritableModel):
     settled_total = True
 
-    def __init__(self, names, schema) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, names: TableNames, schema: SchemaInfo) -> None:
         super().__init__(
             names,
             schema,
@@ -61,11 +62,11 @@ class CustomersModel(Writable, TableModel):
         self.own("created_at", "datetime")
         self.own("updated_at", "datetime")
 
-        owner = Table(n.users).as_("owner")
+        owner = Table(n.users, alias="owner")
         self.join(Join("owner", owner, owner.ID == c.user_id))
         self.add(Column("owner_name", owner.display_name, searchable=True, joins=("owner",)))
 
-        province, regency = Table(n.provinces).as_("prov"), Table(n.regencies).as_("reg")
+        province, regency = Table(n.provinces, alias="prov"), Table(n.regencies, alias="reg")
         if self.has("provinsi_id"):
             self.join(Join("province", province, province.id == c.provinsi_id))
         elif self.has("provinsi_code"):
@@ -80,13 +81,13 @@ class CustomersModel(Writable, TableModel):
             self.add(Column("regency_name", regency.name, joins=("regency",)))
 
         # each request narrows these to the branches / employees the caller may see (pipeline.scoped_columns)
-        self.child_count("branch_count", ChildCount("branches", "customer_id"), Table(n.branches).as_("bc"))
+        self.child_count("branch_count", ChildCount("branches", "customer_id"), Table(n.branches, alias="bc"))
         self.child_count(
-            "employee_count", ChildCount("employees", "customer_id"), Table(n.employees).as_("ec"), orderable=False
+            "employee_count", ChildCount("employees", "customer_id"), Table(n.employees, alias="ec"), orderable=False
         )
 
     # ---- REST filters and writes ------------------------------------------------------------
-    def filter_criterion(self, name: str, value: Any) -> Criterion | None:
+    def filter_criterion(self, name: str, value: FilterValue) -> Criterion | None:
         """``?status=``, ``?provinsi_id=``, ``?regency_id=``, ``?user_id=``; None if this layout lacks it.
 
         The documented layout stores region codes, so an id filter matches the region's code.
@@ -102,7 +103,7 @@ class CustomersModel(Writable, TableModel):
             )
             if not self.has(code_column):
                 return None
-            r = Table(region).as_("flt_region")
+            r = Table(region, alias="flt_region")
             return c.field(code_column).isin(MySQLQuery.from_(r).select(r.code).where(r.id == value))
         if name in ("status", "user_id") and self.has(name):
             return c.field(name) == value

@@ -6,11 +6,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pypika import Case, CustomFunction, Table
-from pypika.terms import Criterion
+from pypika.terms import Criterion, Term
 
 from bridge.db import Executor
-from bridge.tables.base import Column, Join, TableModel
-from bridge.tables.writes import Writable
+from bridge.messages import MSG
+from bridge.schema import SchemaInfo, TableNames
+from bridge.tables.base import Column, FilterValue, Join
+from bridge.writes.rows import WritableModel
 
 DEPARTMENTS = ("finance", "operation", "legal", "purchase")
 # The badge texts of the plugin's employee table (facts §2.3), in its order.
@@ -19,8 +21,8 @@ ConcatWs = CustomFunction("CONCAT_WS", ["separator", *DEPARTMENTS])
 WRITABLE = (*"customer_id branch_id user_id name position keterangan email phone status".split(), *DEPARTMENTS)
 
 
-class EmployeesModel(Writable, TableModel):
-    def __init__(self, names, schema) -> None:  # type: ignore[no-untyped-def]
+class EmployeesModel(WritableModel):
+    def __init__(self, names: TableNames, schema: SchemaInfo) -> None:
         super().__init__(
             names,
             schema,
@@ -35,7 +37,7 @@ class EmployeesModel(Writable, TableModel):
 
     def build(self) -> None:
         e, n = self.table, self.names
-        user = Table(n.users).as_("eu")
+        user = Table(n.users, alias="eu")
         self.join(Join("user", user, user.ID == e.user_id))
         self.own("id", "int")
         self.own("customer_id", "int")
@@ -61,14 +63,14 @@ class EmployeesModel(Writable, TableModel):
         self.own("created_at", "datetime")
         self.own("updated_at", "datetime")
 
-        customer = Table(n.customers).as_("cust")
+        customer = Table(n.customers, alias="cust")
         self.join(Join("customer", customer, customer.id == e.customer_id))
         self.add(Column("customer_name", customer.name, joins=("customer",)))
-        branch = Table(n.branches).as_("br")
+        branch = Table(n.branches, alias="br")
         self.join(Join("branch", branch, branch.id == e.branch_id))
         self.add(Column("branch_name", branch.name, searchable=True, joins=("branch",)))
 
-    def _department_term(self) -> Any:
+    def _department_term(self) -> Term:
         """The plugin's "department" column: its badge texts joined (``Finance, Legal``).
 
         The plugin searched and sorted a dropped ``department`` column (facts §2.3); this is the
@@ -78,7 +80,7 @@ class EmployeesModel(Writable, TableModel):
         return ConcatWs(", ", *(Case().when(e.field(d) == 1, label) for d, label in DEPARTMENT_LABELS.items()))
 
     # ---- REST filters and writes ------------------------------------------------------------
-    def filter_criterion(self, name: str, value: Any) -> Criterion | None:
+    def filter_criterion(self, name: str, value: FilterValue) -> Criterion | None:
         """``?customer_id=``, ``?branch_id=``, ``?status=``."""
         if name in ("customer_id", "branch_id", "status") and self.has(name):
             return self.table.field(name) == value
@@ -101,6 +103,18 @@ class EmployeesModel(Writable, TableModel):
     async def user_taken(self, ex: Executor, user_id: int, exclude_id: int | None = None) -> bool:
         return self.unique_user and await self.exists(ex, self.plain.user_id == user_id, exclude_id)
 
+    async def duplicates(
+        self, ex: Executor, row: Mapping[str, Any], changed: set[str], exclude_id: int | None = None
+    ) -> dict[str, str]:
+        """A changed email another employee has (the real layout's unique key), or a changed
+        user who is an employee already (the documented layout's)."""
+        found: dict[str, str] = {}
+        if "email" in changed and row.get("email") and await self.email_taken(ex, row["email"], exclude_id):
+            found["email"] = MSG["email_exists"]
+        if "user_id" in changed and await self.user_taken(ex, row["user_id"], exclude_id):
+            found["user_id"] = MSG["user_taken"]
+        return found
+
     async def has_row(self, ex: Executor, customer_id: int, branch_id: int, user_id: int) -> bool:
         t = self.plain
         return await self.exists(
@@ -113,9 +127,10 @@ class EmployeesModel(Writable, TableModel):
         """Employees of the branches (and of the customer, so a cascade leaves no orphans), locked."""
         t = self.plain
         branch_ids = sorted(set(branch_ids))
-        parts = [t.branch_id.isin(branch_ids)] if branch_ids else []
+        where: Criterion | None = t.branch_id.isin(branch_ids) if branch_ids else None
         if customer_id is not None:
-            parts.append(t.customer_id == customer_id)
-        if not parts:
+            of_customer = t.customer_id == customer_id
+            where = of_customer if where is None else where | of_customer
+        if where is None:
             return []
-        return await self.lock_where(ex, Criterion.any(parts))
+        return await self.lock_where(ex, where)

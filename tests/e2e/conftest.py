@@ -431,7 +431,7 @@ def e2e_db(make_database: Callable[[], DatabaseURL]) -> DatabaseURL:
     with conn.cursor() as cur:
         cur.execute("SELECT ID FROM wp_users WHERE user_login = %s", (OWNER,))
         owner = cur.fetchone()["ID"]
-        # Only active rows make someone an owner (DESIGN §5), so take twelve active customers.
+        # Only active rows make someone an owner, so take twelve active customers.
         cur.execute(
             "UPDATE wp_app_customers SET user_id = %s WHERE status = 'active' ORDER BY id LIMIT %s",
             (owner, OWNER_CUSTOMERS),
@@ -541,7 +541,7 @@ def datatable_params(
     return pairs
 
 
-# The plugin's JavaScript columns (plugin facts §2.1–2.3).
+# The plugin's JavaScript columns.
 CUSTOMER_COLUMNS = (
     ("code", True, True),
     ("name", True, True),

@@ -1,7 +1,7 @@
 """WP Agency integration in a real WordPress: the agency list filter and the agency info tab.
 
 WP Agency itself is not installed here; its two hooks are fired the way it fires them
-(plugin facts §2.5, §4.3) with real users, and the answers must follow the bridge's. Its
+with real users, and the answers must follow the bridge's. Its
 ``get_agency_details`` admin-ajax action is a stand-in in support/wpbridge-e2e-observer.php.
 """
 

@@ -68,7 +68,7 @@ foreach ( array( 'handle_customer_datatable' => true, 'handle_branch_datatable' 
 }
 
 // Stand-ins for the two screens of the real plugins where the shim's answers are shown, reduced to
-// what the shim meets there (plugin facts §2.5, §4.3, §9): WP Customer's Customers screen
+// what the shim meets there: WP Customer's Customers screen
 // (page=wp-customer) with its statistics boxes, which start at 0 and which its JavaScript fills with
 // .text() from get_customer_stats — sending the customer id of the URL's hash, 0 without one — only
 // when the answer is a success; and WP Agency's screen (page=wp-agency-disnaker) with its

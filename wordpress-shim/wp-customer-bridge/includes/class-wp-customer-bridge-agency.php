@@ -2,7 +2,7 @@
 /**
  * WP Agency integration: the agency list's access filter and the agency info tab's statistics.
  *
- * Replaces what the WP Customer plugin does there (plugin facts §3.5, §4.3) with the bridge's
+ * Replaces what the WP Customer plugin does there with the bridge's
  * answers: the plugin's own callbacks on those two hooks are detached so nothing is shown or
  * filtered twice.
  *

@@ -3,7 +3,7 @@
  * Lifecycle events from the bridge, re-fired inside WordPress.
  *
  * When the bridge writes (REST API), it records each action the plugin would have fired in its
- * outbox and delivers it here, signed like the shim's own requests (DESIGN §5, §9), at least once
+ * outbox and delivers it here, signed like the shim's own requests, at least once
  * and in order per entity. This route verifies the signature, ignores an event id it has already
  * handled (so at-least-once delivery becomes exactly-once), and re-fires the action under the
  * plugin's names and arguments, as the acting user, so WordPress listeners still run.

@@ -19,7 +19,7 @@ defined( 'ABSPATH' ) || exit;
 class WP_Customer_Bridge_Invalidator {
 
 	/**
-	 * Lifecycle actions the plugin fires (facts §5.1, plus the bridge's update names) → entity.
+	 * Lifecycle actions the plugin fires (plus the bridge's update names) → entity.
 	 */
 	const ACTIONS = array(
 		'wp_customer_created'                  => 'customer',

@@ -1,6 +1,6 @@
 <?php
 /**
- * HTML and row shapes the WP Customer plugin's JavaScript expects (plugin facts §2.1–2.3, §4.3).
+ * HTML and row shapes the WP Customer plugin's JavaScript expects.
  *
  * The bridge returns data (JSON-typed rows with a `permissions` object); buttons, badges and
  * escaping are WordPress's job, done here exactly as the plugin's controllers do them. Strings
@@ -64,7 +64,7 @@ class WP_Customer_Bridge_Renderer {
 	}
 
 	/**
-	 * A customer row as the customers DataTable expects it (facts §2.1).
+	 * A customer row as the customers DataTable expects it.
 	 *
 	 * @param array $row Bridge row.
 	 * @return array
@@ -104,7 +104,7 @@ class WP_Customer_Bridge_Renderer {
 	}
 
 	/**
-	 * A branch row as the branches DataTable expects it (facts §2.2).
+	 * A branch row as the branches DataTable expects it.
 	 *
 	 * @param array $row Bridge row.
 	 * @return array
@@ -144,7 +144,7 @@ class WP_Customer_Bridge_Renderer {
 	}
 
 	/**
-	 * An employee row as the employees DataTable expects it (facts §2.3).
+	 * An employee row as the employees DataTable expects it.
 	 *
 	 * @param array $row Bridge row.
 	 * @return array
@@ -249,7 +249,7 @@ class WP_Customer_Bridge_Renderer {
 	}
 
 	/**
-	 * The DataTables answer that makes the client show $message instead of rows (reference §1.4).
+	 * The DataTables answer that makes the client show $message instead of rows.
 	 *
 	 * @param int    $draw    The browser's draw counter.
 	 * @param string $message Plain text for the user.

@@ -1,6 +1,6 @@
 <?php
 /**
- * Request signing shared with the bridge (DESIGN §5).
+ * Request signing shared with the bridge.
  *
  * WordPress authenticates the browser; the shim then states "this is user N" in four headers,
  * signed with the shared secret over six lines:

@@ -1,4 +1,4 @@
-"""Row writes shared by the customers, branches and employees models, and reference lookups.
+"""Row writes shared by the customers, branches and employees models (``WritableModel``).
 
 Writes address the model's own table without its alias (``UPDATE wp_app_customers SET …``)
 and only its own columns, which the live schema has by construction (``TableModel.own``).
@@ -16,23 +16,23 @@ import orjson
 from pypika import MySQLQuery, Table
 from pypika.terms import Criterion, Field
 
-from bridge.db import Database, Executor
-from bridge.schema import TableNames
-from bridge.tables.base import Column, cast
-from bridge.wordpress import php_loads
-
-HARD_DELETE_OPTION = "wp_customer_general_options"
-
-Runner = Executor | Database  # lookups run inside a transaction or on the pool
+from bridge.db import Executor
+from bridge.tables.base import Column, TableModel, cast
 
 
-class Writable:
-    """Mixin for a ``TableModel``: own columns, locking reads, inserts, updates, deletes, ETags."""
+def like_escape(text: str) -> str:
+    """``text`` as a literal inside a LIKE pattern: ``\\``, ``%`` and ``_`` escaped with ``\\``."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
-    table: Table
-    columns: dict[str, Column]
-    names: TableNames
-    table_key: str
+
+def same(field: Field, value: Any) -> Criterion:
+    """NULL-safe equality (``<=>``): a NULL region matches only NULL, as the checks need."""
+    return field.isnull() if value is None else field == value
+
+
+class WritableModel(TableModel):
+    """A table model whose rows the REST resources write (customers, branches, employees): own
+    columns, locking reads, inserts, updates, deletes, ETags, and the hooks each model fills in."""
 
     @property
     def plain(self) -> Table:
@@ -101,42 +101,12 @@ class Writable:
             criterion = criterion & (t.id != exclude_id)
         return await ex.fetch_val(MySQLQuery.from_(t).select(t.id).where(criterion).limit(1)) is not None
 
+    async def duplicates(
+        self, ex: Executor, row: Mapping[str, Any], changed: set[str], exclude_id: int | None = None
+    ) -> dict[str, str]:
+        """Changed fields whose value another row holds: field → the plugin's message (409)."""
+        return {}
 
-def like_escape(text: str) -> str:
-    """``text`` as a literal inside a LIKE pattern: ``\\``, ``%`` and ``_`` escaped with ``\\``."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def same(field: Field, value: Any) -> Criterion:
-    """NULL-safe equality (``<=>``): a NULL region matches only NULL, as the checks need."""
-    return field.isnull() if value is None else field == value
-
-
-async def wp_user(ex: Runner, names: TableNames, user_id: int) -> dict[str, Any] | None:
-    """The WordPress user (id, display name, email); the bridge never creates one."""
-    users = Table(names.users)
-    return await ex.fetch_one(
-        MySQLQuery.from_(users)
-        .select(users.ID, users.user_login, users.display_name, users.user_email)
-        .where(users.ID == user_id)
-    )
-
-
-async def province(ex: Runner, names: TableNames, province_id: int) -> dict[str, Any] | None:
-    p = Table(names.provinces)
-    return await ex.fetch_one(MySQLQuery.from_(p).select(p.id, p.code, p.name).where(p.id == province_id))
-
-
-async def regency(ex: Runner, names: TableNames, regency_id: int) -> dict[str, Any] | None:
-    r = Table(names.regencies)
-    return await ex.fetch_one(MySQLQuery.from_(r).select(r.id, r.province_id, r.code, r.name).where(r.id == regency_id))
-
-
-async def hard_delete_enabled(ex: Runner, names: TableNames) -> bool:
-    """``wp_customer_general_options['enable_hard_delete_branch'] === true`` (strict, as the plugin)."""
-    options = Table(names.options)
-    raw = await ex.fetch_val(
-        MySQLQuery.from_(options).select(options.option_value).where(options.option_name == HARD_DELETE_OPTION)
-    )
-    value = php_loads(raw) if raw else None
-    return isinstance(value, dict) and value.get("enable_hard_delete_branch") is True
+    def filter_criterion(self, name: str, value: Any) -> Criterion | None:
+        """The criterion of a collection filter (``?status=``); None when this layout lacks it."""
+        return None
