@@ -326,3 +326,26 @@ def test_outbox_backlog_age_and_delivery_failures_are_counted(
         assert value(done, age) == 0
     finally:
         receiver.stop()
+
+
+def test_a_dead_workers_live_gauges_stop_counting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that died without its stop listener (killed, crashed) leaves its connections-in-use
+    file behind; a scrape marks it dead, while a live process's gauge still counts."""
+    from bridge.metrics import exposition
+
+    take = "from bridge.metrics import CONNECTIONS_IN_USE; CONNECTIONS_IN_USE.inc(); import sys; sys.stdout.write('in use\\n'); sys.stdout.flush(); sys.stdin.read()"
+    env = dict(os.environ, PROMETHEUS_MULTIPROC_DIR=str(tmp_path))
+    dead = subprocess.run([sys.executable, "-c", take], env=env, cwd=ROOT, input="", text=True, check=True)
+    assert dead.returncode == 0
+    alive = subprocess.Popen(
+        [sys.executable, "-c", take], env=env, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    try:
+        assert alive.stdout is not None and alive.stdout.readline() == b"in use\n"
+        files = sorted(p.name for p in tmp_path.glob("gauge_livesum_*.db"))
+        assert len(files) == 2, files
+        monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+        assert value(parse(exposition().decode()), "wpbridge_db_connections_in_use") == 1  # the live one only
+        assert [p.name for p in tmp_path.glob("gauge_livesum_*.db")] == [f"gauge_livesum_{alive.pid}.db"]
+    finally:
+        alive.communicate(b"")
