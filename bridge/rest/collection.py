@@ -21,6 +21,7 @@ from sanic.response import HTTPResponse
 
 from bridge.cache import digest, remember
 from bridge.context import authenticated
+from bridge.criteria import contains_pattern
 from bridge.errors import BridgeError, invalid_params
 from bridge.params import MAX_INT, ParamError, integer
 from bridge.pipeline import where_for
@@ -31,7 +32,7 @@ from bridge.services import services
 from bridge.statements import MEMO, Bound, Scoped, bind, scoped_bounds, term_key
 from bridge.tables.base import Column, TableModel
 from bridge.totals import DATA_GROUPS, TOTAL_TTL, split_total, with_part
-from bridge.writes.rows import WritableModel, like_escape
+from bridge.writes.rows import WritableModel
 
 DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 100
@@ -148,7 +149,7 @@ def search_criterion(model: TableModel, text: str) -> Criterion | None:
     columns = model.searchable()
     if not text or not columns:
         return None
-    pattern = "%" + like_escape(text) + "%"
+    pattern = contains_pattern(text)
     return cast(Criterion, Criterion.any(c.term.like(pattern) for c in columns))  # pypika types it as a Term
 
 
