@@ -21,7 +21,8 @@ from typing import IO
 
 import pymysql
 
-from bridge.settings import Settings, SettingsError, load_settings, run_dir
+from bridge.settings import Settings, SettingsError, run_dir
+from bridge.settings_env import load_settings
 
 
 class AlreadyServing(RuntimeError):

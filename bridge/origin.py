@@ -20,7 +20,8 @@ from __future__ import annotations
 from sanic import Request
 
 from bridge.errors import BridgeError
-from bridge.settings import Settings, SettingsError, parse_origin
+from bridge.setting_values import parse_origin
+from bridge.settings import Settings, SettingsError
 from bridge.signing import SIGNATURE_HEADERS
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")

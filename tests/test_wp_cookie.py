@@ -21,7 +21,8 @@ from typing import Any
 
 import pytest
 
-from bridge.settings import SettingsError, load_settings
+from bridge.settings import SettingsError
+from bridge.settings_env import load_settings
 from bridge.wordpress import php_dumps
 from bridge.wp_config import UNREADABLE, WPConfigError, parse_wp_config, read_wp_config
 from bridge.wp_cookie.cookie import cookie_expired, cookie_valid_for, generate_auth_cookie, parse_auth_cookie
