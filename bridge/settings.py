@@ -50,7 +50,7 @@ class Settings:
     access_log: bool = False  # a line per request (bridge/access_log.py)
     log_format: LogFormat = "text"
     metrics_host: str = "127.0.0.1"  # where BRIDGE_METRICS_PORT listens (default: BRIDGE_HOST)
-    metrics_port: int | None = None  # a port answering /metrics to everyone (bridge/cli.py)
+    metrics_port: int | None = None  # a port answering /metrics to everyone (bridge/commands/serve.py)
     config: Mapping[str, Any] = field(default_factory=dict)
     events_url: str | None = None  # the shim's /wp-json/wp-customer-bridge/v1/events (bridge/outbox.py)
     events_timeout: int = 10
