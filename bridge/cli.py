@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"wpbridge: bad setting: {exc}", file=sys.stderr)
         return 2
-    run: Run = args.run
+    run: Run = args.func
     try:
         return run(settings, args)
     except Exception as exc:

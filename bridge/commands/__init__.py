@@ -1,7 +1,7 @@
 """``wpbridge``'s subcommands, one module per concern, and what they share.
 
 Each module has ``register(commands)``, which adds its subcommands (``commands.add_parser``) and
-sets each one's ``run`` (``set_defaults(run=...)``): a ``Run`` taking the settings and the parsed
+sets each one's handler (``set_defaults(func=...)``): a ``Run`` taking the settings and the parsed
 arguments and returning the exit status. ``bridge/cli.py`` builds the parser from the list of
 those functions, ``COMMANDS``, and hands the serving commands the app factory (it alone imports
 ``bridge.app``). What the subcommands share is here: a connection, the table names, the local

@@ -22,7 +22,7 @@ def register(commands: Subcommands) -> None:
         "application passwords) into an empty database and print the logins.",
     )
     demo_options(demo)
-    demo.set_defaults(run=cmd_demo)
+    demo.set_defaults(func=cmd_demo)
 
 
 def demo_options(command: argparse.ArgumentParser) -> None:

@@ -20,7 +20,7 @@ def register(commands: Subcommands) -> None:
         description="List the indexes the bridge's queries need and whether each exists.",
     )
     indexes.add_argument("--apply", action="store_true", help="create the missing indexes (idempotent)")
-    indexes.set_defaults(run=cmd_indexes)
+    indexes.set_defaults(func=cmd_indexes)
 
 
 def cmd_indexes(settings: Settings, args: argparse.Namespace) -> int:

@@ -19,7 +19,7 @@ def register(commands: Subcommands) -> None:
         description="Show the lifecycle events waiting in the outbox for delivery to BRIDGE_EVENTS_URL.",
     )
     outbox.add_argument("--limit", type=at_least_one, default=20, help="how many pending events to list (oldest first)")
-    outbox.set_defaults(run=cmd_outbox)
+    outbox.set_defaults(func=cmd_outbox)
 
 
 def cmd_outbox(settings: Settings, args: argparse.Namespace) -> int:

@@ -25,13 +25,13 @@ def register(commands: Subcommands) -> None:
         default="real",
         help="the plugin tables' layout: the real one of WP Customer 1.0.12, or the one its docs describe (default: real)",
     )
-    migrate.set_defaults(run=cmd_migrate)
+    migrate.set_defaults(func=cmd_migrate)
     check = commands.add_parser(
         "check",
         help="show the plugin tables' columns and check the required ones",
         description="Show the live columns of the plugin's tables; exit non-zero when a required one is missing.",
     )
-    check.set_defaults(run=cmd_check)
+    check.set_defaults(func=cmd_check)
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:

@@ -41,7 +41,7 @@ def register(commands: Subcommands, app_factory: AppFactory) -> None:
         description="Serve the REST and DataTables API on BRIDGE_HOST:BRIDGE_PORT with BRIDGE_WORKERS processes; "
         "the pid file is <run dir>/bridge.pid.",
     )
-    serve.set_defaults(run=partial(cmd_serve, app_factory))
+    serve.set_defaults(func=partial(cmd_serve, app_factory))
 
 
 def cmd_serve(app_factory: AppFactory, settings: Settings, args: argparse.Namespace) -> int:

@@ -30,13 +30,13 @@ def register(commands: Subcommands, app_factory: AppFactory) -> None:
         "(also written to <run dir>/demo-logins.txt), then serve.",
     )
     demo_options(up)
-    up.set_defaults(run=partial(cmd_up, app_factory))
+    up.set_defaults(func=partial(cmd_up, app_factory))
     stop = commands.add_parser(
         "stop",
         help="stop what `wpbridge up` started",
         description="Stop the bridge whose pid is in <run dir>/bridge.pid and the private MariaDB, if one was started.",
     )
-    stop.set_defaults(run=cmd_stop)
+    stop.set_defaults(func=cmd_stop)
 
 
 def cmd_up(app_factory: AppFactory, settings: Settings, args: argparse.Namespace) -> int:
