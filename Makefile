@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck stop check migrate bench clean shim-zip test-packages
+.PHONY: run test lint stop check migrate bench clean shim-zip test-packages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "Could not create a virtualenv: install Debian's python3-venv (apt-get install -y python3-venv)"; exit 1; }
@@ -16,16 +16,13 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/wpbridge up
 
-## lint: ruff (format check and lint rules of pyproject.toml) on the Python code, php -l on the shim
+## lint: ruff (format check and lint rules of pyproject.toml) on the Python code, mypy --strict on
+## bridge/ and hooks/ ([tool.mypy] in pyproject.toml, stubs in typings/), php -l on the shim
 lint: $(STAMP) test-packages
 	$(BIN)/ruff format --check bridge hooks tests bench
 	$(BIN)/ruff check bridge hooks tests bench
-	@find wordpress-shim tests/php -name '*.php' -print0 | xargs -0 -n1 php -l >/dev/null
-
-## typecheck: mypy --strict on bridge/ and hooks/ ([tool.mypy] in pyproject.toml, stubs in typings/);
-## it joins `make lint` once the whole package passes
-typecheck: $(STAMP)
 	$(BIN)/mypy
+	@find wordpress-shim tests/php -name '*.php' -print0 | xargs -0 -n1 php -l >/dev/null
 
 ## test: the whole test suite against a fresh database on the real MariaDB, including the shim's
 ## PHPUnit tests and the end-to-end tests in a real WordPress and a headless Chromium

@@ -27,7 +27,7 @@ from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 from sanic.worker.loader import AppLoader
 
-from bridge.settings import load_settings
+from bridge.settings_env import load_settings
 
 PREFIX = "/floor/"
 

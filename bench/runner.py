@@ -25,7 +25,8 @@ from bench.config import ROOT, BenchConfig
 from bench.scenarios import Scenario, basic_auth, context, scenarios
 from bench.stack import Bridge, HttpFloor, Served, cli, drop_database, fresh_database, server_facts
 from bridge.devdb import PRIVATE_PORT, answers, find_database, start_private, stop_private
-from bridge.settings import DatabaseURL, parse_database_url
+from bridge.setting_values import parse_database_url
+from bridge.settings import DatabaseURL
 
 
 def say(text: str) -> None:

@@ -21,7 +21,7 @@ the branches of the agency, of the division's jurisdictions, or inspected by the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -36,11 +36,15 @@ SCOPED_RESOURCES = ("customers", "branches", "employees")
 
 
 class RelationLink(Protocol):
-    """Where a plugin entity meets customers: a bridge table with an entity and a customer column."""
+    """Where a plugin entity meets customers: a bridge table with an entity and a customer column
+    (read-only, so a frozen ``relations.RelationConfig`` is one)."""
 
-    bridge_table: str
-    entity_column: str
-    customer_column: str
+    @property
+    def bridge_table(self) -> str: ...
+    @property
+    def entity_column(self) -> str: ...
+    @property
+    def customer_column(self) -> str: ...
 
 
 VIEW_CAPS = {
@@ -66,7 +70,10 @@ def any_of(criteria: Iterable[Criterion]) -> Criterion:
     items = [c for c in criteria if c is not None]
     if not items:
         return NEVER
-    return Criterion.any(items)
+    combined = items[0]  # not Criterion.any: pypika types its result as any Term
+    for item in items[1:]:
+        combined |= item
+    return combined
 
 
 def _ids(values: Iterable[int]) -> list[int]:
@@ -114,7 +121,7 @@ class Access:
             parts.append(b.agency_id.isin(whole))
         if divisions:
             if self.schema.has("branches", "regency_id") and self.schema.has("jurisdictions", "jurisdiction_code"):
-                j, rg = Table(self.names.jurisdictions).as_("scope_j"), Table(self.names.regencies).as_("scope_r")
+                j, rg = Table(self.names.jurisdictions, alias="scope_j"), Table(self.names.regencies, alias="scope_r")
                 regencies = (
                     MySQLQuery.from_(j)
                     .join(rg)
@@ -127,11 +134,11 @@ class Access:
                 parts.append(b.division_id.isin(divisions))
         if any(m.level == "inspector" for m in p.relations.agencies) and self.schema.has("branches", "inspector_id"):
             parts.append(b.inspector_id == p.user_id)
-        return Criterion.any(parts) if parts else None
+        return any_of(parts) if parts else None
 
     def _agency_branches(self, p: Principal, select: str) -> QueryBuilder | None:
         """``SELECT <select> FROM branches WHERE <agency scope>`` or None for non-agency users."""
-        sb = Table(self.names.branches).as_("scope_b")
+        sb = Table(self.names.branches, alias="scope_b")
         criterion = self._agency_branch_criterion(p, sb)
         if criterion is None:
             return None
@@ -191,14 +198,14 @@ class Access:
         customers = self.customer_subquery(p)
         if customers is None:
             return NEVER
-        bridge = Table(link.bridge_table).as_("scope_rel")
+        bridge = Table(link.bridge_table, alias="scope_rel")
         linked = bridge.field(link.customer_column)
         criterion = linked.notnull() if customers is ALL else linked.isin(customers)
         return id_field.isin(MySQLQuery.from_(bridge).select(bridge.field(link.entity_column)).where(criterion))
 
     def customer_subquery(self, p: Principal) -> QueryBuilder | EmptyCriterion | None:
         """``SELECT id FROM customers WHERE <scope>``; ALL when every customer is visible, None when none is."""
-        c = Table(self.names.customers).as_("scope_c")
+        c = Table(self.names.customers, alias="scope_c")
         criterion = self.customers(p, c)
         if isinstance(criterion, Never):
             return None
@@ -213,7 +220,8 @@ class Access:
     def scope(self, resource: str, p: Principal, table: Table) -> Criterion:
         """The user's scope on ``resource``; a resource without rules is open to bypass users only."""
         if resource in SCOPED_RESOURCES:
-            return getattr(self, resource)(p, table)
+            rule: Callable[[Principal, Table], Criterion] = getattr(self, resource)  # the method of that name
+            return rule(p, table)
         return ALL if self.sees_all(p, resource) else NEVER
 
     # ---- permissions -----------------------------------------------------------------------

@@ -14,7 +14,7 @@ from sanic_ext import Extend
 
 from bridge import params
 from bridge.access_log import log_config
-from bridge.context import BridgeRequest
+from bridge.context import AnyApp, BridgeRequest
 from bridge.error_handler import error_response
 from bridge.errors import DatabaseUnavailable, invalid_params
 from bridge.observe import attach_observation
@@ -23,7 +23,7 @@ from bridge.outbox import attach_sender
 from bridge.override import attach_method_override
 from bridge.responses import dumps
 from bridge.routes import cache, datatables, metrics, ops, relations, resources, statistics, users
-from bridge.services import AppContext, app_context
+from bridge.services import AppContext, BridgeApp, app_context
 from bridge.settings import WILDCARD_HOSTS, Settings
 from bridge.wiring import build_services, ensure_services
 
@@ -34,7 +34,7 @@ BLUEPRINTS = (ops, metrics, users, resources, datatables, statistics, relations,
 WITHOUT_DATABASE = ("/healthz", "/readyz", "/metrics")
 
 
-async def open_services(app: Sanic) -> None:
+async def open_services(app: AnyApp) -> None:
     """Build the services before serving; if the database is down, serve anyway and retry per request."""
     ctx = app_context(app)
     try:
@@ -43,7 +43,7 @@ async def open_services(app: Sanic) -> None:
         log.error("database unavailable at start (%s: %s); will retry on each request", exc.database, exc.detail)
 
 
-async def close_services(app: Sanic) -> None:
+async def close_services(app: AnyApp) -> None:
     svc = app_context(app).services
     if svc is not None:
         await svc.close()
@@ -66,8 +66,8 @@ async def one_value_per_query_key(request: Request) -> None:
         raise invalid_params({params.safe(key): params.repeated_message(key)})
 
 
-def create_app(settings: Settings, name: str = "wp_customer_bridge") -> Sanic:
-    app: Sanic = Sanic(
+def create_app(settings: Settings, name: str = "wp_customer_bridge") -> BridgeApp:
+    app: BridgeApp = Sanic(
         name,
         dumps=dumps,
         ctx=AppContext(settings),

@@ -1,5 +1,5 @@
 """Authentication: the shim's signed statement "this is user N", an Application Password, or
-WordPress's own login cookie with a REST nonce (``bridge/wp_cookie.py``, when configured).
+WordPress's own login cookie with a REST nonce (``bridge/wp_cookie/``, when configured).
 
 Each ends in a ``Principal``. No credentials at all means the logged-out visitor (user 0);
 routes that need a login say so with ``rest_not_logged_in``. Failed application-password logins
@@ -29,7 +29,7 @@ from bridge.signing import SignatureError, verify
 from bridge.wordpress import match_application_password, normalize_application_password, php_loads
 
 if TYPE_CHECKING:
-    from bridge.wp_cookie import WordPressCookies
+    from bridge.wp_cookie.checker import WordPressCookies
 
 NONCE_TTL = 600
 APP_PASSWORD_TTL = 60

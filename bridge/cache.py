@@ -20,7 +20,7 @@ import pickle
 import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import diskcache
 
@@ -123,13 +123,15 @@ class RedisCache:
     def __init__(self, url: str, namespace: str) -> None:
         import redis.asyncio as redis
 
+        # Without ``decode_responses`` every reply is bytes; redis-py types replies ``bytes | str``
+        # for both modes, hence the casts to bytes below.
         self._redis = redis.from_url(url)
         self._ns = "wpbridge:" + namespace + ":"
 
     @counts_lookups(MISSING)
     async def get(self, key: str, default: Any = MISSING) -> Any:
         raw = await self._redis.get(self._ns + key)
-        return default if raw is None else pickle.loads(raw)
+        return default if raw is None else pickle.loads(cast(bytes, raw))
 
     async def set(self, key: str, value: Any, ttl: float, group: str) -> None:
         full = self._ns + key
@@ -156,7 +158,7 @@ class RedisCache:
         names = [self._ns + "gen:" + g for g in groups]
         if not names:
             return ""
-        return ".".join((v or b"0").decode() for v in await self._redis.mget(names))
+        return ".".join(cast(bytes, v or b"0").decode() for v in await self._redis.mget(names))
 
     async def count(self, key: str, window: float) -> int:
         """INCR, with the expiry set only by the first count (``SET NX PX`` before it, in one transaction)."""

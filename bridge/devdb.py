@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pymysql
 
-from bridge.settings import DatabaseURL, parse_database_url, run_dir
+from bridge.setting_values import parse_database_url
+from bridge.settings import DatabaseURL, run_dir
 
 PRIVATE_PORT = 3399
 SYSTEM_URL = "mysql://root@127.0.0.1:3306/wp_customer_bridge"

@@ -25,7 +25,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -113,22 +113,22 @@ def cache_kind(key: str) -> str:
     return match.group(0) if match else "other"
 
 
-T = TypeVar("T")
-Get = Callable[..., Awaitable[T]]
+# A cache backend's ``get(self, key, default=…)``; the decorator keeps its exact signature.
+Get = TypeVar("Get", bound=Callable[..., Awaitable[Any]])
 
 
-def counts_lookups(missing: object) -> Callable[[Get[T]], Get[T]]:
+def counts_lookups(missing: object) -> Callable[[Get], Get]:
     """Decorate a cache backend's ``get(key, default=missing)``: a hit is anything but the default
     coming back, counted by the key's kind."""
 
-    def decorate(get: Get[T]) -> Get[T]:
+    def decorate(get: Get) -> Get:
         @wraps(get)
-        async def counted(self: Any, key: str, default: Any = missing) -> T:
+        async def counted(self: object, key: str, default: Any = missing) -> Any:
             value = await get(self, key, default)
             CACHE_LOOKUPS.labels(cache_kind(key), "miss" if value is default else "hit").inc()
             return value
 
-        return counted
+        return cast(Get, counted)  # same parameters and result as ``get``: only counts around it
 
     return decorate
 

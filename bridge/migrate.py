@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from types import MappingProxyType
+from typing import Any
 
 import pymysql
 
@@ -93,7 +94,7 @@ def _wordpress_sql_mode(conn: pymysql.connections.Connection) -> Iterator[None]:
     """Drop zero-date modes for the session while creating tables, as WordPress does."""
     with _cursor(conn) as cur:
         cur.execute("SELECT @@SESSION.sql_mode")
-        old = cur.fetchone()[0] or ""
+        old = _one(cur)[0] or ""
         kept = [m for m in old.split(",") if m and m.upper() not in _ZERO_DATE_MODES]
         cur.execute("SET SESSION sql_mode = %s", (",".join(kept),))
     try:
@@ -110,15 +111,24 @@ def _layout_files(layout: str) -> tuple[str, ...]:
         raise ValueError(f"unknown layout {layout!r}; expected one of: {', '.join(LAYOUT_FILES)}") from None
 
 
-def _count(conn: pymysql.connections.Connection, table: str) -> int:
+def _one(cur: pymysql.cursors.Cursor) -> tuple[Any, ...]:
+    """The one row of a query that always has one (an aggregate, a ``SELECT @@variable``)."""
+    row = cur.fetchone()
+    if row is None:
+        raise RuntimeError("a single-row query returned no row")
+    return row
+
+
+def count_rows(conn: pymysql.connections.Connection, table: str) -> int:
+    """How many rows ``table`` (a name from ``TableNames``, never client input) holds."""
     with _cursor(conn) as cur:
         cur.execute(f"SELECT COUNT(*) FROM `{table}`")
-        return int(cur.fetchone()[0])
+        return int(_one(cur)[0])
 
 
 def _fill_wilayah(conn: pymysql.connections.Connection, names: TableNames) -> bool:
     """Load provinces and regencies when both tables are empty; never touch data a site has."""
-    if _count(conn, names.provinces) or _count(conn, names.regencies):
+    if count_rows(conn, names.provinces) or count_rows(conn, names.regencies):
         return False
     conn.begin()
     try:

@@ -11,7 +11,7 @@ route, and a page cannot send those headers cross-site without a preflight the b
 grants) are not affected.
 
 Requests carrying WordPress's login cookie are held to one origin, for reads too
-(``foreign_page``, applied by ``bridge/wp_cookie.py``): only the bridge's own origin, whatever
+(``foreign_page``, applied by ``bridge/wp_cookie/``): only the bridge's own origin, whatever
 ``BRIDGE_CORS_ORIGINS`` lists, since the cookie alone says nothing about which page sent it.
 """
 
@@ -20,7 +20,8 @@ from __future__ import annotations
 from sanic import Request
 
 from bridge.errors import BridgeError
-from bridge.settings import Settings, SettingsError, parse_origin
+from bridge.setting_values import parse_origin
+from bridge.settings import Settings, SettingsError
 from bridge.signing import SIGNATURE_HEADERS
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")

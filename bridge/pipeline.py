@@ -58,7 +58,7 @@ CORE_ACCESS_CONFIGS: dict[str, dict[str, Any]] = {
 
 async def where_for(hooks: Hooks, model: TableModel, request: Request) -> list[Criterion]:
     """The WHERE list for a read of ``model``'s table: base + every plugin filter + access."""
-    where = await hooks.apply_filters(f"wpapp_datatable_{model.hook_base}_where", [], request, model)
+    where: list[object] = await hooks.apply_filters(f"wpapp_datatable_{model.hook_base}_where", [], request, model)
     return [c for c in where if isinstance(c, Criterion)]
 
 
@@ -162,10 +162,14 @@ class AccessFilter:
             )
         )
 
-    async def datatable_where(self, where: list, request: Request, model: TableModel | None = None) -> list:
+    async def datatable_where(
+        self, where: list[Criterion], request: Request, model: TableModel | None = None
+    ) -> list[Criterion]:
         return [*where, await self.criterion(request, (model or self.model).table)]
 
-    async def statistics_where(self, where: list, context: str, request: Request | None = None) -> list:
+    async def statistics_where(
+        self, where: list[Criterion], context: str, request: Request | None = None
+    ) -> list[Criterion]:
         return [*where, await self.criterion(request, self.model.table)]
 
 
@@ -204,9 +208,9 @@ async def register_access_filters(
     """
     configs = dict(await hooks.apply_filters("wp_customer_datatable_access_configs", dict(CORE_ACCESS_CONFIGS)))
     covered = {config.get("resource") or entity + "s" for entity, config in configs.items()}
-    for model in models.values():  # a table no config covers is still filtered: fail closed
-        if model.resource not in covered:
-            configs.setdefault(model.entity, {"resource": model.resource})
+    for known in models.values():  # a table no config covers is still filtered: fail closed
+        if known.resource not in covered:
+            configs.setdefault(known.entity, {"resource": known.resource})
     used: dict[str, dict[str, Any]] = {}
     permitted: set[str] = set()  # plugin tables whose permissions filter is hooked (once per table)
     for entity, config in configs.items():

@@ -54,6 +54,7 @@ import pkgutil
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import MappingProxyType, ModuleType
@@ -149,7 +150,7 @@ def _import(path: Path, index: int) -> ModuleType:
 
 def _register_of(loaded: object) -> Callable[..., object]:
     """A module's ``register``, or the object itself when an entry point names the function."""
-    register = getattr(loaded, "register", None) if isinstance(loaded, ModuleType) else loaded
+    register: object = getattr(loaded, "register", None) if isinstance(loaded, ModuleType) else loaded
     if not callable(register):
         raise PluginError("it defines no register(registry) function")
     return register
@@ -167,7 +168,7 @@ def bundled_plugins() -> list[Plugin]:
         spec = importlib.util.find_spec(module_name)
         origin = spec.origin if spec and spec.origin else module_name
         path = Path(spec.origin) if spec and spec.origin else None
-        found.append(Plugin(info.name, origin, lambda m=module_name: importlib.import_module(m), path))
+        found.append(Plugin(info.name, origin, partial(importlib.import_module, module_name), path))
     return found
 
 
@@ -186,7 +187,7 @@ def installed_plugins() -> list[Plugin]:
 def folder_plugins(folders: list[Path]) -> list[Plugin]:
     """The ``*.py`` files of BRIDGE_HOOKS_PATH, imported under names that cannot clash."""
     return [
-        Plugin(path.stem, str(path), lambda p=path, i=index: _import(p, i), path)
+        Plugin(path.stem, str(path), partial(_import, path, index), path)
         for index, path in enumerate(plugin_files(folders))
     ]
 
@@ -205,7 +206,7 @@ async def load_plugins(registry: Registry, extra: tuple[str, ...] = ()) -> list[
             loaded_object = plugin.load()
             register = _register_of(loaded_object)
             path = plugin.path
-            if path is None and isinstance(loaded_object, ModuleType) and getattr(loaded_object, "__file__", None):
+            if path is None and isinstance(loaded_object, ModuleType) and loaded_object.__file__:
                 path = Path(loaded_object.__file__)
             result = register(registry.for_plugin(plugin.name, path))
             if inspect.isawaitable(result):

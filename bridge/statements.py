@@ -26,7 +26,7 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from pypika import MySQLQuery
-from pypika.queries import QueryBuilder
+from pypika.queries import QueryBuilder, Selectable
 from pypika.terms import Criterion, EmptyCriterion, Field, PyformatParameter, Term
 from pypika.utils import format_alias_sql
 
@@ -105,7 +105,7 @@ def term_key(term: Term, pins: list[Any]) -> Hashable:
         pins.append(term.origin)
         return term.key
     if type(term) is Field and term.alias is None:
-        table = term.table.get_table_name() if term.table is not None else None
+        table = term.table.get_table_name() if isinstance(term.table, Selectable) else term.table
         return ("field", table, term.name)
     pins.append(term)
     return ("id", id(term))

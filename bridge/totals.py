@@ -23,7 +23,7 @@ its row is either above the watermark (counted live) or in a generation nobody r
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from pypika import MySQLQuery
 from pypika import functions as fn
@@ -66,7 +66,12 @@ def with_part(count: Callable[[], QueryBuilder], part: Bound | None) -> QueryBui
     ``n`` and ``p`` (those rows that also match ``part``): one snapshot, each its own plan."""
     if part is None:
         return count()
-    return MySQLQuery.select(count().as_("n"), count().where(part).as_("p"))
+    return MySQLQuery.select(_subquery(count(), "n"), _subquery(count().where(part), "p"))
+
+
+def _subquery(query: QueryBuilder, alias: str) -> QueryBuilder:
+    """``(query) alias``; pypika types ``as_`` as returning a plain Selectable, not the QueryBuilder it copies."""
+    return cast(QueryBuilder, query.as_(alias))
 
 
 async def _count(

@@ -33,7 +33,7 @@ from bridge.tables.base import TableModel
 from bridge.tables.branches import BranchesModel
 from bridge.tables.customers import CustomersModel
 from bridge.tables.employees import EmployeesModel
-from bridge.wp_cookie import configured as wp_cookies
+from bridge.wp_cookie.checker import configured as wp_cookies
 
 log = logging.getLogger("bridge")
 

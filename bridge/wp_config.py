@@ -1,7 +1,7 @@
 """``wp-config.php`` read as text: the literal ``define()`` calls, without ever running PHP.
 
 The bridge needs a few of the site's constants (its keys and salts, the cookie's name; see
-``bridge/wp_cookie.py``). Running the file would run whatever it includes; reading it as text
+``bridge/wp_cookie/``). Running the file would run whatever it includes; reading it as text
 gets every ``define('NAME', 'value')`` whose value is one literal, and marks the others (an
 expression, ``getenv()``, a constant defined twice) unreadable, so a constant the bridge uses
 can be refused at start instead of guessed.

@@ -89,11 +89,11 @@ class AgenciesModel(TableModel):
         self.own("created_at", "datetime")
         self.own("updated_at", "datetime")
         if self.has("provinsi_code"):
-            province = Table(n.provinces).as_("p")
+            province = Table(n.provinces, alias="p")
             self.join(Join("province", province, province.code == a.provinsi_code))
             self.add(Column("provinsi_name", province.name, searchable=True, joins=("province",)))
         if self.has("regency_code"):
-            regency = Table(n.regencies).as_("r")
+            regency = Table(n.regencies, alias="r")
             self.join(Join("regency", regency, regency.code == a.regency_code))
             self.add(Column("regency_name", regency.name, searchable=True, joins=("regency",)))
 
@@ -103,7 +103,7 @@ def agency_scope(names: TableNames) -> Callable[[Principal, Table], Criterion]:
     (any ``platform_*`` role), the agencies of the branches of the customers they belong to, and
     the agencies they belong to themselves (wp-agency shows those users nothing; README,
     "Differences"). Administrators, platform staff and the admin roles never get here."""
-    branches = Table(names.branches).as_("scope_b")
+    branches = Table(names.branches, alias="scope_b")
 
     def scope(p: Principal, a: Table) -> Criterion:
         if any(r.startswith("platform_") for r in p.roles):

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from bridge.settings import DatabaseURL, SettingsError, load_settings
+from bridge.settings import DatabaseURL, SettingsError
+from bridge.settings_env import load_settings
 from tests.conftest import BridgeServer, Login
 
 API = "/wp-json/wp-customer/v1"

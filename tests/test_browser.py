@@ -12,7 +12,8 @@ import httpx
 import orjson
 import pytest
 
-from bridge.settings import SettingsError, load_settings, settings_as_env
+from bridge.settings import SettingsError
+from bridge.settings_env import load_settings, settings_as_env
 from tests.conftest import BridgeServer, connect, run_cli, signed_headers
 from tests.dtkit import API, CUSTOMER_COLUMNS, dt_params
 

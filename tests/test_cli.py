@@ -221,6 +221,34 @@ def test_every_subcommand_and_option_explains_itself() -> None:
             assert " ".join(option.help.split()) in text, (name, option.option_strings)
 
 
+def test_every_command_module_is_reachable_from_wpbridge() -> None:
+    """A module of bridge/commands/ whose register() bridge/cli.py does not call would add subcommands
+    nobody can run: each module's subcommands are among `wpbridge`'s."""
+    import argparse
+    import importlib
+    import inspect
+    import pkgutil
+
+    import bridge.commands
+    from bridge.cli import build_parser, create_app
+
+    def names(parser: argparse.ArgumentParser) -> set[str]:
+        return set(next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices)
+
+    known = names(build_parser())
+    checked = 0
+    for info in pkgutil.iter_modules(bridge.commands.__path__):
+        register = getattr(importlib.import_module(f"bridge.commands.{info.name}"), "register", None)
+        if register is None:
+            continue
+        alone = argparse.ArgumentParser()
+        commands = alone.add_subparsers()
+        register(commands, *((create_app,) if len(inspect.signature(register).parameters) == 2 else ()))
+        assert names(alone) and names(alone) <= known, info.name
+        checked += 1
+    assert checked >= 6
+
+
 def test_version_is_the_installed_distribution_version() -> None:
     import tomllib
 

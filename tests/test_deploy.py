@@ -27,7 +27,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bridge.settings import DatabaseURL, SettingsError, load_settings
+from bridge.settings import DatabaseURL, SettingsError
+from bridge.settings_env import load_settings
 from tests.conftest import ROOT, BridgeServer, Login, free_port, signed_headers
 
 DEPLOY = ROOT / "deploy"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bridge import devdb
-from bridge.settings import parse_database_url
+from bridge.setting_values import parse_database_url
 
 
 def test_explicit_url_that_does_not_answer_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:

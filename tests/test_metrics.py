@@ -26,7 +26,8 @@ import pytest
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
 
-from bridge.settings import DatabaseURL, SettingsError, load_settings
+from bridge.settings import DatabaseURL, SettingsError
+from bridge.settings_env import load_settings
 from tests.conftest import ROOT, BridgeServer, Login, connect, free_port, run_cli
 from tests.test_outbox import Receiver, add_events
 

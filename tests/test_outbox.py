@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 
 from bridge.outbox import OutboxSender, backoff, lock_name, request_target
-from bridge.settings import DatabaseURL, Settings, SettingsError, load_settings
+from bridge.settings import DatabaseURL, Settings, SettingsError
+from bridge.settings_env import load_settings
 from bridge.signing import SignatureError, verify
 from tests.conftest import SECRET, connect, free_port, run_cli
 

@@ -1,4 +1,4 @@
-"""WordPress's cookie and nonce in Python agree with WordPress 6.1's own functions (bridge/wp_cookie.py).
+"""WordPress's cookie and nonce in Python agree with WordPress 6.1's own functions (bridge/wp_cookie/).
 
 tests/vectors/wp_cookie.json holds, for six site configurations (keys in wp-config.php, keys in
 the options, SECRET_KEY with duplicated and placeholder keys, a multisite network, a defined
@@ -21,21 +21,13 @@ from typing import Any
 
 import pytest
 
-from bridge.settings import SettingsError, load_settings
+from bridge.settings import SettingsError
+from bridge.settings_env import load_settings
 from bridge.wordpress import php_dumps
 from bridge.wp_config import UNREADABLE, WPConfigError, parse_wp_config, read_wp_config
-from bridge.wp_cookie import (
-    PLACEHOLDER,
-    cookie_expired,
-    cookie_valid_for,
-    create_nonce,
-    generate_auth_cookie,
-    logged_in_cookie_name,
-    nonce_tick,
-    parse_auth_cookie,
-    verify_nonce,
-    wp_salt,
-)
+from bridge.wp_cookie.cookie import cookie_expired, cookie_valid_for, generate_auth_cookie, parse_auth_cookie
+from bridge.wp_cookie.keys import PLACEHOLDER, logged_in_cookie_name, wp_salt
+from bridge.wp_cookie.nonce import create_nonce, nonce_tick, verify_nonce
 
 VECTORS = Path(__file__).parent / "vectors" / "wp_cookie.json"
 PHP_SCRIPT = Path(__file__).parent / "vectors" / "wp_cookie.php"

@@ -1,7 +1,7 @@
 """WordPress's login cookie + REST nonce at the bridge, over real HTTP against real MariaDB (issue 17 §1, §3–§5).
 
 The test site is the demo site with a wp-config.php written here; the users' ``session_tokens``
-meta is written by the tests, and cookies and nonces are minted with bridge/wp_cookie.py, whose
+meta is written by the tests, and cookies and nonces are minted with bridge/wp_cookie/, whose
 equivalence with WordPress's own functions tests/test_wp_cookie.py proves on PHP's vectors.
 Every forged, expired, tampered, logged-out, stale, borrowed, cross-origin or other-site
 credential must be refused (401 only where WordPress answers the logged-out visitor, 403
@@ -21,7 +21,8 @@ import pytest
 
 from bridge.settings import DatabaseURL
 from bridge.wordpress import php_dumps
-from bridge.wp_cookie import create_nonce, generate_auth_cookie, nonce_tick
+from bridge.wp_cookie.cookie import generate_auth_cookie
+from bridge.wp_cookie.nonce import create_nonce, nonce_tick
 from tests.conftest import BridgeServer, connect, run_cli
 
 KEYS = {

@@ -10,6 +10,8 @@ ones.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
@@ -25,9 +27,6 @@ from bridge.statement_count import counted
 bp = Blueprint("datatables", url_prefix=API_PREFIX)
 
 
-@bp.route(
-    "/datatables/<table>", methods=["GET", "POST"], ctx_read_only=True, ctx_inband_errors=True
-)  # POST reads: no Origin check
 @counted
 async def datatable(request: Request, table: str) -> HTTPResponse:
     """One page of ``table`` for the caller: ``{draw, recordsTotal, recordsFiltered, data}``."""
@@ -38,7 +37,7 @@ async def datatable(request: Request, table: str) -> HTTPResponse:
         raise BridgeError(
             "rest_no_route", f"No DataTable named that; known tables: {', '.join(known)}.", 404, tables=known
         )
-    params: dict = {}
+    params: dict[str, Any] = {}
     try:
         params = request_params(request)
         dt = parse_request(params, svc.settings.datatables_max_rows)
@@ -47,6 +46,12 @@ async def datatable(request: Request, table: str) -> HTTPResponse:
     except DataTableError as exc:
         body = error_body(draw_of(params), str(exc))
     return json_response(body)
+
+
+# Registered by call, not ``@bp.route``: sanic types route()'s decorator result as an untyped callable.
+bp.add_route(
+    datatable, "/datatables/<table>", methods=["GET", "POST"], ctx_read_only=True, ctx_inband_errors=True
+)  # POST reads: no Origin check
 
 
 async def _principal(request: Request) -> Principal:

@@ -5,7 +5,7 @@ administrators; anyone else gets ``rest_not_logged_in`` (401) or ``rest_forbidde
 client is the address a trusted proxy forwarded when Sanic is told to trust one
 (``SANIC_PROXIES_COUNT``, as deploy/ sets for nginx), else the peer: behind a proxy that is not
 declared, every client would look like loopback. ``BRIDGE_METRICS_PORT`` serves the same text
-to everyone on a port of its own (``bridge/cli.py``), for a Prometheus elsewhere.
+to everyone on a port of its own (``bridge/commands/serve.py``), for a Prometheus elsewhere.
 """
 
 from __future__ import annotations
