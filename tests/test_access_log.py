@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from bridge.settings import DatabaseURL, SettingsError, load_settings
-from tests.conftest import BridgeServer, Login
+from tests.support.logins import Login
+from tests.support.server import BridgeServer
 
 API = "/wp-json/wp-customer/v1"
 

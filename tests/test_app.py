@@ -8,8 +8,10 @@ from collections.abc import Callable
 import pytest
 
 from bridge.settings import DatabaseURL
-from tests.conftest import BridgeServer, connect, run_cli
-from tests.dbproxy import TcpProxy
+from tests.support.cli import run_cli
+from tests.support.database import connect
+from tests.support.server import BridgeServer
+from tests.support.tcp_proxy import TcpProxy
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,10 @@ as the plugin's buttons do; the REST delete still answers with the 409 that says
 from __future__ import annotations
 
 from bridge.settings import DatabaseURL
-from tests.conftest import BridgeServer, Login, connect
-from tests.dtkit import datatable
+from tests.support.database import connect
+from tests.support.datatables import datatable
+from tests.support.logins import Login
+from tests.support.server import BridgeServer
 
 COLUMNS = [
     {"data": "code"},

@@ -7,8 +7,10 @@ import orjson
 import pytest
 
 from bridge.datatables import DataTableError, parse_brackets, parse_request
-from tests.conftest import run_cli
-from tests.dtkit import API, CUSTOMER_COLUMNS, datatable, dt_params, query, row_ids
+from tests.support.cli import run_cli
+from tests.support.database import query
+from tests.support.datatables import CUSTOMER_COLUMNS, datatable, dt_params, row_ids
+from tests.support.paths import API
 
 # ---- parsing (no server) -----------------------------------------------------------------------
 

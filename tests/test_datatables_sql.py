@@ -20,8 +20,8 @@ from bridge.tables.base import Column
 from bridge.tables.branches import BranchesModel
 from bridge.tables.customers import CustomersModel
 from bridge.tables.employees import EmployeesModel
-from tests.conftest import connect
-from tests.dtkit import CUSTOMER_COLUMNS, dt_params
+from tests.support.database import connect
+from tests.support.datatables import CUSTOMER_COLUMNS, dt_params
 
 HOSTILE = [
     "x' OR 1=1 -- ",

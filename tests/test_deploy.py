@@ -28,7 +28,9 @@ import httpx
 import pytest
 
 from bridge.settings import DatabaseURL, SettingsError, load_settings
-from tests.conftest import ROOT, BridgeServer, Login, free_port, signed_headers
+from tests.support.logins import Login
+from tests.support.paths import ROOT
+from tests.support.server import BridgeServer, free_port, signed_headers
 
 DEPLOY = ROOT / "deploy"
 UNIT = DEPLOY / "wpbridge.service"

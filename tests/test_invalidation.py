@@ -16,8 +16,10 @@ from bridge.tables.base import ChildCount, TableModel
 from bridge.tables.branches import BranchesModel
 from bridge.tables.customers import CustomersModel
 from bridge.tables.employees import EmployeesModel
-from tests.conftest import connect, run_cli
-from tests.dtkit import API, datatable
+from tests.support.cli import run_cli
+from tests.support.database import connect
+from tests.support.datatables import datatable
+from tests.support.paths import API
 
 NAMES = TableNames.for_prefix("wp_", "wp_")
 

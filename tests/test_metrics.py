@@ -27,8 +27,12 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
 
 from bridge.settings import DatabaseURL, SettingsError, load_settings
-from tests.conftest import ROOT, BridgeServer, Login, connect, free_port, run_cli
-from tests.test_outbox import Receiver, add_events
+from tests.support.cli import run_cli
+from tests.support.database import connect
+from tests.support.logins import Login
+from tests.support.outbox import Receiver, add_events
+from tests.support.paths import ROOT
+from tests.support.server import BridgeServer, free_port
 
 API = "/wp-json/wp-customer/v1"
 ITEM = API + "/customers/<row_id:id>"

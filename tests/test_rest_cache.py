@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_rest_write import Site, new_customer, open_site, pick_free_users, pick_place
+from tests.support.write_site import Site, new_customer, open_site, pick_free_users, pick_place
 
 
 @pytest.fixture(scope="module")

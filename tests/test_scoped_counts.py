@@ -14,8 +14,11 @@ import httpx
 import pytest
 
 from bridge.demo import FIXED_LOGINS
-from tests.conftest import signed_headers
-from tests.dtkit import API, Scope, all_scopes, by_customer, datatable, dt_params, query
+from tests.support.database import query
+from tests.support.datatables import datatable, dt_params
+from tests.support.paths import API
+from tests.support.scopes import Scope, all_scopes, by_customer
+from tests.support.server import signed_headers
 
 LOGINS = [f.username for f in FIXED_LOGINS]
 COUNT_COLUMNS = [

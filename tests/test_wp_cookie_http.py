@@ -22,7 +22,9 @@ import pytest
 from bridge.settings import DatabaseURL
 from bridge.wordpress import php_dumps
 from bridge.wp_cookie import create_nonce, generate_auth_cookie, nonce_tick
-from tests.conftest import BridgeServer, connect, run_cli
+from tests.support.cli import run_cli
+from tests.support.database import connect
+from tests.support.server import BridgeServer
 
 KEYS = {
     "LOGGED_IN_KEY": "t3st-l0gged-in-key'with\\quotes$and|pipes-0123456789abcdefghij",
@@ -404,7 +406,7 @@ def test_cookie_login_is_cached_like_any_principal_and_evicted_with_the_user(
         )
     conn.close()
     assert get(cookie_bridge, ME, cookie, nonce).json()["roles"] == before["roles"]
-    from tests.conftest import signed_headers
+    from tests.support.server import signed_headers
 
     body = b'{"entity": "user", "id": %d}' % int(user["ID"])
     invalidate = cookie_bridge.client.post(

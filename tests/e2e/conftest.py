@@ -33,7 +33,10 @@ import httpx
 import pytest
 
 from bridge.settings import DatabaseURL
-from tests.conftest import ROOT, SECRET, BridgeServer, connect, free_port, run_cli
+from tests.support.cli import run_cli
+from tests.support.database import connect
+from tests.support.paths import ROOT
+from tests.support.server import SECRET, BridgeServer, free_port
 
 WP_SOURCE = Path("/usr/share/wordpress")
 SUPPORT = Path(__file__).resolve().parent / "support"

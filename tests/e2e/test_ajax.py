@@ -14,7 +14,6 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import BridgeServer, signed_headers
 from tests.e2e.conftest import (
     BRANCH_COLUMNS,
     CUSTOMER_COLUMNS,
@@ -25,6 +24,7 @@ from tests.e2e.conftest import (
     datatable_params,
     esc_html,
 )
+from tests.support.server import BridgeServer, signed_headers
 
 USERS = ("admin", OWNER, "demo_branch_admin", "demo_employee", "demo_platform_viewer")
 

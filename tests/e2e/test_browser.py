@@ -13,7 +13,6 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import BridgeServer, signed_headers
 from tests.e2e.conftest import (
     ARTIFACTS,
     BRANCH_COLUMNS,
@@ -25,6 +24,7 @@ from tests.e2e.conftest import (
     datatable_params,
     require_tools,
 )
+from tests.support.server import BridgeServer, signed_headers
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
