@@ -14,7 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import (
+from tests.support.server import BridgeServer, signed_headers
+from tests.support.wordpress_site import (
     BRANCH_COLUMNS,
     CUSTOMER_COLUMNS,
     EMPLOYEE_COLUMNS,
@@ -24,7 +25,6 @@ from tests.e2e.conftest import (
     datatable_params,
     esc_html,
 )
-from tests.support.server import BridgeServer, signed_headers
 
 USERS = ("admin", OWNER, "demo_branch_admin", "demo_employee", "demo_platform_viewer")
 

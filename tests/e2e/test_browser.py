@@ -13,7 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import (
+from tests.support.server import BridgeServer, signed_headers
+from tests.support.wordpress_site import (
     ARTIFACTS,
     BRANCH_COLUMNS,
     CUSTOMER_COLUMNS,
@@ -24,7 +25,6 @@ from tests.e2e.conftest import (
     datatable_params,
     require_tools,
 )
-from tests.support.server import BridgeServer, signed_headers
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-from tests.e2e.conftest import ARTIFACTS, require_tools
+from tests.support.wordpress_site import ARTIFACTS, require_tools
 from tests.support.paths import ROOT
 
 
