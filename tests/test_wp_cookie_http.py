@@ -2,7 +2,7 @@
 
 The test site is the demo site with a wp-config.php written here; the users' ``session_tokens``
 meta is written by the tests, and cookies and nonces are minted with bridge/wp_cookie.py, whose
-equivalence with WordPress's own functions tests/test_wp_cookie.py proves on PHP's vectors.
+equivalence with WordPress's own functions tests/unit/test_wp_cookie.py proves on PHP's vectors.
 Every forged, expired, tampered, logged-out, stale, borrowed, cross-origin or other-site
 credential must be refused (401 only where WordPress answers the logged-out visitor, 403
 otherwise, in-band for DataTables), never with a 500.

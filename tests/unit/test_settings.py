@@ -7,6 +7,7 @@ import re
 import pytest
 
 from bridge.settings import SettingsError, load_settings, parse_database_url, settings_as_env
+from tests.support.paths import ROOT
 
 
 def test_defaults_are_the_documented_ones() -> None:
@@ -119,11 +120,10 @@ def test_integration_plugin_tables_stay_free_form(tmp_path) -> None:
 
 def test_every_documented_variable_is_a_toml_key() -> None:
     """The unknown-key check must not refuse a setting the README's Settings table offers."""
-    from pathlib import Path
 
     from bridge.settings import NOT_SUPPORTED_YET, toml_keys
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     table = readme.split("## Settings", 1)[1].split("\n## ", 1)[0]
     # BRIDGE_CONFIG names the file itself; BRIDGE_RUN_DIR is read from the environment only, because
     # `wpbridge stop` and the private MariaDB need it before (and without) any settings file.
