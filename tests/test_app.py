@@ -108,8 +108,3 @@ def test_refuses_to_start_naming_a_missing_required_column(
 def test_cli_check_reports_the_layout(empty_site: DatabaseURL) -> None:
     out = run_cli(empty_site, "check").stdout
     assert "layout real" in out and "OK: every required column is present" in out
-
-
-def test_access_log_is_off_by_default(server: BridgeServer) -> None:
-    server.client.get("/healthz")
-    assert "GET /healthz" not in server.log() and "/healthz" not in server.log()
