@@ -36,4 +36,5 @@ def test_head_office_delete_is_hidden_while_active_branches_exist(
     item = bridge.client.get(
         "/wp-json/wp-customer/v1/branches", params={"customer_id": 1}, auth=demo_logins["andi_budi"].auth
     )
+    assert item.status_code == 200 and len(item.json()) == len(body["data"]), item.text
     assert all("active_cabang_count" not in row for row in item.json())

@@ -92,8 +92,8 @@ async def test_hostile_search_text_is_always_a_bound_value(svc, principal: str, 
         assert text.strip() not in sql
         if "LIKE" in sql:
             assert contains_pattern(text.strip()) in params.values()
-    # the page is the one asked for; the total counts the whole scope, unpaged
-    assert "LIMIT 15 OFFSET 40" in page[0]
+    # the page searches and is the one asked for; the total counts the whole scope, unpaged
+    assert "LIKE" in page[0] and "LIMIT 15 OFFSET 40" in page[0]
     assert "COUNT(*)" in total[0] and "LIMIT" not in total[0] and "OFFSET" not in total[0]
 
 
