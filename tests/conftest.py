@@ -59,6 +59,14 @@ def start_bridge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[
 
 
 @pytest.fixture(scope="session")
+def empty_site(make_database: Callable[[], DatabaseURL]) -> DatabaseURL:
+    """A migrated database with no rows: the tables and nothing in them (nobody writes to it)."""
+    url = make_database()
+    run_cli(url, "migrate")
+    return url
+
+
+@pytest.fixture(scope="session")
 def demo_db(make_database: Callable[[], DatabaseURL]) -> DatabaseURL:
     """A database with the real 1.0.12 layout and demo data (30 customers, seed 1)."""
     url = make_database()
