@@ -71,7 +71,7 @@ def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> Any:
 
 
 def run_dir(server: BridgeServer) -> Path:
-    return server.log_path.parent / f"run-{server.port}"  # as tests/conftest.py's BridgeServer names it
+    return server.log_path.parent / f"run-{server.port}"  # as tests/support/server.py's BridgeServer names it
 
 
 def requests_by_process(server: BridgeServer, **labels: str) -> dict[str, float]:

@@ -331,7 +331,7 @@ def write_config(wp: WordPress) -> None:
     )
     (wp.root / "wp-config.php").write_text(
         f"""<?php
-// wp-config.php of the e2e tests' temporary WordPress (written by tests/e2e/conftest.py).
+// wp-config.php of the e2e tests' temporary WordPress (written by tests/support/wordpress_site.py).
 define( 'DB_NAME', {php_string(db.database)} );
 define( 'DB_USER', {php_string(db.user)} );
 define( 'DB_PASSWORD', {php_string(db.password)} );
