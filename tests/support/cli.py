@@ -12,7 +12,7 @@ from tests.support.paths import ROOT
 
 def run_cli(
     url: DatabaseURL, *args: str, env: dict[str, str] | None = None, check: bool = True
-) -> subprocess.CompletedProcess:
+) -> subprocess.CompletedProcess[str]:
     """Run `wpbridge ARGS` against ``url`` as a user would."""
     full_env = dict(os.environ, BRIDGE_DATABASE_URL=url.to_url(), **(env or {}))
     result = subprocess.run(

@@ -5,16 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import pymysql
+from pymysql.connections import Connection
+from pymysql.cursors import DictCursor
 
 from bridge.settings import DatabaseURL
 
 
-def connect(url: DatabaseURL) -> pymysql.connections.Connection:
+def connect(url: DatabaseURL) -> Connection[DictCursor]:
     """A plain autocommit connection for arranging and checking rows in tests."""
-    return pymysql.connect(autocommit=True, cursorclass=pymysql.cursors.DictCursor, **url.connect_kwargs())
+    return pymysql.connect(autocommit=True, cursorclass=DictCursor, **url.connect_kwargs())
 
 
-def query(url: Any, sql: str, *args: Any) -> list[dict[str, Any]]:
+def query(url: DatabaseURL, sql: str, *args: Any) -> list[dict[str, Any]]:
+    """The rows of one statement, as dicts."""
     conn = connect(url)
     try:
         with conn.cursor() as cur:

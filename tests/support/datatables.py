@@ -40,7 +40,8 @@ def datatable(client: httpx.Client, table: str, auth: Any = None, method: str = 
     else:
         response = client.post(f"{API}/datatables/{table}", data=flat, auth=auth)
     assert response.status_code == 200, response.text
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body
 
 
 def row_ids(body: dict[str, Any]) -> list[int]:

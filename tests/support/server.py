@@ -20,7 +20,7 @@ SECRET = "test-shared-secret-0123456789abcdef"
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        return int(sock.getsockname()[1])
 
 
 class BridgeServer:

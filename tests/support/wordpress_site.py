@@ -101,8 +101,8 @@ class WordPress:
     db: DatabaseURL
     bridge: BridgeServer
     logs: Path
-    process: subprocess.Popen | None = None
-    extra: list[subprocess.Popen] = field(default_factory=list)
+    process: subprocess.Popen[bytes] | None = None
+    extra: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -122,7 +122,7 @@ class WordPress:
 
     # ---- processes ------------------------------------------------------------------------
 
-    def serve(self, port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
+    def serve(self, port: int, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
         """``php -S`` on ``port`` with a few workers; its own process group, so stopping is clean."""
         full_env = dict(os.environ, PHP_CLI_SERVER_WORKERS="4", **(env or {}))
         with open(self.logs / f"php-server-{port}.log", "a") as log:  # the child keeps its own copy
@@ -229,7 +229,7 @@ class WordPress:
         """The wp_customer_nonce the shim's Customers page hands its JavaScript."""
         match = re.search(r"var wpCustomerData = (\{.*?\});", self.shim_page(client))
         assert match, "wpCustomerData not found on the Customers page"
-        return json.loads(match.group(1))["nonce"]
+        return str(json.loads(match.group(1))["nonce"])
 
     def ajax(
         self, client: httpx.Client, body: str | Sequence[tuple[str, str]], base: str | None = None
@@ -264,7 +264,7 @@ class WordPress:
         return lines
 
 
-def wait_for_port(port: int, process: subprocess.Popen, log: Path, timeout: float = 15) -> None:
+def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path, timeout: float = 15) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         if process.poll() is not None:
@@ -277,7 +277,7 @@ def wait_for_port(port: int, process: subprocess.Popen, log: Path, timeout: floa
     raise AssertionError(f"php -S did not listen on {port}:\n{log.read_text()}")
 
 
-def stop_group(process: subprocess.Popen) -> None:
+def stop_group(process: subprocess.Popen[bytes]) -> None:
     """Stop a process we started in its own session, with its workers."""
     if process.poll() is None:
         try:

@@ -97,7 +97,7 @@ class Site:
         self.events_file.write_text("")
         return [json.loads(line) for line in lines]
 
-    def snapshot(self) -> dict[str, list[tuple]]:
+    def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every row of the three plugin tables, for "nothing else changed" checks."""
         out = {}
         for table in ("wp_app_customers", "wp_app_customer_branches", "wp_app_customer_employees"):
@@ -112,7 +112,11 @@ class Site:
         self.sql("UPDATE wp_options SET option_value = %s WHERE option_name = 'wp_customer_general_options'", [value])
 
 
-def open_site(make_database: Callable, start_bridge: Callable, tmp_path_factory: pytest.TempPathFactory) -> Site:
+def open_site(
+    make_database: Callable[[], Any],
+    start_bridge: Callable[..., BridgeServer],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Site:
     """A fresh database (migrate + 8 demo customers) and a bridge on it that records every action."""
     from bridge.demo import demo_application_passwords
 
@@ -154,12 +158,12 @@ def pick_place(site: Site) -> dict[str, Any]:
     return {"province": prov, "regencies": regencies, "foreign_regency": other["id"]}
 
 
-def simultaneously(site: Site, requests: list[tuple[str, str, dict]], login: str = "admin") -> list[int]:
+def simultaneously(site: Site, requests: list[tuple[str, str, dict[str, Any]]], login: str = "admin") -> list[int]:
     """Send the requests at the same moment, each on its own connection; their status codes."""
     statuses: list[int] = []
     barrier = threading.Barrier(len(requests))
 
-    def send(method: str, path: str, kwargs: dict) -> None:
+    def send(method: str, path: str, kwargs: dict[str, Any]) -> None:
         with httpx.Client(base_url=site.server.base, timeout=30) as client:
             barrier.wait()
             r = client.request(method, API + path, auth=(login, site.passwords[login]), **kwargs)
@@ -180,13 +184,16 @@ def unique_digits(width: int) -> str:
     return f"{next(_npwp_counter):0{width}d}"
 
 
-def new_customer(site: Site, place: dict, owner: int | None, name: str, regency: int = 0, login: str = "admin") -> dict:
+def new_customer(
+    site: Site, place: dict[str, Any], owner: int | None, name: str, regency: int = 0, login: str = "admin"
+) -> dict[str, Any]:
     body: dict[str, Any] = {"name": name, "npwp": "9" + unique_digits(14), "nib": "8" + unique_digits(12)}
     if owner:
         body.update(user_id=owner, provinsi_id=place["province"]["id"], regency_id=place["regencies"][regency]["id"])
     r = site.call(login, "POST", "/customers", json=body)
     assert r.status_code == 201, r.text
-    return r.json()
+    created: dict[str, Any] = r.json()
+    return created
 
 
 def employee_body(customer: int, branch: int, user: int, tag: str, **extra: Any) -> dict[str, Any]:

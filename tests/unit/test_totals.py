@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 from pypika import MySQLQuery, Table
 from pypika import functions as fn
+from pypika.queries import QueryBuilder
 from pypika.terms import PyformatParameter
 
 from bridge.cache import DiskCache
@@ -77,7 +78,7 @@ def test_one_statement_counts_the_scope_and_its_part_above_the_mark() -> None:
     part = bind([CUSTOMERS.id > 100], "p")
     assert where is not None and part is not None
 
-    def count() -> object:
+    def count() -> QueryBuilder:
         return MySQLQuery.from_(CUSTOMERS).select(fn.Count("*")).where(where)
 
     collector = PyformatParameter()
