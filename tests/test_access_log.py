@@ -93,6 +93,8 @@ def test_the_access_log_is_off_by_default(demo_db: DatabaseURL, start_bridge: Ca
     wait_for_line(quiet, "Worker ready")
     time.sleep(0.3)  # the quiet bridge answered first; its line, were there one, would be written by now
     assert "default-off" not in quiet.log() and "GET /healthz" not in quiet.log()
+    quiet.stop()
+    loud.stop()
 
 
 def test_text_request_lines_say_the_same_for_people(

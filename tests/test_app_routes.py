@@ -3,7 +3,7 @@ OpenAPI document and its docs page are served, and ``/users/me`` needs a login."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -12,8 +12,11 @@ from tests.support.server import BridgeServer
 
 
 @pytest.fixture(scope="module")
-def server(empty_site: DatabaseURL, start_bridge: Callable[..., BridgeServer]) -> BridgeServer:
-    return start_bridge(empty_site)
+def server(empty_site: DatabaseURL, start_bridge: Callable[..., BridgeServer]) -> Iterator[BridgeServer]:
+    """A bridge on the empty site for this module, stopped after it (its pool freed for the rest of the run)."""
+    served = start_bridge(empty_site)
+    yield served
+    served.stop()
 
 
 def test_unknown_route_is_a_wordpress_rest_no_route(server: BridgeServer) -> None:

@@ -4,7 +4,7 @@ whether it went away or was never there."""
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -14,8 +14,11 @@ from tests.support.tcp_proxy import TcpProxy
 
 
 @pytest.fixture(scope="module")
-def server(empty_site: DatabaseURL, start_bridge: Callable[..., BridgeServer]) -> BridgeServer:
-    return start_bridge(empty_site)
+def server(empty_site: DatabaseURL, start_bridge: Callable[..., BridgeServer]) -> Iterator[BridgeServer]:
+    """A bridge on the empty site for this module, stopped after it (its pool freed for the rest of the run)."""
+    served = start_bridge(empty_site)
+    yield served
+    served.stop()
 
 
 def test_healthz_and_readyz_answer_when_the_database_is_up(server: BridgeServer) -> None:
