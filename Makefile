@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint stop check migrate bench clean shim-zip test-packages
+.PHONY: run test test-unit lint stop check migrate bench clean shim-zip test-packages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "Could not create a virtualenv: install Debian's python3-venv (apt-get install -y python3-venv)"; exit 1; }
@@ -29,6 +29,11 @@ lint: $(STAMP) test-packages
 ## (the end-to-end fixtures build dist/wp-customer-bridge.zip exactly as `make shim-zip` does and install it)
 test: $(STAMP) test-packages
 	$(BIN)/python -m pytest -q
+
+## test-unit: the fast tier, tests/unit: the pure modules (parameters, validation, statements, totals,
+## the invalidation map, hooks, settings, signing, cookies) and the tests' own layout; no database, seconds
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest -q tests/unit
 
 ## test-packages: php-cli, php-mysql, phpunit, wordpress, chromium, npm, nginx, systemd, openssl
 ## (apt-get when root; else says what)

@@ -17,7 +17,8 @@ import pytest
 
 from bridge.settings import DatabaseURL, SettingsError
 from bridge.settings_env import load_settings
-from tests.conftest import BridgeServer, Login
+from tests.support.logins import Login
+from tests.support.server import BridgeServer
 
 API = "/wp-json/wp-customer/v1"
 
@@ -80,6 +81,21 @@ def test_without_the_access_log_there_is_no_request_line(
     time.sleep(0.3)
     assert "quiet-1" not in server.log()
     assert not [e for e in json_lines(server) if e["logger"] == "bridge.access"]
+
+
+def test_the_access_log_is_off_by_default(demo_db: DatabaseURL, start_bridge: Callable[..., BridgeServer]) -> None:
+    """Without ``BRIDGE_ACCESS_LOG`` no request line is written, while the very same request to a
+    bridge with the setting writes one: what the quiet log lacks is what a request line holds."""
+    quiet = start_bridge(demo_db)
+    loud = start_bridge(demo_db, {"BRIDGE_ACCESS_LOG": "1"})
+    for server, request_id in ((quiet, "default-off"), (loud, "default-on")):
+        assert server.client.get("/healthz", headers={"X-Request-Id": request_id}).status_code == 200
+    assert "GET /healthz 200 " in wait_for_line(loud, "request default-on")
+    wait_for_line(quiet, "Worker ready")
+    time.sleep(0.3)  # the quiet bridge answered first; its line, were there one, would be written by now
+    assert "default-off" not in quiet.log() and "GET /healthz" not in quiet.log()
+    quiet.stop()
+    loud.stop()
 
 
 def test_text_request_lines_say_the_same_for_people(

@@ -13,10 +13,12 @@ import orjson
 import pytest
 
 from bridge.cache import DiskCache, RedisCache, remember
-from tests.conftest import connect, run_cli, signed_headers
-from tests.dtkit import API, dt_params, query
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
+from tests.support.cli import run_cli
+from tests.support.database import connect, query
+from tests.support.datatables import dt_params
+from tests.support.paths import API
+from tests.support.redis_namespace import REDIS_URL, drop_redis_namespace
+from tests.support.server import signed_headers
 
 
 @pytest.fixture(params=["disk", "redis"])
@@ -198,17 +200,7 @@ def test_reported_writes_show_at_once_and_scopes_stay_apart(make_database, start
     assert after_b.ids == {other["id"]} and after_b.total == 1 and after_b.stats == before_b.stats
     assert after_b.branches == 0
     if backend == "redis":
-        asyncio.run(_drop_redis_namespace(url.database))
-
-
-async def _drop_redis_namespace(database: str) -> None:
-    import redis.asyncio as redis
-
-    client = redis.from_url(REDIS_URL)
-    keys = [k async for k in client.scan_iter(match=f"wpbridge:{database}:*")]
-    if keys:
-        await client.delete(*keys)
-    await client.aclose()
+        asyncio.run(drop_redis_namespace(url.database))
 
 
 async def test_counters_count_within_a_window_that_starts_at_the_first_count(cache) -> None:

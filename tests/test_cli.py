@@ -19,7 +19,10 @@ from pathlib import Path
 import pytest
 
 from bridge.settings import DatabaseURL
-from tests.conftest import ROOT, BridgeServer, connect, free_port, run_cli
+from tests.support.cli import run_cli
+from tests.support.database import connect
+from tests.support.paths import ROOT
+from tests.support.server import BridgeServer, free_port
 
 
 def wpbridge(

@@ -8,8 +8,10 @@ from urllib.parse import urlencode
 import pytest
 
 from bridge.demo import FIXED_LOGINS
-from tests.conftest import signed_headers
-from tests.dtkit import API, Scope, all_scopes, by_customer, datatable, dt_params, row_ids
+from tests.support.datatables import datatable, dt_params, row_ids
+from tests.support.paths import API
+from tests.support.scopes import Scope, all_scopes, by_customer
+from tests.support.server import signed_headers
 
 LOGINS = [f.username for f in FIXED_LOGINS]
 
@@ -70,7 +72,7 @@ def test_tables_of_each_customer(
 
 
 def test_employees_of_one_branch(bridge, demo_logins, demo_db, scopes) -> None:
-    from tests.dtkit import query
+    from tests.support.database import query
 
     rows = query(demo_db, "SELECT id, branch_id FROM wp_app_customer_employees WHERE customer_id = 1")
     branch_id = rows[0]["branch_id"]

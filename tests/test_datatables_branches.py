@@ -4,8 +4,10 @@ as the plugin's buttons do; the REST delete still answers with the 409 that says
 from __future__ import annotations
 
 from bridge.settings import DatabaseURL
-from tests.conftest import BridgeServer, Login, connect
-from tests.dtkit import datatable
+from tests.support.database import connect
+from tests.support.datatables import datatable
+from tests.support.logins import Login
+from tests.support.server import BridgeServer
 
 COLUMNS = [
     {"data": "code"},
@@ -34,4 +36,5 @@ def test_head_office_delete_is_hidden_while_active_branches_exist(
     item = bridge.client.get(
         "/wp-json/wp-customer/v1/branches", params={"customer_id": 1}, auth=demo_logins["andi_budi"].auth
     )
+    assert item.status_code == 200 and len(item.json()) == len(body["data"]), item.text
     assert all("active_cabang_count" not in row for row in item.json())

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from bridge.settings import DatabaseURL
-from tests.conftest import BridgeServer, Login, connect
-from tests.dtkit import datatable
+from tests.support.database import connect
+from tests.support.datatables import datatable
+from tests.support.logins import Login
+from tests.support.server import BridgeServer
 
 COLUMNS = [
     {"data": "name"},

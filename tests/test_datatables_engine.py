@@ -23,8 +23,8 @@ from bridge.schema import TableNames, introspect
 from bridge.tables.branches import BranchesModel
 from bridge.tables.customers import CustomersModel
 from bridge.tables.employees import EmployeesModel
-from tests.conftest import connect
-from tests.dtkit import dt_params, query
+from tests.support.database import connect, query
+from tests.support.datatables import dt_params
 
 ADMIN = Principal(user_id=1, roles=("administrator",))
 

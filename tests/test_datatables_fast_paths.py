@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import connect
-from tests.dtkit import API, CUSTOMER_COLUMNS, datatable, query, row_ids
+from tests.support.database import connect, query
+from tests.support.datatables import CUSTOMER_COLUMNS, datatable, row_ids
+from tests.support.paths import API
 
 
 @pytest.mark.parametrize("direction", ["asc", "desc"])

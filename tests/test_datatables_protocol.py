@@ -8,8 +8,10 @@ import pytest
 
 from bridge.datatables.protocol import parse_request
 from bridge.params import ParamError, parse_brackets
-from tests.conftest import run_cli
-from tests.dtkit import API, CUSTOMER_COLUMNS, datatable, dt_params, query, row_ids
+from tests.support.cli import run_cli
+from tests.support.database import query
+from tests.support.datatables import CUSTOMER_COLUMNS, datatable, dt_params, row_ids
+from tests.support.paths import API
 
 # ---- parsing (no server) -----------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ value is a bound parameter, LIKE patterns are escaped, and identifiers come from
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -23,8 +24,8 @@ from bridge.tables.base import Column
 from bridge.tables.branches import BranchesModel
 from bridge.tables.customers import CustomersModel
 from bridge.tables.employees import EmployeesModel
-from tests.conftest import connect
-from tests.dtkit import CUSTOMER_COLUMNS, dt_params
+from tests.support.database import connect
+from tests.support.datatables import CUSTOMER_COLUMNS, dt_params
 
 HOSTILE = [
     "x' OR 1=1 -- ",
@@ -88,12 +89,15 @@ async def _rendered(svc, table: str, principal: str, params: dict) -> list[tuple
 @pytest.mark.parametrize("principal", ["admin", "owner", "inspector"])
 @pytest.mark.parametrize("text", HOSTILE)
 async def test_hostile_search_text_is_always_a_bound_value(svc, principal: str, text: str) -> None:
-    for sql, params in await _rendered(svc, "customers", principal, _hostile_params(text, start="40", length="15")):
+    page, total = await _rendered(svc, "customers", principal, _hostile_params(text, start="40", length="15"))
+    for sql, params in (page, total):
         assert text not in sql
         assert text.strip() not in sql
         if "LIKE" in sql:
             assert contains_pattern(text.strip()) in params.values()
-        assert "LIMIT 15 OFFSET 40" in sql or "COUNT(*)" in sql
+    # the page searches and is the one asked for; the total counts the whole scope, unpaged
+    assert "LIKE" in page[0] and "LIMIT 15 OFFSET 40" in page[0]
+    assert "COUNT(*)" in total[0] and "LIMIT" not in total[0] and "OFFSET" not in total[0]
 
 
 async def test_hostile_strings_in_branches_and_employees(svc) -> None:
@@ -104,7 +108,10 @@ async def test_hostile_strings_in_branches_and_employees(svc) -> None:
             )
             for sql, values in await _rendered(svc, table, "owner", params):
                 assert text not in sql
-                assert 7 in values.values()
+                # the customer_id of the request is the value bound to the customer_id comparison
+                bound = re.search(r"`\w+`\.`customer_id`=%\((\w+)\)s", sql)
+                assert bound is not None, sql
+                assert values[bound.group(1)] == 7
 
 
 async def test_like_patterns_escape_wildcards_and_backslashes(svc) -> None:

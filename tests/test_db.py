@@ -12,8 +12,8 @@ from pypika import MySQLQuery, Table
 from bridge.db import Database, render
 from bridge.errors import DatabaseUnavailable
 from bridge.settings import DatabaseURL
-from tests.conftest import connect
-from tests.dbproxy import TcpProxy
+from tests.support.database import connect
+from tests.support.tcp_proxy import TcpProxy
 
 
 @pytest.fixture

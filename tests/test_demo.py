@@ -32,7 +32,7 @@ from bridge.roles import (
 from bridge.schema import TableNames, introspect
 from bridge.settings import DatabaseURL
 from bridge.wordpress import check_password, match_application_password, php_loads
-from tests.conftest import connect
+from tests.support.database import connect
 
 WP = TableNames.for_prefix("wp_")
 CUSTOMERS = 30

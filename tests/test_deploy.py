@@ -29,7 +29,9 @@ import pytest
 
 from bridge.settings import DatabaseURL, SettingsError
 from bridge.settings_env import load_settings
-from tests.conftest import ROOT, BridgeServer, Login, free_port, signed_headers
+from tests.support.logins import Login
+from tests.support.paths import ROOT
+from tests.support.server import BridgeServer, free_port, signed_headers
 
 DEPLOY = ROOT / "deploy"
 UNIT = DEPLOY / "wpbridge.service"

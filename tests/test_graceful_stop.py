@@ -21,8 +21,10 @@ import httpx
 import pytest
 
 from bridge.settings import DatabaseURL
-from tests.conftest import BridgeServer, connect, run_cli
-from tests.test_outbox import Receiver, add_events, rows
+from tests.support.cli import run_cli
+from tests.support.database import connect
+from tests.support.outbox import Receiver, add_events, rows
+from tests.support.server import BridgeServer
 
 API = "/wp-json/wp-customer/v1"
 

@@ -12,7 +12,9 @@ import pytest
 from bridge.settings import DatabaseURL
 from bridge.signing import sign
 from bridge.wordpress import fast_hash, hash_password_phpass, php_dumps
-from tests.conftest import SECRET, BridgeServer, Login, connect, signed_headers
+from tests.support.database import connect
+from tests.support.logins import Login
+from tests.support.server import SECRET, BridgeServer, signed_headers
 
 ME = "/wp-json/wp-customer/v1/users/me"
 
@@ -180,7 +182,7 @@ def test_hashes_made_the_way_wordpress_makes_them_are_accepted(
     make_database: Callable[[], DatabaseURL], start_bridge: Callable[..., BridgeServer]
 ) -> None:
     """A user row and app-password meta written exactly as WordPress writes them."""
-    from tests.conftest import run_cli
+    from tests.support.cli import run_cli
 
     url = make_database()
     run_cli(url, "migrate")
@@ -355,7 +357,7 @@ def test_inactive_relation_rows_grant_nothing(
 ) -> None:
     """An owner whose customer was soft-deleted owns nothing any more."""
     from bridge.demo import demo_application_passwords
-    from tests.conftest import run_cli
+    from tests.support.cli import run_cli
 
     url = make_database()
     run_cli(url, "migrate")
@@ -378,7 +380,7 @@ def test_multisite_prefixes_site_tables_and_network_users(
     """Site 2 of a multisite: plugin tables, options and the capabilities key use `wp_2_`, users
     and usermeta the network's `wp_`; nothing is read from a `wp_app_…` table."""
     from bridge.demo import demo_application_passwords
-    from tests.conftest import run_cli
+    from tests.support.cli import run_cli
 
     url = make_database()
     env = {"BRIDGE_TABLE_PREFIX": "wp_2_", "BRIDGE_BASE_PREFIX": "wp_"}
@@ -405,7 +407,6 @@ def test_multisite_prefixes_site_tables_and_network_users(
 LONG_PASSWORD = "Lp" * 2000  # 4,000 letters: normalises to itself, far past any application password
 THROTTLED_PASSWORD = "AbCdEfGhIjKlMnOpQrStUvWx"
 OTHER_PASSWORD = "ZyXwVuTsRqPoNmLkJiHgFeDc"
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture(scope="module")
@@ -413,7 +414,7 @@ def auth_site(make_database: Callable[[], DatabaseURL]) -> DatabaseURL:
     """Empty plugin tables and two users written as WordPress writes them: `wpuser` (id 7) with a
     phpass application password, another with the 4,000-letter password hashed as a phpass item
     (so a bridge that hashed it would let it in), and `other` (id 8) with a `$generic$` one."""
-    from tests.conftest import run_cli
+    from tests.support.cli import run_cli
 
     url = make_database()
     run_cli(url, "migrate")
@@ -536,9 +537,9 @@ def test_the_throttle_is_shared_by_hosts_through_redis(
     """Two bridges on one Redis (two hosts): 5 failures on each make the next attempt on either 429."""
     import asyncio
 
-    from tests.test_cache import _drop_redis_namespace
+    from tests.support.redis_namespace import REDIS_URL, drop_redis_namespace
 
-    asyncio.run(_drop_redis_namespace(auth_site.database))
+    asyncio.run(drop_redis_namespace(auth_site.database))
     try:
         first, second = (start_bridge(auth_site, {"BRIDGE_CACHE_URL": REDIS_URL}) for _ in range(2))
         fail(first.client, 5)
@@ -546,7 +547,7 @@ def test_the_throttle_is_shared_by_hosts_through_redis(
         assert_throttled(first.client.get(ME, auth=("wpuser", THROTTLED_PASSWORD)))
         assert_throttled(second.client.get(ME, auth=("wpuser", THROTTLED_PASSWORD)))
     finally:
-        asyncio.run(_drop_redis_namespace(auth_site.database))
+        asyncio.run(drop_redis_namespace(auth_site.database))
 
 
 def test_invalidating_a_user_revokes_their_cached_application_password(
@@ -597,7 +598,7 @@ def test_datatables_get_every_refused_login_in_band(
 ) -> None:
     """DataTables shows only "Ajax error" for a 4xx: every refused login is HTTP 200 with the
     draw echoed, no rows and the reason in `error`, like every other DataTables failure."""
-    from tests.dtkit import CUSTOMER_COLUMNS, dt_params
+    from tests.support.datatables import CUSTOMER_COLUMNS, dt_params
 
     server = start_bridge(auth_site) if how == "throttled" else auth_bridge
     params = dt_params(CUSTOMER_COLUMNS, draw=7)

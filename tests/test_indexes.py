@@ -13,7 +13,8 @@ from bridge.db import render
 from bridge.indexes import NEEDED, survey
 from bridge.principal import AgencyMembership, Principal, PrincipalLoader, Relations
 from bridge.schema import TableNames, introspect
-from tests.conftest import connect, run_cli
+from tests.support.cli import run_cli
+from tests.support.database import connect
 
 NAMES = TableNames.for_prefix("wp_")
 

@@ -28,8 +28,12 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bridge.settings import DatabaseURL, SettingsError
 from bridge.settings_env import load_settings
-from tests.conftest import ROOT, BridgeServer, Login, connect, free_port, run_cli
-from tests.test_outbox import Receiver, add_events
+from tests.support.cli import run_cli
+from tests.support.database import connect
+from tests.support.logins import Login
+from tests.support.outbox import Receiver, add_events
+from tests.support.paths import ROOT
+from tests.support.server import BridgeServer, free_port
 
 API = "/wp-json/wp-customer/v1"
 ITEM = API + "/customers/<row_id:id>"
@@ -68,7 +72,7 @@ def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> Any:
 
 
 def run_dir(server: BridgeServer) -> Path:
-    return server.log_path.parent / f"run-{server.port}"  # as tests/conftest.py's BridgeServer names it
+    return server.log_path.parent / f"run-{server.port}"  # as tests/support/server.py's BridgeServer names it
 
 
 def requests_by_process(server: BridgeServer, **labels: str) -> dict[str, float]:

@@ -18,9 +18,12 @@ import httpx
 import pytest
 
 from bridge.settings import DatabaseURL
-from tests.conftest import BridgeServer, Login, connect, signed_headers
-from tests.dbproxy import TcpProxy
-from tests.dtkit import API, CUSTOMER_COLUMNS, dt_params
+from tests.support.database import connect
+from tests.support.datatables import CUSTOMER_COLUMNS, dt_params
+from tests.support.logins import Login
+from tests.support.paths import API
+from tests.support.server import BridgeServer, signed_headers
+from tests.support.tcp_proxy import TcpProxy
 
 UNAVAILABLE = "wpbridge_database_unavailable"
 OUTAGE_NAME = "PT Selama Padam " + secrets.token_hex(4)

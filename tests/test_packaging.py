@@ -28,8 +28,9 @@ import httpx
 import pytest
 
 from bridge.settings import DatabaseURL
-from tests.conftest import ROOT, free_port
-from tests.dtkit import API, dt_params
+from tests.support.datatables import dt_params
+from tests.support.paths import API, ROOT
+from tests.support.server import free_port
 
 # What a clone holds that a build must not see (or need): local environments and build leftovers.
 NOT_SOURCE = shutil.ignore_patterns(

@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 from bridge.demo import demo_application_passwords
-from tests.conftest import BridgeServer, connect, run_cli
-from tests.test_rest_write_children import employee_body
+from tests.support.cli import run_cli
+from tests.support.database import connect
+from tests.support.server import BridgeServer
+from tests.support.write_site import employee_body
 
 API = "/wp-json/wp-customer/v1"
 

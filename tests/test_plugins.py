@@ -15,8 +15,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.conftest import ROOT, connect, free_port, run_cli
-from tests.dtkit import API, datatable, query, row_ids
+from tests.support.cli import run_cli
+from tests.support.database import connect, query
+from tests.support.datatables import datatable, row_ids
+from tests.support.paths import API, ROOT
+from tests.support.server import free_port
 
 COMPANY_PLUGIN = """
 # A second entity, as a site would add it: companies linked to customers by a bridge table and

@@ -13,7 +13,8 @@ from bridge.db import Database
 from bridge.principal import PRINCIPAL_GROUP, PrincipalLoader
 from bridge.schema import TableNames
 from bridge.wiring import load_schema
-from tests.conftest import connect, run_cli
+from tests.support.cli import run_cli
+from tests.support.database import connect
 
 
 class HeldStores(DiskCache):

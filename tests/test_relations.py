@@ -6,7 +6,10 @@ from __future__ import annotations
 import pytest
 
 from bridge.demo import FIXED_LOGINS
-from tests.dtkit import API, Scope, all_scopes, datatable, query, row_ids
+from tests.support.database import query
+from tests.support.datatables import datatable, row_ids
+from tests.support.paths import API
+from tests.support.scopes import Scope, all_scopes
 
 LOGINS = [f.username for f in FIXED_LOGINS]
 SEES_ALL_AGENCIES = {"admin", "demo_platform_viewer", "demo_platform_admin", "demo_agency_admin"}

@@ -15,7 +15,8 @@ import httpx
 import pytest
 
 from bridge.settings import DatabaseURL
-from tests.conftest import BridgeServer, Login, free_port
+from tests.support.logins import Login
+from tests.support.server import BridgeServer, free_port
 
 API = "/wp-json/wp-customer/v1"
 GENERATED = re.compile(r"[0-9a-f]{32}")

@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import signed_headers
-from tests.test_rest_write import API, Site, new_customer, open_site, pick_free_users, pick_place, simultaneously
+from tests.support.paths import API
+from tests.support.server import signed_headers
+from tests.support.write_site import Site, new_customer, open_site, pick_free_users, pick_place, simultaneously
 
 STALE = {"If-Match": '"0000000000000000000000000000dead"'}
 

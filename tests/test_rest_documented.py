@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import connect, run_cli
+from tests.support.cli import run_cli
+from tests.support.database import connect
 
 API = "/wp-json/wp-customer/v1"
 

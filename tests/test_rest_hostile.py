@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_rest_write import Site, open_site, pick_place
+from tests.support.write_site import Site, open_site, pick_place
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,8 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
-from tests.conftest import connect, signed_headers
+from tests.support.database import connect
+from tests.support.server import signed_headers
 
 API = "/wp-json/wp-customer/v1"
 RESOURCES = ("customers", "branches", "employees")

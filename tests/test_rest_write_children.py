@@ -9,7 +9,16 @@ from typing import Any
 
 import pytest
 
-from tests.test_rest_write import API, Site, new_customer, open_site, pick_free_users, pick_place, simultaneously
+from tests.support.paths import API
+from tests.support.write_site import (
+    Site,
+    employee_body,
+    new_customer,
+    open_site,
+    pick_free_users,
+    pick_place,
+    simultaneously,
+)
 
 
 @pytest.fixture(scope="module")
@@ -299,19 +308,6 @@ def test_branch_delete_permissions_and_cascade(site: Site, owner_customer: dict,
 
 
 # ---- employees ------------------------------------------------------------------------------------
-
-
-def employee_body(customer: int, branch: int, user: int, tag: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "customer_id": customer,
-        "branch_id": branch,
-        "user_id": user,
-        "name": f"Karyawan {tag}",
-        "position": "Staf",
-        "email": f"karyawan.{tag}@example.com",
-        "operation": "1",
-        **extra,
-    }
 
 
 def test_owner_creates_an_employee(site: Site, owner_customer: dict, free_users: list) -> None:

@@ -18,7 +18,7 @@ from bridge.schema import (
     schema_from_rows,
 )
 from bridge.settings import DatabaseURL
-from tests.conftest import connect
+from tests.support.database import connect
 
 WP = TableNames.for_prefix("wp_", "wp_")
 

@@ -3,7 +3,7 @@ the caller may see: for every role of the access matrix they equal what that sam
 caller gets from the branches and employees tables (REST ``X-WP-Total`` and DataTables
 ``recordsTotal`` of ``?customer_id=``), in REST lists, REST items and DataTables rows alike, and
 ordering by ``branch_count`` orders by the count the caller sees. Expected numbers also come
-from plain SQL over README's "Who sees what" scopes (tests/dtkit.py), independently of bridge/access.py."""
+from plain SQL over README's "Who sees what" scopes (tests/support/scopes.py), independently of bridge/access.py."""
 
 from __future__ import annotations
 
@@ -14,8 +14,11 @@ import httpx
 import pytest
 
 from bridge.demo import FIXED_LOGINS
-from tests.conftest import signed_headers
-from tests.dtkit import API, Scope, all_scopes, by_customer, datatable, dt_params, query
+from tests.support.database import query
+from tests.support.datatables import datatable, dt_params
+from tests.support.paths import API
+from tests.support.scopes import Scope, all_scopes, by_customer
+from tests.support.server import signed_headers
 
 LOGINS = [f.username for f in FIXED_LOGINS]
 COUNT_COLUMNS = [

@@ -24,9 +24,12 @@ import httpx
 import pytest
 
 from bridge.settings import DatabaseURL
-from tests.conftest import BridgeServer, connect, run_cli, signed_headers
-from tests.dtkit import API, CUSTOMER_COLUMNS, dt_params, row_ids
-from tests.test_cache import REDIS_URL, _drop_redis_namespace
+from tests.support.cli import run_cli
+from tests.support.database import connect
+from tests.support.datatables import CUSTOMER_COLUMNS, dt_params, row_ids
+from tests.support.paths import API
+from tests.support.redis_namespace import REDIS_URL, drop_redis_namespace
+from tests.support.server import BridgeServer, signed_headers
 
 ME = f"{API}/users/me"
 
@@ -60,7 +63,7 @@ def hosts(
     url = make_database()
     run_cli(url, "migrate")
     run_cli(url, "demo", "--customers", "30", "--seed", "1")
-    asyncio.run(_drop_redis_namespace(url.database))
+    asyncio.run(drop_redis_namespace(url.database))
     a, b = (
         start_bridge(
             url, {"BRIDGE_CACHE_URL": REDIS_URL, "BRIDGE_RUN_DIR": str(tmp_path_factory.mktemp(f"host-{name}"))}
@@ -71,7 +74,7 @@ def hosts(
     try:
         yield Hosts(url, a, b, ("admin", demo_application_passwords(seed=1)["admin"]))
     finally:
-        asyncio.run(_drop_redis_namespace(url.database))
+        asyncio.run(drop_redis_namespace(url.database))
 
 
 def customers_table(server: BridgeServer, auth: Any, search: str = "") -> dict[str, Any]:

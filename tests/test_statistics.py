@@ -6,7 +6,10 @@ from __future__ import annotations
 import pytest
 
 from bridge.demo import FIXED_LOGINS
-from tests.dtkit import API, Scope, all_scopes, by_customer, datatable, query
+from tests.support.database import query
+from tests.support.datatables import datatable
+from tests.support.paths import API
+from tests.support.scopes import Scope, all_scopes, by_customer
 
 LOGINS = [f.username for f in FIXED_LOGINS]
 

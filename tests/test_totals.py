@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.dtkit import CUSTOMER_COLUMNS, datatable, expected_scope
-from tests.test_rest_write import Site, new_customer, open_site, pick_place
-from tests.test_rest_write_children import employee_body
+from tests.support.datatables import CUSTOMER_COLUMNS, datatable
+from tests.support.scopes import expected_scope
+from tests.support.write_site import Site, employee_body, new_customer, open_site, pick_place
 
 LOGINS = (
     "admin",

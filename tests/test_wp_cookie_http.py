@@ -2,7 +2,7 @@
 
 The test site is the demo site with a wp-config.php written here; the users' ``session_tokens``
 meta is written by the tests, and cookies and nonces are minted with bridge/wp_cookie/, whose
-equivalence with WordPress's own functions tests/test_wp_cookie.py proves on PHP's vectors.
+equivalence with WordPress's own functions tests/unit/test_wp_cookie.py proves on PHP's vectors.
 Every forged, expired, tampered, logged-out, stale, borrowed, cross-origin or other-site
 credential must be refused (401 only where WordPress answers the logged-out visitor, 403
 otherwise, in-band for DataTables), never with a 500.
@@ -23,7 +23,9 @@ from bridge.settings import DatabaseURL
 from bridge.wordpress import php_dumps
 from bridge.wp_cookie.cookie import generate_auth_cookie
 from bridge.wp_cookie.nonce import create_nonce, nonce_tick
-from tests.conftest import BridgeServer, connect, run_cli
+from tests.support.cli import run_cli
+from tests.support.database import connect
+from tests.support.server import BridgeServer
 
 KEYS = {
     "LOGGED_IN_KEY": "t3st-l0gged-in-key'with\\quotes$and|pipes-0123456789abcdefghij",
@@ -405,7 +407,7 @@ def test_cookie_login_is_cached_like_any_principal_and_evicted_with_the_user(
         )
     conn.close()
     assert get(cookie_bridge, ME, cookie, nonce).json()["roles"] == before["roles"]
-    from tests.conftest import signed_headers
+    from tests.support.server import signed_headers
 
     body = b'{"entity": "user", "id": %d}' % int(user["ID"])
     invalidate = cookie_bridge.client.post(

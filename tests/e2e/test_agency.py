@@ -13,8 +13,9 @@ import re
 import pytest
 
 from bridge.settings import DatabaseURL
-from tests.conftest import BridgeServer, connect, signed_headers
-from tests.e2e.conftest import OWNER, WordPress
+from tests.support.database import connect
+from tests.support.server import BridgeServer, signed_headers
+from tests.support.wordpress_site import OWNER, WordPress
 
 USERS = (
     "admin",

@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import BridgeServer, signed_headers
-from tests.e2e.conftest import (
+from tests.support.server import BridgeServer, signed_headers
+from tests.support.wordpress_site import (
     BRANCH_COLUMNS,
     CUSTOMER_COLUMNS,
     EMPLOYEE_COLUMNS,

@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import BridgeServer, signed_headers
-from tests.e2e.conftest import (
+from tests.support.server import BridgeServer, signed_headers
+from tests.support.wordpress_site import (
     ARTIFACTS,
     BRANCH_COLUMNS,
     CUSTOMER_COLUMNS,

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.conftest import (
+from tests.support.wordpress_site import (
     CUSTOMER_COLUMNS,
     EMPLOYEE_COLUMNS,
     OWNER,

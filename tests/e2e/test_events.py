@@ -15,8 +15,10 @@ from collections.abc import Callable
 from typing import Any
 
 from bridge.demo import demo_application_passwords
-from tests.conftest import BridgeServer, connect, run_cli
-from tests.e2e.conftest import CUSTOMER_COLUMNS, OWNER, WordPress, datatable_params
+from tests.support.cli import run_cli
+from tests.support.database import connect
+from tests.support.server import BridgeServer
+from tests.support.wordpress_site import CUSTOMER_COLUMNS, OWNER, WordPress, datatable_params
 
 ADMIN_AUTH = ("admin", demo_application_passwords(seed=1)["admin"])
 

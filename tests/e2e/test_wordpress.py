@@ -6,7 +6,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from tests.e2e.conftest import WordPress
+from tests.support.wordpress_site import WordPress
 
 
 def test_zip_layout(shim_zip: Path) -> None:

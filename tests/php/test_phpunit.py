@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import subprocess
 
-from tests.conftest import ROOT
-from tests.e2e.conftest import ARTIFACTS, require_tools
+from tests.support.paths import ROOT
+from tests.support.wordpress_site import ARTIFACTS, require_tools
 
 
 def test_phpunit() -> None:

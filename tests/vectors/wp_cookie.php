@@ -1,6 +1,6 @@
 <?php
 /**
- * WordPress's own answers for tests/vectors/wp_cookie.json (driven by tests/test_wp_cookie.py).
+ * WordPress's own answers for tests/vectors/wp_cookie.json (driven by tests/unit/test_wp_cookie.py).
  *
  * Reads one site configuration and a list of operations as JSON on stdin, loads WordPress 6.1's
  * pluggable.php, default-constants.php and session-token classes from Debian's `wordpress`

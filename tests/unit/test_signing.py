@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,10 +23,11 @@ from bridge.signing import (
     string_to_sign,
     verify,
 )
+from tests.support.paths import ROOT
 
-VECTORS: list[dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "vectors" / "signature.json").read_text(encoding="utf-8")
-)["vectors"]
+VECTORS: list[dict[str, Any]] = json.loads((ROOT / "tests" / "vectors" / "signature.json").read_text(encoding="utf-8"))[
+    "vectors"
+]
 SECRET = "test-shared-secret-0123456789abcdef"
 TARGET = "/wp-json/wp-customer/v1/datatables/customers?draw=1&search%5Bvalue%5D=maju"
 BODY = b"draw=1&start=0&length=10"

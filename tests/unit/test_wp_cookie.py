@@ -6,7 +6,7 @@ COOKIEHASH, an empty site URL), what PHP answered with WordPress's wp_salt,
 wp_cookie_constants, wp_generate_auth_cookie, wp_validate_auth_cookie, wp_create_nonce and
 wp_verify_nonce (tests/vectors/wp_cookie.php). ``test_vectors_*`` check the Python against the
 file; ``test_vector_file_is_what_wordpress_computes`` runs PHP again and compares.
-Regenerate with ``.venv/bin/python -m tests.test_wp_cookie``.
+Regenerate with ``.venv/bin/python -m tests.unit.test_wp_cookie``.
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ from bridge.wp_config import UNREADABLE, WPConfigError, parse_wp_config, read_wp
 from bridge.wp_cookie.cookie import cookie_expired, cookie_valid_for, generate_auth_cookie, parse_auth_cookie
 from bridge.wp_cookie.keys import PLACEHOLDER, logged_in_cookie_name, wp_salt
 from bridge.wp_cookie.nonce import create_nonce, nonce_tick, verify_nonce
+from tests.support.paths import ROOT
 
-VECTORS = Path(__file__).parent / "vectors" / "wp_cookie.json"
-PHP_SCRIPT = Path(__file__).parent / "vectors" / "wp_cookie.php"
+VECTORS = ROOT / "tests" / "vectors" / "wp_cookie.json"
+PHP_SCRIPT = ROOT / "tests" / "vectors" / "wp_cookie.php"
 WORDPRESS = Path("/usr/share/wordpress/wp-includes/pluggable.php")
 FAR = 4102444800  # 2100-01-01: not expired whenever PHP runs
 PAST = 1000000000  # 2001: expired whenever PHP runs
@@ -251,7 +252,7 @@ def generate() -> dict[str, Any]:
         "about": (
             "WordPress 6.1's logged-in cookie and REST nonce, computed by PHP with WordPress's own functions "
             "(tests/vectors/wp_cookie.php; Debian's wordpress package) and checked by the bridge's Python "
-            "(tests/test_wp_cookie.py). Validations ran with PHP's clock: expirations 4102444800 are in the "
+            "(tests/unit/test_wp_cookie.py). Validations ran with PHP's clock: expirations 4102444800 are in the "
             "future and 1000000000 in the past for any run; nonce ticks were fixed through the nonce_life filter."
         ),
         "users": USERS,

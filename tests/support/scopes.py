@@ -1,56 +1,12 @@
-"""Helpers for the DataTables, statistics and relations tests: requests as DataTables sends
-them, and each demo login's scope computed with plain SQL straight from README's "Who sees what" table
-(independently of bridge/access.py, so the two can disagree and a test can notice)."""
+"""Each demo login's scope computed with plain SQL straight from README's "Who sees what" table,
+independently of bridge/access.py, so the two can disagree and a test can notice."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
-from tests.conftest import connect
-
-API = "/wp-json/wp-customer/v1"
-
-CUSTOMER_COLUMNS = [
-    {"data": "code"},
-    {"data": "name"},
-    {"data": "owner_name"},
-    {"data": "branch_count", "searchable": False},
-    {"data": "actions", "orderable": False, "searchable": False},
-]
-
-
-def dt_params(columns: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, str]:
-    """Flat bracket parameters, exactly as jQuery serialises a DataTables request."""
-    params: dict[str, str] = {"draw": "1", "start": "0", "length": "10", "search[value]": "", "search[regex]": "false"}
-    for i, col in enumerate(columns or []):
-        params[f"columns[{i}][data]"] = str(col.get("data", ""))
-        params[f"columns[{i}][name]"] = str(col.get("name", ""))
-        params[f"columns[{i}][searchable]"] = str(col.get("searchable", True)).lower()
-        params[f"columns[{i}][orderable]"] = str(col.get("orderable", True)).lower()
-        params[f"columns[{i}][search][value]"] = str(col.get("search", ""))
-        params[f"columns[{i}][search][regex]"] = str(col.get("regex", False)).lower()
-    for key, value in extra.items():
-        params[key] = str(value)
-    return params
-
-
-def datatable(client: httpx.Client, table: str, auth: Any = None, method: str = "GET", **params: Any) -> dict[str, Any]:
-    """One DataTables request; asserts the transport answer (200, JSON) and returns the body."""
-    flat = dt_params(params.pop("columns", None), **params)
-    if method == "GET":
-        response = client.get(f"{API}/datatables/{table}", params=flat, auth=auth)
-    else:
-        response = client.post(f"{API}/datatables/{table}", data=flat, auth=auth)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def row_ids(body: dict[str, Any]) -> list[int]:
-    return [row["DT_RowData"]["id"] for row in body["data"]]
-
+from tests.support.database import connect
 
 ALL_SEEING = {"admin", "demo_platform_viewer", "demo_platform_admin"}
 AGENCY_ADMIN_ROLES = ("agency_admin_dinas", "agency_admin_unit", "agency_kepala_dinas", "agency_kepala_bidang")
@@ -153,15 +109,5 @@ def by_customer(url: Any, table: str) -> dict[int, set[int]]:
             for row in cur.fetchall():
                 out.setdefault(int(row["customer_id"]), set()).add(int(row["id"]))
             return out
-    finally:
-        conn.close()
-
-
-def query(url: Any, sql: str, *args: Any) -> list[dict[str, Any]]:
-    conn = connect(url)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql, args)
-            return list(cur.fetchall())
     finally:
         conn.close()

@@ -14,8 +14,11 @@ import pytest
 
 from bridge.settings import SettingsError
 from bridge.settings_env import load_settings, settings_as_env
-from tests.conftest import BridgeServer, connect, run_cli, signed_headers
-from tests.dtkit import API, CUSTOMER_COLUMNS, dt_params
+from tests.support.cli import run_cli
+from tests.support.database import connect
+from tests.support.datatables import CUSTOMER_COLUMNS, dt_params
+from tests.support.paths import API
+from tests.support.server import BridgeServer, signed_headers
 
 EVIL = "https://evil.example"
 LISTED = "https://app.example"

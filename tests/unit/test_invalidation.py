@@ -1,14 +1,13 @@
-"""One invalidation map (bridge/invalidation.py): a change to an entity evicts the same cache
-groups whether the bridge wrote it (REST) or WordPress reports it (``/cache/invalidate``)."""
+"""One invalidation map (bridge/invalidation.py), alone: which cache groups a change to each entity
+makes stale, for the core tables, plugin tables and relation configs. That REST writes and
+``/cache/invalidate`` use it alike is tests/test_invalidation_http.py."""
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 
 import pytest
 
-from bridge.demo import demo_application_passwords
 from bridge.invalidation import InvalidationMap, UnknownEntity
 from bridge.relations import RelationConfig
 from bridge.schema import SchemaInfo, TableNames
@@ -16,8 +15,6 @@ from bridge.tables.base import ChildCount, TableModel
 from bridge.tables.branches import BranchesModel
 from bridge.tables.customers import CustomersModel
 from bridge.tables.employees import EmployeesModel
-from tests.conftest import connect, run_cli
-from tests.dtkit import API, datatable
 
 NAMES = TableNames.for_prefix("wp_", "wp_")
 
@@ -94,49 +91,3 @@ def test_an_unknown_entity_names_the_known_ones() -> None:
     with pytest.raises(UnknownEntity) as caught:
         InvalidationMap.build(_core(), {}).groups_for("planet")
     assert caught.value.known == ("branch", "customer", "employee", "user")
-
-
-# ---- over HTTP ------------------------------------------------------------------------------------
-
-TALLY_PLUGIN = '''
-"""Keeps a number derived from the employees in the customers cache group, as a plugin may."""
-from bridge.cache import remember
-from bridge.services import services
-
-
-def register(registry):
-    async def tally(response, model, request):
-        svc = services(request)
-
-        async def count():
-            return int(await svc.db.fetch_val(f"SELECT COUNT(*) FROM {registry.names.employees}"))
-
-        response["employee_tally"] = await remember(svc.cache, "test:tally", count, ttl=300, group="customers")
-        return response
-
-    registry.hooks.add_filter("wpapp_datatable_customers_response", tally)
-'''
-
-
-def test_employee_invalidation_evicts_what_an_employee_write_evicts(make_database, start_bridge, tmp_path) -> None:
-    """WordPress deleting an employee and reporting ``{"entity": "employee"}`` makes a value
-    cached in the customers group stale, as the bridge's own employee write does (the customers
-    show ``employee_count``); it used to evict the employees group only."""
-    url = make_database()
-    run_cli(url, "migrate")
-    run_cli(url, "demo", "--customers", "5", "--seed", "1")
-    folder = tmp_path / "tally"
-    folder.mkdir()
-    (folder / "tally.py").write_text(textwrap.dedent(TALLY_PLUGIN))
-    server = start_bridge(url, {"BRIDGE_HOOKS_PATH": str(folder)})
-    auth = ("admin", demo_application_passwords(1)["admin"])
-    before = datatable(server.client, "customers", auth)["employee_tally"]
-    conn = connect(url)
-    with conn.cursor() as cur:
-        cur.execute("DELETE FROM wp_app_customer_employees ORDER BY id DESC LIMIT 1")
-    conn.close()
-    assert datatable(server.client, "customers", auth)["employee_tally"] == before  # cached; nobody told the bridge
-    told = server.client.post(f"{API}/cache/invalidate", json={"entity": "employee", "id": 1}, auth=auth)
-    assert told.status_code == 200
-    assert {"customers", "employees", "principals", "statistics", "relations"} <= set(told.json()["evicted"])
-    assert datatable(server.client, "customers", auth)["employee_tally"] == before - 1

@@ -9,6 +9,7 @@ import pytest
 from bridge.setting_values import parse_database_url
 from bridge.settings import SettingsError
 from bridge.settings_env import load_settings, settings_as_env
+from tests.support.paths import ROOT
 
 
 def test_defaults_are_the_documented_ones() -> None:
@@ -121,11 +122,10 @@ def test_integration_plugin_tables_stay_free_form(tmp_path) -> None:
 
 def test_every_documented_variable_is_a_toml_key() -> None:
     """The unknown-key check must not refuse a setting the README's Settings table offers."""
-    from pathlib import Path
 
     from bridge.settings_env import NOT_SUPPORTED_YET, toml_keys
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     table = readme.split("## Settings", 1)[1].split("\n## ", 1)[0]
     # BRIDGE_CONFIG names the file itself; BRIDGE_RUN_DIR is read from the environment only, because
     # `wpbridge stop` and the private MariaDB need it before (and without) any settings file.
