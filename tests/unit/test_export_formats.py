@@ -13,7 +13,7 @@ from bridge.export.formats import XlsxFile, csv_chunks, neutral
 
 def test_formula_starts_are_neutralised_and_numbers_are_not() -> None:
     """Text that a spreadsheet would run as a formula gets a quote; a negative number stays a number."""
-    for text in ("=1+1", "+1", "-cmd", "@SUM(A1)", "\tx", "\rx"):
+    for text in ("=1+1", "+1", "-cmd", "@SUM(A1)", "\tx", "\rx", "\nx", "\0x"):
         assert neutral(text) == "'" + text
     assert neutral("PT Maju") == "PT Maju"
     assert neutral(-5) == -5
