@@ -21,6 +21,11 @@ from pypika.terms import Criterion, Term
 
 _TOKEN = re.compile('!?["\u201c][^"\u201d]+["\u201d]|[^ ]+')
 _QUOTES = '"\u201c\u201d'
+MAX_TERMS = 32  # each term is a LIKE per searchable column: a bound on the statement's size
+
+
+class SearchError(ValueError):
+    """A search the bridge will not run (too many words); the message is for the client."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,10 @@ def split(text: str, smart: bool = True) -> Terms:
             token = token.replace('"', "")
             if token:
                 positive.append(token)
-    return Terms(tuple(dict.fromkeys(positive)), tuple(dict.fromkeys(negative)))
+    terms = Terms(tuple(dict.fromkeys(positive)), tuple(dict.fromkeys(negative)))
+    if len(terms.positive) + len(terms.negative) > MAX_TERMS:
+        raise SearchError(f"The search has more than {MAX_TERMS} words; search for fewer.")
+    return terms
 
 
 def like_escape(text: str) -> str:
