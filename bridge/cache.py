@@ -15,7 +15,6 @@ entry unreachable at once, on every worker and host, without knowing who wrote i
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import pickle
 import sqlite3
@@ -26,6 +25,7 @@ from typing import Any, Protocol
 import diskcache
 
 from bridge.metrics import counts_lookups
+from bridge.singleflight import SingleFlight
 
 MISSING = object()
 
@@ -215,23 +215,15 @@ async def remember(
     value = await cache.get(full, MISSING)
     if value is not MISSING:
         return value
-    flight = (id(cache), full)
-    if flight in _COMPUTING:  # the same value is being computed by another request of this worker
-        value = await asyncio.shield(_COMPUTING[flight])
-        if value is not MISSING:
-            return value
-    future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-    _COMPUTING[flight] = future
-    try:
+
+    async def compute_and_keep() -> Any:
         value = await compute()
         await cache.set(full, value, ttl, group)
-    finally:
-        future.set_result(value)  # MISSING if compute() raised: the waiters compute for themselves
-        if _COMPUTING.get(flight) is future:
-            del _COMPUTING[flight]
-    return value
+        return value
+
+    return await _COMPUTING.run((id(cache), full), compute_and_keep)
 
 
 # Values being computed right now, per cache and key: after an eviction, concurrent requests of
 # one worker for the same statistics wait for one computation instead of running it each.
-_COMPUTING: dict[tuple[int, str], asyncio.Future[Any]] = {}
+_COMPUTING: SingleFlight[Any] = SingleFlight()

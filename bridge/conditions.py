@@ -18,7 +18,7 @@ from typing import Literal, cast
 from pypika import functions as fn
 from pypika.terms import Criterion, Term
 
-from bridge.smart_search import like_escape
+from bridge.criteria import escape_like
 
 Group = Literal["text", "num", "date"]
 TEXT_OPS = ("=", "!=", "starts", "!starts", "contains", "!contains", "ends", "!ends", "null", "!null")
@@ -74,9 +74,9 @@ def _text(term: Term, op: str, v1: str) -> Criterion:
     if op == "!null":
         return blank.negate()
     pattern = {
-        "starts": like_escape(v1) + "%",
-        "contains": "%" + like_escape(v1) + "%",
-        "ends": "%" + like_escape(v1),
+        "starts": escape_like(v1) + "%",
+        "contains": "%" + escape_like(v1) + "%",
+        "ends": "%" + escape_like(v1),
     }
     positive = op.lstrip("!")
     hit: Criterion = cast(Criterion, term == v1) if positive == "=" else term.like(pattern[positive])

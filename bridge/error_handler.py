@@ -18,7 +18,7 @@ from sanic.response import HTTPResponse
 
 from bridge.auth import signed_by_shim
 from bridge.context import authenticated
-from bridge.datatables import draw_of, error_body, request_params
+from bridge.datatables.protocol import draw_of, error_body, request_params
 from bridge.errors import NO_ROUTE, BridgeError, DatabaseUnavailable, ErrorBody
 from bridge.request_id import request_id
 from bridge.responses import json_response

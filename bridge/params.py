@@ -7,10 +7,11 @@ Everything a client sends goes through here before the bridge relies on it:
   JSON float or boolean (JSON ``true`` is not 1), with the same WordPress-worded message
   wherever it is used. ``path_id`` is the same parser as the cast of the ``<name:id>`` route type.
 * ``repeated_key``: the rule for query keys: each may appear once, except names ending in ``[]``.
+* ``query_args`` and ``parse_brackets``: a query string's pairs, and PHP-style bracket keys
+  (``columns[0][search][value]``, ``ids[]``) nested as PHP's ``$_GET`` nests them, blanks kept.
 * ``form_pairs``: ``application/x-www-form-urlencoded`` and ``multipart/form-data`` bodies, UTF-8
   checked per field (``%FF`` is refused naming the field, never turned into U+FFFD), multipart
   only with a valid boundary, and never a traceback in the log for a malformed body.
-* ``sanitize_text``: WordPress's ``sanitize_text_field`` for the text the bridge stores.
 
 Errors are ``ParamError``: REST turns them into 400 ``rest_invalid_param``, DataTables into its
 in-band ``error``. No database and no Sanic request are needed here, so this is unit-tested alone.
@@ -24,16 +25,21 @@ from email.errors import StartBoundaryNotFoundDefect
 from email.parser import BytesParser
 from email.policy import HTTP
 from functools import lru_cache
-from html.entities import name2codepoint
-from urllib.parse import unquote_to_bytes
+from typing import Any
+from urllib.parse import unquote, unquote_to_bytes
 
 from bridge.errors import invalid_params
 
+MAX_PARAMS = 20_000  # parameters in one request (DataTables sends ~8 per column)
+MAX_DEPTH = 6  # levels of bracket keys: columns[0][search][value] is 4
 MAX_INT = 2**63 - 1  # the largest value MySQL's BIGINT (and orjson, and OFFSET) all take
 _MAX_DIGITS = len(str(MAX_INT))
 
 _INTEGER = re.compile(r"[ \t\r\n]*([+-]?)([0-9]+)[ \t\r\n]*")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
+_KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
+_PART = re.compile(r"\[([^\[\]]*)\]")
+_CACHED_KEY = 80  # keys this short are decoded and split once per worker: DataTables repeat them
 _SAFE = re.compile(r"^[A-Za-z0-9_\[\]. -]{1,60}$")
 # RFC 2046 §5.1.1: 1 to 70 of these characters, not ending in a space.
 _BOUNDARY = re.compile(r"[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]")
@@ -159,6 +165,75 @@ def repeated_message(key: str) -> str:
     return f"{safe(key)} is sent more than once; send each parameter once (only names ending in [] may repeat)."
 
 
+# ---- query strings and bracket keys ------------------------------------------------------------
+
+
+def _unquote(text: str) -> str:
+    return unquote(text.replace("+", " ")) if ("%" in text or "+" in text) else text
+
+
+_unquote_key = lru_cache(maxsize=2048)(_unquote)
+
+
+def query_args(query: str) -> dict[str, list[str]]:
+    """``parse_qs(query, keep_blank_values=True)``: the same pairs, grouped by key in order of
+    first appearance, but without decoding the same 30-odd bracketed keys on every request."""
+    args: dict[str, list[str]] = {}
+    for part in query.split("&"):
+        if not part:
+            continue
+        key, _, value = part.partition("=")
+        key = _unquote_key(key) if len(key) <= _CACHED_KEY else _unquote(key)
+        args.setdefault(key, []).append(_unquote(value))
+    return args
+
+
+def parse_brackets(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """``[("columns[0][data]", "name"), …]`` → ``{"columns": {"0": {"data": "name"}}}``.
+
+    ``a[]`` appends (jQuery arrays); a key that is both a value and a parent is an error, and so
+    is any other key sent twice (``repeated_key``'s rule for every route).
+    """
+    root: dict[str, Any] = {}
+    seen: set[str] = set()
+    for count, (key, value) in enumerate(pairs, 1):
+        if count > MAX_PARAMS:
+            raise ParamError("request", f"The request has more than {MAX_PARAMS} parameters.")
+        if not key.endswith("[]"):
+            if key in seen:
+                raise ParamError(safe(key), repeated_message(key))
+            seen.add(key)
+        parts = _key_parts(key) if len(key) <= _CACHED_KEY else _split_key(key)
+        if len(parts) > MAX_DEPTH:
+            raise ParamError(safe(key), f"Parameter {safe(key)} is nested deeper than {MAX_DEPTH} levels.")
+        _put(root, parts, value, key)
+    return root
+
+
+def _split_key(key: str) -> tuple[str, ...]:
+    match = _KEY.match(key)
+    return (match.group(1), *_PART.findall(match.group(2))) if match else (key,)
+
+
+_key_parts = lru_cache(maxsize=2048)(_split_key)
+
+
+def _put(node: dict[str, Any], parts: tuple[str, ...], value: Any, key: str) -> None:
+    for part in parts[:-1]:
+        child = node.setdefault(part if part != "" else str(len(node)), {})
+        if not isinstance(child, dict):
+            raise _conflict(key)
+        node = child
+    last = parts[-1] if parts[-1] != "" else str(len(node))
+    if isinstance(node.get(last), dict):
+        raise _conflict(key)
+    node[last] = value
+
+
+def _conflict(key: str) -> ParamError:
+    return ParamError(safe(key), f"Parameter {safe(key)} conflicts with another parameter of the same name.")
+
+
 # ---- form bodies --------------------------------------------------------------------------------
 
 
@@ -242,115 +317,3 @@ def form_pairs(body: bytes, content_type: str | None) -> list[tuple[str, str]]:
     if kind == "multipart/form-data":
         return multipart_pairs(body, content_type or "")
     return []
-
-
-# ---- text ---------------------------------------------------------------------------------------
-
-_SCRIPT_STYLE = re.compile(r"<(script|style)[^>]*?>.*?</\1>", re.IGNORECASE | re.DOTALL)
-_LESS_THAN = re.compile(r"<[^>]*?((?=<)|>|$)")
-_AMPERSAND = re.compile(r"&(?:([A-Za-z]{2,8}[0-9]{0,2});|#(0*[0-9]{1,7});|#[Xx](0*[0-9A-Fa-f]{1,6});)?")
-_ENTITY_NAMES = frozenset(name2codepoint) | {"apos"}  # kses' $allowedentitynames: HTML 4's names and apos
-_BREAKS = re.compile(r"[\r\n\t ]+")
-_OCTET = re.compile(r"%[a-f0-9]{2}", re.IGNORECASE)
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_PHP_TRIM = " \t\n\r\0\x0b"
-
-
-def _valid_unicode(code: int) -> bool:
-    return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
-
-
-def _entity(match: re.Match[str]) -> str:
-    """One ``&…`` of ``wp_kses_normalize_entities``: known names and valid code points stay
-    entities (decimal ones zero-padded to 3 digits), everything else is disarmed to ``&amp;``."""
-    name, decimal, hexadecimal = match.groups()
-    if name is not None:
-        return f"&{name};" if name in _ENTITY_NAMES else f"&amp;{name};"
-    if decimal is not None:
-        if decimal == "0":
-            return ""
-        return f"&#{decimal.lstrip('0').rjust(3, '0')};" if _valid_unicode(int(decimal)) else f"&amp;#{decimal};"
-    if hexadecimal is not None:
-        if hexadecimal == "0":
-            return ""
-        code = int(hexadecimal, 16)
-        return f"&#x{hexadecimal.lstrip('0')};" if _valid_unicode(code) else f"&amp;#x{hexadecimal};"
-    return "&amp;"
-
-
-def _esc_html(text: str) -> str:
-    """WordPress's ``esc_html``: entities normalised as kses does, then ``<>"'`` encoded."""
-    text = _AMPERSAND.sub(_entity, text)
-    return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#039;")
-
-
-def _end_of_instruction(text: str, i: int) -> int:
-    """Where a ``<?…?>`` that PHP's ``strip_tags`` drops ends: at a ``>`` right after ``?`` (the
-    opening one counts), unless inside quotes or parentheses."""
-    quote, parens = "", 0
-    for j in range(i, len(text)):
-        char = text[j]
-        if char in "\"'" and text[j - 1] != "\\":
-            quote = "" if quote == char else quote or char
-        elif char in "()" and not quote:
-            parens += 1 if char == "(" else -1
-        elif char == ">" and not parens and not quote and text[j - 1] == "?":
-            return j + 1
-    return len(text)
-
-
-def _strip_tags(text: str) -> str:
-    """PHP's ``strip_tags``: tags (quotes inside them respected), comments and ``<?…?>`` go;
-    a ``<`` followed by whitespace is text, as PHP keeps it."""
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        char = text[i]
-        if char != "<" or (i + 1 < n and text[i + 1] in " \t\n\r\x0b\x0c"):
-            out.append(char)
-            i += 1
-            continue
-        if text.startswith("<!--", i):  # a comment ends at the first "-->", even in "<!-->"
-            end = text.find("-->", i + 2)
-            i = n if end < 0 else end + 3
-            continue
-        if text.startswith("<?", i):
-            i = _end_of_instruction(text, i + 2)
-            continue
-        depth, quote, i = 1, "", i + 1
-        while i < n and depth:
-            char = text[i]
-            if quote:
-                quote = "" if char == quote else quote
-            elif char in "\"'":
-                quote = char
-            elif char == "<":
-                depth += 1
-            elif char == ">":
-                depth -= 1
-            i += 1
-    return "".join(out)
-
-
-def sanitize_text(text: str) -> str:
-    """WordPress's ``sanitize_text_field``, plus: control characters (NUL
-    included) are removed, which PHP only does as a side effect of ``strip_tags``.
-
-    Invalid UTF-8 cannot reach here: the body parsers refuse it, naming the field.
-    """
-    filtered = _CONTROLS.sub("", text)
-    if "<" in filtered:
-        filtered = _LESS_THAN.sub(lambda m: m.group(0) if ">" in m.group(0) else _esc_html(m.group(0)), filtered)
-        filtered = _strip_tags(_SCRIPT_STYLE.sub("", filtered)).strip(_PHP_TRIM)
-        filtered = filtered.replace("<\n", "&lt;\n")
-    filtered = _BREAKS.sub(" ", filtered).strip(_PHP_TRIM)
-    found = False
-    while True:
-        match = _OCTET.search(filtered)
-        if match is None:
-            break
-        filtered = filtered.replace(match.group(0), "")
-        found = True
-    if found:
-        filtered = re.sub(r" +", " ", filtered).strip(_PHP_TRIM)
-    return filtered

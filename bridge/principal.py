@@ -6,7 +6,6 @@ Loaded principals are cached briefly per user and evicted when relation rows cha
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from typing import Literal, TypedDict
 
@@ -15,6 +14,7 @@ from pypika import MySQLQuery, Order, Table
 from bridge.cache import MISSING, Cache
 from bridge.db import Database
 from bridge.schema import SchemaInfo, TableNames
+from bridge.singleflight import SingleFlight
 from bridge.wordpress import effective_capabilities, php_loads
 
 PRINCIPAL_TTL = 30
@@ -170,11 +170,6 @@ def agency_level(roles: tuple[str, ...]) -> AgencyLevel:
     return "none"
 
 
-class _Failed:
-    """What a shared load hands its waiters when it raised: they load for themselves."""
-
-
-_FAILED = _Failed()
 RoleDefinitions = dict[str, object]  # the ``{prefix}user_roles`` option as stored: checked where it is read
 
 
@@ -187,7 +182,7 @@ class PrincipalLoader:
         self.names = names
         self.schema = schema
         self.cap_key = names.prefix + "capabilities"
-        self._loading: dict[str, asyncio.Future[Principal | None | _Failed]] = {}
+        self._loading: SingleFlight[Principal | None] = SingleFlight()  # a user's concurrent requests share one load
 
     async def role_definitions(self) -> RoleDefinitions:
         key = f"roles@{await self.cache.generations([PRINCIPAL_GROUP])}"  # as for principals (load)
@@ -217,23 +212,12 @@ class PrincipalLoader:
         cached = await self.cache.get(key, MISSING)
         if isinstance(cached, Principal):  # only principals are stored; MISSING otherwise
             return cached
-        loading = self._loading.get(key)
-        if loading is not None:  # a user's concurrent requests after an eviction share one load per worker
-            shared = await asyncio.shield(loading)
-            if not isinstance(shared, _Failed):
-                return shared
-        future: asyncio.Future[Principal | None | _Failed] = asyncio.get_running_loop().create_future()
-        self._loading[key] = future
-        outcome: Principal | None | _Failed = _FAILED
-        try:
-            principal = await self._load(user_id)
-            outcome = principal
-            if principal is not None:
-                await self.cache.set(key, principal, PRINCIPAL_TTL, PRINCIPAL_GROUP)
-        finally:
-            future.set_result(outcome)  # _FAILED on any error: the waiters load for themselves
-            if self._loading.get(key) is future:
-                del self._loading[key]
+        return await self._loading.run(key, lambda: self._load_and_keep(user_id, key))
+
+    async def _load_and_keep(self, user_id: int, key: str) -> Principal | None:
+        principal = await self._load(user_id)
+        if principal is not None:
+            await self.cache.set(key, principal, PRINCIPAL_TTL, PRINCIPAL_GROUP)
         return principal
 
     async def _key(self, user_id: int) -> str:

@@ -19,6 +19,8 @@ from typing import cast
 from pypika.functions import Coalesce
 from pypika.terms import Criterion, Term
 
+from bridge.criteria import contains_pattern
+
 _TOKEN = re.compile('!?["\u201c][^"\u201d]+["\u201d]|[^ ]+')
 _QUOTES = '"\u201c\u201d'
 MAX_TERMS = 32  # each term is a LIKE per searchable column: a bound on the statement's size
@@ -68,21 +70,16 @@ def split(text: str, smart: bool = True) -> Terms:
     return terms
 
 
-def like_escape(text: str) -> str:
-    """``text`` with LIKE's wildcards and its escape character made literal (MariaDB's ``\\``)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def criterion(terms: Terms, columns: Sequence[Term]) -> Criterion | None:
     """Every positive term in some column, no negative term in any; None when nothing is asked."""
     if not terms or not columns:
         return None
     parts: list[Criterion] = []
     for word in terms.positive:
-        pattern = "%" + like_escape(word) + "%"
+        pattern = contains_pattern(word)
         parts.append(cast(Criterion, Criterion.any(column.like(pattern) for column in columns)))
     for word in terms.negative:
-        pattern = "%" + like_escape(word) + "%"
+        pattern = contains_pattern(word)
         hit = Criterion.any(Coalesce(column, "").like(pattern) for column in columns)
         parts.append(cast(Criterion, hit).negate())
     return cast(Criterion, Criterion.all(parts))

@@ -19,7 +19,7 @@ from pypika.queries import QueryBuilder
 from pypika.terms import Criterion, Term
 
 from bridge.cache import Cache, digest, remember
-from bridge.datatable_engine import request_filters
+from bridge.datatables.plan import request_filters
 from bridge.db import render
 from bridge.errors import BridgeError, forbidden, not_found
 from bridge.invalidation import SCOPE_GROUPS, STATISTICS_GROUP

@@ -27,8 +27,9 @@ from sanic import Request
 
 from bridge.errors import BridgeError, invalid_params
 from bridge.media import FORMS, body_type
-from bridge.params import MAX_INT, ParamError, form_pairs, integer, sanitize_text
+from bridge.params import MAX_INT, ParamError, form_pairs, integer
 from bridge.resources.schema import FieldSpec, ResourceSchema
+from bridge.sanitize import sanitize_text
 from bridge.schema import SchemaInfo
 
 # re.ASCII: like the plugin's PHP patterns (no /u), \d and \s mean ASCII digits and spaces only.

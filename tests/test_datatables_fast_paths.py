@@ -1,6 +1,6 @@
 """The engine's fast paths give the same answers as the plain statement: a warm page without a
 search carries no COUNT, a page past the middle is read from the end, and statements rendered
-once per shape re-bind each request's own values (bridge/datatable_engine.py, bridge/statements.py)."""
+once per shape re-bind each request's own values (bridge/datatables/, bridge/statements.py)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from bridge.datatables import DataTableError, parse_brackets, parse_request
+from bridge.datatables.protocol import parse_request
+from bridge.params import ParamError, parse_brackets
 from tests.conftest import run_cli
 from tests.dtkit import API, CUSTOMER_COLUMNS, datatable, dt_params, query, row_ids
 
@@ -36,12 +37,12 @@ def test_bracket_keys_nest_and_keep_blank_values() -> None:
     [[("search", "x"), ("search[value]", "y")], [("search[value]", "y"), ("search", "x")], [("a" + "[b]" * 7, "1")]],
 )
 def test_bracket_conflicts_and_depth_are_errors(pairs) -> None:
-    with pytest.raises(DataTableError):
+    with pytest.raises(ParamError):
         parse_brackets(pairs)
 
 
 def test_too_many_parameters_is_an_error() -> None:
-    with pytest.raises(DataTableError, match="more than"):
+    with pytest.raises(ParamError, match="more than"):
         parse_brackets((f"x{i}", "1") for i in range(20_001))
 
 

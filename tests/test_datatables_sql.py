@@ -8,11 +8,14 @@ from types import SimpleNamespace
 import pytest
 from pypika import Table
 
-from bridge import datatable_engine as engine
 from bridge.access import Access
-from bridge.datatables import DataTableError, contains_pattern, parse_brackets, parse_request
+from bridge.criteria import contains_pattern
+from bridge.datatables.plan import build_plan
+from bridge.datatables.protocol import DataTableError, parse_request
+from bridge.datatables.statement import needed_joins, page_statement, total_statement
 from bridge.db import render
 from bridge.hooks import Hooks
+from bridge.params import parse_brackets
 from bridge.pipeline import register_access_filters
 from bridge.principal import AgencyMembership, Principal, Relations
 from bridge.schema import TableNames, introspect
@@ -78,8 +81,8 @@ def _hostile_params(text: str, **extra: str) -> dict:
 async def _rendered(svc, table: str, principal: str, params: dict) -> list[tuple[str, dict]]:
     model = svc.models[table]
     dt = parse_request(params, svc.settings.datatables_max_rows)
-    plan = await engine.build_plan(svc, model, _request(PRINCIPALS[principal]), dt)
-    return [render(engine.page_statement(model, plan)), render(engine.total_statement(model, plan))]
+    plan = await build_plan(svc, model, _request(PRINCIPALS[principal]), dt)
+    return [render(page_statement(model, plan)), render(total_statement(model, plan))]
 
 
 @pytest.mark.parametrize("principal", ["admin", "owner", "inspector"])
@@ -129,7 +132,7 @@ async def test_users_who_may_see_nothing_are_denied_before_any_sql(svc) -> None:
         await _rendered(svc, "customers", "nobody", parse_brackets(dt_params().items()))
     with pytest.raises(DataTableError, match="logged in"):
         model = svc.models["customers"]
-        await engine.build_plan(svc, model, _request(Principal(user_id=0)), parse_request({"draw": 1}, 10))
+        await build_plan(svc, model, _request(Principal(user_id=0)), parse_request({"draw": 1}, 10))
 
 
 async def test_scopes_are_in_the_where_of_every_statement(svc) -> None:
@@ -170,8 +173,8 @@ def test_needed_joins_follow_the_terms() -> None:
     base = Table("t").as_("t")
     a, b = Table("a").as_("a"), Table("b").as_("b")
     joins = {"a": Join("a", a, a.id == base.a_id), "b": Join("b", b, b.id == a.b_id)}
-    assert engine.needed_joins(joins, [base.x == 1]) == []
-    assert [j.name for j in engine.needed_joins(joins, [b.name.like("x")])] == ["a", "b"]
+    assert needed_joins(joins, [base.x == 1]) == []
+    assert [j.name for j in needed_joins(joins, [b.name.like("x")])] == ["a", "b"]
 
 
 async def test_plugins_may_bypass_the_access_filter_like_the_plugin(svc) -> None:

@@ -1,5 +1,5 @@
 """bridge/params.py alone (no database, no server): the one integer parser, the repeated-key rule,
-strict form bodies and sanitize_text_field, the last checked against WordPress's own PHP when
+bracket keys, strict form bodies, and bridge/sanitize.py's sanitize_text_field, the last checked against WordPress's own PHP when
 Debian's WordPress and php-cli are installed (as `make test` installs them)."""
 
 from __future__ import annotations
@@ -11,18 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from bridge.datatables import DataTableError, draw_of, parse_brackets, parse_request
+from bridge.datatables.protocol import DataTableError, draw_of, parse_request
 from bridge.params import (
     MAX_INT,
     ParamError,
     boundary_of,
     integer,
     multipart_pairs,
+    parse_brackets,
     path_id,
     repeated_key,
-    sanitize_text,
     urlencoded_pairs,
 )
+from bridge.sanitize import sanitize_text
 
 NOT_INT = "n is not of type integer."
 RANGE = "n must be between 0 (inclusive) and 9223372036854775807 (inclusive)."
@@ -149,9 +150,9 @@ def test_repeated_keys_are_refused_except_arrays() -> None:
     assert repeated_key(["a", "b", "a"]) == "a"
     assert repeated_key(["a[]", "a[]", "b"]) is None
     assert repeated_key(["columns[0][data]", "columns[1][data]"]) is None
-    with pytest.raises(DataTableError, match=r"^draw is sent more than once"):
+    with pytest.raises(ParamError, match=r"^draw is sent more than once"):
         parse_brackets([("draw", "1"), ("draw", "2")])
-    with pytest.raises(DataTableError, match=r"^columns\[0\]\[data\] is sent more than once"):
+    with pytest.raises(ParamError, match=r"^columns\[0\]\[data\] is sent more than once"):
         parse_brackets([("columns[0][data]", "a"), ("columns[0][data]", "b")])
     assert parse_brackets([("ids[]", "1"), ("ids[]", "2")]) == {"ids": {"0": "1", "1": "2"}}
 

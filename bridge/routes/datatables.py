@@ -13,8 +13,8 @@ from __future__ import annotations
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
-from bridge import datatable_engine
-from bridge.datatables import DataTableError, draw_of, error_body, parse_request, request_params
+from bridge.datatables import engine
+from bridge.datatables.protocol import DataTableError, draw_of, error_body, parse_request, request_params
 from bridge.errors import BridgeError
 from bridge.namespace import API_PREFIX
 from bridge.principal import Principal
@@ -43,7 +43,7 @@ async def datatable(request: Request, table: str) -> HTTPResponse:
         params = request_params(request)
         dt = parse_request(params, svc.settings.datatables_max_rows)
         principal = await _principal(request)
-        body = await datatable_engine.run(svc, model, request, dt, principal)
+        body = await engine.run(svc, model, request, dt, principal)
     except DataTableError as exc:
         body = error_body(draw_of(params), str(exc))
     return json_response(body)

@@ -15,12 +15,13 @@ from pypika import functions as fn
 from pypika.queries import QueryBuilder
 from pypika.terms import Criterion, LiteralValue
 
+from bridge.criteria import escape_like, same
 from bridge.db import Executor
 from bridge.messages import MSG
 from bridge.schema import SchemaInfo, TableNames
 from bridge.tables.base import Column, FilterValue, Join
 from bridge.tables.lookups import Runner
-from bridge.writes.rows import WritableModel, like_escape, same
+from bridge.writes.rows import WritableModel
 
 WRITABLE = tuple(
     "customer_id name type nitku postal_code latitude longitude address phone email provinsi_id regency_id "
@@ -142,7 +143,7 @@ class BranchesModel(WritableModel):
     async def generate_code(self, ex: Executor, customer_code: str) -> str | None:
         """``{customer code}-NN`` not yet used; None when all 100 are taken."""
         t = self.plain
-        pattern = like_escape(customer_code) + "-__"
+        pattern = escape_like(customer_code) + "-__"
         taken = {r["code"] for r in await ex.fetch_all(MySQLQuery.from_(t).select(t.code).where(t.code.like(pattern)))}
         free = [f"{customer_code}-{n:02d}" for n in range(100) if f"{customer_code}-{n:02d}" not in taken]
         return random.SystemRandom().choice(free) if free else None
@@ -188,7 +189,7 @@ class BranchesModel(WritableModel):
         if not self.has("inspector_id") or not self.schema.has("agency_employees", "user_id"):
             return None
         ae, um = Table(self.names.agency_employees), Table(self.names.usermeta)
-        pengawas = Criterion.any(um.meta_value.like('%"' + like_escape(role) + '"%') for role in INSPECTOR_ROLES)
+        pengawas = Criterion.any(um.meta_value.like('%"' + escape_like(role) + '"%') for role in INSPECTOR_ROLES)
         base = (
             MySQLQuery.from_(ae)
             .join(um)

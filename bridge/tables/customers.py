@@ -11,11 +11,12 @@ from typing import Any
 from pypika import MySQLQuery, Table
 from pypika.terms import Criterion
 
+from bridge.criteria import same
 from bridge.db import Executor
 from bridge.messages import MSG
 from bridge.schema import SchemaInfo, TableNames
 from bridge.tables.base import ChildCount, Column, FilterValue, Join
-from bridge.writes.rows import WritableModel, same
+from bridge.writes.rows import WritableModel
 
 CODE_ATTEMPTS = 50
 

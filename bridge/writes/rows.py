@@ -20,16 +20,6 @@ from bridge.db import Executor
 from bridge.tables.base import Column, TableModel, cast
 
 
-def like_escape(text: str) -> str:
-    """``text`` as a literal inside a LIKE pattern: ``\\``, ``%`` and ``_`` escaped with ``\\``."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def same(field: Field, value: Any) -> Criterion:
-    """NULL-safe equality (``<=>``): a NULL region matches only NULL, as the checks need."""
-    return field.isnull() if value is None else field == value
-
-
 class WritableModel(TableModel):
     """A table model whose rows the REST resources write (customers, branches, employees): own
     columns, locking reads, inserts, updates, deletes, ETags, and the hooks each model fills in."""

@@ -10,10 +10,10 @@ import pytest
 from pypika import Table
 from pypika.terms import Criterion
 
-from bridge.columncontrol import column_criteria
 from bridge.conditions import ConditionError, condition
-from bridge.searchbuilder import builder_criterion
-from bridge.searchpanes import Selection, criteria, selections, wanted
+from bridge.datatables.columncontrol import column_criteria
+from bridge.datatables.searchbuilder import builder_criterion
+from bridge.datatables.searchpanes import Selection, criteria, selections, wanted
 from bridge.tables.base import Column
 
 T = Table("c")

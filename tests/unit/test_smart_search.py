@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pypika import Table
 
-from bridge.smart_search import Terms, criterion, like_escape, split
+from bridge.smart_search import Terms, criterion, split
 
 
 def test_words_are_split_on_spaces_only() -> None:
@@ -34,11 +34,6 @@ def test_key_is_the_normalised_set_of_words() -> None:
     """Word order and repeats do not change the cache key of a search's count."""
     assert split("Maju Bersama").key == split("Bersama Maju Maju").key
     assert split("Maju").key != split("!Maju").key
-
-
-def test_like_wildcards_are_literal() -> None:
-    r"""``%``, ``_`` and ``\`` in a term match themselves."""
-    assert like_escape("50%_a\\b") == "50\\%\\_a\\\\b"
 
 
 def test_sql_is_and_of_words_or_of_columns_and_nulls_are_empty() -> None:

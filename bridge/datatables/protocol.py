@@ -1,24 +1,23 @@
-"""DataTables server-side processing: request parsing and validation, and the response shape.
+"""The DataTables server-side protocol: the request's shape, its validation, the error answer.
 
 DataTables sends PHP-style bracket keys (``columns[0][search][value]``) in a GET query or a
 POST form, or a nested JSON body (``ajax.submitAs: 'json'``); all three become one nested
-value here, with blank values kept (DataTables sends many). A POST body is read by its declared
+value here (the bracket keys by bridge/params.py, like every route's), with blank values kept
+(DataTables sends many). A POST body is read by its declared
 ``Content-Type`` only, like every body (bridge/media.py). Everything is validated into a
 ``DataTableRequest``; anything wrong raises ``DataTableError`` whose message the route sends
 back as HTTP 200 ``{"draw", "recordsTotal": 0, "recordsFiltered": 0, "data": [], "error"}``,
 because a DataTables client shows the ``error`` of a 200 but only "Ajax error" for a 4xx
 (reference §1.4). Messages never repeat what the client sent, except names made of safe
-characters. The SQL side lives in ``bridge/datatable_engine.py``.
+characters. What the answer selects is planned in ``plan.py``, and run by ``engine.py``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any
-from urllib.parse import unquote
+from typing import Any, overload
 
 import orjson
 from sanic import Request
@@ -26,10 +25,17 @@ from sanic import Request
 from bridge.errors import BridgeError
 from bridge.media import FORMS, JSON, body_type
 from bridge.override import sent_method
-from bridge.params import MAX_INT, ParamError, form_pairs, integer, repeated_message, safe
+from bridge.params import (
+    MAX_INT,
+    MAX_PARAMS,
+    ParamError,
+    form_pairs,
+    integer,
+    parse_brackets,
+    query_args,
+    repeated_message,
+)
 
-MAX_PARAMS = 20_000
-MAX_DEPTH = 6
 MAX_COLUMNS = 100
 MAX_SEARCH = 200
 MAX_REGEX = 100
@@ -39,9 +45,6 @@ DEFAULT_LENGTH = 10
 LEGACY_KEYS = ("sEcho", "iDisplayStart", "iDisplayLength", "sSearch", "bRegex", "iColumns", "iSortingCols")
 _LEGACY_PREFIXES = ("mDataProp_", "iSortCol_", "sSortDir_", "bSearchable_", "bSortable_", "sSearch_", "bRegex_")
 
-_KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
-_PART = re.compile(r"\[([^\[\]]*)\]")
-
 
 class DataTableError(Exception):
     """A request DataTables cannot be answered for; ``str(exc)`` is what the client is told."""
@@ -50,79 +53,9 @@ class DataTableError(Exception):
 # ---- collecting parameters --------------------------------------------------------------------
 
 
-def parse_brackets(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
-    """``[("columns[0][data]", "name"), …]`` → ``{"columns": {"0": {"data": "name"}}}``.
-
-    ``a[]`` appends (jQuery arrays); a key that is both a value and a parent is an error, and so
-    is any other key sent twice (bridge/params.py's rule for every route).
-    """
-    root: dict[str, Any] = {}
-    seen: set[str] = set()
-    for count, (key, value) in enumerate(pairs, 1):
-        if count > MAX_PARAMS:
-            raise DataTableError(f"The request has more than {MAX_PARAMS} parameters.")
-        if not key.endswith("[]"):
-            if key in seen:
-                raise DataTableError(repeated_message(key))
-            seen.add(key)
-        parts = _key_parts(key) if len(key) <= _CACHED_KEY else _split_key(key)
-        if len(parts) > MAX_DEPTH:
-            raise DataTableError(f"Parameter {safe(key)} is nested deeper than {MAX_DEPTH} levels.")
-        _put(root, parts, value, key)
-    return root
-
-
-_CACHED_KEY = 80  # DataTables' keys (``columns[12][search][value]``) repeat on every request
-
-
-def _split_key(key: str) -> tuple[str, ...]:
-    match = _KEY.match(key)
-    return (match.group(1), *_PART.findall(match.group(2))) if match else (key,)
-
-
-_key_parts = lru_cache(maxsize=2048)(_split_key)
-
-
-def _put(node: dict[str, Any], parts: tuple[str, ...], value: Any, key: str) -> None:
-    for part in parts[:-1]:
-        part = part if part != "" else str(len(node))
-        child = node.setdefault(part, {})
-        if not isinstance(child, dict):
-            raise DataTableError(f"Parameter {safe(key)} conflicts with another parameter of the same name.")
-        node = child
-    last = parts[-1] if parts[-1] != "" else str(len(node))
-    if isinstance(node.get(last), dict):
-        raise DataTableError(f"Parameter {safe(key)} conflicts with another parameter of the same name.")
-    node[last] = value
-
-
-def _pairs(params: Mapping[str, list[str]]) -> list[tuple[str, str]]:
-    return [(key, value) for key, values in params.items() for value in values]
-
-
-def _unquote(text: str) -> str:
-    return unquote(text.replace("+", " ")) if ("%" in text or "+" in text) else text
-
-
-_unquote_key = lru_cache(maxsize=2048)(_unquote)
-
-
-def query_args(query: str) -> dict[str, list[str]]:
-    """``parse_qs(query, keep_blank_values=True)``: the same pairs, grouped by key in order of
-    first appearance, but without decoding the same 30-odd bracketed keys on every request."""
-    args: dict[str, list[str]] = {}
-    for part in query.split("&"):
-        if not part:
-            continue
-        key, _, value = part.partition("=")
-        key = _unquote_key(key) if len(key) <= _CACHED_KEY else _unquote(key)
-        args.setdefault(key, []).append(_unquote(value))
-    return args
-
-
 def request_params(request: Request) -> dict[str, Any]:
     """The DataTables parameters of a GET query, a POST form or a JSON body (query merged in)."""
-    pairs = _pairs(query_args(request.query_string))
+    pairs = [(key, value) for key, values in query_args(request.query_string).items() for value in values]
     json_body: Any = None
     if sent_method(request) == "POST":  # POST …?_method=GET still reads its body
         try:
@@ -141,7 +74,10 @@ def request_params(request: Request) -> dict[str, Any]:
                 raise DataTableError("The request body is not valid JSON.") from None
             if not isinstance(json_body, dict):
                 raise DataTableError("The JSON request body must be an object.")
-    params = parse_brackets(pairs)
+    try:
+        params = parse_brackets(pairs)
+    except ParamError as exc:
+        raise DataTableError(exc.message) from None
     if json_body is not None:
         both = next((key for key in json_body if key in params), None)
         if both is not None:
@@ -173,6 +109,18 @@ def _flag(value: Any, name: str, default: bool) -> bool:
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
     raise DataTableError(f"{name} must be true or false.")
+
+
+@overload
+def whole(
+    value: Any, name: str, default: int, *, low: int = 0, high: int = MAX_INT, also: tuple[int, ...] = ()
+) -> int: ...
+
+
+@overload
+def whole(
+    value: Any, name: str, default: None = None, *, low: int = 0, high: int = MAX_INT, also: tuple[int, ...] = ()
+) -> int | None: ...
 
 
 def whole(
@@ -333,15 +281,6 @@ def parse_request(params: Mapping[str, Any], max_rows: int) -> DataTableRequest:
 def error_body(draw: int, message: str) -> dict[str, Any]:
     """The DataTables error answer (HTTP 200): empty, with the reason in ``error``."""
     return {"draw": draw, "recordsTotal": 0, "recordsFiltered": 0, "data": [], "error": message}
-
-
-def escape_like(text: str) -> str:
-    """``text`` as a literal inside a LIKE pattern: MySQL's escape character is ``\\``."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def contains_pattern(text: str) -> str:
-    return f"%{escape_like(text)}%"
 
 
 def check_regex(pattern: str, name: str) -> str:
