@@ -173,6 +173,7 @@ class Settings:
     hooks_path: tuple[str, ...] = ()
     config_path: str | None = None
     datatables_max_rows: int = 5000
+    export_max_rows: int = 100_000  # the most rows one export may stream (bridge/routes/export.py)
     pool_size: int = 10
     database_timeout: int = 10  # seconds a statement, or the wait for a pooled connection, may take (bridge/db.py)
     access_log: bool = False  # a line per request (bridge/access_log.py)
@@ -358,6 +359,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         hooks_path=hooks,
         config_path=config_path,
         datatables_max_rows=_int(source, "BRIDGE_DATATABLES_MAX_ROWS", 5000, 1, 1_000_000),
+        export_max_rows=_int(source, "BRIDGE_EXPORT_MAX_ROWS", 100_000, 1, 10_000_000),
         pool_size=_int(source, "BRIDGE_POOL_SIZE", 10, 1, 200),
         database_timeout=_int(source, "BRIDGE_DATABASE_TIMEOUT", 10, 1, 3600),
         access_log=_bool(source, "BRIDGE_ACCESS_LOG", False),
@@ -387,6 +389,7 @@ def settings_as_env(settings: Settings) -> dict[str, str]:
         "BRIDGE_PORT": str(settings.port),
         "BRIDGE_WORKERS": str(settings.workers),
         "BRIDGE_DATATABLES_MAX_ROWS": str(settings.datatables_max_rows),
+        "BRIDGE_EXPORT_MAX_ROWS": str(settings.export_max_rows),
         "BRIDGE_POOL_SIZE": str(settings.pool_size),
         "BRIDGE_DATABASE_TIMEOUT": str(settings.database_timeout),
         "BRIDGE_ACCESS_LOG": "1" if settings.access_log else "0",

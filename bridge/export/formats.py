@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any, Literal
@@ -47,22 +47,26 @@ def _text(value: Any) -> str:
     return str(neutral(value))
 
 
-def csv_chunks(labels: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
-    """The CSV file as byte chunks: the BOM and header first, then one chunk per row."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+class CsvFile:
+    """CSV text made a batch of rows at a time: the BOM and the header first."""
 
-    def take() -> bytes:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+    def __init__(self) -> None:
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\r\n")
+
+    def _take(self) -> bytes:
+        text = self._buffer.getvalue()
+        self._buffer.seek(0)
+        self._buffer.truncate()
         return text.encode("utf-8")
 
-    writer.writerow([_text(label) for label in labels])
-    yield (BOM + take().decode("utf-8")).encode("utf-8")
-    for row in rows:
-        writer.writerow([_text(value) for value in row])
-        yield take()
+    def head(self, labels: Sequence[str]) -> bytes:
+        self._writer.writerow([_text(label) for label in labels])
+        return BOM.encode("utf-8") + self._take()
+
+    def lines(self, rows: Iterable[Sequence[Any]]) -> bytes:
+        self._writer.writerows([_text(value) for value in row] for row in rows)
+        return self._take()
 
 
 class XlsxFile:
@@ -87,6 +91,20 @@ class XlsxFile:
         for col, value in enumerate(values):
             self._cell(col, value)
 
+    def add_all(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Append a batch of rows (run off the event loop: XlsxWriter is CPU work)."""
+        for values in rows:
+            self.add(values)
+
+    def close(self) -> None:
+        """Finish the workbook (assembling the zip: CPU and disk work, run off the event loop)."""
+        self._book.close()
+        self._file.seek(0)
+
+    def read(self, size: int = 65536) -> bytes:
+        """The next chunk of the finished file; b"" at its end."""
+        return self._file.read(size)
+
     def _cell(self, col: int, value: Any) -> None:
         row, sheet = self._row, self._sheet
         if value is None:
@@ -102,16 +120,6 @@ class XlsxFile:
         else:
             sheet.write_string(row, col, str(neutral(value)))
 
-    def chunks(self, size: int = 65536) -> Iterator[bytes]:
-        """Close the workbook and yield its bytes; the temporary file goes with the iterator."""
-        self._book.close()
-        try:
-            self._file.seek(0)
-            while chunk := self._file.read(size):
-                yield chunk
-        finally:
-            self._file.close()
-
     def discard(self) -> None:
-        """Drop an unfinished workbook (the export failed half-way)."""
+        """Drop the temporary file (after the export, or when it failed half-way)."""
         self._file.close()

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import openpyxl
 
-from bridge.export.formats import XlsxFile, csv_chunks, neutral
+from bridge.export.formats import CsvFile, XlsxFile, neutral
 
 
 def test_formula_starts_are_neutralised_and_numbers_are_not() -> None:
@@ -22,7 +22,8 @@ def test_formula_starts_are_neutralised_and_numbers_are_not() -> None:
 def test_csv_has_a_bom_a_header_and_the_rows_excel_reads() -> None:
     """UTF-8 with a BOM (Excel), CRLF rows, quoting of commas and quotes, injection neutralised."""
     rows = [(1, 'CV Ágüng, "Nusantara"', None), (2, '=HYPERLINK("x")', datetime(2026, 1, 2, 3, 4, 5))]
-    data = b"".join(csv_chunks(["Id", "Name", "Created"], rows))
+    out = CsvFile()
+    data = out.head(["Id", "Name", "Created"]) + out.lines(rows[:1]) + out.lines(rows[1:])
     assert data.startswith("\ufeff".encode())
     text = data.decode("utf-8-sig")
     assert "\r\n" in text
@@ -34,18 +35,14 @@ def test_csv_has_a_bom_a_header_and_the_rows_excel_reads() -> None:
     ]
 
 
-def test_csv_is_yielded_row_by_row() -> None:
-    """One chunk per row after the header: a caller can stream it without holding the file."""
-    chunks = list(csv_chunks(["a"], ([i] for i in range(5))))
-    assert len(chunks) == 6
-
-
 def test_xlsx_keeps_types_and_neutralises_text() -> None:
     """The workbook reads back with numbers as numbers, dates as dates, formulas as inert text."""
     book = XlsxFile(["Id", "Name", "When"])
     book.add([7, "=1+1", datetime(2026, 5, 6, 7, 8, 9)])
     book.add([8, "Toko Ñandú", None])
-    data = b"".join(book.chunks())
+    book.close()
+    data = b"".join(iter(book.read, b""))
+    book.discard()
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     assert sheet is not None
     values = [tuple(row) for row in sheet.iter_rows(values_only=True)]
