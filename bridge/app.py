@@ -22,14 +22,14 @@ from bridge.origin import refuse_cross_origin_writes
 from bridge.outbox import attach_sender
 from bridge.override import attach_method_override
 from bridge.responses import dumps
-from bridge.routes import cache, datatables, metrics, ops, relations, resources, statistics, users
+from bridge.routes import cache, datatables, export, metrics, ops, relations, resources, statistics, users
 from bridge.services import AppContext, BridgeApp, app_context
 from bridge.settings import WILDCARD_HOSTS, Settings
 from bridge.wiring import build_services, ensure_services
 
 log = logging.getLogger("bridge")
 
-BLUEPRINTS = (ops, metrics, users, resources, datatables, statistics, relations, cache)
+BLUEPRINTS = (ops, metrics, users, resources, datatables, export, statistics, relations, cache)
 # Answer without the database: health checks, and metrics for a loopback client (bridge/routes/metrics.py).
 WITHOUT_DATABASE = ("/healthz", "/readyz", "/metrics")
 

@@ -45,6 +45,7 @@ class Settings:
     hooks_path: tuple[str, ...] = ()
     config_path: str | None = None
     datatables_max_rows: int = 5000
+    export_max_rows: int = 100_000  # the most rows one export may stream (bridge/routes/export.py)
     pool_size: int = 10
     database_timeout: int = 10  # seconds a statement, or the wait for a pooled connection, may take (bridge/db.py)
     access_log: bool = False  # a line per request (bridge/access_log.py)

@@ -15,7 +15,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bridge.cache import MISSING, digest
-from bridge.datatables.plan import QueryPlan, build_plan
+from bridge.datatables import panes
+from bridge.datatables.extensions import Extensions
+from bridge.datatables.plan import EXTENSIONS, QueryPlan, build_plan
 from bridge.datatables.protocol import DataTableError, DataTableRequest
 from bridge.datatables.rows import shape_row
 from bridge.datatables.statement import Paging, compiled_page, compiled_total
@@ -107,10 +109,33 @@ async def run(
             rows = await svc.db.fetch_all(*compiled_page(model, plan, where, search, paging))
     data = [await shape_row(svc, model, request, principal, plan, raw) for raw in rows if raw["__id"] is not None]
     response: dict[str, Any] = {"draw": dt.draw, "recordsTotal": int(total), "recordsFiltered": filtered, "data": data}
+    response.update(await _extension_options(svc, model, plan, dt, principal))
     response = await svc.hooks.apply_filters(f"wpapp_datatable_{model.hook_base}_response", response, model, request)
     for key, default in (("draw", dt.draw), ("recordsTotal", total), ("recordsFiltered", filtered)):
         response[key] = int(response.get(key, default))  # the protocol's numbers stay ints whatever a filter did
     return response
+
+
+async def _extension_options(
+    svc: Services, model: TableModel, plan: QueryPlan, dt: DataTableRequest, principal: Principal
+) -> dict[str, Any]:
+    """``searchPanes.options`` and ``columnControl`` lists, when the client runs those extensions."""
+    ext = plan.extra.get(EXTENSIONS)
+    if not isinstance(ext, Extensions) or not ext.panes or not (ext.wants_panes or ext.wants_control):
+        return {}
+    found = await panes.options(svc, model, plan, ext, principal)
+    out: dict[str, Any] = {}
+    if ext.wants_panes:
+        out["searchPanes"] = {"options": found}
+    if ext.wants_control:
+        lists: dict[str, list[dict[str, str]]] = {}
+        for column in dt.columns:
+            pane = next((n for n in (column.data, column.name) if n and n in found), None)
+            if pane is not None:
+                key = column.name or column.data or pane
+                lists[key] = [{"label": o["label"], "value": o["value"]} for o in found[pane] if o["total"]]
+        out["columnControl"] = lists
+    return out
 
 
 def _check_all_rows(svc: Services, dt: DataTableRequest, filtered: int) -> None:

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any, cast
 from pypika import Order
 from pypika.terms import Criterion, Field, Term
 
+from bridge import smart_search
 from bridge.criteria import contains_pattern
+from bridge.datatables.extensions import extensions
 from bridge.datatables.protocol import ColumnRequest, DataTableError, DataTableRequest, Search, check_regex, whole
 from bridge.pipeline import denies, scoped_columns, where_for
 from bridge.tables.base import Column, Join, RequestFilter, TableModel
@@ -26,6 +28,10 @@ if TYPE_CHECKING:
 
     from bridge.services import Services
 
+# plan.extra keys: the request's extensions, and the search without the pane selections
+# (a pane's counts leave its own selections out: bridge/datatables/panes.py)
+EXTENSIONS = "extensions"
+CORE_SEARCH = "core_search"
 # Row fields the permission rules read (bridge/access.py), selected even when not shown.
 PERMISSION_FIELDS = ("customer_id", "branch_id", "created_by")
 CORE_REQUEST_FILTERS: dict[str, tuple[RequestFilter, ...]] = {
@@ -95,8 +101,11 @@ def _match(column: Column, search: Search, name: str) -> Criterion:
 Mapped = list[tuple[ColumnRequest, Column | None]]
 
 
-def search_criteria(dt: DataTableRequest, mapped: Mapped, columns: dict[str, Column]) -> list[Criterion]:
-    """Global search (OR over columns searchable on both sides) AND each per-column search."""
+def search_criteria(
+    dt: DataTableRequest, mapped: Mapped, columns: dict[str, Column], smart: bool = True
+) -> list[Criterion]:
+    """Global search (each word in some column searchable on both sides, as DataTables' smart
+    search finds rows; a regex: OR over those columns) AND each per-column search."""
     criteria: list[Criterion] = []
     if dt.search.value:
         if mapped:
@@ -112,7 +121,10 @@ def search_criteria(dt: DataTableRequest, mapped: Mapped, columns: dict[str, Col
                 raise DataTableError(
                     f"search[regex] is true, but these columns allow no regular expressions: {', '.join(blocked)}."
                 )
-        criteria.append(cast(Criterion, Criterion.any(_match(c, dt.search, "search") for c in targets)))
+        if dt.search.regex:
+            criteria.append(cast(Criterion, Criterion.any(_match(c, dt.search, "search") for c in targets)))
+        else:
+            criteria += _smart(dt.search.value, [c.term for c in targets], smart, "search[value]")
     elif dt.search.regex:
         targets = [c for req, c in mapped if c is not None and c.searchable and req.searchable] or list(
             columns.values()
@@ -127,8 +139,20 @@ def search_criteria(dt: DataTableRequest, mapped: Mapped, columns: dict[str, Col
             continue
         if column is None or not column.searchable or not req.searchable:
             raise DataTableError(f"{name}[value] is set, but column {req.index} is not searchable.")
-        criteria.append(_match(column, req.search, name))
+        if req.search.regex:
+            criteria.append(_match(column, req.search, name))
+        else:
+            criteria += _smart(req.search.value, [column.term], smart, f"{name}[value]")
     return criteria
+
+
+def _smart(text: str, terms: list[Term], smart: bool, name: str) -> list[Criterion]:
+    """DataTables' smart search of ``text`` (bridge/smart_search.py) over ``terms``."""
+    try:
+        found = smart_search.criterion(smart_search.split(text, smart), terms)
+    except smart_search.SearchError as exc:
+        raise DataTableError(f"{name}: {exc}") from None
+    return [] if found is None else [found]
 
 
 def order_terms(
@@ -197,16 +221,19 @@ async def build_plan(svc: Services, model: TableModel, request: Request, dt: Dat
         dict.fromkeys([*output, *(f for f in (model.id_column, *PERMISSION_FIELDS) if f in columns), *internal])
     )
     limit = dt.length if dt.length != -1 else svc.settings.datatables_max_rows + 1
+    searched = search_criteria(dt, mapped, columns, model.smart_search)
+    ext = extensions(model, dt.params, mapped, columns)
     plan = QueryPlan(
         columns=columns,
         joins=joins,
         where=where,
-        search=search_criteria(dt, mapped, columns),
+        search=[*searched, *ext.criteria, *ext.pane_criteria()],
         order=order_terms(dt, mapped, model, columns),
         select=select,
         output=output,
         start=dt.start,
         limit=limit,
+        extra={EXTENSIONS: ext, CORE_SEARCH: [*searched, *ext.criteria]},
     )
     plan = await hooks.apply_filters(f"wpapp_datatable_{t}_query_builder", plan, request, model)
     if not isinstance(plan, QueryPlan):

@@ -174,6 +174,12 @@ class ColumnRequest:
     searchable: bool
     orderable: bool
     search: Search
+    control: Any = None  # ``columns[i][columnControl]`` as sent (bridge/datatables/columncontrol.py)
+
+
+# What DataTables 2 and its extensions put in ``columns[i]``; anything else is an extension
+# the bridge does not implement, and is refused by name rather than silently ignored.
+COLUMN_KEYS = frozenset({"data", "name", "searchable", "orderable", "search", "columnControl"})
 
 
 @dataclass(frozen=True)
@@ -221,6 +227,9 @@ def _column(index: int, node: Any) -> ColumnRequest:
     name = f"columns[{index}]"
     if not isinstance(node, dict):
         raise DataTableError(f"{name} must have [data], [searchable], [orderable] and [search].")
+    unknown = sorted(set(node) - COLUMN_KEYS)
+    if unknown:
+        raise DataTableError(f"{name}[{unknown[0][:32]}] is not a DataTables parameter this bridge implements.")
     data = node.get("data")
     if isinstance(data, int) and not isinstance(data, bool):
         data = str(data)  # array data: an index, which names no column
@@ -233,6 +242,7 @@ def _column(index: int, node: Any) -> ColumnRequest:
         searchable=_flag(node.get("searchable"), f"{name}[searchable]", True),
         orderable=_flag(node.get("orderable"), f"{name}[orderable]", True),
         search=_search(node.get("search"), f"{name}[search]"),
+        control=node.get("columnControl"),
     )
 
 

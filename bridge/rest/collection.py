@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
 from pypika import Order
@@ -19,9 +19,9 @@ from pypika.terms import Criterion, EmptyCriterion, Field
 from sanic import Request
 from sanic.response import HTTPResponse
 
+from bridge import smart_search
 from bridge.cache import digest, remember
 from bridge.context import authenticated
-from bridge.criteria import contains_pattern
 from bridge.errors import BridgeError, invalid_params
 from bridge.params import MAX_INT, ParamError, integer
 from bridge.pipeline import where_for
@@ -110,6 +110,11 @@ def parse_collection(request: Request, schema: ResourceSchema, model: WritableMo
     search = query.scalar("search", problems) or ""
     if len(search) > MAX_SEARCH:
         problems["search"] = f"search must be at most {MAX_SEARCH} characters long."
+    else:
+        try:
+            smart_search.split(search, model.smart_search)
+        except smart_search.SearchError as exc:
+            problems["search"] = str(exc)
     allowed = orderable(schema, model)
     orderby = query.scalar("orderby", problems) or "id"
     if orderby not in allowed and "orderby" not in problems:
@@ -145,12 +150,9 @@ def parse_collection(request: Request, schema: ResourceSchema, model: WritableMo
 
 
 def search_criterion(model: TableModel, text: str) -> Criterion | None:
-    """``LIKE '%text%'`` over the searchable columns; the text's wildcards are literal."""
-    columns = model.searchable()
-    if not text or not columns:
-        return None
-    pattern = contains_pattern(text)
-    return cast(Criterion, Criterion.any(c.term.like(pattern) for c in columns))  # pypika types it as a Term
+    """Every word of ``text`` in some searchable column, as DataTables' smart search finds rows
+    (bridge/smart_search.py); the text's wildcards are literal."""
+    return smart_search.criterion(smart_search.split(text, model.smart_search), [c.term for c in model.searchable()])
 
 
 async def count_rows(

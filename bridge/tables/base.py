@@ -125,6 +125,11 @@ class TableModel:
     # DataTables totals split at a watermark (bridge/totals.py): only for a table whose writes
     # all say which of its rows they touched (the customers)
     settled_total: ClassVar[bool] = False
+    # DataTables' "smart" search (bridge/smart_search.py): words in any order, quoted phrases,
+    # ``!word``; a model whose searches must match the phrase as typed sets it False
+    smart_search: ClassVar[bool] = True
+    # SearchPanes and ColumnControl list columns: DataTables ``data`` names of public columns
+    panes: ClassVar[tuple[str, ...]] = ()
 
     def __post_init__(self) -> None:
         self.table = Table(self.table_name or self.names.named(self.table_key), alias=self.alias)

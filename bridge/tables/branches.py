@@ -32,6 +32,8 @@ INSPECTOR_ROLES = ("agency_pengawas", "agency_pengawas_spesialis")
 
 
 class BranchesModel(WritableModel):
+    panes = ("type", "status", "agency_name")  # SearchPanes and ColumnControl lists
+
     def __init__(self, names: TableNames, schema: SchemaInfo) -> None:
         super().__init__(
             names,

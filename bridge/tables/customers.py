@@ -34,6 +34,7 @@ def new_customer_code(rng: random.Random) -> str:
 
 
 class CustomersModel(WritableModel):
+    panes = ("status", "province_name", "regency_name")  # SearchPanes and ColumnControl lists
     settled_total = True
 
     def __init__(self, names: TableNames, schema: SchemaInfo) -> None:

@@ -22,6 +22,8 @@ WRITABLE = (*"customer_id branch_id user_id name position keterangan email phone
 
 
 class EmployeesModel(WritableModel):
+    panes = ("department", "status", "branch_name")  # SearchPanes and ColumnControl lists
+
     def __init__(self, names: TableNames, schema: SchemaInfo) -> None:
         super().__init__(
             names,

@@ -1,0 +1,1 @@
+"""Export of a whole filtered DataTables set as CSV or XLSX (file formats, chunked reading, route)."""

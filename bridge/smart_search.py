@@ -1,0 +1,85 @@
+"""DataTables' "smart" search, mirrored in SQL: what the browser's own search would match.
+
+The client (DataTables 2.3 ``_fnFilterCreateSearch``) splits the term on spaces, keeps a
+quoted phrase (straight or curly quotes) whole, drops a leading ``!`` into a negative term, and
+then requires every positive term somewhere in the row and no negative term anywhere. In SQL
+that is an AND over the positive terms of ``(col1 LIKE %t% OR col2 LIKE %t% …)`` and an AND of
+``NOT (…)`` for the negative ones; case and accents are the column collation's business, and a
+term's ``%`` and ``_`` are literal. A NULL cell is the empty string, as in the client, so a
+negative term never hides a row because a column is NULL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import cast
+
+from pypika.functions import Coalesce
+from pypika.terms import Criterion, Term
+
+from bridge.criteria import contains_pattern
+
+_TOKEN = re.compile('!?["\u201c][^"\u201d]+["\u201d]|[^ ]+')
+_QUOTES = '"\u201c\u201d'
+MAX_TERMS = 32  # each term is a LIKE per searchable column: a bound on the statement's size
+
+
+class SearchError(ValueError):
+    """A search the bridge will not run (too many words); the message is for the client."""
+
+
+@dataclass(frozen=True)
+class Terms:
+    """A search text split as the client splits it; ``key`` is its normalised form for cache keys."""
+
+    positive: tuple[str, ...]
+    negative: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return "\x1f".join(sorted(set(self.positive))) + "\x1e" + "\x1f".join(sorted(set(self.negative)))
+
+    def __bool__(self) -> bool:
+        return bool(self.positive or self.negative)
+
+
+def split(text: str, smart: bool = True) -> Terms:
+    """The words of ``text`` (smart), or the whole text as one term (not smart)."""
+    if not smart:
+        return Terms((text,) if text else (), ())
+    positive: list[str] = []
+    negative: list[str] = []
+    for token in _TOKEN.findall(text):
+        is_negative = token.startswith("!")
+        if is_negative:
+            token = token[1:]
+        if len(token) >= 2 and token[0] in _QUOTES and token[-1] in _QUOTES:
+            token = token[1:-1]
+        if is_negative:
+            if len(token) >= 2:
+                negative.append(token)
+        else:
+            token = token.replace('"', "")
+            if token:
+                positive.append(token)
+    terms = Terms(tuple(dict.fromkeys(positive)), tuple(dict.fromkeys(negative)))
+    if len(terms.positive) + len(terms.negative) > MAX_TERMS:
+        raise SearchError(f"The search has more than {MAX_TERMS} words; search for fewer.")
+    return terms
+
+
+def criterion(terms: Terms, columns: Sequence[Term]) -> Criterion | None:
+    """Every positive term in some column, no negative term in any; None when nothing is asked."""
+    if not terms or not columns:
+        return None
+    parts: list[Criterion] = []
+    for word in terms.positive:
+        pattern = contains_pattern(word)
+        parts.append(cast(Criterion, Criterion.any(column.like(pattern) for column in columns)))
+    for word in terms.negative:
+        pattern = contains_pattern(word)
+        hit = Criterion.any(Coalesce(column, "").like(pattern) for column in columns)
+        parts.append(cast(Criterion, hit).negate())
+    return cast(Criterion, Criterion.all(parts))
