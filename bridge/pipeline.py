@@ -213,16 +213,23 @@ class RowPermissions:
 
     def __init__(self, hooks: Hooks, model: TableModel) -> None:
         self.hooks = hooks
-        self.name = f"wpapp_datatable_{model.hook_base}_permissions"
+        self.hook_base = model.hook_base
 
     async def row_data(
         self, row: dict[str, Any], raw: Mapping[str, Any], model: TableModel, request: Request
     ) -> dict[str, Any]:
         granted = await self.hooks.apply_filters(
-            self.name, dict(row["permissions"]), raw, authenticated(request), model, request
+            f"wpapp_datatable_{self.hook_base}_permissions",
+            dict(row["permissions"]),
+            raw,
+            authenticated(request),
+            model,
+            request,
         )
         if not isinstance(granted, Mapping):
-            raise TypeError(f"{self.name} returned {granted!r}, not a mapping of permissions")
+            raise TypeError(
+                f"wpapp_datatable_{self.hook_base}_permissions returned {granted!r}, not a mapping of permissions"
+            )
         row["permissions"] = {key: bool(value) for key, value in granted.items()}
         return row
 
