@@ -124,12 +124,15 @@ def agency_scope(names: TableNames) -> Callable[[Principal, Table], Criterion]:
 
 async def statistics_bypassed(hooks: Hooks, p: Principal) -> bool:
     """CustomerStatisticsModel's bypass (facts §4.2): the agency tab counts every customer and
-    branch of the agency for the ``administrator`` role, platform staff, the agency admin roles
-    (``wp_customer_agency_admin_roles`` ($roles, $user_id)) and whom
-    ``wp_customer_should_bypass_agency_statistics_filter`` (False, $user_id, $user) lets through."""
+    branch of the agency for the ``administrator`` role, platform staff (who see them all anyway),
+    the roles of ``wp_customer_agency_admin_roles`` ($roles, $user_id) and whom
+    ``wp_customer_should_bypass_agency_statistics_filter`` (False, $user_id, $user) lets through.
+    The role list starts empty, not with the plugin's four agency admin roles: the bridge counts
+    what the user may see (README, "Differences"); a plugin adding them restores the plugin's
+    unscoped numbers."""
     if p.has_role("administrator") or p.is_platform_staff:
         return True
-    roles = await hooks.apply_filters("wp_customer_agency_admin_roles", list(AGENCY_ADMIN_ROLES), p.user_id)
+    roles = await hooks.apply_filters("wp_customer_agency_admin_roles", [], p.user_id)
     if p.has_role(*roles):
         return True
     return bool(await hooks.apply_filters("wp_customer_should_bypass_agency_statistics_filter", False, p.user_id, p))
