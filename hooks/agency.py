@@ -132,7 +132,8 @@ async def statistics_bypassed(hooks: Hooks, p: Principal) -> bool:
     unscoped numbers."""
     if p.has_role("administrator") or p.is_platform_staff:
         return True
-    roles = await hooks.apply_filters("wp_customer_agency_admin_roles", [], p.user_id)
+    none: list[str] = []
+    roles = await hooks.apply_filters("wp_customer_agency_admin_roles", none, p.user_id)
     if p.has_role(*roles):
         return True
     return bool(await hooks.apply_filters("wp_customer_should_bypass_agency_statistics_filter", False, p.user_id, p))
