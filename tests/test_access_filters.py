@@ -8,7 +8,7 @@ the plugin. The differences must be exactly the expected cells."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +131,9 @@ def one(url: Any, sql: str, args: Any = None) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def site(make_database: Callable, start_bridge: Callable, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def site(
+    make_database: Callable, start_bridge: Callable, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Any]]:
     """A demo site, its users' ids, the agency whose tab is read and two employees the branch
     admin may not see: one of their own customer, one of another customer."""
     url = make_database()
@@ -182,7 +184,9 @@ def site(make_database: Callable, start_bridge: Callable, tmp_path_factory: pyte
         return bridges[key]
 
     passwords = demo_application_passwords(1)
-    return {"bridge": bridge, "passwords": passwords, "agency": agency, "hidden": hidden, "foreign": foreign}
+    yield {"bridge": bridge, "passwords": passwords, "agency": agency, "hidden": hidden, "foreign": foreign}
+    for server in bridges.values():  # eleven bridges: their connections must not outlive the module
+        server.stop()
 
 
 def view(site: dict[str, Any], server: BridgeServer, login: str) -> dict[str, Any]:
@@ -218,7 +222,10 @@ def test_each_filter_changes_exactly_what_it_governs(
     """A plugin hooking one filter changes exactly the expected cells (rows, counts, statistics,
     an item) of the user it targets; every other user's view, and the target's other cells, stay."""
     server = site["bridge"](name)
-    hooked = {login.username: view(site, server, login.username) for login in FIXED_LOGINS}
+    try:
+        hooked = {login.username: view(site, server, login.username) for login in FIXED_LOGINS}
+    finally:
+        server.stop()  # one hooked bridge at a time holds database connections
     changed = {
         (login, what)
         for login, cells in hooked.items()
