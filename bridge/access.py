@@ -87,6 +87,31 @@ class Access:
     names: TableNames
     schema: SchemaInfo
 
+    # ---- access types a filter changed ------------------------------------------------------
+    @staticmethod
+    def changed_type(p: Principal, resource: str) -> str | None:
+        """The access type governing ``resource`` when a filter (or the signed PHP statement) made
+        it differ from the computed one, else None (the computed rules below hold, every relation
+        the user has counting). ``wp_customer_access_type`` governs customers and employees,
+        ``wp_customer_branch_access_type`` branches (bridge/access_types.py)."""
+        t = p.access
+        if t is None or not p.logged_in or resource not in VIEW_CAPS:
+            return None
+        final, computed = (t.branch, t.computed_branch) if resource == "branches" else (t.customer, t.computed)
+        return final if final != computed else None
+
+    def typed_scope(self, kind: str, p: Principal, resource: str, table: Table) -> Criterion:
+        """The rows an access type opens, as the plugin's models scope them: ``admin`` and
+        ``platform`` everything, ``agency`` the agency's, a customer-side type the user's own
+        relations, ``none`` or a type nobody scopes nothing."""
+        if kind in ("admin", "platform"):
+            return ALL
+        if kind == "agency":
+            return self._relation_scope(p, resource, table, own=False)
+        if kind in ("customer_admin", "customer_branch_admin", "customer_employee"):
+            return self._relation_scope(p, resource, table, agency=False)
+        return NEVER
+
     # ---- who sees everything -------------------------------------------------------------
     def sees_all(self, p: Principal, resource: str) -> bool:
         """Administrators and platform users see every row of ``resource`` (read). On a plugin's
@@ -94,6 +119,9 @@ class Access:
         §3.5); the plugin's admin roles and scope (bridge/pipeline.py) may open it to more."""
         if not p.logged_in:
             return False
+        changed = self.changed_type(p, resource)
+        if changed is not None:
+            return changed in ("admin", "platform")
         if p.is_administrator:
             return True
         if resource not in VIEW_CAPS:
@@ -146,48 +174,52 @@ class Access:
 
     # ---- scopes ----------------------------------------------------------------------------
     def customers(self, p: Principal, c: Table) -> Criterion:
-        if self.sees_all(p, "customers"):
-            return ALL
-        if not p.logged_in:
-            return NEVER
-        parts: list[Criterion] = []
-        own = self.customer_ids(p)
-        if own:
-            parts.append(c.id.isin(own))
-        agency = self._agency_branches(p, "customer_id")
-        if agency is not None:
-            parts.append(c.id.isin(agency))
-        return any_of(parts)
+        return self._scope(p, "customers", c)
 
     def branches(self, p: Principal, b: Table) -> Criterion:
-        if self.sees_all(p, "branches"):
-            return ALL
-        if not p.logged_in:
-            return NEVER
-        parts: list[Criterion] = []
-        own = self.customer_ids(p)
-        if own:
-            parts.append(b.customer_id.isin(own))
-        agency = self._agency_branch_criterion(p, b)
-        if agency is not None:
-            parts.append(agency)
-        return any_of(parts)
+        return self._scope(p, "branches", b)
 
     def employees(self, p: Principal, e: Table) -> Criterion:
-        if self.sees_all(p, "employees"):
+        return self._scope(p, "employees", e)
+
+    def _scope(self, p: Principal, resource: str, table: Table) -> Criterion:
+        if self.sees_all(p, resource):
             return ALL
         if not p.logged_in:
             return NEVER
+        changed = self.changed_type(p, resource)
+        if changed is not None:
+            return self.typed_scope(changed, p, resource, table)
+        return self._relation_scope(p, resource, table)
+
+    def _relation_scope(
+        self, p: Principal, resource: str, table: Table, own: bool = True, agency: bool = True
+    ) -> Criterion:
+        """The union of the user's relations on ``resource``: ``own`` (owner, branch admin,
+        employee) and ``agency`` (the agency memberships)."""
         r = p.relations
         parts: list[Criterion] = []
-        if r.owned_customers:
-            parts.append(e.customer_id.isin(_ids(r.owned_customers)))
-        branch_ids = _ids([*(b for b, _ in r.admin_branches), *(b for _, _, b in r.employee_rows)])
-        if branch_ids:
-            parts.append(e.branch_id.isin(branch_ids))
-        agency = self._agency_branches(p, "id")
-        if agency is not None:
-            parts.append(e.branch_id.isin(agency))
+        if resource == "employees":
+            if own and r.owned_customers:
+                parts.append(table.customer_id.isin(_ids(r.owned_customers)))
+            branch_ids = _ids([*(b for b, _ in r.admin_branches), *(b for _, _, b in r.employee_rows)])
+            if own and branch_ids:
+                parts.append(table.branch_id.isin(branch_ids))
+            of_agency = self._agency_branches(p, "id") if agency else None
+            if of_agency is not None:
+                parts.append(table.branch_id.isin(of_agency))
+            return any_of(parts)
+        mine = self.customer_ids(p) if own else []
+        if mine:
+            parts.append((table.id if resource == "customers" else table.customer_id).isin(mine))
+        if agency and resource == "customers":
+            of_agency = self._agency_branches(p, "customer_id")
+            if of_agency is not None:
+                parts.append(table.id.isin(of_agency))
+        elif agency:
+            criterion = self._agency_branch_criterion(p, table)
+            if criterion is not None:
+                parts.append(criterion)
         return any_of(parts)
 
     def related(self, p: Principal, id_field: Term, resource: str, link: RelationLink) -> Criterion:
@@ -305,6 +337,7 @@ CAN_CREATE_BRANCH = "wp_customer_can_create_branch"  # (False, customer_id, user
 CAN_DELETE_BRANCH = "wp_customer_can_delete_customer_branch"  # (False, relation)
 CAN_CREATE_EMPLOYEE = "wp_customer_can_create_customer_employee"  # (False, customer_id, branch_id, user_id)
 CAN_EDIT_EMPLOYEE = "wp_customer_can_edit_customer_employee"  # (False, employee, customer, user_id)
+CAN_VIEW_EMPLOYEE = "wp_customer_can_view_customer_employee"  # (False, employee, customer, user_id)
 
 
 class FilterHooks(Protocol):

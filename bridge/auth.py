@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING, Any
 from pypika import MySQLQuery, Table
 from sanic import Request
 
+from bridge.access_types import parse_statement, with_statement
 from bridge.cache import MISSING, Cache
 from bridge.db import Database
 from bridge.errors import BridgeError
 from bridge.metrics import REFUSED_LOGINS, THROTTLED_LOGINS
 from bridge.principal import ANONYMOUS, Principal, PrincipalLoader
 from bridge.schema import TableNames
-from bridge.signing import SignatureError, verify
+from bridge.signing import HEADER_ACCESS, SignatureError, verify
 from bridge.wordpress import match_application_password, normalize_application_password, php_loads
 
 if TYPE_CHECKING:
@@ -129,6 +130,18 @@ def signed_by_shim(secret: str, request: Request) -> bool:
     return True
 
 
+def access_statement(request: Request) -> dict[str, str]:
+    """The signed PHP access statement (``X-WP-Bridge-Access``), already covered by the verified
+    signature; only a signed request is ever asked (Basic and cookie callers get the Python side)."""
+    value = request.headers.get(HEADER_ACCESS.lower(), "")
+    try:
+        return parse_statement(value)
+    except ValueError:
+        raise _unauthorized(
+            "wpbridge_signature_malformed", f"{HEADER_ACCESS} must be customer=<type>;branch=<type>."
+        ) from None
+
+
 class Authenticator:
     """Turns a request into a Principal, or raises a 401 with a specific code (429 while throttled)."""
 
@@ -153,8 +166,10 @@ class Authenticator:
         """Signature first, then Basic credentials, then WordPress's cookie (a browser sends it
         with every request, so explicit credentials win); none of them: the logged-out visitor."""
         headers = request.headers
+        statement: dict[str, str] = {}
         if any(h in headers for h in SIGNATURE_HEADERS):
             user_id = await self._signed_user(request)
+            statement = access_statement(request)
         elif headers.get("authorization", "").lower().startswith("basic "):
             user_id = await self._application_password_user(headers["authorization"], client_address(request))
         elif self.wp_cookies is not None and self.wp_cookies.carried_by(request):
@@ -166,7 +181,7 @@ class Authenticator:
         principal = await self.loader.load(user_id)
         if principal is None:
             raise _unauthorized("wpbridge_unknown_user", f"No WordPress user has the id {user_id}.")
-        return principal
+        return with_statement(principal, statement)
 
     async def _signed_user(self, request: Request) -> int:
         if not self.secret:

@@ -33,11 +33,12 @@ from typing import Any
 from pypika import MySQLQuery, Table
 from pypika import functions as fn
 from pypika.queries import QueryBuilder
-from pypika.terms import Criterion
+from pypika.terms import Criterion, EmptyCriterion
 from sanic import Request
 
 from bridge.access import ALL, NEVER, Access, Never, RelationLink
 from bridge.context import authenticated
+from bridge.db import Database
 from bridge.hooks import Hooks
 from bridge.principal import Principal
 from bridge.statements import Bound, Scoped, bind
@@ -129,30 +130,66 @@ class AccessFilter:
     """One config's DataTable and statistics callbacks (DataTableAccessFilter, facts §3.5)."""
 
     def __init__(
-        self, hooks: Hooks, access: Access, entity: str, config: Mapping[str, Any], model: TableModel, scope: Scope
+        self,
+        hooks: Hooks,
+        access: Access,
+        entity: str,
+        config: Mapping[str, Any],
+        model: TableModel,
+        scope: Scope,
+        admin_roles: Mapping[str, tuple[str, ...]] | None = None,
+        db: Database | None = None,
     ) -> None:
         self.hooks = hooks
+        self.db = db  # for ``wp_customer_accessible_entity_ids``: the ids are read to be filtered
         self.access = access
         self.entity = entity
+        self.config = config
         self.model = model
         self.scope = scope
-        self.admin_roles = tuple(config.get("admin_roles") or ())
+        # every config's admin roles, the plugin's ``$map`` (entity → roles), this one's included
+        self.admin_roles = dict(admin_roles or {entity: tuple(config.get("admin_roles") or ())})
 
     async def criterion(self, request: Request | None, table: Table) -> Criterion:
+        """The user's scope on this config's table. As in the plugin: bypass, then
+        ``wp_customer_should_filter_datatable`` (!bypass, user_id, entity, config) — False leaves
+        the table unfiltered — then the scope, narrowed to an id list only when a plugin hooks
+        ``wp_customer_accessible_entity_ids`` ($ids, user_id, entity, config). The bridge applies
+        both to statistics too, so counts always agree with rows."""
         principal = authenticated(request)
         if not principal.logged_in:
             return NEVER
-        if self.access.sees_all(principal, self.model.resource) or await self.bypassed(principal):
+        bypass = self.access.sees_all(principal, self.model.resource) or await self.bypassed(principal)
+        if not await self.hooks.apply_filters(
+            "wp_customer_should_filter_datatable", not bypass, principal.user_id, self.entity, dict(self.config)
+        ):
             return ALL
-        scope = self.scope(principal, table)
+        scope = ALL if bypass else self.scope(principal, table)
         criterion = await scope if inspect.isawaitable(scope) else scope
         if not isinstance(criterion, Criterion):
             raise TypeError(f"the scope of the access config {self.entity!r} returned {criterion!r}, not a Criterion")
+        if self.db is not None and self.hooks.has_filter("wp_customer_accessible_entity_ids"):
+            return await self.accessible_ids(self.db, principal, table, criterion)
         return criterion
+
+    async def accessible_ids(self, db: Database, principal: Principal, table: Table, criterion: Criterion) -> Criterion:
+        """The ids the scope opens, through ``wp_customer_accessible_entity_ids``: one query, and
+        only when a plugin hooks the filter; the answer is bound as ``id IN (…)`` (empty: none)."""
+        id_field = table.field(self.model.id_column)
+        query = MySQLQuery.from_(table).select(id_field).distinct()
+        if not isinstance(criterion, EmptyCriterion):
+            query = query.where(criterion)
+        rows = await db.fetch_all(query)
+        ids = [int(next(iter(row.values()))) for row in rows]
+        chosen = await self.hooks.apply_filters(
+            "wp_customer_accessible_entity_ids", ids, principal.user_id, self.entity, dict(self.config)
+        )
+        kept = sorted({int(i) for i in chosen or ()})
+        return id_field.isin(kept) if kept else NEVER
 
     async def bypassed(self, principal: Principal) -> bool:
         roles = await self.hooks.apply_filters(
-            "wp_customer_entity_admin_roles", {self.entity: self.admin_roles}, principal.user_id, self.entity
+            "wp_customer_entity_admin_roles", dict(self.admin_roles), principal.user_id, self.entity
         )
         if principal.has_role(*(roles.get(self.entity) or ())):
             return True
@@ -180,16 +217,23 @@ class RowPermissions:
 
     def __init__(self, hooks: Hooks, model: TableModel) -> None:
         self.hooks = hooks
-        self.name = f"wpapp_datatable_{model.hook_base}_permissions"
+        self.hook_base = model.hook_base
 
     async def row_data(
         self, row: dict[str, Any], raw: Mapping[str, Any], model: TableModel, request: Request
     ) -> dict[str, Any]:
         granted = await self.hooks.apply_filters(
-            self.name, dict(row["permissions"]), raw, authenticated(request), model, request
+            f"wpapp_datatable_{self.hook_base}_permissions",
+            dict(row["permissions"]),
+            raw,
+            authenticated(request),
+            model,
+            request,
         )
         if not isinstance(granted, Mapping):
-            raise TypeError(f"{self.name} returned {granted!r}, not a mapping of permissions")
+            raise TypeError(
+                f"wpapp_datatable_{self.hook_base}_permissions returned {granted!r}, not a mapping of permissions"
+            )
         row["permissions"] = {key: bool(value) for key, value in granted.items()}
         return row
 
@@ -199,6 +243,7 @@ async def register_access_filters(
     access: Access,
     models: Mapping[str, TableModel],
     links: Mapping[str, RelationLink] | None = None,
+    db: Database | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Register the access filter for each config (core + plugins'); returns the configs used.
 
@@ -211,6 +256,7 @@ async def register_access_filters(
     for known in models.values():  # a table no config covers is still filtered: fail closed
         if known.resource not in covered:
             configs.setdefault(known.entity, {"resource": known.resource})
+    admin_roles = {entity: tuple(config.get("admin_roles") or ()) for entity, config in configs.items()}
     used: dict[str, dict[str, Any]] = {}
     permitted: set[str] = set()  # plugin tables whose permissions filter is hooked (once per table)
     for entity, config in configs.items():
@@ -219,7 +265,7 @@ async def register_access_filters(
         if model is None:
             continue
         scope = config.get("scope") or default_scope(access, resource, model, (links or {}).get(entity))
-        flt = AccessFilter(hooks, access, entity, config, model, scope)
+        flt = AccessFilter(hooks, access, entity, config, model, scope, admin_roles, db)
         priority = int(config.get("priority", 10))
         hooks.add_filter(
             config.get("hook") or f"wpapp_datatable_{model.hook_base}_where", flt.datatable_where, priority

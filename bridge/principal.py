@@ -6,8 +6,10 @@ Loaded principals are cached briefly per user and evicted when relation rows cha
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, TypedDict
+from types import MappingProxyType
+from typing import Any, Literal, TypedDict
 
 from pypika import MySQLQuery, Order, Table
 
@@ -113,6 +115,29 @@ class Relations:
 
 
 @dataclass(frozen=True)
+class AccessTypes:
+    """The user's access types as the plugin's ``getUserRelation`` gives them in the general
+    context (customer id 0, branch id 0): what the bridge computed, and what the filters
+    (``bridge/access_types.py``) and a signed PHP statement made of it. ``relation`` and
+    ``branch_relation`` are the filtered relation arrays, keys plugins added included."""
+
+    computed: str = "none"
+    customer: str = "none"
+    computed_branch: str = "none"
+    branch: str = "none"
+    relation: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), compare=False)
+    branch_relation: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:  # MappingProxyType does not pickle (the shared cache)
+        return {**self.__dict__, "relation": dict(self.relation), "branch_relation": dict(self.branch_relation)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for key in ("relation", "branch_relation"):
+            state[key] = MappingProxyType(dict(state[key]))
+        self.__dict__.update(state)
+
+
+@dataclass(frozen=True)
 class Principal:
     """The caller. ``user_id == 0`` is a logged-out visitor with no roles and no relations."""
 
@@ -123,6 +148,7 @@ class Principal:
     roles: tuple[str, ...] = ()
     caps: frozenset[str] = frozenset()
     relations: Relations = field(default_factory=Relations)
+    access: AccessTypes | None = None  # None: no filter evaluated (the computed rules hold)
 
     @property
     def logged_in(self) -> bool:
@@ -176,8 +202,16 @@ RoleDefinitions = dict[str, object]  # the ``{prefix}user_roles`` option as stor
 class PrincipalLoader:
     """Reads users, usermeta, the roles option and relation rows; caches the result."""
 
-    def __init__(self, db: Database, cache: Cache, names: TableNames, schema: SchemaInfo) -> None:
+    def __init__(
+        self,
+        db: Database,
+        cache: Cache,
+        names: TableNames,
+        schema: SchemaInfo,
+        evaluate: Callable[[Principal], Awaitable[Principal]] | None = None,
+    ) -> None:
         self.db = db
+        self.evaluate = evaluate  # the access filters, run once per load: the result is cached with it
         self.cache = cache
         self.names = names
         self.schema = schema
@@ -216,6 +250,8 @@ class PrincipalLoader:
 
     async def _load_and_keep(self, user_id: int, key: str) -> Principal | None:
         principal = await self._load(user_id)
+        if principal is not None and self.evaluate is not None:
+            principal = await self.evaluate(principal)
         if principal is not None:
             await self.cache.set(key, principal, PRINCIPAL_TTL, PRINCIPAL_GROUP)
         return principal
@@ -307,4 +343,4 @@ class PrincipalLoader:
         return " UNION ALL ".join(parts), [user_id] * len(parts)
 
 
-__all__ = ["ANONYMOUS", "AgencyMembership", "Principal", "PrincipalLoader", "Relations"]
+__all__ = ["ANONYMOUS", "AccessTypes", "AgencyMembership", "Principal", "PrincipalLoader", "Relations"]

@@ -10,8 +10,13 @@ signed with the shared secret over the six lines
     USER
     hex(SHA256(body))
 
-so the bridge can trust the identity without ever seeing WordPress cookies or nonces.
-Pure functions: the PHP shim implements the same thing, pinned by tests/vectors/signature.json.
+so the bridge can trust the identity without ever seeing WordPress cookies or nonces. When the
+shim also states what PHP integrations decided about the user's access (``X-WP-Bridge-Access``,
+``bridge/access_types.py``), its value is a seventh signed line:
+
+    ACCESS            (only when the header is sent; e.g. ``customer=platform;branch=none``)
+
+so nobody can add, drop or change the statement without the secret. Pure functions: the PHP shim implements the same thing, pinned by tests/vectors/signature.json.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ HEADER_USER = "X-WP-Bridge-User"
 HEADER_TIMESTAMP = "X-WP-Bridge-Timestamp"
 HEADER_NONCE = "X-WP-Bridge-Nonce"
 HEADER_SIGNATURE = "X-WP-Bridge-Signature"
+HEADER_ACCESS = "X-WP-Bridge-Access"  # optional: the PHP side's access statement, signed when sent
 SIGNATURE_HEADERS = (HEADER_USER, HEADER_TIMESTAMP, HEADER_NONCE, HEADER_SIGNATURE)
 
 DEFAULT_MAX_SKEW = 300
@@ -45,16 +51,29 @@ class SignatureError(Exception):
         self.message = message
 
 
-def string_to_sign(method: str, path_and_query: str, timestamp: str, nonce: str, user: str, body: bytes) -> str:
-    """The six signed lines; ``path_and_query`` is the raw request target, never re-encoded."""
-    return "\n".join(
-        (method.upper(), path_and_query, str(timestamp), nonce, str(user), hashlib.sha256(body).hexdigest())
-    )
+def string_to_sign(
+    method: str, path_and_query: str, timestamp: str, nonce: str, user: str, body: bytes, access: str = ""
+) -> str:
+    """The six signed lines (seven with an access statement); ``path_and_query`` is the raw
+    request target, never re-encoded."""
+    lines = [method.upper(), path_and_query, str(timestamp), nonce, str(user), hashlib.sha256(body).hexdigest()]
+    if access:
+        lines.append(access)
+    return "\n".join(lines)
 
 
-def sign(secret: str, method: str, path_and_query: str, timestamp: str, nonce: str, user: str, body: bytes) -> str:
+def sign(
+    secret: str,
+    method: str,
+    path_and_query: str,
+    timestamp: str,
+    nonce: str,
+    user: str,
+    body: bytes,
+    access: str = "",
+) -> str:
     """Hex HMAC-SHA256 of :func:`string_to_sign` with the shared secret (PHP ``hash_hmac('sha256', …)``)."""
-    message = string_to_sign(method, path_and_query, timestamp, nonce, user, body)
+    message = string_to_sign(method, path_and_query, timestamp, nonce, user, body, access)
     return hmac.new(secret.encode("utf-8"), message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
@@ -72,17 +91,22 @@ def signed_headers(
     *,
     timestamp: int | None = None,
     nonce: str | None = None,
+    access: str = "",
 ) -> dict[str, str]:
-    """The four headers a caller (the shim, tests, the event sender) adds to a request."""
+    """The four headers a caller (the shim, tests, the event sender) adds to a request, and the
+    signed access statement when there is one."""
     ts = str(int(time.time()) if timestamp is None else int(timestamp))
     nonce = new_nonce() if nonce is None else nonce
     user = str(int(user_id))
-    return {
+    headers = {
         HEADER_USER: user,
         HEADER_TIMESTAMP: ts,
         HEADER_NONCE: nonce,
-        HEADER_SIGNATURE: sign(secret, method, path_and_query, ts, nonce, user, body),
+        HEADER_SIGNATURE: sign(secret, method, path_and_query, ts, nonce, user, body, access),
     }
+    if access:
+        headers[HEADER_ACCESS] = access
+    return headers
 
 
 def verify(
@@ -122,7 +146,10 @@ def verify(
     if abs(now - int(ts)) > max_skew:
         raise SignatureError("wpbridge_signature_expired", f"{HEADER_TIMESTAMP} is more than {max_skew} s off.")
 
-    expected = sign(secret, method, path_and_query, ts, nonce, user, body)
+    access = lowered.get(HEADER_ACCESS.lower()) or ""
+    if not isinstance(access, str):
+        raise SignatureError("wpbridge_signature_malformed", f"Header {HEADER_ACCESS} is not text.")
+    expected = sign(secret, method, path_and_query, ts, nonce, user, body, access)
     if not hmac.compare_digest(expected.encode("ascii"), signature.lower().encode("utf-8", "replace")):
         raise SignatureError("wpbridge_signature_invalid", "The request signature does not match.")
     return int(user)

@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Iterable, Mapping
+from functools import partial
 from types import MappingProxyType
 
-from bridge import relations
+from bridge import access_types, relations
 from bridge.access import Access
 from bridge.auth import Authenticator
 from bridge.cache import open_cache
@@ -108,11 +109,11 @@ async def _wire(settings: Settings, names: TableNames, db: Database) -> Services
     for model in models.values():  # the last fact about a model, before anything renders its SQL
         model.unique_columns = unique.get(model.real_name, frozenset())
     access = Access(names, schema)
-    access_configs = await register_access_filters(hooks, access, models, links)
+    access_configs = await register_access_filters(hooks, access, models, links, db)
     cache = open_cache(
         settings.cache_dir, settings.cache_url, f"{settings.database_url.database}:{settings.table_prefix}"
     )
-    loader = PrincipalLoader(db, cache, names, schema)
+    loader = PrincipalLoader(db, cache, names, schema, partial(access_types.evaluate, hooks))
     frozen: Mapping[str, TableModel] = MappingProxyType(dict(models))
     configs = MappingProxyType({entity: MappingProxyType(c) for entity, c in access_configs.items()})
     return Services(

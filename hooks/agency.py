@@ -27,6 +27,7 @@ from sanic import Request
 from bridge.access import ALL, Access, any_of
 from bridge.context import authenticated
 from bridge.errors import forbidden, not_found
+from bridge.hooks import Hooks
 from bridge.pipeline import denies, statistics_where
 from bridge.plugins import Registry
 from bridge.principal import Principal
@@ -121,6 +122,23 @@ def agency_scope(names: TableNames) -> Callable[[Principal, Table], Criterion]:
     return scope
 
 
+async def statistics_bypassed(hooks: Hooks, p: Principal) -> bool:
+    """CustomerStatisticsModel's bypass (facts §4.2): the agency tab counts every customer and
+    branch of the agency for the ``administrator`` role, platform staff (who see them all anyway),
+    the roles of ``wp_customer_agency_admin_roles`` ($roles, $user_id) and whom
+    ``wp_customer_should_bypass_agency_statistics_filter`` (False, $user_id, $user) lets through.
+    The role list starts empty, not with the plugin's four agency admin roles: the bridge counts
+    what the user may see (README, "Differences"); a plugin adding them restores the plugin's
+    unscoped numbers."""
+    if p.has_role("administrator") or p.is_platform_staff:
+        return True
+    none: list[str] = []
+    roles = await hooks.apply_filters("wp_customer_agency_admin_roles", none, p.user_id)
+    if p.has_role(*roles):
+        return True
+    return bool(await hooks.apply_filters("wp_customer_should_bypass_agency_statistics_filter", False, p.user_id, p))
+
+
 def agency_permissions(permissions: Mapping[str, bool], row: Mapping[str, Any], p: Principal) -> dict[str, bool]:
     """wp-agency draws its edit and delete buttons from these capabilities (facts §2.5)."""
     admin = p.is_administrator
@@ -140,11 +158,13 @@ async def agency_tab_statistics(
         return value
     svc = services(request)
     agencies, branches, customers = (svc.models[r] for r in ("agencies", "branches", "customers"))
+    principal = authenticated(request)
     seen = await statistics_where(svc.hooks, "agency", "tab", request)
     if denies(seen):
         raise forbidden("Sorry, you are not allowed to see agencies.")
-    wb = await statistics_where(svc.hooks, "branch", "tab", request)
-    wc = await statistics_where(svc.hooks, "customer", "tab", request)
+    bypass = await statistics_bypassed(svc.hooks, principal)
+    wb = [] if bypass else await statistics_where(svc.hooks, "branch", "tab", request)
+    wc = [] if bypass else await statistics_where(svc.hooks, "customer", "tab", request)
     b = branches.table
     in_agency = [*wb, b.agency_id == agency_id]
     of_customers = in_agency
@@ -156,7 +176,6 @@ async def agency_tab_statistics(
         "customer_count": count_of(branches, of_customers, distinct=b.customer_id),
         "branch_count": count_of(branches, in_agency),
     }
-    principal = authenticated(request)
     result = await cached_counts(svc, principal, f"agency_tab:{agency_id}", "agencies", counts, depends=("agencies",))
     if not result["agency"]:
         raise not_found("rest_agency_invalid_id", "Invalid agency ID.")

@@ -11,9 +11,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from pypika.terms import Criterion, EmptyCriterion
 from sanic import Request
 from sanic.response import HTTPResponse
 
+from bridge.access import CAN_VIEW_EMPLOYEE, granted_by_filter
 from bridge.context import authenticated
 from bridge.errors import BridgeError
 from bridge.namespace import API_PREFIX
@@ -54,9 +56,36 @@ async def fetch_visible(request: Request, model: TableModel, row_id: int) -> dic
     """The row with ``row_id`` if the caller may see it (pipeline + access scope), else None."""
     if row_id < 1:
         return None
-    where = await where_for(services(request).hooks, model, request)
-    query = model.select_query(await shown_columns(request, model)).where(combine([*where, model.id_field == row_id]))
-    return await services(request).db.fetch_one(query)
+    svc = services(request)
+    where = await where_for(svc.hooks, model, request)
+    columns = await shown_columns(request, model)
+    row = await svc.db.fetch_one(model.select_query(columns).where(combine([*where, model.id_field == row_id])))
+    if row is None and model.resource == "employees" and svc.hooks.has_filter(CAN_VIEW_EMPLOYEE):
+        return await employee_granted(request, model, columns, row_id)
+    return row
+
+
+async def employee_granted(
+    request: Request, model: TableModel, columns: list[Column], row_id: int
+) -> dict[str, Any] | None:
+    """An employee the rules refuse, when ``wp_customer_can_view_customer_employee`` (False,
+    employee, customer, user_id) grants it: only an employee of a customer the caller may see
+    (what they may otherwise reach), as the plugin's validator asks it last."""
+    svc = services(request)
+    principal = authenticated(request)
+    customers = svc.access.customer_subquery(principal)
+    if customers is None:
+        return None
+    where: list[Criterion] = [model.id_field == row_id]
+    if not isinstance(customers, EmptyCriterion):
+        where.append(model.table.customer_id.isin(customers))
+    row = await svc.db.fetch_one(model.select_query(columns).where(combine(where)))
+    if row is None:
+        return None
+    customer = {"id": row.get("customer_id"), "name": row.get("customer_name")}
+    return (
+        row if await granted_by_filter(svc.hooks, CAN_VIEW_EMPLOYEE, dict(row), customer, principal.user_id) else None
+    )
 
 
 async def visible_or_404(request: Request, schema: ResourceSchema, row_id: int) -> dict[str, Any]:

@@ -17,6 +17,8 @@ abstract class Shim_TestCase extends TestCase {
 		$GLOBALS['test_http']         = array();
 		$GLOBALS['test_responses']    = array();
 		$GLOBALS['test_fired']        = array();
+		$GLOBALS['test_transients']   = array();
+		$GLOBALS['test_deprecated']   = array();
 		$GLOBALS['test_settings_errors'] = array();
 		$GLOBALS['wp_filter']         = array();
 		$GLOBALS['wp_current_filter'] = array();

@@ -18,26 +18,29 @@ class SignerTest extends Shim_TestCase {
 	 * @dataProvider vectors
 	 */
 	public function test_string_to_sign_and_signature_match_the_vectors( array $v ) {
-		$this->assertSame( $v['string_to_sign'], WP_Customer_Bridge_Signer::string_to_sign( $v['method'], $v['path_and_query'], $v['timestamp'], $v['nonce'], $v['user'], $v['body'] ) );
+		$access = isset( $v['access'] ) ? $v['access'] : '';
+		$this->assertSame( $v['string_to_sign'], WP_Customer_Bridge_Signer::string_to_sign( $v['method'], $v['path_and_query'], $v['timestamp'], $v['nonce'], $v['user'], $v['body'], $access ) );
 		$signer = new WP_Customer_Bridge_Signer( $v['secret'] );
-		$this->assertSame( $v['signature'], $signer->sign( $v['method'], $v['path_and_query'], $v['timestamp'], $v['nonce'], $v['user'], $v['body'] ) );
+		$this->assertSame( $v['signature'], $signer->sign( $v['method'], $v['path_and_query'], $v['timestamp'], $v['nonce'], $v['user'], $v['body'], $access ) );
 	}
 
 	/**
 	 * @dataProvider vectors
 	 */
 	public function test_headers_carry_the_vector_signature_and_verify( array $v ) {
-		$signer  = new WP_Customer_Bridge_Signer( $v['secret'] );
-		$headers = $signer->headers( $v['method'], $v['path_and_query'], $v['user'], $v['body'], $v['timestamp'], $v['nonce'] );
-		$this->assertSame(
-			array(
-				'X-WP-Bridge-User'      => (string) $v['user'],
-				'X-WP-Bridge-Timestamp' => (string) $v['timestamp'],
-				'X-WP-Bridge-Nonce'     => $v['nonce'],
-				'X-WP-Bridge-Signature' => $v['signature'],
-			),
-			$headers
+		$access   = isset( $v['access'] ) ? $v['access'] : '';
+		$signer   = new WP_Customer_Bridge_Signer( $v['secret'] );
+		$headers  = $signer->headers( $v['method'], $v['path_and_query'], $v['user'], $v['body'], $v['timestamp'], $v['nonce'], $access );
+		$expected = array(
+			'X-WP-Bridge-User'      => (string) $v['user'],
+			'X-WP-Bridge-Timestamp' => (string) $v['timestamp'],
+			'X-WP-Bridge-Nonce'     => $v['nonce'],
+			'X-WP-Bridge-Signature' => $v['signature'],
 		);
+		if ( '' !== $access ) {
+			$expected['X-WP-Bridge-Access'] = $access;
+		}
+		$this->assertSame( $expected, $headers );
 		$this->assertSame( $v['user'], $signer->verify( $v['method'], $v['path_and_query'], $headers, $v['body'], $v['timestamp'] + 10 ) );
 	}
 

@@ -11,11 +11,15 @@
  *   $GLOBALS['test_http']      requests made with wp_remote_request() (url, args)
  *   $GLOBALS['test_responses'] queued results for wp_remote_request() (array or WP_Error)
  *   $GLOBALS['test_fired']     actions fired: [name, args]
+ *   $GLOBALS['test_transients'] set_transient() values: [value, expiration]
+ *   $GLOBALS['test_deprecated'] hooks applied through apply_filters_deprecated()
+ *   $wpdb->relation_row         the row $wpdb->get_row() answers; $wpdb->queries counts its calls
  */
 
 define( 'ABSPATH', __DIR__ . '/' );
 define( 'DAY_IN_SECONDS', 86400 );
 define( 'HOUR_IN_SECONDS', 3600 );
+define( 'ARRAY_A', 'ARRAY_A' );
 
 // ---- hooks (same storage shape as WP_Hook: ->callbacks[priority][] = [function, accepted_args]) ----
 
@@ -91,6 +95,11 @@ function apply_filters_ref_array( $hook, array $args ) {
 
 function apply_filters( $hook, $value, ...$args ) {
 	return apply_filters_ref_array( $hook, array_merge( array( $value ), $args ) );
+}
+
+function apply_filters_deprecated( $hook, array $args, $version, $replacement = '', $message = '' ) {
+	$GLOBALS['test_deprecated'][] = $hook;
+	return apply_filters_ref_array( $hook, $args );
 }
 
 function do_action_ref_array( $hook, array $args ) {
@@ -212,6 +221,20 @@ function get_option( $name, $default = false ) {
 
 function update_option( $name, $value, $autoload = null ) {
 	$GLOBALS['test_options'][ $name ] = $value;
+	return true;
+}
+
+function get_transient( $name ) {
+	return isset( $GLOBALS['test_transients'][ $name ] ) ? $GLOBALS['test_transients'][ $name ][0] : false;
+}
+
+function set_transient( $name, $value, $expiration = 0 ) {
+	$GLOBALS['test_transients'][ $name ] = array( $value, $expiration );
+	return true;
+}
+
+function delete_transient( $name ) {
+	unset( $GLOBALS['test_transients'][ $name ] );
 	return true;
 }
 
@@ -348,11 +371,18 @@ class WP_REST_Request {
 }
 
 /**
- * Just enough of wpdb for the events table: INSERT IGNORE on a primary key, DELETE.
+ * Just enough of wpdb for the events table (INSERT IGNORE on a primary key, DELETE) and the relation lookup.
  */
 class Test_WPDB {
-	public $prefix = 'wp_';
-	public $rows   = array();
+	public $prefix       = 'wp_';
+	public $rows         = array();
+	public $relation_row = array( 'owner' => '0', 'branch_admin' => '0', 'employee' => '0' );
+	public $queries      = 0;
+
+	public function get_row( $sql, $output = 'OBJECT' ) {
+		++$this->queries;
+		return $this->relation_row;
+	}
 
 	public function prepare( $query, ...$args ) {
 		$args = array_map(

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from bridge.signing import (
+    HEADER_ACCESS,
     HEADER_NONCE,
     HEADER_SIGNATURE,
     HEADER_TIMESTAMP,
@@ -57,13 +58,15 @@ def test_vector_file_covers_the_cases() -> None:
     names = {v["name"] for v in VECTORS}
     assert len(VECTORS) >= 6
     assert {"user_0_logged_out_visitor", "post_json_body_unicode", "post_empty_body"} <= names
+    assert {"access_statement_granted", "access_statement_withdrawn"} <= names
 
 
 @pytest.mark.parametrize("vector", VECTORS, ids=[v["name"] for v in VECTORS])
 def test_vectors(vector: dict[str, Any]) -> None:
     body = vector["body"].encode("utf-8")
     ts, user = str(vector["timestamp"]), str(vector["user"])
-    args = (vector["method"], vector["path_and_query"], ts, vector["nonce"], user, body)
+    access = vector.get("access", "")
+    args = (vector["method"], vector["path_and_query"], ts, vector["nonce"], user, body, access)
     assert string_to_sign(*args) == vector["string_to_sign"]
     assert sign(vector["secret"], *args) == vector["signature"]
 
@@ -75,18 +78,30 @@ def test_vectors(vector: dict[str, Any]) -> None:
         body,
         timestamp=vector["timestamp"],
         nonce=vector["nonce"],
+        access=access,
     )
     assert headers == {
         HEADER_USER: user,
         HEADER_TIMESTAMP: ts,
         HEADER_NONCE: vector["nonce"],
         HEADER_SIGNATURE: vector["signature"],
+        **({HEADER_ACCESS: access} if access else {}),
     }
     lower = {k.lower(): v for k, v in headers.items()}
     assert (
         verify(vector["secret"], vector["method"], vector["path_and_query"], lower, body, now=vector["timestamp"] + 299)
         == vector["user"]
     )
+    if access:  # the statement is signed: dropping or changing it breaks the signature
+        for forged in (
+            {k: v for k, v in lower.items() if k != HEADER_ACCESS.lower()},
+            {**lower, HEADER_ACCESS.lower(): "customer=admin"},
+        ):
+            with pytest.raises(SignatureError) as info:
+                verify(
+                    vector["secret"], vector["method"], vector["path_and_query"], forged, body, now=vector["timestamp"]
+                )
+            assert info.value.code == "wpbridge_signature_invalid"
 
 
 def test_string_to_sign_shape() -> None:

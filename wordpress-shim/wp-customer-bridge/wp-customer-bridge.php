@@ -33,6 +33,7 @@ define( 'WP_CUSTOMER_BRIDGE_DIR', plugin_dir_path( __FILE__ ) );
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-signer.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-settings.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-response.php';
+require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-access.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-client.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-renderer.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-hooks.php';

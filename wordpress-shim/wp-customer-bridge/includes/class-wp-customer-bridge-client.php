@@ -1,6 +1,7 @@
 <?php
 /**
- * HTTP client for the bridge: every request signed as the current WordPress user.
+ * HTTP client for the bridge: every request signed as the current WordPress user, with what
+ * PHP integrations decided about that user's access (WP_Customer_Bridge_Access).
  *
  * Uses wp_remote_request(), not wp_safe_remote_request(): the "safe" variant refuses loopback
  * and private addresses and most ports, which is exactly where a bridge usually runs.
@@ -96,7 +97,7 @@ class WP_Customer_Bridge_Client {
 		$target  = $this->path_and_query( $route, $query );
 		$url     = $this->settings->url() . WP_Customer_Bridge_Settings::API_PREFIX . $route . ( '' === (string) $query ? '' : '?' . $query );
 		$signer     = new WP_Customer_Bridge_Signer( $this->settings->secret() );
-		$headers    = $signer->headers( $method, $target, $user_id, (string) $body );
+		$headers    = $signer->headers( $method, $target, $user_id, (string) $body, null, '', WP_Customer_Bridge_Access::statement( $user_id ) );
 		$request_id = wp_generate_uuid4();
 
 		$headers['Accept']       = 'application/json';

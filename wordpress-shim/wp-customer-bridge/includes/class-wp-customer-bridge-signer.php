@@ -11,6 +11,8 @@
  *     NONCE
  *     USER
  *     hex(SHA256(body))
+ *     ACCESS       (only when the X-WP-Bridge-Access header is sent: the access statement of
+ *                   WP_Customer_Bridge_Access, e.g. "customer=platform;branch=none")
  *
  * The same class verifies the bridge's signature on the events it delivers. Pinned by the shared
  * test vectors in tests/vectors/signature.json (tests/php/SignerTest.php).
@@ -29,6 +31,13 @@ class WP_Customer_Bridge_Signer {
 	const HEADER_TIMESTAMP = 'X-WP-Bridge-Timestamp';
 	const HEADER_NONCE     = 'X-WP-Bridge-Nonce';
 	const HEADER_SIGNATURE = 'X-WP-Bridge-Signature';
+
+	/**
+	 * The optional access statement, signed as a seventh line when sent.
+	 *
+	 * @since 0.2.0
+	 */
+	const HEADER_ACCESS = 'X-WP-Bridge-Access';
 
 	/**
 	 * Largest clock difference accepted, in seconds (the bridge uses the same).
@@ -52,7 +61,9 @@ class WP_Customer_Bridge_Signer {
 	}
 
 	/**
-	 * The six signed lines.
+	 * The six signed lines, seven with an access statement.
+	 *
+	 * @since 0.2.0 The optional $access line.
 	 *
 	 * @param string     $method         HTTP method.
 	 * @param string     $path_and_query Raw request target, never re-encoded.
@@ -60,20 +71,22 @@ class WP_Customer_Bridge_Signer {
 	 * @param string     $nonce          Random request nonce.
 	 * @param int|string $user           WordPress user id (0 = logged-out visitor).
 	 * @param string     $body           Exact request body.
+	 * @param string     $access         Access statement ('' for none: six lines).
 	 * @return string
 	 */
-	public static function string_to_sign( $method, $path_and_query, $timestamp, $nonce, $user, $body ) {
-		return implode(
-			"\n",
-			array(
-				strtoupper( (string) $method ),
-				(string) $path_and_query,
-				(string) $timestamp,
-				(string) $nonce,
-				(string) $user,
-				hash( 'sha256', (string) $body ),
-			)
+	public static function string_to_sign( $method, $path_and_query, $timestamp, $nonce, $user, $body, $access = '' ) {
+		$lines = array(
+			strtoupper( (string) $method ),
+			(string) $path_and_query,
+			(string) $timestamp,
+			(string) $nonce,
+			(string) $user,
+			hash( 'sha256', (string) $body ),
 		);
+		if ( '' !== (string) $access ) {
+			$lines[] = (string) $access;
+		}
+		return implode( "\n", $lines );
 	}
 
 	/**
@@ -85,10 +98,11 @@ class WP_Customer_Bridge_Signer {
 	 * @param string     $nonce          Request nonce.
 	 * @param int|string $user           User id.
 	 * @param string     $body           Request body.
+	 * @param string     $access         Access statement ('' for none).
 	 * @return string Lower-case hex.
 	 */
-	public function sign( $method, $path_and_query, $timestamp, $nonce, $user, $body ) {
-		return hash_hmac( 'sha256', self::string_to_sign( $method, $path_and_query, $timestamp, $nonce, $user, $body ), $this->secret );
+	public function sign( $method, $path_and_query, $timestamp, $nonce, $user, $body, $access = '' ) {
+		return hash_hmac( 'sha256', self::string_to_sign( $method, $path_and_query, $timestamp, $nonce, $user, $body, $access ), $this->secret );
 	}
 
 	/**
@@ -101,7 +115,9 @@ class WP_Customer_Bridge_Signer {
 	}
 
 	/**
-	 * The four headers for a request made as $user.
+	 * The four headers for a request made as $user, and the access statement when there is one.
+	 *
+	 * @since 0.2.0 The optional $access statement.
 	 *
 	 * @param string   $method         HTTP method.
 	 * @param string   $path_and_query Raw request target.
@@ -109,18 +125,23 @@ class WP_Customer_Bridge_Signer {
 	 * @param string   $body           Request body.
 	 * @param int|null $timestamp      Unix seconds (now when null).
 	 * @param string   $nonce          Nonce (fresh when empty).
+	 * @param string   $access         Access statement ('' for none).
 	 * @return array<string, string>
 	 */
-	public function headers( $method, $path_and_query, $user, $body = '', $timestamp = null, $nonce = '' ) {
+	public function headers( $method, $path_and_query, $user, $body = '', $timestamp = null, $nonce = '', $access = '' ) {
 		$timestamp = null === $timestamp ? time() : (int) $timestamp;
 		$nonce     = '' === $nonce ? self::new_nonce() : $nonce;
 		$user      = (string) max( 0, (int) $user );
-		return array(
+		$headers   = array(
 			self::HEADER_USER      => $user,
 			self::HEADER_TIMESTAMP => (string) $timestamp,
 			self::HEADER_NONCE     => $nonce,
-			self::HEADER_SIGNATURE => $this->sign( $method, $path_and_query, $timestamp, $nonce, $user, $body ),
+			self::HEADER_SIGNATURE => $this->sign( $method, $path_and_query, $timestamp, $nonce, $user, $body, $access ),
 		);
+		if ( '' !== (string) $access ) {
+			$headers[ self::HEADER_ACCESS ] = (string) $access;
+		}
+		return $headers;
 	}
 
 	/**
@@ -155,7 +176,8 @@ class WP_Customer_Bridge_Signer {
 		if ( '' === $this->secret ) {
 			return 'invalid';
 		}
-		$expected = $this->sign( $method, $path_and_query, $timestamp, $nonce, $user, $body );
+		$access   = isset( $lowered[ strtolower( self::HEADER_ACCESS ) ] ) ? (string) $lowered[ strtolower( self::HEADER_ACCESS ) ] : '';
+		$expected = $this->sign( $method, $path_and_query, $timestamp, $nonce, $user, $body, $access );
 		if ( ! hash_equals( $expected, strtolower( $signature ) ) ) {
 			return 'invalid';
 		}
