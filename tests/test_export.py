@@ -174,3 +174,23 @@ async def test_keyset_chunks_cross_every_boundary(demo_db: Any, order: list[tupl
     ]
     assert read == expected, (str(read), str(expected))
     assert len(set(read)) == len(read)
+
+
+def test_a_plugin_may_refuse_export_per_table_and_user(
+    demo_db: Any, start_bridge: Any, demo_logins: dict, tmp_path: Any
+) -> None:
+    """``wp_customer_enable_export`` answering False refuses exactly that user's export of that table."""
+    (tmp_path / "no_export.py").write_text(
+        "def register(registry):\n"
+        "    def enabled(allowed, table, principal):\n"
+        f"        return allowed and not (table == 'customers' and principal.user_id == {demo_logins['andi_budi'].user_id})\n"
+        "    registry.hooks.add_filter('wp_customer_enable_export', enabled)\n"
+    )
+    hooked = start_bridge(demo_db, env={"BRIDGE_HOOKS_PATH": str(tmp_path)})
+    refused = export(hooked.client, demo_logins["andi_budi"].auth)
+    assert refused.status_code == 403 and refused.json()["code"] == "wpbridge_export_refused"
+    assert export(hooked.client, demo_logins["admin"].auth).status_code == 200
+    other = hooked.client.get(
+        f"{API}/datatables/branches/export", params={"customer_id": 1}, auth=demo_logins["andi_budi"].auth
+    )
+    assert other.status_code == 200
