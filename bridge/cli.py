@@ -1,4 +1,4 @@
-"""``wpbridge``: serve | up | stop | migrate | demo | check | outbox | indexes.
+"""``wpbridge``: serve | up | stop | migrate | demo | check | outbox | indexes | doctor.
 
 ``up`` is what ``make run`` does: find or start MariaDB, create the database and schema,
 load demo data into an empty database, print the demo logins, then serve.
@@ -464,6 +464,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     indexes.add_argument("--apply", action="store_true", help="create the missing indexes (idempotent)")
     indexes.set_defaults(func=cmd_indexes)
+    doctor = sub.add_parser(
+        "doctor",
+        help="check this installation: one line per check, a fix for each failure, exit 1 when any fails",
+        description="Check the settings, the database (privileges, schema, indexes, outbox), the cache, the shared "
+        "secret, the shim's events route and clock, and WordPress's secrets; see bridge/doctor.py.",
+    )
+    doctor.set_defaults(func=None)  # loads the settings itself: a bad one is a failed check, not an exit
     return parser
 
 
@@ -522,6 +529,10 @@ def _why_it_failed(exc: BaseException, settings: Settings) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "doctor":
+        from bridge.doctor import run as doctor
+
+        return doctor()
     try:
         settings = load_settings()
     except SettingsError as exc:
