@@ -12,43 +12,18 @@ import os
 import secrets
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import pymysql
 
+from bridge.doctor_remote import check_events, check_replica, check_wordpress_secrets
+from bridge.doctor_result import Result, fail, ok, skip
 from bridge.schema import SchemaError, SchemaInfo, TableNames, check_required, introspect
 from bridge.settings import Settings, SettingsError, load_settings
 
 SECRET_MIN = 16  # the shim refuses shorter secrets too (WP_Customer_Bridge_Events::check)
 WRITTEN = ("customers", "branches", "employees", "outbox")  # the tables the bridge's writes change
 BACKLOG_LIMIT_S = 600  # an event older than this is not on its way (the sender retries every ≤ 300 s)
-
-
-@dataclass(frozen=True)
-class Result:
-    """One check's outcome: ``ok``, ``FAIL`` (with the fix) or ``skip`` (not applicable, or blocked)."""
-
-    name: str
-    status: str
-    detail: str
-    fix: str = ""
-
-    def line(self) -> str:
-        text = f"{self.status:<4}  {self.name}: {self.detail}"
-        return text + (f"\n      fix: {self.fix}" if self.fix else "")
-
-
-def ok(name: str, detail: str) -> Result:
-    return Result(name, "ok", detail)
-
-
-def fail(name: str, detail: str, fix: str) -> Result:
-    return Result(name, "FAIL", detail, fix)
-
-
-def skip(name: str, detail: str) -> Result:
-    return Result(name, "skip", detail)
 
 
 def check_secret(env: Mapping[str, str]) -> Result:
@@ -255,9 +230,8 @@ def database_checks(settings: Settings) -> Iterator[Result]:
 
 def checks(settings: Settings) -> Iterator[Result]:
     """Every check after the settings, in the order they are printed."""
-    from bridge.doctor_remote import check_events, check_wordpress_secrets
-
     yield from database_checks(settings)
+    yield from check_replica(settings)
     yield check_cache(settings)
     yield from check_events(settings)
     yield from check_wordpress_secrets(settings)

@@ -1,5 +1,6 @@
-"""``wpbridge doctor``'s checks of what lies beyond the bridge's own database: the shim's events
-route (a signed ping), the clock difference to WordPress, and WordPress's secrets for its cookie.
+"""``wpbridge doctor``'s checks of what lies beyond the bridge's own database: the read replica,
+the shim's events route (a signed ping), the clock difference to WordPress, and WordPress's
+secrets for its cookie.
 """
 
 from __future__ import annotations
@@ -10,17 +11,74 @@ import json
 import logging
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pymysql
 
-from bridge.doctor import Result, fail, ok, skip
+from bridge.doctor_result import Result, fail, ok, skip
 from bridge.schema import TableNames
 from bridge.settings import Settings
 from bridge.signing import DEFAULT_MAX_SKEW, signed_headers
 
 CLOCK_LIMIT_S = 120  # beyond this, a slow answer or a little more drift and signatures expire (300 s)
 PING = json.dumps({"kind": "ping"}).encode()
+
+
+_REPLICA_FIX = {
+    "lagging": "find why the replica falls behind (SHOW REPLICA STATUS on it), or raise BRIDGE_REPLICA_MAX_LAG_S",
+    "stopped": "START REPLICA on the replica (Last_IO_Error / Last_SQL_Error in SHOW REPLICA STATUS say why it stopped)",
+    "down": "start the replica, or correct BRIDGE_DATABASE_READ_URL (unset it to read from the primary only)",
+}
+
+
+def _replica_status(cur: pymysql.cursors.DictCursor) -> dict[str, Any] | None:
+    try:
+        cur.execute("SHOW REPLICA STATUS")
+    except pymysql.err.ProgrammingError:  # an older server's parser
+        cur.execute("SHOW SLAVE STATUS")
+    row: dict[str, Any] | None = cur.fetchone()
+    return row
+
+
+def check_replica(settings: Settings) -> Iterator[Result]:
+    """With ``BRIDGE_DATABASE_READ_URL``: the replica answers, replicates, and lags less than
+    ``BRIDGE_REPLICA_MAX_LAG_S`` — the same verdict the server's monitor reaches (bridge/replica.py)."""
+    from bridge.replica import judge
+
+    url = settings.database_read_url
+    if url is None:
+        yield skip("replica", "BRIDGE_DATABASE_READ_URL is not set: every read goes to the primary")
+        return
+    try:
+        conn = pymysql.connect(
+            autocommit=True, connect_timeout=5, cursorclass=pymysql.cursors.DictCursor, **url.connect_kwargs()
+        )
+    except pymysql.MySQLError as exc:
+        detail = f"{url} does not answer ({exc.args[-1] if exc.args else exc}): reads fall back to the primary"
+        yield fail("replica", detail, _REPLICA_FIX["down"])
+        return
+    try:
+        with conn.cursor() as cur:
+            status = _replica_status(cur)
+    except pymysql.MySQLError as exc:
+        yield fail(
+            "replica",
+            f"{url}: SHOW REPLICA STATUS is refused ({exc.args[-1] if exc.args else exc}): its lag cannot be watched",
+            "GRANT REPLICA MONITOR ON *.* (MariaDB; REPLICATION CLIENT on MySQL) TO the user of BRIDGE_DATABASE_READ_URL",
+        )
+        return
+    finally:
+        conn.close()
+    verdict = judge(status, settings.replica_max_lag_s)
+    if verdict.usable:
+        yield ok("replica", f"{url} takes the reads: {verdict.reason}")
+    else:
+        yield fail(
+            "replica",
+            f"{url} is {verdict.state}: {verdict.reason}; reads fall back to the primary",
+            _REPLICA_FIX[verdict.state],
+        )
 
 
 def _refusal(response: httpx.Response) -> str:

@@ -10,7 +10,7 @@ import difflib
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -21,11 +21,6 @@ from bridge.wp_config import WPConfigError, read_wp_config
 DEFAULT_DATABASE_URL = "mysql://root@127.0.0.1:3306/wp_customer_bridge"
 _PREFIX_RE = re.compile(r"^[A-Za-z0-9_]{1,32}$")
 WILDCARD_HOSTS = ("0.0.0.0", "::")  # listen on every address; links then name 127.0.0.1
-# Settings a later version will honour; until then they stop the start rather than be ignored.
-NOT_SUPPORTED_YET: Mapping[str, str] = {
-    "BRIDGE_DATABASE_READ_URL": "the bridge reads and writes through BRIDGE_DATABASE_URL only "
-    "(read replicas come with the deployment work); unset it",
-}
 
 
 class SettingsError(ValueError):
@@ -187,6 +182,10 @@ class Settings:
     cors_origins: tuple[str, ...] = ()  # other origins whose pages may write (bridge/origin.py)
     wp_config: str | None = None  # the site's wp-config.php: WordPress's login cookie accepted (bridge/wp_cookie.py)
     wp_site_url: str | None = None  # the site URL the cookie's name is hashed from, instead of the siteurl option
+    # A read replica (bridge/replica.py): reads go there unless it lags or is down, or the caller just wrote.
+    database_read_url: DatabaseURL | None = None
+    read_your_writes_s: int = 2
+    replica_max_lag_s: int = 5
 
     @property
     def base_url(self) -> str:
@@ -256,13 +255,6 @@ def toml_keys() -> frozenset[str]:
     return frozenset(f.name for f in fields(Settings)) - {"config", "config_path"}
 
 
-def _refuse_unsupported(names: Iterable[str], where: str = "") -> None:
-    """A setting a later version honours is refused by name rather than silently ignored."""
-    for name in names:
-        if name in NOT_SUPPORTED_YET:
-            raise SettingsError(f"{where}{name} is not supported yet: {NOT_SUPPORTED_YET[name]}")
-
-
 def _refuse_unknown_keys(config: Mapping[str, Any], path: str) -> None:
     """A misspelt key would otherwise be ignored and its default used without a word."""
     for key, value in config.items():
@@ -272,7 +264,6 @@ def _refuse_unknown_keys(config: Mapping[str, Any], path: str) -> None:
     bridge = config.get("bridge", {})
     if not isinstance(bridge, dict):
         raise SettingsError(f"BRIDGE_CONFIG file {path}: [bridge] must be one table, not an array of tables")
-    _refuse_unsupported((f"BRIDGE_{str(key).upper()}" for key in bridge), f"BRIDGE_CONFIG file {path}: ")
     known = toml_keys()
     for key in bridge:
         if key not in known:
@@ -298,7 +289,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             if var not in source:
                 source[var] = ",".join(value) if isinstance(value, list) else str(value)
 
-    _refuse_unsupported(name for name, value in source.items() if value)
     url_raw = source.get("BRIDGE_DATABASE_URL") or DEFAULT_DATABASE_URL
     prefix = _prefix(source, "BRIDGE_TABLE_PREFIX", "wp_")
     secret = source.get("BRIDGE_SHARED_SECRET", "")
@@ -344,6 +334,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     for folder in hooks:
         if not Path(folder).is_dir():
             raise SettingsError(f"BRIDGE_HOOKS_PATH names {folder!r}, which is not a folder")
+    read_raw = source.get("BRIDGE_DATABASE_READ_URL") or ""
 
     return Settings(
         database_url=parse_database_url(url_raw),
@@ -372,6 +363,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         cors_origins=cors,
         wp_config=wp_config,
         wp_site_url=wp_site_url,
+        # the read replica (bridge/replica.py)
+        database_read_url=parse_database_url(read_raw, "BRIDGE_DATABASE_READ_URL") if read_raw else None,
+        read_your_writes_s=_int(source, "BRIDGE_READ_YOUR_WRITES_S", 2, 0, 3600),
+        replica_max_lag_s=_int(source, "BRIDGE_REPLICA_MAX_LAG_S", 5, 0, 86400),
     )
 
 
@@ -408,6 +403,10 @@ def settings_as_env(settings: Settings) -> dict[str, str]:
         env["BRIDGE_WP_CONFIG"] = settings.wp_config
     if settings.wp_site_url:
         env["BRIDGE_WP_SITE_URL"] = settings.wp_site_url
+    if settings.database_read_url:  # the read replica (bridge/replica.py)
+        env["BRIDGE_DATABASE_READ_URL"] = settings.database_read_url.to_url()
+        env["BRIDGE_READ_YOUR_WRITES_S"] = str(settings.read_your_writes_s)
+        env["BRIDGE_REPLICA_MAX_LAG_S"] = str(settings.replica_max_lag_s)
     if settings.events_url:
         env["BRIDGE_EVENTS_URL"] = settings.events_url
         env["BRIDGE_EVENTS_TIMEOUT"] = str(settings.events_timeout)
