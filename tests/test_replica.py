@@ -85,18 +85,18 @@ def wait_for(check: Callable[[], bool], what: str, timeout: float = 15) -> None:
 
 def metric(bridge: BridgeServer, name: str) -> float:
     text = bridge.client.get("/metrics").text
-    found = re.search(rf"^{name}(?:{{[^}}]*}})? ([0-9.e+-]+)$", text, re.M)
+    found = re.search(rf"^{re.escape(name)}(?:{{[^}}]*}})? ([0-9.e+-]+)$", text, re.M)
     assert found, f"{name} not in /metrics"
     return float(found.group(1))
 
 
 def test_reads_go_to_the_replica_and_a_write_is_read_back_then_replicated(
-    pair: Replication, routed: BridgeServer, marked: tuple[int, str]
+    pair: Replication, routed: BridgeServer, marked: tuple[int, str], tmp_path: Path
 ) -> None:
     """A read answers from the replica (the marked name). A write through the bridge is read back
     from the primary, and its writer reads the primary (the real name) for the read-your-writes
     window while another user still reads the replica; afterwards the new row is read from the
-    replica, where replication has put it."""
+    replica, where replication has put it; `wpbridge doctor` finds the replica ok."""
     customer_id, real = marked
     wait_for(lambda: name_of(routed, customer_id, READER) == MARKED, "reads on the replica")
     assert routed.client.get("/readyz").json()["replica"]["reads"] == "replica"
@@ -109,6 +109,14 @@ def test_reads_go_to_the_replica_and_a_write_is_read_back_then_replicated(
     assert name_of(routed, customer_id, WRITER) == MARKED, "after the window the writer reads the replica again"
     assert name_of(routed, new_id, READER) == "PT Replika Baru", "the write reached the replica"
     assert metric(routed, "wpbridge_replica_in_use") == 1
+    assert metric(routed, 'wpbridge_db_reads_total{target="replica"}') > 0
+    doctor = run_cli(
+        pair.primary.url(DATABASE),
+        "doctor",
+        env={"BRIDGE_DATABASE_READ_URL": pair.replica.url(DATABASE).to_url(), "BRIDGE_RUN_DIR": str(tmp_path)},
+        check=False,
+    )
+    assert re.search(r"^ok\s+replica: .* takes the reads", doctor.stdout, re.M), doctor.stdout
 
 
 def test_a_stopped_sql_thread_and_a_delayed_replica_make_reads_fall_back(
