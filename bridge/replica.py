@@ -25,6 +25,7 @@ replica has had the time it is allowed to lag (``evict_again``).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
@@ -46,6 +47,7 @@ log = logging.getLogger("bridge.replica")
 
 POLL_S = 1.0  # how often each worker asks the replica how far behind it is
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_primary_only: contextvars.ContextVar[bool] = contextvars.ContextVar("wpbridge_primary_only", default=False)
 
 READS = Counter("wpbridge_db_reads", "Reads by the database that answered them (replica or primary).", ["target"])
 REPLICA_LAG = Gauge(
@@ -178,8 +180,16 @@ class RoutedDatabase(Database):
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def ping(self, timeout: float = 3.0) -> None:
+        """Readiness is the primary's: it takes every write (the replica's state is the monitor's)."""
+        token = _primary_only.set(True)
+        try:
+            await super().ping(timeout)
+        finally:
+            _primary_only.reset(token)
+
     async def _with_retry(self, read: Callable[[Executor], Awaitable[T]]) -> T:
-        if self.monitor.verdict.usable and not await self._primary_for_this_request():
+        if self.monitor.verdict.usable and not _primary_only.get() and not await self._primary_for_this_request():
             try:
                 result = await self.replica._with_retry(read)
             except DatabaseUnavailable as exc:

@@ -176,3 +176,19 @@ def test_a_replica_that_goes_away_makes_reads_fall_back_until_it_is_back(
     wait_for(lambda: name_of(routed, customer_id, READER) == MARKED, "reads back on the replica", timeout=30)
     with httpx.Client(base_url=routed.base) as client:
         assert client.get("/readyz").json()["replica"]["reads"] == "replica"
+
+
+def test_readiness_is_the_primarys_while_reads_carry_on_from_the_replica(
+    pair: Replication, routed: BridgeServer, marked: tuple[int, str]
+) -> None:
+    """The primary stops: /readyz answers 503 (writes cannot be taken) although the replica
+    answers, and reads still come from the replica; with the primary back, /readyz is 200."""
+    customer_id, _ = marked
+    wait_for(lambda: name_of(routed, customer_id, READER) == MARKED, "reads on the replica")
+    pair.primary.stop()
+    try:
+        assert routed.client.get("/readyz").status_code == 503
+        assert name_of(routed, customer_id, READER) == MARKED
+    finally:
+        pair.primary.start(pair.server, pair.install)
+    wait_for(lambda: routed.client.get("/readyz").status_code == 200, "the primary back")
