@@ -1,4 +1,4 @@
-"""``wpbridge``: serve | up | stop | migrate | check | demo | outbox | indexes.
+"""``wpbridge``: serve | up | stop | migrate | check | demo | outbox | indexes | doctor.
 
 The subcommands live in ``bridge/commands/`` (one module per concern, each with a
 ``register(commands)``); this module builds the parser from ``COMMANDS``, loads the settings
@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bridge.commands import Register, Run, demo, indexes, outbox, schema, serve, up
+from bridge.commands import Register, Run, demo, doctor, indexes, outbox, schema, serve, up
 from bridge.commands.failures import why_it_failed
 from bridge.setting_values import SettingsError
 from bridge.settings import Settings
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 # The subcommands after serve and up, in the order `wpbridge --help` lists them: a new one is its
 # module's ``register`` added here.
-COMMANDS: tuple[Register, ...] = (schema.register, demo.register, outbox.register, indexes.register)
+COMMANDS: tuple[Register, ...] = (schema.register, demo.register, outbox.register, indexes.register, doctor.register)
 
 
 def create_app(settings: Settings) -> BridgeApp:
@@ -66,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    standalone: Callable[[], int] | None = getattr(args, "standalone", None)
+    if standalone is not None:  # doctor: it reports a bad setting as one of its checks
+        return standalone()
     try:
         settings = load_settings()
     except SettingsError as exc:

@@ -46,6 +46,10 @@ class Settings:
     config_path: str | None = None
     datatables_max_rows: int = 5000
     export_max_rows: int = 100_000  # the most rows one export may stream (bridge/routes/export.py)
+    # A read replica (bridge/replica.py): reads go there unless it lags or is down, or the caller just wrote.
+    database_read_url: DatabaseURL | None = None
+    read_your_writes_s: int = 2
+    replica_max_lag_s: int = 5
     pool_size: int = 10
     database_timeout: int = 10  # seconds a statement, or the wait for a pooled connection, may take (bridge/db.py)
     access_log: bool = False  # a line per request (bridge/access_log.py)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -27,12 +27,6 @@ from bridge.setting_values import (
 )
 from bridge.settings import DEFAULT_DATABASE_URL, LOG_FORMATS, LogFormat, Settings, run_dir
 from bridge.wp_config import WPConfigError, read_wp_config
-
-# Settings a later version will honour; until then they stop the start rather than be ignored.
-NOT_SUPPORTED_YET: Mapping[str, str] = {
-    "BRIDGE_DATABASE_READ_URL": "the bridge reads and writes through BRIDGE_DATABASE_URL only "
-    "(read replicas come with the deployment work); unset it",
-}
 
 
 def _read_toml(path: str) -> dict[str, Any]:
@@ -54,13 +48,6 @@ def toml_keys() -> frozenset[str]:
     return frozenset(f.name for f in fields(Settings)) - {"config", "config_path"}
 
 
-def _refuse_unsupported(names: Iterable[str], where: str = "") -> None:
-    """A setting a later version honours is refused by name rather than silently ignored."""
-    for name in names:
-        if name in NOT_SUPPORTED_YET:
-            raise SettingsError(f"{where}{name} is not supported yet: {NOT_SUPPORTED_YET[name]}")
-
-
 def _refuse_unknown_keys(config: Mapping[str, Any], path: str) -> None:
     """A misspelt key would otherwise be ignored and its default used without a word."""
     for key, value in config.items():
@@ -70,7 +57,6 @@ def _refuse_unknown_keys(config: Mapping[str, Any], path: str) -> None:
     bridge = config.get("bridge", {})
     if not isinstance(bridge, dict):
         raise SettingsError(f"BRIDGE_CONFIG file {path}: [bridge] must be one table, not an array of tables")
-    _refuse_unsupported((f"BRIDGE_{str(key).upper()}" for key in bridge), f"BRIDGE_CONFIG file {path}: ")
     known = toml_keys()
     for key in bridge:
         if key not in known:
@@ -96,7 +82,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             if var not in source:
                 source[var] = ",".join(value) if isinstance(value, list) else str(value)
 
-    _refuse_unsupported(name for name, value in source.items() if value)
+    read_raw = source.get("BRIDGE_DATABASE_READ_URL") or ""
     url_raw = source.get("BRIDGE_DATABASE_URL") or DEFAULT_DATABASE_URL
     prefix = env_prefix(source, "BRIDGE_TABLE_PREFIX", "wp_")
     secret = source.get("BRIDGE_SHARED_SECRET", "")
@@ -155,6 +141,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         config_path=config_path,
         datatables_max_rows=env_int(source, "BRIDGE_DATATABLES_MAX_ROWS", 5000, 1, 1_000_000),
         export_max_rows=env_int(source, "BRIDGE_EXPORT_MAX_ROWS", 100_000, 1, 10_000_000),
+        # the read replica (bridge/replica.py)
+        database_read_url=parse_database_url(read_raw, "BRIDGE_DATABASE_READ_URL") if read_raw else None,
+        read_your_writes_s=env_int(source, "BRIDGE_READ_YOUR_WRITES_S", 2, 0, 3600),
+        replica_max_lag_s=env_int(source, "BRIDGE_REPLICA_MAX_LAG_S", 5, 0, 86400),
         pool_size=env_int(source, "BRIDGE_POOL_SIZE", 10, 1, 200),
         database_timeout=env_int(source, "BRIDGE_DATABASE_TIMEOUT", 10, 1, 3600),
         access_log=env_bool(source, "BRIDGE_ACCESS_LOG", False),
@@ -218,4 +208,8 @@ def settings_as_env(settings: Settings) -> dict[str, str]:
         env["BRIDGE_EVENTS_URL"] = settings.events_url
         env["BRIDGE_EVENTS_TIMEOUT"] = str(settings.events_timeout)
         env["BRIDGE_EVENTS_MAX_BACKOFF"] = str(settings.events_max_backoff)
+    if settings.database_read_url:  # the read replica (bridge/replica.py)
+        env["BRIDGE_DATABASE_READ_URL"] = settings.database_read_url.to_url()
+        env["BRIDGE_READ_YOUR_WRITES_S"] = str(settings.read_your_writes_s)
+        env["BRIDGE_REPLICA_MAX_LAG_S"] = str(settings.replica_max_lag_s)
     return {k: v for k, v in env.items() if v != ""}

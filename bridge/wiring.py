@@ -27,6 +27,7 @@ from bridge.invalidation import InvalidationMap
 from bridge.pipeline import register_access_filters
 from bridge.plugins import PluginError, Registry, load_plugins
 from bridge.principal import PrincipalLoader
+from bridge.replica import RoutedDatabase, open_database
 from bridge.schema import SchemaError, SchemaInfo, TableNames, check_required, introspect_query, schema_from_rows
 from bridge.services import Services, app_context
 from bridge.settings import Settings
@@ -70,7 +71,7 @@ async def build_services(settings: Settings) -> Services:
     On any failure (the database going away half-way included) the pool is closed again, so
     the next request's attempt never leaves a second one behind."""
     names = TableNames.for_prefix(settings.table_prefix, settings.base_prefix)
-    db = Database(settings.database_url, maxsize=settings.pool_size, timeout=settings.database_timeout)
+    db = open_database(settings)  # with BRIDGE_DATABASE_READ_URL, reads are routed (bridge/replica.py)
     try:
         return await _wire(settings, names, db)
     except BaseException:
@@ -113,6 +114,8 @@ async def _wire(settings: Settings, names: TableNames, db: Database) -> Services
     cache = open_cache(
         settings.cache_dir, settings.cache_url, f"{settings.database_url.database}:{settings.table_prefix}"
     )
+    if isinstance(db, RoutedDatabase):
+        db.remember_writes_in(cache)
     loader = PrincipalLoader(db, cache, names, schema, partial(access_types.evaluate, hooks))
     frozen: Mapping[str, TableModel] = MappingProxyType(dict(models))
     configs = MappingProxyType({entity: MappingProxyType(c) for entity, c in access_configs.items()})

@@ -20,6 +20,7 @@ from bridge.db import RETRYABLE, Executor
 from bridge.errors import BridgeError, invalid_params
 from bridge.events import Events
 from bridge.messages import MSG
+from bridge.replica import note_write
 from bridge.services import app_context, services
 from bridge.totals import stale_groups
 
@@ -89,10 +90,16 @@ async def transact(request: Request, entity: str, work: Callable[[Executor, Even
         if error is None:
             raise
         raise error from None
+    stale: list[str] = []
     try:
-        await svc.cache.evict(*await stale_groups(svc, groups, done[0].customers))
+        stale = list(await stale_groups(svc, groups, done[0].customers))
+        await svc.cache.evict(*stale)
     except Exception:  # committed already: a cache outage must not turn the write into an error
         log.exception("could not evict cache groups %s after a %s write", groups, entity)
+    try:
+        await note_write(svc.db, principal.user_id, stale)  # read-your-writes with a replica
+    except Exception:
+        log.exception("could not note a %s write for the read replica", entity)
     sender = app_context(request.app).outbox_sender
     if sender is not None and done[0].items:
         sender.wake()  # deliver now, not at the next poll

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
+from bridge.replica import report
 from bridge.responses import json_response
 from bridge.wiring import ensure_services
 
@@ -19,10 +20,15 @@ async def healthz(request: Request) -> HTTPResponse:
 
 @bp.get("/readyz")
 async def readyz(request: Request) -> HTTPResponse:
-    """Ready when the database answers; 503 ``wpbridge_database_unavailable`` otherwise."""
+    """Ready when the database answers; 503 ``wpbridge_database_unavailable`` otherwise. With a read
+    replica, its state too: while it lags or is down, reads fall back to the primary (still ready)."""
     svc = await ensure_services(request.app)
     await svc.db.ping()
-    return json_response({"status": "ready", "database": "ok"})
+    body: dict[str, object] = {"status": "ready", "database": "ok"}
+    replica = report(svc.db)
+    if replica is not None:
+        body["replica"] = replica
+    return json_response(body)
 
 
 @bp.get("/openapi.json")

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import OWNER, WordPress
+from tests.support.wordpress_site import OWNER, WordPress
 
 READ = """
 $client = new WP_Customer_Bridge_Client( new WP_Customer_Bridge_Settings() );

@@ -66,6 +66,22 @@ class EventsTest extends Shim_TestCase {
 		$this->assertIsObject( WP_Customer_Bridge_Events::parse( $updated )['args'][2] );
 	}
 
+	public function test_a_signed_ping_is_answered_with_wordpress_time_and_records_nothing() {
+		global $wpdb;
+		$_SERVER['REQUEST_URI'] = self::TARGET;
+		$request                = $this->signed_request( array( 'kind' => 'ping' ), 0 );
+		$this->assertTrue( $this->events()->authorize( $request ), 'a ping is signed like any event' );
+		$before = microtime( true );
+		$answer = $this->events()->receive( $request );
+		$this->assertSame( 'pong', $answer['status'] );
+		$this->assertGreaterThanOrEqual( $before, $answer['time'] );
+		$this->assertLessThanOrEqual( microtime( true ), $answer['time'] );
+		$this->assertSame( array(), $wpdb->rows, 'a ping is no event: no id is claimed' );
+
+		$forged = $this->signed_request( array( 'kind' => 'ping' ), 0, self::TARGET, 'not-the-shared-secret-xyz' );
+		$this->assertSame( 'wpbridge_signature_invalid', $this->events()->authorize( $forged )->get_error_code() );
+	}
+
 	public function test_an_event_is_replayed_exactly_once_as_the_acting_user() {
 		$seen = array();
 		add_action(

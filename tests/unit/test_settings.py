@@ -123,18 +123,15 @@ def test_integration_plugin_tables_stay_free_form(tmp_path) -> None:
 def test_every_documented_variable_is_a_toml_key() -> None:
     """The unknown-key check must not refuse a setting the README's Settings table offers."""
 
-    from bridge.settings_env import NOT_SUPPORTED_YET, toml_keys
+    from bridge.settings_env import toml_keys
 
     readme = (ROOT / "README.md").read_text()
     table = readme.split("## Settings", 1)[1].split("\n## ", 1)[0]
     # BRIDGE_CONFIG names the file itself; BRIDGE_RUN_DIR is read from the environment only, because
     # `wpbridge stop` and the private MariaDB need it before (and without) any settings file.
-    # Settings not supported yet are named there only to say that they stop the start.
-    refused = {name[len("BRIDGE_") :].lower() for name in NOT_SUPPORTED_YET}
     documented = {name[len("BRIDGE_") :].lower() for name in re.findall(r"`(BRIDGE_[A-Z_]+)`", table)} - {
         "config",
         "run_dir",
-        *refused,
     }
     assert len(documented) > 10
     assert documented <= toml_keys(), documented - toml_keys()
@@ -173,16 +170,19 @@ def test_runtime_files_default_to_dot_run_in_the_working_folder(tmp_path, monkey
     assert run_dir({"BRIDGE_RUN_DIR": "relative"}) == tmp_path / "relative"  # absolute: workers may chdir
 
 
-def test_a_read_replica_url_is_refused_until_it_is_used(tmp_path) -> None:
-    """``BRIDGE_DATABASE_READ_URL`` used to be parsed and then ignored: every read still went to
-    the primary while the operator believed otherwise. It stops the start, named, until replicas
-    are real — from the environment and from the TOML file alike."""
-    replica = "mysql://reader@replica.example:3306/wp"
-    with pytest.raises(SettingsError, match="BRIDGE_DATABASE_READ_URL is not supported yet"):
-        load_settings({"BRIDGE_DATABASE_READ_URL": replica})
+def test_the_read_replica_settings_are_parsed_from_env_and_toml(tmp_path) -> None:
+    """``BRIDGE_DATABASE_READ_URL`` (with its two timings) is read from the environment and the
+    TOML file alike, a bad one is refused by name, and unset means no replica."""
+    replica = "mysql://reader:pw@replica.example:3307/wp"
+    settings = load_settings({"BRIDGE_DATABASE_READ_URL": replica, "BRIDGE_REPLICA_MAX_LAG_S": "9"})
+    assert settings.database_read_url is not None and settings.database_read_url.host == "replica.example"
+    assert (settings.read_your_writes_s, settings.replica_max_lag_s) == (2, 9)
     config = tmp_path / "bridge.toml"
-    config.write_text(f'[bridge]\ndatabase_read_url = "{replica}"\n')
-    with pytest.raises(SettingsError, match="BRIDGE_DATABASE_READ_URL is not supported yet") as info:
-        load_settings({"BRIDGE_CONFIG": str(config)})
-    assert str(config) in str(info.value)
-    assert load_settings({"BRIDGE_DATABASE_READ_URL": ""}).database_url.database == "wp_customer_bridge"
+    config.write_text(f'[bridge]\ndatabase_read_url = "{replica}"\nread_your_writes_s = 4\n')
+    from_file = load_settings({"BRIDGE_CONFIG": str(config)})
+    assert from_file.database_read_url == settings.database_read_url and from_file.read_your_writes_s == 4
+    with pytest.raises(SettingsError, match="BRIDGE_DATABASE_READ_URL must look like"):
+        load_settings({"BRIDGE_DATABASE_READ_URL": "postgres://replica/wp"})
+    with pytest.raises(SettingsError, match="BRIDGE_READ_YOUR_WRITES_S"):
+        load_settings({"BRIDGE_READ_YOUR_WRITES_S": "-1"})
+    assert load_settings({"BRIDGE_DATABASE_READ_URL": ""}).database_read_url is None

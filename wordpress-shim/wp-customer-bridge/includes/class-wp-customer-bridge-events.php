@@ -7,6 +7,7 @@
  * and in order per entity. This route verifies the signature, ignores an event id it has already
  * handled (so at-least-once delivery becomes exactly-once), and re-fires the action under the
  * plugin's names and arguments, as the acting user, so WordPress listeners still run.
+ * A signed `{"kind": "ping"}` is answered with WordPress's time and nothing else (`wpbridge doctor`).
  *
  * The plugin's own handlers of those actions (head-office creation, cleanup cascades) are
  * detached while an event is replayed: the bridge has already done that work in the same
@@ -269,7 +270,11 @@ class WP_Customer_Bridge_Events {
 	 * @return array|WP_Error
 	 */
 	public function receive( $request ) {
-		$event = self::parse( json_decode( (string) $request->get_body(), true ) );
+		$payload = json_decode( (string) $request->get_body(), true );
+		if ( is_array( $payload ) && isset( $payload['kind'] ) && 'ping' === $payload['kind'] ) {
+			return self::pong();
+		}
+		$event = self::parse( $payload );
 		if ( is_wp_error( $event ) ) {
 			return $event;
 		}
@@ -297,6 +302,20 @@ class WP_Customer_Bridge_Events {
 		return array(
 			'status'   => 'handled',
 			'event_id' => $event['event_id'],
+		);
+	}
+
+	/**
+	 * The answer to `wpbridge doctor`'s signed ping: the signature was accepted (authorize ran
+	 * first), and WordPress's clock, so the bridge can tell how far apart the two clocks are
+	 * (signatures expire after 300 s). Nothing is recorded or fired.
+	 *
+	 * @return array
+	 */
+	public static function pong() {
+		return array(
+			'status' => 'pong',
+			'time'   => microtime( true ),
 		);
 	}
 
