@@ -539,3 +539,58 @@ def test_cookie_writes_only_from_the_own_origin(
     )
     refused(listed, "wpbridge_origin_not_allowed")
     assert get(cookie_bridge, path, cookie, headers["X-WP-Nonce"]).json()["name"] == "PT Same Origin"
+
+
+def test_cookie_of_a_network_user_on_a_site_they_are_no_member_of_sees_nothing(
+    make_database: Callable[[], DatabaseURL], start_bridge: Callable[..., BridgeServer], tmp_path: Path
+) -> None:
+    """A multisite network's cookie is network-wide, as in WordPress: the administrator of site 1
+    signs in on site 2 (BRIDGE_TABLE_PREFIX=wp_2_) too, but has no roles there, so site 2's
+    customers, through REST and DataTables (plugin shape included), are refused or empty — while
+    site 1 shows them their rows. Never a 500."""
+    url = make_database()
+    run_cli(url, "migrate")
+    run_cli(url, "demo", "--customers", "4", "--seed", "3")
+    site_two = {"BRIDGE_TABLE_PREFIX": "wp_2_", "BRIDGE_BASE_PREFIX": "wp_"}
+    run_cli(url, "migrate", env=site_two)
+    network_url = "http://network.localhost"
+    conn = connect(url)
+    with conn.cursor() as cur:
+        cur.execute("INSERT INTO wp_2_app_customers SELECT * FROM wp_app_customers")
+        cur.execute("CREATE TABLE IF NOT EXISTS wp_2_options LIKE wp_options")
+        cur.execute(
+            "INSERT INTO wp_2_options (option_name, option_value, autoload) SELECT REPLACE(option_name, 'wp_', "
+            "'wp_2_'), option_value, autoload FROM wp_options WHERE option_name = 'wp_user_roles'"
+        )
+        cur.execute(
+            "CREATE TABLE wp_sitemeta (meta_id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, site_id BIGINT NOT NULL, "
+            "meta_key VARCHAR(255), meta_value LONGTEXT, KEY meta_key (meta_key(191)), KEY site_id (site_id))"
+        )
+        rows = [(1, name, value) for name, value in OPTION_KEYS.items()] + [(1, "siteurl", network_url)]
+        cur.executemany("INSERT INTO wp_sitemeta (site_id, meta_key, meta_value) VALUES (%s, %s, %s)", rows)
+    conn.close()
+    config = write_wp_config(tmp_path / "wp-config.php", {"DB_HOST": "localhost"})
+    config.write_text(config.read_text().replace("$table_prefix", "define( 'MULTISITE', true );\n$table_prefix"))
+    one = start_bridge(url, {"BRIDGE_WP_CONFIG": str(config)})
+    two = start_bridge(url, {"BRIDGE_WP_CONFIG": str(config), **site_two})
+    network = Site(
+        url,
+        OPTION_KEYS["logged_in_key"] + OPTION_KEYS["logged_in_salt"],
+        OPTION_KEYS["nonce_key"] + OPTION_KEYS["nonce_salt"],
+    )
+    cookie, token = network.login("admin")
+    user_id = int(network.user("admin")["ID"])
+    sent = {
+        "Cookie": "wordpress_logged_in_" + hashlib.md5(network_url.encode()).hexdigest() + "=" + cookie,
+        "X-WP-Nonce": network.nonce(user_id, token),
+    }
+    table = DT + "&columns[0][data]=code&shape=plugin"
+    mine = one.client.get(table, headers=sent).json()
+    assert mine["recordsTotal"] == 4 and len(mine["data"]) == 4, mine
+
+    me = two.client.get(ME, headers=sent)
+    assert me.status_code == 200 and me.json()["id"] == user_id and me.json()["roles"] == [], me.text
+    theirs = two.client.get(table, headers=sent)
+    assert theirs.status_code == 200 and theirs.json()["data"] == [], theirs.text
+    listed = two.client.get("/wp-json/wp-customer/v1/customers", headers=sent)
+    assert listed.status_code in (200, 403) and (listed.status_code == 403 or listed.json() == []), listed.text
