@@ -101,6 +101,9 @@
 	function viaAdminAjax( options, headers, done ) {
 		var xhr = new window.XMLHttpRequest();
 		xhr.open( options.type, options.url, true );
+		if ( ! headers[ 'X-Requested-With' ] ) {
+			headers[ 'X-Requested-With' ] = 'XMLHttpRequest';
+		}
 		Object.keys( headers ).forEach( function ( name ) {
 			xhr.setRequestHeader( name, headers[ name ] );
 		} );
