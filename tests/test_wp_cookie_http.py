@@ -594,3 +594,5 @@ def test_cookie_of_a_network_user_on_a_site_they_are_no_member_of_sees_nothing(
     assert theirs.status_code == 200 and theirs.json()["data"] == [], theirs.text
     listed = two.client.get("/wp-json/wp-customer/v1/customers", headers=sent)
     assert listed.status_code in (200, 403) and (listed.status_code == 403 or listed.json() == []), listed.text
+    one.stop()  # their pools' connections back to a shared server now, not at the end of the session
+    two.stop()
