@@ -13,6 +13,7 @@ WPBRIDGE_SKIP_E2E=1, like the end-to-end tests.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -32,6 +33,7 @@ from bridge.settings_env import load_settings
 from tests.support.logins import Login
 from tests.support.paths import ROOT
 from tests.support.server import BridgeServer, free_port, signed_headers
+from tests.support.wp_login import KEYS, Site, write_wp_config
 
 DEPLOY = ROOT / "deploy"
 UNIT = DEPLOY / "wpbridge.service"
@@ -321,15 +323,30 @@ def site_ports() -> tuple[int, int]:
 
 @pytest.fixture(scope="module")
 def proxied_bridge(
-    demo_db: DatabaseURL, start_bridge: Callable[..., BridgeServer], site_ports: tuple[int, int]
+    demo_db: DatabaseURL,
+    start_bridge: Callable[..., BridgeServer],
+    site_ports: tuple[int, int],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> BridgeServer:
     """A bridge with the example file's active settings but the database and secret (the public URL
-    pointed at the test's site) and its non-BRIDGE_ one (SANIC_PROXIES_COUNT), as the unit would run it."""
+    pointed at the test's site) and its non-BRIDGE_ one (SANIC_PROXIES_COUNT), as the unit would run it;
+    WordPress's cookie on (the site's wp-config.php keys), another origin in BRIDGE_CORS_ORIGINS."""
     active = {name: value for name, (value, commented) in example_settings().items() if not commented}
     sanic = {name: value for name, value in active.items() if name.startswith("SANIC_")}
     assert sanic == {"SANIC_PROXIES_COUNT": "1"}
     assert active["BRIDGE_PUBLIC_URL"] == "https://example.com"
-    return start_bridge(demo_db, {**sanic, "BRIDGE_PUBLIC_URL": f"https://example.com:{site_ports[1]}"})
+    site = f"https://example.com:{site_ports[1]}"
+    wp_config = write_wp_config(tmp_path_factory.mktemp("wp") / "wp-config.php", KEYS)
+    return start_bridge(
+        demo_db,
+        {
+            **sanic,
+            "BRIDGE_PUBLIC_URL": site,
+            "BRIDGE_WP_CONFIG": str(wp_config),
+            "BRIDGE_WP_SITE_URL": site,
+            "BRIDGE_CORS_ORIGINS": "https://app.example.com",
+        },
+    )
 
 
 @pytest.fixture(scope="module")
@@ -411,6 +428,34 @@ def test_signed_request_through_nginx(https: httpx.Client, demo_logins: dict[str
     response = https.get(target, headers=signed_headers("GET", target, owner.user_id))
     assert response.status_code == 200, response.text
     assert response.json()["id"] == owner.user_id
+
+
+def test_cookie_request_on_the_wordpress_host_reaches_the_bridge(
+    https: httpx.Client, nginx: Nginx, demo_db: DatabaseURL, demo_logins: dict[str, Login]
+) -> None:
+    """The browser fast path's request: WordPress's logged-in cookie and REST nonce, sent to the
+    WordPress host by a page of that host, pass nginx and sign the user in at the bridge (rows in the
+    plugin's shape); the same request from a page of another origin is refused, even one listed in
+    BRIDGE_CORS_ORIGINS, and without the nonce the cookie is nobody."""
+    site = Site(demo_db, KEYS["LOGGED_IN_KEY"] + KEYS["LOGGED_IN_SALT"], KEYS["NONCE_KEY"] + KEYS["NONCE_SALT"])
+    owner = demo_logins["andi_budi"]
+    cookie, token = site.login(owner.username)
+    name = "wordpress_logged_in_" + hashlib.md5(f"https://example.com:{nginx.https_port}".encode()).hexdigest()
+    own = f"https://example.com:{nginx.https_port}"
+    sent = {"Cookie": f"{name}={cookie}", "X-WP-Nonce": site.nonce(owner.user_id, token), "Origin": own}
+    me = https.get(f"{NS}/users/me", headers=sent)
+    assert me.status_code == 200, me.text
+    assert me.json()["id"] == owner.user_id
+    form = {"draw": "2", "start": "0", "length": "5", "columns[0][data]": "code", "order[0][column]": "0"}
+    table = https.post(f"{NS}/datatables/customers?shape=plugin", data=form, headers=sent).json()
+    assert "error" not in table and table["data"] and set(table["data"][0]) == {
+        "id", "code", "name", "owner_name", "branch_count", "actions"
+    }  # fmt: skip
+    for origin in ("https://app.example.com", "https://evil.example"):
+        refused = https.get(f"{NS}/users/me", headers={**sent, "Origin": origin})
+        assert refused.status_code == 403 and refused.json()["code"] == "wpbridge_origin_not_allowed", origin
+    nobody = https.get(f"{NS}/users/me", headers={"Cookie": sent["Cookie"]})
+    assert nobody.status_code == 401 and nobody.json()["code"] == "rest_not_logged_in"
 
 
 def test_readyz_through_nginx(https: httpx.Client) -> None:

@@ -14,7 +14,6 @@ import hashlib
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -22,110 +21,10 @@ import pytest
 from bridge.settings import DatabaseURL
 from bridge.wordpress import php_dumps
 from bridge.wp_cookie.cookie import generate_auth_cookie
-from bridge.wp_cookie.nonce import create_nonce, nonce_tick
 from tests.support.cli import run_cli
 from tests.support.database import connect
 from tests.support.server import BridgeServer
-
-KEYS = {
-    "LOGGED_IN_KEY": "t3st-l0gged-in-key'with\\quotes$and|pipes-0123456789abcdefghij",
-    "LOGGED_IN_SALT": "t3st-l0gged-in-salt-0123456789abcdefghijklmnopqrstuvwxyz!@#%^&*",
-    "NONCE_KEY": "t3st-n0nce-key-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL",
-    "NONCE_SALT": "t3st-n0nce-salt-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJK",
-}
-OPTION_KEYS = {
-    "logged_in_key": "opt-logged-in-key-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ",
-    "logged_in_salt": "opt-logged-in-salt-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHI",
-    "nonce_key": "opt-nonce-key-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNO",
-    "nonce_salt": "opt-nonce-salt-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN",
-}
-SITE_URL = "http://localhost"  # the demo site's siteurl option
-COOKIE = "wordpress_logged_in_" + hashlib.md5(SITE_URL.encode()).hexdigest()
-ME = "/wp-json/wp-customer/v1/users/me"
-DT_PATH = "/wp-json/wp-customer/v1/datatables/customers"
-DT = DT_PATH + "?draw=3&start=0&length=5"
-DAY = 86400
-
-
-def _php_define(name: str, value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace("'", "\\'")
-    return f"define( '{name}', '{escaped}' );"
-
-
-def write_wp_config(path: Path, defines: dict[str, str]) -> Path:
-    lines = ["<?php", "// a test site's wp-config.php", "define( 'DB_NAME', 'wordpress' );"]
-    lines += [_php_define(name, value) for name, value in defines.items()]
-    lines.append("$table_prefix = 'wp_';")
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
-class Site:
-    """The test site: users' password hashes, their sessions, and minting of cookies and nonces."""
-
-    def __init__(self, url: DatabaseURL, logged_in_salt: str, nonce_salt: str) -> None:
-        self.url = url
-        self.logged_in_salt = logged_in_salt
-        self.nonce_salt = nonce_salt
-
-    def user(self, login: str) -> dict[str, Any]:
-        conn = connect(self.url)
-        with conn.cursor() as cur:
-            cur.execute("SELECT ID, user_login, user_pass FROM wp_users WHERE user_login = %s", (login,))
-            row = cur.fetchone()
-        conn.close()
-        assert row is not None, login
-        return row
-
-    def sessions(self, user_id: int, usermeta: str = "wp_usermeta") -> dict[str, Any]:
-        conn = connect(self.url)
-        with conn.cursor() as cur:
-            cur.execute(
-                f"SELECT meta_value FROM `{usermeta}` WHERE user_id = %s AND meta_key = 'session_tokens'", (user_id,)
-            )
-            row = cur.fetchone()
-        conn.close()
-        from bridge.wordpress import php_loads
-
-        return php_loads(row["meta_value"]) if row else {}
-
-    def set_sessions(self, user_id: int, sessions: dict[str, Any], usermeta: str = "wp_usermeta") -> None:
-        conn = connect(self.url)
-        with conn.cursor() as cur:
-            cur.execute(f"DELETE FROM `{usermeta}` WHERE user_id = %s AND meta_key = 'session_tokens'", (user_id,))
-            cur.execute(
-                f"INSERT INTO `{usermeta}` (user_id, meta_key, meta_value) VALUES (%s, 'session_tokens', %s)",
-                (user_id, php_dumps(sessions)),
-            )
-        conn.close()
-
-    def login(self, login: str, *, expiration: int | None = None, usermeta: str = "wp_usermeta") -> tuple[str, str]:
-        """What wp_signon does: a new session in ``session_tokens`` and its cookie; ``(cookie, token)``."""
-        user = self.user(login)
-        token = hashlib.sha256(f"{login}{time.time_ns()}".encode()).hexdigest()[:43]
-        now = int(time.time())
-        sessions = self.sessions(user["ID"], usermeta)
-        sessions[hashlib.sha256(token.encode()).hexdigest()] = {
-            "expiration": now + 2 * DAY,
-            "ip": "127.0.0.1",
-            "ua": "pytest",
-            "login": now,
-        }
-        self.set_sessions(user["ID"], sessions, usermeta)
-        cookie = generate_auth_cookie(
-            self.logged_in_salt, user["user_login"], user["user_pass"], expiration or now + 2 * DAY, token
-        )
-        return cookie, token
-
-    def logout(self, login: str, token: str) -> None:
-        """What wp_logout does: the session's entry leaves ``session_tokens``."""
-        user = self.user(login)
-        sessions = self.sessions(user["ID"])
-        del sessions[hashlib.sha256(token.encode()).hexdigest()]
-        self.set_sessions(user["ID"], sessions)
-
-    def nonce(self, user_id: int, token: str, ticks_ago: int = 0) -> str:
-        return create_nonce(self.nonce_salt, nonce_tick(time.time()) - ticks_ago, "wp_rest", user_id, token)
+from tests.support.wp_login import COOKIE, DAY, DT, DT_PATH, KEYS, ME, OPTION_KEYS, Site, write_wp_config
 
 
 @pytest.fixture(scope="module")
@@ -542,3 +441,60 @@ def test_cookie_writes_only_from_the_own_origin(
     )
     refused(listed, "wpbridge_origin_not_allowed")
     assert get(cookie_bridge, path, cookie, headers["X-WP-Nonce"]).json()["name"] == "PT Same Origin"
+
+
+def test_cookie_of_a_network_user_on_a_site_they_are_no_member_of_sees_nothing(
+    make_database: Callable[[], DatabaseURL], start_bridge: Callable[..., BridgeServer], tmp_path: Path
+) -> None:
+    """A multisite network's cookie is network-wide, as in WordPress: the administrator of site 1
+    signs in on site 2 (BRIDGE_TABLE_PREFIX=wp_2_) too, but has no roles there, so site 2's
+    customers, through REST and DataTables (plugin shape included), are refused or empty — while
+    site 1 shows them their rows. Never a 500."""
+    url = make_database()
+    run_cli(url, "migrate")
+    run_cli(url, "demo", "--customers", "4", "--seed", "3")
+    site_two = {"BRIDGE_TABLE_PREFIX": "wp_2_", "BRIDGE_BASE_PREFIX": "wp_"}
+    run_cli(url, "migrate", env=site_two)
+    network_url = "http://network.localhost"
+    conn = connect(url)
+    with conn.cursor() as cur:
+        cur.execute("INSERT INTO wp_2_app_customers SELECT * FROM wp_app_customers")
+        cur.execute("CREATE TABLE IF NOT EXISTS wp_2_options LIKE wp_options")
+        cur.execute(
+            "INSERT INTO wp_2_options (option_name, option_value, autoload) SELECT REPLACE(option_name, 'wp_', "
+            "'wp_2_'), option_value, autoload FROM wp_options WHERE option_name = 'wp_user_roles'"
+        )
+        cur.execute(
+            "CREATE TABLE wp_sitemeta (meta_id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, site_id BIGINT NOT NULL, "
+            "meta_key VARCHAR(255), meta_value LONGTEXT, KEY meta_key (meta_key(191)), KEY site_id (site_id))"
+        )
+        rows = [(1, name, value) for name, value in OPTION_KEYS.items()] + [(1, "siteurl", network_url)]
+        cur.executemany("INSERT INTO wp_sitemeta (site_id, meta_key, meta_value) VALUES (%s, %s, %s)", rows)
+    conn.close()
+    config = write_wp_config(tmp_path / "wp-config.php", {"DB_HOST": "localhost"})
+    config.write_text(config.read_text().replace("$table_prefix", "define( 'MULTISITE', true );\n$table_prefix"))
+    one = start_bridge(url, {"BRIDGE_WP_CONFIG": str(config)})
+    two = start_bridge(url, {"BRIDGE_WP_CONFIG": str(config), **site_two})
+    network = Site(
+        url,
+        OPTION_KEYS["logged_in_key"] + OPTION_KEYS["logged_in_salt"],
+        OPTION_KEYS["nonce_key"] + OPTION_KEYS["nonce_salt"],
+    )
+    cookie, token = network.login("admin")
+    user_id = int(network.user("admin")["ID"])
+    sent = {
+        "Cookie": "wordpress_logged_in_" + hashlib.md5(network_url.encode()).hexdigest() + "=" + cookie,
+        "X-WP-Nonce": network.nonce(user_id, token),
+    }
+    table = DT + "&columns[0][data]=code&shape=plugin"
+    mine = one.client.get(table, headers=sent).json()
+    assert mine["recordsTotal"] == 4 and len(mine["data"]) == 4, mine
+
+    me = two.client.get(ME, headers=sent)
+    assert me.status_code == 200 and me.json()["id"] == user_id and me.json()["roles"] == [], me.text
+    theirs = two.client.get(table, headers=sent)
+    assert theirs.status_code == 200 and theirs.json()["data"] == [], theirs.text
+    listed = two.client.get("/wp-json/wp-customer/v1/customers", headers=sent)
+    assert listed.status_code in (200, 403) and (listed.status_code == 403 or listed.json() == []), listed.text
+    one.stop()  # their pools' connections back to a shared server now, not at the end of the session
+    two.stop()

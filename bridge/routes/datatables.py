@@ -6,6 +6,10 @@ visitors, users who may see nothing and database outages get HTTP 200 with an ``
 a DataTables client displays; an outage anywhere in the request is answered by the app's error
 handler, for this route marked ``ctx_inband_errors``); an unknown table is a 404 naming the known
 ones.
+
+``?shape=plugin`` answers the customers, branches and employees tables in the WP Customer
+plugin's own row shape (``bridge/plugin_rows.py``): what its screens' JavaScript reads, whether it
+asks the bridge directly (the browser fast path) or through the shim's admin-ajax handlers.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from bridge.datatables import engine
 from bridge.datatables.protocol import DataTableError, draw_of, error_body, parse_request, request_params
 from bridge.errors import BridgeError
 from bridge.namespace import API_PREFIX
+from bridge.plugin_rows import RENDERERS, plugin_body
 from bridge.principal import Principal
 from bridge.responses import json_response
 from bridge.services import caller, services
@@ -40,12 +45,26 @@ async def datatable(request: Request, table: str) -> HTTPResponse:
     params: dict[str, Any] = {}
     try:
         params = request_params(request)
+        plugin_shape = _plugin_shape(params, table)
         dt = parse_request(params, svc.settings.datatables_max_rows)
         principal = await _principal(request)
         body = await engine.run(svc, model, request, dt, principal)
     except DataTableError as exc:
-        body = error_body(draw_of(params), str(exc))
-    return json_response(body)
+        return json_response(error_body(draw_of(params), str(exc)))
+    return json_response(plugin_body(table, body) if plugin_shape else body)
+
+
+def _plugin_shape(params: dict[str, Any], table: str) -> bool:
+    """Whether ``shape=plugin`` asks for the plugin's rows; any other shape, or a table the plugin
+    does not draw, is refused in-band."""
+    shape = params.pop("shape", None)
+    if shape is None:
+        return False
+    if shape != "plugin":
+        raise DataTableError("shape must be plugin (the WP Customer plugin's rows) or absent.")
+    if table not in RENDERERS:
+        raise DataTableError(f"shape=plugin is for the tables {', '.join(sorted(RENDERERS))} only.")
+    return True
 
 
 # Registered by call, not ``@bp.route``: sanic types route()'s decorator result as an untyped callable.

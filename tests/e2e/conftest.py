@@ -18,10 +18,12 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bridge.settings import DatabaseURL
+from tests.support.chromium import chromium
 from tests.support.cli import run_cli
 from tests.support.database import connect
 from tests.support.paths import ROOT
@@ -146,3 +148,11 @@ def dead_url() -> str:
 def down(wordpress: WordPress, dead_url: str) -> str:
     """The same WordPress served again, its wp-config.php pointing the shim at ``dead_url``."""
     return wordpress.serve_variant({"WPBRIDGE_E2E_BRIDGE_URL": dead_url})
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium, one per test module."""
+    require_tools("chromium")
+    with chromium() as launched:
+        yield launched

@@ -7,12 +7,11 @@ branches and employees. Screenshots go to tests/artifacts/ (kept by CI, ignored 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 
+from tests.support.chromium import wait_for_rows
 from tests.support.server import BridgeServer, signed_headers
 from tests.support.wordpress_site import (
     ARTIFACTS,
@@ -23,31 +22,7 @@ from tests.support.wordpress_site import (
     OWNER_CUSTOMERS,
     WordPress,
     datatable_params,
-    require_tools,
 )
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_tools("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def bridge_page(bridge: BridgeServer, table: str, user_id: int, pairs: list[tuple[str, str]]) -> dict[str, Any]:
@@ -60,15 +35,6 @@ def bridge_page(bridge: BridgeServer, table: str, user_id: int, pairs: list[tupl
 def visible_rows(page: Any, table: str) -> list[str]:
     """The row ids DataTables drew (``customer-3``…), empty-table row excluded."""
     return page.eval_on_selector_all(f"#{table} tbody tr[id]", "rows => rows.map(r => r.id)")
-
-
-def wait_for_rows(page: Any, table: str, expected: list[str]) -> None:
-    page.wait_for_function(
-        "([table, expected]) => { const ids = [...document.querySelectorAll('#' + table + ' tbody tr[id]')].map(r => r.id);"
-        " return ids.length === expected.length && ids.every((id, i) => id === expected[i]); }",
-        arg=[table, expected],
-        timeout=10_000,
-    )
 
 
 def test_owner_browses_their_customers(

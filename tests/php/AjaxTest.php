@@ -20,7 +20,8 @@ class AjaxTest extends Shim_TestCase {
 			'recordsTotal'    => 12,
 			'recordsFiltered' => 1,
 			'data'            => array(
-				array( 'id' => 3, 'code' => 'C1', 'name' => 'PT <Maju>', 'owner_name' => 'Andi Budi', 'branch_count' => 2, 'DT_RowId' => 'customer-3', 'DT_RowData' => array( 'id' => 3 ), 'permissions' => array( 'view' => true, 'edit' => true, 'delete' => false ) ),
+				array( 'id' => 3, 'code' => 'C1', 'name' => 'PT &lt;Maju&gt;', 'owner_name' => 'Andi Budi', 'branch_count' => 2, 'actions' => '<button type="button" class="button small-button edit-customer" data-id="3"></button>' ),
+				'not a row',
 			),
 		);
 	}
@@ -33,20 +34,23 @@ class AjaxTest extends Shim_TestCase {
 		$this->assertArrayNotHasKey( 'wp_ajax_nopriv_handle_customer_employee_datatable', $GLOBALS['wp_filter'] );
 	}
 
-	public function test_forwards_the_raw_body_without_wordpress_fields_and_renders_rows() {
+	/**
+	 * The body goes on without action/nonce, the bridge is asked for the plugin's shape
+	 * (shape=plugin) and its rows are passed on as they are: the bridge renders them.
+	 */
+	public function test_forwards_the_raw_body_without_wordpress_fields_and_passes_the_plugin_rows_on() {
 		$body = 'draw=5&columns%5B0%5D%5Bdata%5D=code&search%5Bvalue%5D=maju&action=handle_customer_datatable&nonce=valid-nonce&start=0';
 		$this->answer( 200, $this->bridge_page() );
 		$out = $this->ajax( $body )->datatable_response( 'handle_customer_datatable' );
 
 		$request = $this->last_request();
-		$this->assertSame( 'http://127.0.0.1:9/wp-json/wp-customer/v1/datatables/customers', $request['url'] );
+		$this->assertSame( 'http://127.0.0.1:9/wp-json/wp-customer/v1/datatables/customers?shape=plugin', $request['url'] );
 		$this->assertSame( 'draw=5&columns%5B0%5D%5Bdata%5D=code&search%5Bvalue%5D=maju&start=0', $request['args']['body'] );
 		$this->assertSame( 5, $out['draw'] );
 		$this->assertSame( 12, $out['recordsTotal'] );
 		$this->assertSame( 1, $out['recordsFiltered'] );
 		$this->assertSame( 'PT &lt;Maju&gt;', $out['data'][0]['name'] );
-		$this->assertSame( array( 'id', 'code', 'name', 'owner_name', 'branch_count', 'actions' ), array_keys( $out['data'][0] ) );
-		$this->assertStringContainsString( 'edit-customer', $out['data'][0]['actions'] );
+		$this->assertSame( array( $this->bridge_page()['data'][0] ), $out['data'] );
 	}
 
 	public function test_wide_tables_survive_max_input_vars() {
@@ -73,7 +77,7 @@ class AjaxTest extends Shim_TestCase {
 		$this->ajax( 'ignored' )->datatable_response( 'handle_customer_employee_datatable' );
 		$request = $this->last_request();
 		$this->assertSame( 'GET', $request['args']['method'] );
-		$this->assertSame( 'http://127.0.0.1:9/wp-json/wp-customer/v1/datatables/employees?draw=2&customer_id=4&search%5Bvalue%5D=O%27Brien', $request['url'] );
+		$this->assertSame( 'http://127.0.0.1:9/wp-json/wp-customer/v1/datatables/employees?draw=2&customer_id=4&search%5Bvalue%5D=O%27Brien&shape=plugin', $request['url'] );
 	}
 
 	public function test_bad_nonce_is_refused_before_the_bridge() {

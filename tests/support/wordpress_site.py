@@ -162,7 +162,8 @@ class WordPress:
 
     def serve_variant(self, env: dict[str, str]) -> str:
         """Another ``php -S`` on the same site with different environment (wp-config.php reads
-        WPBRIDGE_E2E_BRIDGE_URL / WPBRIDGE_E2E_TIMEOUT / WPBRIDGE_E2E_FALLBACK); returns its base URL."""
+        WPBRIDGE_E2E_BRIDGE_URL / WPBRIDGE_E2E_TIMEOUT / WPBRIDGE_E2E_FALLBACK / WPBRIDGE_E2E_SITE_URL);
+        returns its base URL."""
         port = free_port()
         self.extra.append(self.serve(port, env))
         return f"http://127.0.0.1:{port}"
@@ -340,10 +341,11 @@ define( 'DB_CHARSET', 'utf8mb4' );
 define( 'DB_COLLATE', '' );
 $table_prefix = 'wp_';
 {salts}
-define( 'WP_HOME', '{wp.url}' );
-define( 'WP_SITEURL', '{wp.url}' );
+// WPBRIDGE_E2E_SITE_URL: a variant served behind a proxy on another origin (test_fast_path.py).
+define( 'WP_HOME', getenv( 'WPBRIDGE_E2E_SITE_URL' ) ?: '{wp.url}' );
+define( 'WP_SITEURL', getenv( 'WPBRIDGE_E2E_SITE_URL' ) ?: '{wp.url}' );
 define( 'WP_CONTENT_DIR', __DIR__ . '/wp-content' );
-define( 'WP_CONTENT_URL', '{wp.url}/wp-content' );
+define( 'WP_CONTENT_URL', ( getenv( 'WPBRIDGE_E2E_SITE_URL' ) ?: '{wp.url}' ) . '/wp-content' );
 define( 'WP_DEBUG', true );
 define( 'WP_DEBUG_DISPLAY', false );
 define( 'WP_DEBUG_LOG', {php_string(str(wp.logs / "debug.log"))} );

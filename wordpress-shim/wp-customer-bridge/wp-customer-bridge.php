@@ -17,6 +17,8 @@
  *     define( 'WP_CUSTOMER_BRIDGE_TIMEOUT', 5 );   // optional, seconds
  *     define( 'WP_CUSTOMER_BRIDGE_FALLBACK', true ); // optional: while the bridge is unreachable,
  *                                                    // WP Customer's own handlers answer administrators
+ *     define( 'WP_CUSTOMER_BRIDGE_FAST_PATH', false ); // optional: the plugin's screens keep asking
+ *                                                      // admin-ajax instead of the bridge directly
  *
  * or on Settings → Customer Bridge.
  *
@@ -44,6 +46,7 @@ require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-events.
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-invalidator.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-admin.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-screen.php';
+require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-fast-path.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-plugin.php';
 
 register_activation_hook( __FILE__, array( 'WP_Customer_Bridge_Plugin', 'activate' ) );

@@ -26,6 +26,14 @@ class WP_Customer_Bridge_Ajax {
 	const NONCE_FIELD  = 'nonce';
 
 	/**
+	 * The query that asks the bridge for the plugin's rows, rendered by the bridge for this path
+	 * and the browser's fast path alike.
+	 *
+	 * @since 0.2.0
+	 */
+	const SHAPE = 'shape=plugin';
+
+	/**
 	 * What a statistics box shows while the bridge cannot say (an em dash): the plugin's
 	 * JavaScript writes whatever get_customer_stats answers into its boxes with .text().
 	 *
@@ -34,25 +42,23 @@ class WP_Customer_Bridge_Ajax {
 	const UNKNOWN = "\u{2014}";
 
 	/**
-	 * The DataTables the shim answers: admin-ajax action → bridge table, row mapper, capability,
-	 * and whether the plugin also answers logged-out visitors (so the shim must too).
+	 * The DataTables the shim answers: admin-ajax action → bridge table (whose rows the bridge
+	 * renders in the plugin's shape), capability, and whether the plugin also answers logged-out
+	 * visitors (so the shim must too).
 	 */
 	const TABLES = array(
 		'handle_customer_datatable'          => array(
 			'table'  => 'customers',
-			'map'    => 'customer_row',
 			'cap'    => 'view_customer_list',
 			'nopriv' => true,
 		),
 		'handle_branch_datatable'            => array(
 			'table'  => 'branches',
-			'map'    => 'branch_row',
 			'cap'    => 'read',
 			'nopriv' => true,
 		),
 		'handle_customer_employee_datatable' => array(
 			'table'  => 'employees',
-			'map'    => 'employee_row',
 			'cap'    => 'read',
 			'nopriv' => false,
 		),
@@ -308,14 +314,16 @@ class WP_Customer_Bridge_Ajax {
 		}
 
 		$route = '/datatables/' . $spec['table'];
+		$shape = self::SHAPE;
 		if ( 'GET' === $method ) {
-			$response = $this->client->request( 'GET', $route, self::strip_params( $query ) );
+			$kept     = self::strip_params( $query, array( 'action', 'nonce', '_ajax_nonce', 'shape' ) );
+			$response = $this->client->request( 'GET', $route, '' === $kept ? $shape : $kept . '&' . $shape );
 		} else {
 			$content_type = isset( $_SERVER['CONTENT_TYPE'] ) ? sanitize_text_field( wp_unslash( $_SERVER['CONTENT_TYPE'] ) ) : '';
 			if ( false === stripos( $content_type, 'application/x-www-form-urlencoded' ) ) {
 				$content_type = 'application/x-www-form-urlencoded; charset=UTF-8';
 			}
-			$response = $this->client->request( 'POST', $route, '', self::strip_params( $body ), $content_type );
+			$response = $this->client->request( 'POST', $route, $shape, self::strip_params( $body, array( 'action', 'nonce', '_ajax_nonce', 'shape' ) ), $content_type );
 		}
 
 		if ( ! $response->is_ok() || ! is_array( $response->data ) ) {
@@ -324,7 +332,7 @@ class WP_Customer_Bridge_Ajax {
 			}
 			return WP_Customer_Bridge_Renderer::datatable_error( $draw, self::failure_message( $response ) );
 		}
-		return WP_Customer_Bridge_Renderer::datatable( $response->data, array( 'WP_Customer_Bridge_Renderer', $spec['map'] ), $draw );
+		return WP_Customer_Bridge_Renderer::datatable( $response->data, $draw );
 	}
 
 	/**

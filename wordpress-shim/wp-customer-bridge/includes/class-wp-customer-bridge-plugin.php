@@ -60,6 +60,7 @@ class WP_Customer_Bridge_Plugin {
 
 		if ( is_admin() ) {
 			( new WP_Customer_Bridge_Notice( $client ) )->register();
+			( new WP_Customer_Bridge_Fast_Path() )->register();
 		}
 
 		if ( is_admin() && ! self::customer_plugin_active() ) {

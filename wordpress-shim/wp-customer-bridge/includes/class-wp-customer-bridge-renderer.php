@@ -2,9 +2,10 @@
 /**
  * HTML and row shapes the WP Customer plugin's JavaScript expects.
  *
- * The bridge returns data (JSON-typed rows with a `permissions` object); buttons, badges and
- * escaping are WordPress's job, done here exactly as the plugin's controllers do them. Strings
- * the plugin shows use its text domain (wp-customer) so its translations still apply.
+ * The rows of the plugin's tables (escaped text, action buttons, department badges) are rendered
+ * in one place, the bridge (`?shape=plugin`, bridge/plugin_rows.py), which the browser's fast path
+ * also asks directly: this class only makes the DataTables envelope and the agency statistics
+ * block. Strings the plugin shows use its text domain (wp-customer) so its translations apply.
  *
  * @package WP_Customer_Bridge
  */
@@ -12,227 +13,26 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * Pure rendering: bridge rows in, plugin rows / HTML out; every value escaped.
+ * Pure rendering: bridge answers in, the plugin's JSON / HTML out; every value escaped.
  */
 class WP_Customer_Bridge_Renderer {
 
-	const DEPARTMENTS = array( 'finance', 'operation', 'legal', 'purchase' );
-
 	/**
-	 * A value as text ('' for null and non-scalars).
+	 * A whole DataTables answer: counts as ints, draw echoed as int, the rows as the bridge
+	 * rendered them in the plugin's shape (asked for with shape=plugin).
 	 *
-	 * @param mixed $value Anything from JSON.
-	 * @return string
-	 */
-	private static function text( $value ) {
-		if ( is_bool( $value ) ) {
-			return $value ? '1' : '0';
-		}
-		return is_scalar( $value ) ? (string) $value : '';
-	}
-
-	/**
-	 * Whether the row's permissions allow an action.
+	 * @since 0.2.0 Rows are no longer rendered here: the bridge renders them for both paths.
 	 *
-	 * @param array  $row    Bridge row.
-	 * @param string $action view, edit or delete.
-	 * @return bool
-	 */
-	private static function can( array $row, $action ) {
-		return isset( $row['permissions'][ $action ] ) && true === $row['permissions'][ $action ];
-	}
-
-	/**
-	 * One dashicon button.
-	 *
-	 * @param string $class   Button class (view-customer, …).
-	 * @param int    $id      Row id.
-	 * @param string $icon    Dashicon name without the prefix.
-	 * @param string $title   Title attribute ('' for none).
-	 * @param string $extra   Extra attributes, already escaped.
-	 * @return string
-	 */
-	private static function button( $class, $id, $icon, $title = '', $extra = '' ) {
-		return sprintf(
-			'<button type="button" class="button %1$s" data-id="%2$d"%3$s%4$s><i class="dashicons dashicons-%5$s"></i></button>',
-			esc_attr( $class ),
-			(int) $id,
-			$extra,
-			'' === $title ? '' : ' title="' . esc_attr( $title ) . '"',
-			esc_attr( $icon )
-		);
-	}
-
-	/**
-	 * A customer row as the customers DataTable expects it.
-	 *
-	 * @param array $row Bridge row.
+	 * @param array $bridge DataTables JSON from the bridge, rows in the plugin's shape.
+	 * @param int   $draw   The browser's draw counter (used when the bridge omits it).
 	 * @return array
 	 */
-	public static function customer_row( array $row ) {
-		$id    = isset( $row['id'] ) ? (int) $row['id'] : 0;
-		$owner = self::text( isset( $row['owner_name'] ) ? $row['owner_name'] : null );
-		return array(
-			'id'           => $id,
-			'code'         => esc_html( self::text( isset( $row['code'] ) ? $row['code'] : '' ) ),
-			'name'         => esc_html( self::text( isset( $row['name'] ) ? $row['name'] : '' ) ),
-			'owner_name'   => esc_html( '' === $owner ? '-' : $owner ),
-			'branch_count' => isset( $row['branch_count'] ) ? (int) $row['branch_count'] : 0,
-			'actions'      => self::customer_actions( $id, $row ),
-		);
-	}
-
-	/**
-	 * The customer action buttons (view / edit / delete).
-	 *
-	 * @param int   $id  Customer id.
-	 * @param array $row Bridge row with permissions.
-	 * @return string
-	 */
-	public static function customer_actions( $id, array $row ) {
-		$html = '';
-		if ( self::can( $row, 'view' ) ) {
-			$html .= self::button( 'small-button view-customer', $id, 'visibility' ) . ' ';
-		}
-		if ( self::can( $row, 'edit' ) ) {
-			$html .= self::button( 'small-button edit-customer', $id, 'edit' ) . ' ';
-		}
-		if ( self::can( $row, 'delete' ) ) {
-			$html .= self::button( 'small-button delete-customer', $id, 'trash' );
-		}
-		return $html;
-	}
-
-	/**
-	 * A branch row as the branches DataTable expects it.
-	 *
-	 * @param array $row Bridge row.
-	 * @return array
-	 */
-	public static function branch_row( array $row ) {
-		$id    = isset( $row['id'] ) ? (int) $row['id'] : 0;
-		$admin = trim( self::text( isset( $row['admin_name'] ) ? $row['admin_name'] : null ) );
-		return array(
-			'id'         => $id,
-			'code'       => esc_html( self::text( isset( $row['code'] ) ? $row['code'] : '' ) ),
-			'name'       => esc_html( self::text( isset( $row['name'] ) ? $row['name'] : '' ) ),
-			'admin_name' => esc_html( '' === $admin ? '-' : $admin ),
-			'type'       => esc_html( self::text( isset( $row['type'] ) ? $row['type'] : '' ) ),
-			'actions'    => self::branch_actions( $id, $row ),
-		);
-	}
-
-	/**
-	 * The branch action buttons.
-	 *
-	 * @param int   $id  Branch id.
-	 * @param array $row Bridge row with permissions.
-	 * @return string
-	 */
-	public static function branch_actions( $id, array $row ) {
-		$html = '';
-		if ( self::can( $row, 'view' ) ) {
-			$html .= self::button( 'view-branch', $id, 'visibility', __( 'Lihat', 'wp-customer' ) ) . ' ';
-		}
-		if ( self::can( $row, 'edit' ) ) {
-			$html .= self::button( 'edit-branch', $id, 'edit', __( 'Edit', 'wp-customer' ) ) . ' ';
-		}
-		if ( self::can( $row, 'delete' ) ) {
-			$html .= self::button( 'delete-branch', $id, 'trash', __( 'Hapus', 'wp-customer' ) );
-		}
-		return $html;
-	}
-
-	/**
-	 * An employee row as the employees DataTable expects it.
-	 *
-	 * @param array $row Bridge row.
-	 * @return array
-	 */
-	public static function employee_row( array $row ) {
-		$id          = isset( $row['id'] ) ? (int) $row['id'] : 0;
-		$departments = array();
-		foreach ( self::DEPARTMENTS as $dept ) {
-			$departments[ $dept ] = ! empty( $row[ $dept ] );
-		}
-		$status = self::text( isset( $row['status'] ) ? $row['status'] : '' );
-		return array(
-			'id'          => $id,
-			'name'        => esc_html( self::text( isset( $row['name'] ) ? $row['name'] : '' ) ),
-			'position'    => esc_html( self::text( isset( $row['position'] ) ? $row['position'] : '' ) ),
-			'department'  => self::department_badges( $departments ),
-			'email'       => esc_html( self::text( isset( $row['email'] ) ? $row['email'] : '' ) ),
-			'branch_name' => esc_html( self::text( isset( $row['branch_name'] ) ? $row['branch_name'] : '' ) ),
-			'status'      => esc_html( $status ),
-			'actions'     => self::employee_actions( $id, $status, $row ),
-		);
-	}
-
-	/**
-	 * Department badges: one span per department the employee belongs to, or an empty marker.
-	 *
-	 * @param array<string, bool> $departments finance/operation/legal/purchase → member.
-	 * @return string
-	 */
-	public static function department_badges( array $departments ) {
-		$badges = '';
-		foreach ( $departments as $dept => $member ) {
-			if ( $member ) {
-				$badges .= sprintf( '<span class="department-badge %s">%s</span>', esc_attr( $dept ), esc_html( ucfirst( $dept ) ) );
-			}
-		}
-		if ( '' === $badges ) {
-			return '<div class="department-badges-container empty">-</div>';
-		}
-		return '<div class="department-badges-container">' . $badges . '</div>';
-	}
-
-	/**
-	 * The employee action buttons, including the status toggle.
-	 *
-	 * @param int    $id     Employee id.
-	 * @param string $status Current status (active/inactive).
-	 * @param array  $row    Bridge row with permissions.
-	 * @return string
-	 */
-	public static function employee_actions( $id, $status, array $row ) {
-		$html = '';
-		if ( self::can( $row, 'view' ) ) {
-			$html .= self::button( 'view-employee', $id, 'visibility', __( 'Lihat', 'wp-customer' ) ) . ' ';
-		}
-		if ( self::can( $row, 'edit' ) ) {
-			$html .= self::button( 'edit-employee', $id, 'edit', __( 'Edit', 'wp-customer' ) ) . ' ';
-		}
-		if ( self::can( $row, 'delete' ) ) {
-			$html .= self::button( 'delete-employee', $id, 'trash', __( 'Hapus', 'wp-customer' ) );
-		}
-		if ( self::can( $row, 'edit' ) ) {
-			$active = 'active' === $status;
-			$html  .= self::button(
-				'toggle-status',
-				$id,
-				$active ? 'remove' : 'yes',
-				$active ? __( 'Nonaktifkan', 'wp-customer' ) : __( 'Aktifkan', 'wp-customer' ),
-				' data-status="' . esc_attr( $active ? 'inactive' : 'active' ) . '"'
-			);
-		}
-		return $html;
-	}
-
-	/**
-	 * A whole DataTables answer: counts as ints, draw echoed as int, rows mapped.
-	 *
-	 * @param array    $bridge DataTables JSON from the bridge.
-	 * @param callable $map    Row mapper (one of the *_row methods).
-	 * @param int      $draw   The browser's draw counter (used when the bridge omits it).
-	 * @return array
-	 */
-	public static function datatable( array $bridge, $map, $draw ) {
+	public static function datatable( array $bridge, $draw ) {
 		$rows = array();
 		if ( isset( $bridge['data'] ) && is_array( $bridge['data'] ) ) {
 			foreach ( $bridge['data'] as $row ) {
 				if ( is_array( $row ) ) {
-					$rows[] = call_user_func( $map, $row );
+					$rows[] = $row;
 				}
 			}
 		}

@@ -1,0 +1,129 @@
+<?php
+/**
+ * The browser fast path: the plugin's screens ask the bridge directly.
+ *
+ * On admin screens, a small script (assets/js/fast-path.js) sends the WP Customer plugin's
+ * DataTables and statistics requests (handle_customer_datatable, handle_branch_datatable,
+ * handle_customer_employee_datatable, get_customer_stats) straight to the bridge, served on this
+ * site's own origin (deploy/nginx/wpbridge.conf), with the REST nonce; the browser's WordPress
+ * cookie signs the user in there (the bridge's BRIDGE_WP_CONFIG). WordPress no longer boots for
+ * each draw. When the bridge is unreachable or refuses, the script sends the admin-ajax request
+ * instead, which the shim answers as before.
+ *
+ * Turned off with define( 'WP_CUSTOMER_BRIDGE_FAST_PATH', false ) in wp-config.php.
+ *
+ * @package WP_Customer_Bridge
+ * @since   0.2.0
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Enqueues the fast-path script with what it needs.
+ *
+ * @since 0.2.0
+ */
+class WP_Customer_Bridge_Fast_Path {
+
+	const HANDLE = 'wp-customer-bridge-fast-path';
+
+	/**
+	 * Admin-ajax action → the bridge's DataTable of the same rows.
+	 */
+	const TABLES = array(
+		'handle_customer_datatable'          => 'customers',
+		'handle_branch_datatable'            => 'branches',
+		'handle_customer_employee_datatable' => 'employees',
+	);
+
+	/**
+	 * Whether the fast path is on: unless WP_CUSTOMER_BRIDGE_FAST_PATH is defined falsy.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return bool
+	 */
+	public static function enabled() {
+		if ( ! defined( 'WP_CUSTOMER_BRIDGE_FAST_PATH' ) ) {
+			return true;
+		}
+		return false !== filter_var( constant( 'WP_CUSTOMER_BRIDGE_FAST_PATH' ), FILTER_VALIDATE_BOOLEAN, FILTER_NULL_ON_FAILURE );
+	}
+
+	/**
+	 * Where the browser reaches the bridge's API: this site's own origin under /wp-json/wp-customer/v1
+	 * (the nginx location of deploy/nginx/wpbridge.conf), so the browser sends WordPress's cookie.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return string
+	 */
+	public static function browser_url() {
+		$home   = wp_parse_url( home_url() );
+		$scheme = isset( $home['scheme'] ) ? $home['scheme'] : 'http';
+		$host   = isset( $home['host'] ) ? $home['host'] : '';
+		$port   = isset( $home['port'] ) ? ':' . (int) $home['port'] : '';
+		$url    = $scheme . '://' . $host . $port . WP_Customer_Bridge_Settings::API_PREFIX;
+		/**
+		 * Filters the URL under which the browser reaches the bridge's API. It must be on the
+		 * WordPress site's own origin: the bridge refuses cookie requests from other origins.
+		 *
+		 * @since 0.2.0
+		 *
+		 * @param string $url Origin of home_url() plus /wp-json/wp-customer/v1.
+		 */
+		return (string) apply_filters( 'wp_customer_bridge_browser_url', $url );
+	}
+
+	/**
+	 * Hook in.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return void
+	 */
+	public function register() {
+		if ( self::enabled() ) {
+			add_action( 'admin_enqueue_scripts', array( $this, 'enqueue' ), 5 );
+		}
+	}
+
+	/**
+	 * The script, on every admin screen of a signed-in user: the plugin's Customers screens (and
+	 * the shim's own) are the ones whose requests it changes; elsewhere it does nothing.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param string $hook_suffix Current admin screen.
+	 * @return void
+	 */
+	public function enqueue( $hook_suffix ) {
+		/**
+		 * Filters whether the fast-path script is added to this admin screen.
+		 *
+		 * @since 0.2.0
+		 *
+		 * @param bool   $enabled     True for signed-in users.
+		 * @param string $hook_suffix The admin screen's hook suffix.
+		 */
+		if ( ! apply_filters( 'wp_customer_bridge_fast_path_screen', is_user_logged_in(), (string) $hook_suffix ) ) {
+			return;
+		}
+		wp_enqueue_script(
+			self::HANDLE,
+			plugins_url( 'assets/js/fast-path.js', WP_CUSTOMER_BRIDGE_FILE ),
+			array( 'jquery' ),
+			WP_CUSTOMER_BRIDGE_VERSION,
+			false
+		);
+		wp_localize_script(
+			self::HANDLE,
+			'wpCustomerBridgeFastPath',
+			array(
+				'url'    => esc_url_raw( self::browser_url() ),
+				'nonce'  => wp_create_nonce( 'wp_rest' ),
+				'tables' => self::TABLES,
+			)
+		);
+	}
+}
