@@ -12,7 +12,7 @@ import logging
 from sanic import Request, Sanic
 from sanic_ext import Extend
 
-from bridge import params
+from bridge import batch, params
 from bridge.access_log import log_config
 from bridge.context import BridgeRequest
 from bridge.error_handler import error_response
@@ -30,7 +30,7 @@ from bridge.wiring import build_services, ensure_services
 
 log = logging.getLogger("bridge")
 
-BLUEPRINTS = (ops, metrics, users, resources, deleted, datatables, statistics, relations, cache)
+BLUEPRINTS = (ops, metrics, users, resources, deleted, batch, datatables, statistics, relations, cache)
 # Answer without the database: health checks, and metrics for a loopback client (bridge/routes/metrics.py).
 WITHOUT_DATABASE = ("/healthz", "/readyz", "/metrics")
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import pymysql
@@ -39,6 +41,19 @@ DUPLICATE_KEYS = {
     "email": ("email", MSG["email_exists"]),
     "unique_user": ("user_id", MSG["user_taken"]),
 }
+
+
+@dataclass
+class Shared:
+    """An atomic batch's one transaction (bridge/batch.py): every write of the batch runs in it
+    and adds its actions to the one ``events``; the batch records, evicts and fires once."""
+
+    ex: Executor
+    events: Events
+    entities: list[str] = field(default_factory=list)
+
+
+SHARED: ContextVar[Shared | None] = ContextVar("wpbridge_shared_transaction", default=None)
 
 
 def database_error(entity: str, exc: pymysql.MySQLError) -> BridgeError | None:
@@ -71,6 +86,17 @@ async def transact(request: Request, entity: str, work: Callable[[Executor, Even
             f"The bridge's table {svc.names.outbox} does not exist; run `wpbridge migrate` before writing.",
             503,
         )
+    shared = SHARED.get()
+    if shared is not None:  # inside an atomic batch: its transaction, its outbox rows, its eviction
+        try:
+            value: T = await work(shared.ex, shared.events)
+        except pymysql.MySQLError as exc:
+            error = database_error(entity, exc)
+            if error is None:
+                raise
+            raise error from None
+        shared.entities.append(entity)
+        return value
     principal = authenticated(request)
     groups = svc.invalidation.groups_for(entity)
     done: list[Events] = []
@@ -89,12 +115,19 @@ async def transact(request: Request, entity: str, work: Callable[[Executor, Even
         if error is None:
             raise
         raise error from None
-    try:
-        await svc.cache.evict(*await stale_groups(svc, groups, done[0].customers))
-    except Exception:  # committed already: a cache outage must not turn the write into an error
-        log.exception("could not evict cache groups %s after a %s write", groups, entity)
-    sender = app_context(request.app).outbox_sender
-    if sender is not None and done[0].items:
-        sender.wake()  # deliver now, not at the next poll
-    await done[0].fire(svc.hooks)
+    await after_commit(request, groups, done[0])
     return result
+
+
+async def after_commit(request: Request, groups: Iterable[str], events: Events) -> None:
+    """What follows a committed write: one eviction of the stale cache groups, the outbox
+    sender woken, the actions fired."""
+    svc = services(request)
+    try:
+        await svc.cache.evict(*await stale_groups(svc, groups, events.customers))
+    except Exception:  # committed already: a cache outage must not turn the write into an error
+        log.exception("could not evict cache groups %s after a write", list(groups))
+    sender = app_context(request.app).outbox_sender
+    if sender is not None and events.items:
+        sender.wake()  # deliver now, not at the next poll
+    await events.fire(svc.hooks)
