@@ -22,7 +22,7 @@ from bridge.origin import refuse_cross_origin_writes
 from bridge.outbox import attach_sender
 from bridge.override import attach_method_override
 from bridge.responses import dumps
-from bridge.rest import deleted
+from bridge.rest import deleted, plugin_tables, regions
 from bridge.routes import cache, datatables, metrics, ops, relations, resources, statistics, users
 from bridge.services import AppContext, app_context
 from bridge.settings import WILDCARD_HOSTS, Settings
@@ -30,7 +30,20 @@ from bridge.wiring import build_services, ensure_services
 
 log = logging.getLogger("bridge")
 
-BLUEPRINTS = (ops, metrics, users, resources, deleted, batch, datatables, statistics, relations, cache)
+BLUEPRINTS = (
+    ops,
+    metrics,
+    users,
+    resources,
+    deleted,
+    batch,
+    regions,
+    datatables,
+    statistics,
+    relations,
+    cache,
+    plugin_tables,
+)
 # Answer without the database: health checks, and metrics for a loopback client (bridge/routes/metrics.py).
 WITHOUT_DATABASE = ("/healthz", "/readyz", "/metrics")
 

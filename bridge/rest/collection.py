@@ -32,7 +32,7 @@ from bridge.services import services
 from bridge.statements import MEMO, Bound, Scoped, bind, scoped_bounds, term_key
 from bridge.tables.base import Column, TableModel
 from bridge.totals import DATA_GROUPS, TOTAL_TTL, split_total, with_part
-from bridge.writes.rows import WritableModel, like_escape
+from bridge.writes.rows import like_escape
 
 DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 100
@@ -99,7 +99,7 @@ def orderable(schema: ResourceSchema, model: TableModel) -> list[str]:
     return [n for n in schema.orderby if n in model.columns and model.columns[n].orderable]
 
 
-def parse_collection(request: Request, schema: ResourceSchema, model: WritableModel) -> CollectionParams:
+def parse_collection(request: Request, schema: ResourceSchema, model: TableModel) -> CollectionParams:
     """``page``, ``per_page``, ``offset``, ``search``, ``orderby``, ``order`` and the filters; one 400
     naming every bad parameter. Unknown parameters are ignored, as WordPress ignores them."""
     query = Query.of(request)
@@ -208,7 +208,7 @@ def page_statement(
 
 
 async def list_rows(
-    request: Request, schema: ResourceSchema, model: WritableModel, params: CollectionParams
+    request: Request, schema: ResourceSchema, model: TableModel, params: CollectionParams
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of rows the caller may see, and how many match in all."""
     svc = services(request)

@@ -19,6 +19,7 @@ from pypika.terms import Criterion
 
 from bridge.params import MAX_INT, ParamError, integer
 from bridge.resources.schema import FilterSpec
+from bridge.tables.base import TableModel
 from bridge.writes.rows import WritableModel
 
 MAX_IDS = 500  # ids one include / exclude may list: one bound IN list, well under MySQL's limits
@@ -84,11 +85,13 @@ def parse_sync(flt: FilterSpec, values: Sequence[str], problems: dict[str, str])
     return parse_date(flt, values, problems)
 
 
-def filter_term(model: WritableModel, flt: FilterSpec, value: Any) -> Criterion | None:
+def filter_term(model: TableModel, flt: FilterSpec, value: Any) -> Criterion | None:
     """The criterion of ``flt`` with its parsed value; None when this layout lacks its column."""
-    if flt.kind == "id":
-        return model.filter_criterion(flt.name, value)
-    if flt.kind == "enum":
+    if flt.kind in ("id", "enum"):
+        if not isinstance(model, WritableModel):
+            return None  # a plugin's table has only the sync filters (bridge/rest/plugin_tables.py)
+        if flt.kind == "id":
+            return model.filter_criterion(flt.name, value)
         found = [model.filter_criterion(flt.name, choice) for choice in value]
         parts = [p for p in found if p is not None]
         if len(parts) != len(found):
