@@ -70,6 +70,7 @@ def test_agencies_collection_conventions(bridge: BridgeServer, demo_logins: dict
     assert bridge.client.get(f"{API}/agencies", params={"orderby": "nope"}, auth=auth).status_code == 400
     r = bridge.client.get(f"{API}/nonexistent", auth=auth)
     assert r.status_code == 404 and r.json()["code"] == "rest_no_route"
+    assert bridge.client.get(f"{API}/nonexistent/1").json()["code"] == "rest_no_route"
     assert bridge.client.post(f"{API}/agencies", json={}, auth=auth).status_code == 404
 
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.test_rest_write import Site, new_customer, open_site, pick_place
-from tests.test_rest_write_children import branch_body
+from tests.test_rest_write import Site, new_customer, open_site, pick_free_users, pick_place
+from tests.test_rest_write_children import branch_body, employee_body
 
 
 @pytest.fixture(scope="module")
@@ -125,22 +125,33 @@ def test_a_sync_client_mirrors_its_scope_with_changes_and_deletions(site: Site) 
         "WHERE c.user_id <> %s AND b.type = 'cabang' ORDER BY b.id LIMIT 1",
         [owner],
     )["id"]
+    free = pick_free_users(site)
+    second_branch = site.one("SELECT id FROM wp_app_customer_branches WHERE customer_id = %s", [second["id"]])["id"]
+    for user, customer, branch, tag in (
+        (free[0], second["id"], second_branch, "sync.a"),
+        (free[1], mine, extra[0]["id"], "sync.b"),
+    ):
+        r = site.call("admin", "POST", "/employees", json=employee_body(customer, branch, user, tag))
+        assert r.status_code == 201, r.text
+    lone = r.json()["id"]
     branches = Mirror(site, "andi_budi", "branches", "branch")
     employees = Mirror(site, "andi_budi", "employees", "employee")
     second_branches = [b["id"] for b in branches.rows.values() if b["customer_id"] == second["id"]]
     second_staff = [e["id"] for e in employees.rows.values() if e["customer_id"] == second["id"]]
-    assert second_branches
+    assert second_branches and second_staff and lone in employees.rows
 
     created = site.call("admin", "POST", "/branches", json=branch_body(site, mine, "Sync 3")).json()
     assert (
         site.call("admin", "PATCH", f"/branches/{extra[0]['id']}", json={"name": "Sync 1 renamed"}).status_code == 200
     )
     assert site.call("admin", "DELETE", f"/branches/{extra[1]['id']}").status_code == 200
+    assert site.call("admin", "DELETE", f"/employees/{lone}").status_code == 200
     assert site.call("admin", "DELETE", f"/branches/{other}").status_code == 200
     assert site.call("admin", "DELETE", f"/customers/{second['id']}").status_code == 200
 
     gone = branches.sync()
-    employees.sync()
+    gone_staff = employees.sync()
+    assert {lone, *second_staff} <= set(gone_staff)
     assert {extra[1]["id"], *second_branches} <= set(gone) and other not in gone
     assert branches.rows == {row["id"]: row for row in pages(site, "andi_budi", "/branches")}
     assert {created["id"], extra[0]["id"]} <= branches.changed and len(branches.changed) < len(branches.rows)

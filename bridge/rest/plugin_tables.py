@@ -89,8 +89,8 @@ async def present(request: Request, model: TableModel, raw: dict[str, Any]) -> d
 @counted
 async def list_plugin_rows(request: Request, resource: str) -> HTTPResponse:
     """The rows of a plugin's table the caller may see, as its DataTable scopes them."""
+    model = plugin_model(request, resource)  # an unknown route is 404 for everyone, as in WordPress
     await require_login(request)
-    model = plugin_model(request, resource)
     schema = plugin_schema(model)
     params = parse_collection(request, schema, model)
     rows, total = await list_rows(request, schema, model, params)
@@ -102,8 +102,8 @@ async def list_plugin_rows(request: Request, resource: str) -> HTTPResponse:
 @counted
 async def get_plugin_row(request: Request, resource: str, row_id: int) -> HTTPResponse:
     """One row of a plugin's table; 404 when it is missing or outside the caller's scope."""
-    await require_login(request)
     model = plugin_model(request, resource)
+    await require_login(request)
     raw = await fetch_visible(request, model, row_id)
     if raw is None:
         raise BridgeError(f"rest_{model.entity}_invalid_id", f"Invalid {model.entity} ID.", 404)
