@@ -100,6 +100,7 @@ def test_atomic_batch_commits_everything_with_its_outbox_rows(site: Site) -> Non
     total = int(site.call("admin", "GET", "/customers").headers["X-WP-Total"])
     r = batch(site, {"atomic": True, "requests": [create("Atom Tiga"), create("Atom Empat")]})
     assert r.status_code == 207 and [x["status"] for x in r.json()["responses"]] == [201, 201], r.text
+    assert [x["body"]["name"] for x in r.json()["responses"]] == ["Atom Tiga", "Atom Empat"]
     assert customers_named(site, "Atom Tiga", "Atom Empat") == ["Atom Empat", "Atom Tiga"]
     fired = [e["name"] for e in site.events() if e["name"] == "wp_customer_created"]
     assert len(fired) == 2

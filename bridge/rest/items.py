@@ -20,6 +20,7 @@ from bridge.namespace import API_PREFIX
 from bridge.pipeline import combine, scoped_columns, where_for
 from bridge.resources.schema import ResourceSchema
 from bridge.responses import json_response
+from bridge.rest.transaction import SHARED
 from bridge.services import services
 from bridge.tables.base import Column, TableModel
 from bridge.writes.rows import WritableModel
@@ -56,7 +57,8 @@ async def fetch_visible(request: Request, model: TableModel, row_id: int) -> dic
         return None
     where = await where_for(services(request).hooks, model, request)
     query = model.select_query(await shown_columns(request, model)).where(combine([*where, model.id_field == row_id]))
-    return await services(request).db.fetch_one(query)
+    shared = SHARED.get()  # inside an atomic batch: read what the batch wrote so far
+    return await (shared.ex if shared is not None else services(request).db).fetch_one(query)
 
 
 async def visible_or_404(request: Request, schema: ResourceSchema, row_id: int) -> dict[str, Any]:
