@@ -15,9 +15,8 @@ permission check and handler, and the answer is 207 ``{"responses": [{body, stat
 commit together, the cache is evicted once and the actions fire after the commit; the first
 request that fails rolls everything back and the answer is 207 ``{"failed": "atomic",
 "responses": [...]}`` with that request's error and ``null`` for the others. Reads by id
-(``rest/items.py`` ``fetch_visible``: permission checks, answered bodies) run in the batch's
-transaction and see its earlier writes; the reference checks of a new row read committed rows
-only, so a batch cannot create a customer and then a branch of it.
+(``rest/items.py`` ``fetch_visible``: permission checks, parent rows, answered bodies) run in
+the batch's transaction and see its earlier writes.
 """
 
 from __future__ import annotations
