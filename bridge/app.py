@@ -12,7 +12,7 @@ import logging
 from sanic import Request, Sanic
 from sanic_ext import Extend
 
-from bridge import params
+from bridge import batch, params
 from bridge.access_log import log_config
 from bridge.context import AnyApp, BridgeRequest
 from bridge.error_handler import error_response
@@ -22,6 +22,7 @@ from bridge.origin import refuse_cross_origin_writes
 from bridge.outbox import attach_sender
 from bridge.override import attach_method_override
 from bridge.responses import dumps
+from bridge.rest import deleted, plugin_tables, regions
 from bridge.routes import cache, datatables, export, metrics, ops, relations, resources, statistics, users
 from bridge.services import AppContext, BridgeApp, app_context
 from bridge.settings import WILDCARD_HOSTS, Settings
@@ -29,7 +30,21 @@ from bridge.wiring import build_services, ensure_services
 
 log = logging.getLogger("bridge")
 
-BLUEPRINTS = (ops, metrics, users, resources, datatables, export, statistics, relations, cache)
+BLUEPRINTS = (
+    ops,
+    metrics,
+    users,
+    resources,
+    deleted,
+    batch,
+    regions,
+    datatables,
+    export,
+    statistics,
+    relations,
+    cache,
+    plugin_tables,
+)
 # Answer without the database: health checks, and metrics for a loopback client (bridge/routes/metrics.py).
 WITHOUT_DATABASE = ("/healthz", "/readyz", "/metrics")
 

@@ -20,6 +20,7 @@ from pypika import MySQLQuery, Table
 from sanic import Request
 
 from bridge.access_types import parse_statement, with_statement
+from bridge.app_password_usage import due, record_usage
 from bridge.cache import MISSING, Cache
 from bridge.db import Database
 from bridge.errors import BridgeError
@@ -236,6 +237,9 @@ class Authenticator:
             await self.throttle.failed(address, user_id)
             raise _unauthorized("incorrect_password", "The provided password is an invalid application password.")
         await self.cache.set(cache_key, user_id, APP_PASSWORD_TTL, CREDENTIALS_GROUP)
+        uuid = match.get("uuid")
+        if isinstance(uuid, str) and user.get("umeta_id") and due(match, int(time.time())):
+            await record_usage(self.db, self.names, int(user["umeta_id"]), uuid, address)
         return user_id
 
     async def _credentials_key(self, login: str, password: str) -> str:
@@ -267,7 +271,7 @@ class Authenticator:
             MySQLQuery.from_(users)
             .left_join(meta)
             .on((meta.user_id == users.ID) & (meta.meta_key == "_application_passwords"))
-            .select(users.ID, meta.meta_value)
+            .select(users.ID, meta.meta_value, meta.umeta_id)
             .where(field == login)
             .limit(1)
         )

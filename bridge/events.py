@@ -49,6 +49,9 @@ class Event:
     entity: str
     entity_id: int
     args: tuple[object, ...]  # the plugin action's arguments (rows, ids, the acting user…)
+    # a deletion's scope columns as they were (customer, branch, owner, agency…): who could see the
+    # row when it went, read back by the feed of deletions (bridge/rest/deleted.py)
+    scope: Mapping[str, Any] | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -69,8 +72,10 @@ class Events:
     def touched_customer(self, customer_id: int) -> None:
         self.customers = {*(self.customers or ()), int(customer_id)}
 
-    def add(self, action: str, entity: str, entity_id: int, *args: object) -> None:
-        self.items.append(Event(action, entity, int(entity_id), tuple(args)))
+    def add(
+        self, action: str, entity: str, entity_id: int, *args: object, scope: Mapping[str, Any] | None = None
+    ) -> None:
+        self.items.append(Event(action, entity, int(entity_id), tuple(args), scope))
 
     async def record(self, ex: Executor, outbox_table: str) -> None:
         """Write one outbox row per action, inside the caller's transaction."""
@@ -89,6 +94,8 @@ class Events:
                 "entity_id": event.entity_id,
                 "user_id": self.user_id,
             }
+            if event.scope is not None:
+                payload["scope"] = dict(event.scope)
             body = dumps(payload).decode()  # datetimes as the rows show them (bridge/responses.py)
             query = query.insert(event_id, event.entity, event.entity_id, event.action, body)
         await ex.execute(query)

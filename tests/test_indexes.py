@@ -61,12 +61,16 @@ def _statements(url) -> dict[str, tuple[str, Any, str]]:
     out["branches.agency_id"] = (*branches(agency_user), "b")
     out["branches.inspector_id"] = (*branches(inspector), "b")
     out["employees.branch_id"] = (*employees, "e")
+    for table in ("customers", "branches", "employees"):  # a sync page: rows changed since a moment
+        t = Table(getattr(NAMES, table)).as_("t")
+        since = MySQLQuery.from_(t).select(t.id).where(t.updated_at > "2030-01-01 00:00:00").orderby(t.id).limit(10)
+        out[f"{table}.updated_at"] = (*render(since), "t")
     return out
 
 
 def test_lists_missing_indexes_then_apply_makes_each_usable_and_is_idempotent(small_db) -> None:
     listed = run_cli(small_db, "indexes").stdout
-    assert listed.count("MISSING") == len(NEEDED) == 8
+    assert listed.count("MISSING") == len(NEEDED) == 11
     assert "wpbridge indexes --apply" in listed
     statements = _statements(small_db)
     assert set(statements) == {f"{s.table}.{s.column}" for s in NEEDED}
@@ -74,7 +78,7 @@ def test_lists_missing_indexes_then_apply_makes_each_usable_and_is_idempotent(sm
         assert not {f"wpbridge_{key.split('.')[1]}"} & _explain(small_db, sql, params).get(table, set()), key
 
     applied = run_cli(small_db, "indexes", "--apply").stdout
-    assert "created 8 indexes" in applied
+    assert "created 11 indexes" in applied
     for key, (sql, params, table) in statements.items():
         assert f"wpbridge_{key.split('.')[1]}" in _explain(small_db, sql, params)[table], key
 

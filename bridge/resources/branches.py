@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bridge.messages import MSG
 from bridge.resources.customers import STATUSES, status_field
-from bridge.resources.schema import FieldSpec, FilterSpec, ResourceSchema, read_only_fields
+from bridge.resources.schema import SYNC_FILTERS, FieldSpec, FilterSpec, ResourceSchema, read_only_fields
 
 BRANCH_TYPES = ("pusat", "cabang")
 
@@ -81,6 +81,7 @@ SCHEMA = ResourceSchema(
         FilterSpec("type", "enum", BRANCH_TYPES),
         FilterSpec("status", "enum", STATUSES),
         FilterSpec("agency_id"),
+        *SYNC_FILTERS,
     ),
     item_keys=("customer_name", "admin_name", "agency_name", "division_name"),
 )

@@ -4,7 +4,7 @@ collection parameters."""
 from __future__ import annotations
 
 from bridge.messages import MSG
-from bridge.resources.schema import FieldSpec, FilterSpec, ResourceSchema, read_only_fields
+from bridge.resources.schema import SYNC_FILTERS, FieldSpec, FilterSpec, ResourceSchema, read_only_fields
 
 STATUSES = ("active", "inactive")
 
@@ -63,6 +63,7 @@ SCHEMA = ResourceSchema(
         FilterSpec("provinsi_id"),
         FilterSpec("regency_id"),
         FilterSpec("user_id"),
+        *SYNC_FILTERS,
     ),
     item_keys=("owner_name", "branch_count", "employee_count", "province_name", "regency_name"),
 )

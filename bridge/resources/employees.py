@@ -9,7 +9,7 @@ from typing import Any
 
 from bridge.messages import MSG
 from bridge.resources.customers import STATUSES, status_field
-from bridge.resources.schema import FieldSpec, FilterSpec, ResourceSchema, read_only_fields
+from bridge.resources.schema import SYNC_FILTERS, FieldSpec, FilterSpec, ResourceSchema, read_only_fields
 from bridge.schema import SchemaInfo
 from bridge.tables.employees import DEPARTMENTS
 
@@ -66,7 +66,7 @@ SCHEMA = ResourceSchema(
         ),
     ),
     orderby=tuple("id name position email status branch_name customer_name created_at updated_at".split()),
-    filters=(FilterSpec("customer_id"), FilterSpec("branch_id"), FilterSpec("status", "enum", STATUSES)),
+    filters=(FilterSpec("customer_id"), FilterSpec("branch_id"), FilterSpec("status", "enum", STATUSES), *SYNC_FILTERS),
     item_keys=("customer_name", "branch_name"),
 )
 

@@ -16,7 +16,9 @@ from typing import Literal
 FieldType = Literal["string", "integer", "boolean", "number", "object"]
 # The text formats validation knows (bridge/validation.py FORMATS): npwp and nib are normalised first.
 Format = Literal["npwp", "nib", "email", "phone", "code", "digits", "postal-code", "date-time", "uri"]
-FilterKind = Literal["id", "enum"]
+# id: ``?customer_id=3``; enum: one or more fixed values (``?status=active``, ``status[]=…``);
+# ids: a list of row ids (``include``/``exclude``); after/before: a date-time bound on ``column``.
+FilterKind = Literal["id", "enum", "ids", "after", "before"]
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,28 @@ class FieldSpec:
 
 @dataclass(frozen=True)
 class FilterSpec:
-    """A collection filter: an id (``?customer_id=3``) or one of fixed values (``?status=active``)."""
+    """A collection filter: an id (``?customer_id=3``), fixed values (``?status=active``), a list
+    of ids (``?include=1,2``) or a date-time bound (``?modified_after=…`` on ``updated_at``).
+    ``negate`` turns a list of ids into the ids left out (``exclude``)."""
 
     name: str
     kind: FilterKind = "id"
     choices: tuple[str, ...] = ()
+    column: str = ""  # the own column an ids / after / before filter reads (default ``id``)
+    negate: bool = False
+    description: str = ""
+
+
+# WordPress's incremental-sync parameters (posts controller ``get_collection_params``), on every
+# collection: both layouts of the plugin keep ``created_at`` and ``updated_at`` on each table.
+SYNC_FILTERS: tuple[FilterSpec, ...] = (
+    FilterSpec("include", "ids", column="id", description="Only these ids (comma list or include[])."),
+    FilterSpec("exclude", "ids", column="id", negate=True, description="Leave out these ids."),
+    FilterSpec("modified_after", "after", column="updated_at", description="Changed after (ISO 8601)."),
+    FilterSpec("modified_before", "before", column="updated_at", description="Changed before (ISO 8601)."),
+    FilterSpec("after", "after", column="created_at", description="Created after (ISO 8601)."),
+    FilterSpec("before", "before", column="created_at", description="Created before (ISO 8601)."),
+)
 
 
 @dataclass(frozen=True)
@@ -87,6 +106,9 @@ class ResourceSchema:
 
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    def filter(self, name: str) -> FilterSpec | None:
+        return next((f for f in self.filters if f.name == name), None)
 
 
 def read_only(name: str, type: FieldType = "string", format: Format | None = None) -> FieldSpec:

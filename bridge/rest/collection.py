@@ -28,11 +28,11 @@ from bridge.pipeline import where_for
 from bridge.resources.schema import ResourceSchema
 from bridge.responses import json_response
 from bridge.rest.items import base_url, requested_fields, shown_columns, trim_fields
+from bridge.rest.sync import filter_term, parse_sync
 from bridge.services import services
 from bridge.statements import MEMO, Bound, Scoped, bind, scoped_bounds, term_key
 from bridge.tables.base import Column, TableModel
 from bridge.totals import DATA_GROUPS, TOTAL_TTL, split_total, with_part
-from bridge.writes.rows import WritableModel
 
 DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 100
@@ -99,7 +99,7 @@ def orderable(schema: ResourceSchema, model: TableModel) -> list[str]:
     return [n for n in schema.orderby if n in model.columns and model.columns[n].orderable]
 
 
-def parse_collection(request: Request, schema: ResourceSchema, model: WritableModel) -> CollectionParams:
+def parse_collection(request: Request, schema: ResourceSchema, model: TableModel) -> CollectionParams:
     """``page``, ``per_page``, ``offset``, ``search``, ``orderby``, ``order`` and the filters; one 400
     naming every bad parameter. Unknown parameters are ignored, as WordPress ignores them."""
     query = Query.of(request)
@@ -127,17 +127,13 @@ def parse_collection(request: Request, schema: ResourceSchema, model: WritableMo
         value: Any
         if flt.kind == "id":
             value = query.integer(flt.name, 1, MAX_INT, problems)
-            if value is None:
-                continue
+        elif flt.name in query.values:
+            value = parse_sync(flt, query.values[flt.name], problems)  # enum and sync filters
         else:
-            raw = query.scalar(flt.name, problems)
-            if raw is None or raw == "":
-                continue
-            value = raw
-            if value not in flt.choices:
-                problems[flt.name] = f"{flt.name} is not one of {', '.join(flt.choices)}."
-                continue
-        if model.filter_criterion(flt.name, value) is None:
+            continue
+        if value is None:
+            continue
+        if filter_term(model, flt, value) is None:
             problems[flt.name] = f"{flt.name} is not available in this site's database layout."
             continue
         filters[flt.name] = value
@@ -214,13 +210,14 @@ def page_statement(
 
 
 async def list_rows(
-    request: Request, schema: ResourceSchema, model: WritableModel, params: CollectionParams
+    request: Request, schema: ResourceSchema, model: TableModel, params: CollectionParams
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of rows the caller may see, and how many match in all."""
     svc = services(request)
     where = await where_for(svc.hooks, model, request)
     for name, value in params.filters.items():
-        criterion = model.filter_criterion(name, value)
+        spec = schema.filter(name)
+        criterion = filter_term(model, spec, value) if spec is not None else None
         if criterion is not None:
             where.append(criterion)
     needed: set[str] = set()

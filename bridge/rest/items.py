@@ -22,6 +22,7 @@ from bridge.namespace import API_PREFIX
 from bridge.pipeline import combine, scoped_columns, where_for
 from bridge.resources.schema import ResourceSchema
 from bridge.responses import json_response
+from bridge.rest.transaction import SHARED
 from bridge.services import services
 from bridge.tables.base import Column, TableModel
 from bridge.writes.rows import WritableModel
@@ -59,7 +60,9 @@ async def fetch_visible(request: Request, model: TableModel, row_id: int) -> dic
     svc = services(request)
     where = await where_for(svc.hooks, model, request)
     columns = await shown_columns(request, model)
-    row = await svc.db.fetch_one(model.select_query(columns).where(combine([*where, model.id_field == row_id])))
+    shared = SHARED.get()  # inside an atomic batch: read what the batch wrote so far
+    reader = shared.ex if shared is not None else svc.db
+    row = await reader.fetch_one(model.select_query(columns).where(combine([*where, model.id_field == row_id])))
     if row is None and model.resource == "employees" and svc.hooks.has_filter(CAN_VIEW_EMPLOYEE):
         return await employee_granted(request, model, columns, row_id)
     return row

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import pymysql
@@ -42,6 +44,19 @@ DUPLICATE_KEYS = {
 }
 
 
+@dataclass
+class Shared:
+    """An atomic batch's one transaction (bridge/batch.py): every write of the batch runs in it
+    and adds its actions to the one ``events``; the batch records, evicts and fires once."""
+
+    ex: Executor
+    events: Events
+    entities: list[str] = field(default_factory=list)
+
+
+SHARED: ContextVar[Shared | None] = ContextVar("wpbridge_shared_transaction", default=None)
+
+
 def database_error(entity: str, exc: pymysql.MySQLError) -> BridgeError | None:
     """A clear 4xx for what the database itself refused (the last guard behind validation)."""
     number = exc.args[0] if exc.args else 0
@@ -72,6 +87,17 @@ async def transact(request: Request, entity: str, work: Callable[[Executor, Even
             f"The bridge's table {svc.names.outbox} does not exist; run `wpbridge migrate` before writing.",
             503,
         )
+    shared = SHARED.get()
+    if shared is not None:  # inside an atomic batch: its transaction, its outbox rows, its eviction
+        try:
+            value: T = await work(shared.ex, shared.events)
+        except pymysql.MySQLError as exc:
+            error = database_error(entity, exc)
+            if error is None:
+                raise
+            raise error from None
+        shared.entities.append(entity)
+        return value
     principal = authenticated(request)
     groups = svc.invalidation.groups_for(entity)
     done: list[Events] = []
@@ -90,18 +116,25 @@ async def transact(request: Request, entity: str, work: Callable[[Executor, Even
         if error is None:
             raise
         raise error from None
+    await after_commit(request, groups, done[0], principal.user_id)
+    return result
+
+
+async def after_commit(request: Request, groups: Iterable[str], events: Events, user_id: int) -> None:
+    """What follows a committed write: one eviction of the stale cache groups, the writer's
+    reads sent to the primary for a while (read replica), the outbox sender woken, the actions fired."""
+    svc = services(request)
     stale: list[str] = []
     try:
-        stale = list(await stale_groups(svc, groups, done[0].customers))
+        stale = list(await stale_groups(svc, groups, events.customers))
         await svc.cache.evict(*stale)
     except Exception:  # committed already: a cache outage must not turn the write into an error
-        log.exception("could not evict cache groups %s after a %s write", groups, entity)
+        log.exception("could not evict cache groups %s after a write", list(groups))
     try:
-        await note_write(svc.db, principal.user_id, stale)  # read-your-writes with a replica
+        await note_write(svc.db, user_id, stale)  # read-your-writes with a replica
     except Exception:
-        log.exception("could not note a %s write for the read replica", entity)
+        log.exception("could not note a write for the read replica")
     sender = app_context(request.app).outbox_sender
-    if sender is not None and done[0].items:
+    if sender is not None and events.items:
         sender.wake()  # deliver now, not at the next poll
-    await done[0].fire(svc.hooks)
-    return result
+    await events.fire(svc.hooks)

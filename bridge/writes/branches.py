@@ -53,14 +53,27 @@ async def admin_employee(
     await ensure_admin_employee(ex, events, store, branch, admin, int(owner) if owner else None, caller)
 
 
+# a branch's columns the scope rules read (bridge/access.py), kept in its deleted action's scope
+SCOPE_COLUMNS = ("customer_id", "agency_id", "regency_id", "division_id", "inspector_id")
+
+
 async def delete_branches(
-    ex: Executor, events: Events, store: Store, branches: list[dict[str, Any]], hard: bool, caller: int
+    ex: Executor,
+    events: Events,
+    store: Store,
+    branches: list[dict[str, Any]],
+    hard: bool,
+    caller: int,
+    owner: object = None,
 ) -> None:
     """BranchModel::delete + BranchCleanupHandler for each branch: the branch and its employees
-    (by direct SQL, so no employee actions, as in the plugin), soft or hard."""
+    (by direct SQL, so no employee actions, as in the plugin), soft or hard. Each deleted action
+    records the branch's scope columns, its employees and ``owner`` (the customer's, when the
+    customer goes with it) for the feed of deletions."""
     model, employees = store.branches, store.employees
     ids = [int(b["id"]) for b in branches]
-    staff = [int(e["id"]) for e in await employees.lock_of(ex, ids)]
+    locked_staff = await employees.lock_of(ex, ids)
+    staff = [int(e["id"]) for e in locked_staff]
     if hard:
         await employees.delete_ids(ex, staff)
         await model.delete_ids(ex, ids)
@@ -72,7 +85,15 @@ async def delete_branches(
         data = {k: branch.get(k) for k in ("id", "customer_id", "name", "type", "code", "user_id")}
         events.add("wp_customer_branch_before_delete", "branch", branch_id, branch_id, data)
         events.add("wp_customer_branch_deletion_logged", "branch", branch_id, branch_id, data, caller)
-        events.add("wp_customer_branch_deleted", "branch", branch_id, branch_id, data, hard)
+        scope = {k: branch.get(k) for k in SCOPE_COLUMNS}
+        scope.update(
+            id=branch_id,
+            branch_id=branch_id,
+            owner=owner,
+            user=branch.get("user_id"),
+            employee_ids=[int(e["id"]) for e in locked_staff if int(e.get("branch_id") or 0) == branch_id],
+        )
+        events.add("wp_customer_branch_deleted", "branch", branch_id, branch_id, data, hard, scope=scope)
         events.add(
             "wp_customer_branch_cleanup_completed", "branch", branch_id, branch_id, branch.get("customer_id"), hard
         )

@@ -70,8 +70,10 @@ async def delete_customer(
     events.add("wp_customer_deletion_logged", "customer", row_id, row_id, data, caller)
     branches = await branches_model.lock_where(ex, branches_model.plain.customer_id == row_id)
     orphans = [int(e["id"]) for e in await employees.lock_of(ex, [], row_id)]
-    events.add("wp_customer_deleted", "customer", row_id, row_id, data, hard)
-    await delete_branches(ex, events, store, branches, hard, caller)
+    owner = locked.get("user_id")
+    scope = {"id": row_id, "customer_id": row_id, "owner": owner, "user": owner, "employee_ids": orphans}
+    events.add("wp_customer_deleted", "customer", row_id, row_id, data, hard, scope=scope)
+    await delete_branches(ex, events, store, branches, hard, caller, owner)
     if hard:
         await employees.delete_ids(ex, orphans)
         await model.delete_ids(ex, [row_id])

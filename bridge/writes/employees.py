@@ -72,5 +72,6 @@ async def delete_employee(ex: Executor, events: Events, store: Store, locked: Ma
         await model.delete_ids(ex, [row_id])
     else:
         await model.set_status(ex, [row_id], "inactive")
-    events.add("wp_customer_employee_deleted", "employee", row_id, row_id, data, hard)
+    scope = {"id": row_id, **{k: locked.get(k) for k in ("customer_id", "branch_id")}, "user": locked.get("user_id")}
+    events.add("wp_customer_employee_deleted", "employee", row_id, row_id, data, hard, scope=scope)
     events.add("wp_customer_employee_cleanup_completed", "employee", row_id, row_id, data, hard)
