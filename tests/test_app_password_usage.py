@@ -16,7 +16,9 @@ import httpx
 import pytest
 
 from bridge.wordpress import php_dumps, php_loads
-from tests.conftest import BridgeServer, connect, run_cli
+from tests.support.cli import run_cli
+from tests.support.database import connect
+from tests.support.server import BridgeServer
 
 pytestmark = pytest.mark.skipif(shutil.which("php") is None, reason="needs the php command line")
 

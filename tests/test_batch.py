@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_rest_write import Site, open_site, unique_digits
+from tests.support.write_site import Site, open_site, unique_digits
 
 NS = "/wp-customer/v1"
 

@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import BridgeServer, Login, connect
-from tests.dtkit import datatable, row_ids
+from tests.support.database import connect
+from tests.support.datatables import datatable, row_ids
+from tests.support.logins import Login
+from tests.support.server import BridgeServer
 
 API = "/wp-json/wp-customer/v1"
 LOGINS = ("admin", "demo_platform_viewer", "demo_agency_admin", "demo_pengawas", "andi_budi", "demo_employee")

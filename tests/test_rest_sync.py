@@ -10,8 +10,15 @@ from typing import Any
 
 import pytest
 
-from tests.test_rest_write import Site, new_customer, open_site, pick_free_users, pick_place
-from tests.test_rest_write_children import branch_body, employee_body
+from tests.support.write_site import (
+    Site,
+    branch_body,
+    employee_body,
+    new_customer,
+    open_site,
+    pick_free_users,
+    pick_place,
+)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,9 @@ import pytest
 from tests.support.paths import API
 from tests.support.write_site import (
     Site,
+    branch_body,
     employee_body,
+    free_regency,
     new_customer,
     open_site,
     pick_free_users,
@@ -48,23 +50,6 @@ def owner_customer(site: Site) -> dict[str, Any]:
     )
     assert admin_branch["customer_id"] == customer["id"]
     return {"customer": customer, "pusat": pusat, "admin_branch": admin_branch}
-
-
-def free_regency(site: Site, customer_id: int) -> dict[str, Any]:
-    """A regency of a province with an agency where the customer has no branch yet."""
-    return site.one(
-        "SELECT r.id, r.code, r.province_id, p.code AS province_code FROM wp_wi_regencies r "
-        "JOIN wp_wi_provinces p ON p.id = r.province_id JOIN wp_app_agencies a ON a.provinsi_code = p.code "
-        "WHERE r.id NOT IN (SELECT regency_id FROM wp_app_customer_branches "
-        "WHERE customer_id = %s AND regency_id IS NOT NULL) "
-        "ORDER BY RAND() LIMIT 1",
-        [customer_id],
-    )
-
-
-def branch_body(site: Site, customer_id: int, name: str, **extra: Any) -> dict[str, Any]:
-    regency = free_regency(site, customer_id)
-    return {"customer_id": customer_id, "name": name, "type": "cabang", "regency_id": regency["id"], **extra}
 
 
 # ---- branches -------------------------------------------------------------------------------------
