@@ -22,14 +22,14 @@ from bridge.origin import refuse_cross_origin_writes
 from bridge.outbox import attach_sender
 from bridge.override import attach_method_override
 from bridge.responses import dumps
-from bridge.routes import cache, datatables, metrics, ops, relations, resources, statistics, users
+from bridge.routes import cache, datatables, docs, metrics, ops, relations, resources, statistics, users
 from bridge.services import AppContext, app_context
 from bridge.settings import WILDCARD_HOSTS, Settings
 from bridge.wiring import build_services, ensure_services
 
 log = logging.getLogger("bridge")
 
-BLUEPRINTS = (ops, metrics, users, resources, datatables, statistics, relations, cache)
+BLUEPRINTS = (ops, docs, metrics, users, resources, datatables, statistics, relations, cache)
 # Answer without the database: health checks, and metrics for a loopback client (bridge/routes/metrics.py).
 WITHOUT_DATABASE = ("/healthz", "/readyz", "/metrics")
 
@@ -76,18 +76,11 @@ def create_app(settings: Settings, name: str = "wp_customer_bridge") -> Sanic:
     )
     app.config.ACCESS_LOG = False  # the bridge writes its own request lines (BRIDGE_ACCESS_LOG, bridge/access_log.py)
     app.config.FALLBACK_ERROR_FORMAT = "json"
-    app.config.OAS_UI_DEFAULT = "swagger"
-    app.config.OAS_URL_PREFIX = "/docs"
-    app.config.OAS_UI_REDOC = False
+    app.config.OAS = False  # /openapi.json and /docs are the bridge's own (bridge/openapi/, bridge/routes/docs.py)
     app.config.CORS = False
     if settings.public_url is None and settings.host in WILDCARD_HOSTS:
         log.warning("BRIDGE_PUBLIC_URL is unset: links point at %s; set it to the URL clients use", settings.base_url)
     Extend(app)
-    app.ext.openapi.describe(
-        "wp-customer-bridge",
-        version="1",
-        description="WordPress-compatible REST and DataTables API over the WP Customer plugin's tables.",
-    )
     app.error_handler.add(Exception, error_response)
     # ``<row_id:id>``: ASCII digits in 0..2^63-1 through bridge/params.py (Sanic's ``int`` takes
     # "１" and "1_0"); anything else is no route (404), as WordPress's ``[\d]+`` routes answer.

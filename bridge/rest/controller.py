@@ -304,8 +304,14 @@ class Controller(Generic[D]):
         update_item.__doc__ = f"Update the given fields of a {entity} (PUT and PATCH alike); If-Match is honoured."
         delete_item.__doc__ = f"Delete a {entity}, soft or hard per the plugin's option; {{deleted, previous}}."
         item = f"/{name}/<row_id:id>"
-        bp.add_route(counted(list_items), f"/{name}", methods=["GET"], name=f"list_{name}")
-        bp.add_route(counted(get_item), item, methods=["GET"], name=f"get_{name}")
-        bp.add_route(create_item, f"/{name}", methods=["POST"], name=f"create_{name}")
-        bp.add_route(update_item, item, methods=["PUT", "PATCH", "POST"], name=f"update_{name}")
-        bp.add_route(delete_item, item, methods=["DELETE"], name=f"delete_{name}")
+        routes = (
+            (counted(list_items), f"/{name}", ["GET"], "list"),
+            (counted(get_item), item, ["GET"], "get"),
+            (create_item, f"/{name}", ["POST"], "create"),
+            (update_item, item, ["PUT", "PATCH", "POST"], "update"),
+            (delete_item, item, ["DELETE"], "delete"),
+        )
+        for handler, uri, methods, operation in routes:
+            # ctx_schema / ctx_operation: what OpenAPI, OPTIONS and the indexes describe (bridge/openapi/)
+            name_ = f"{operation}_{name}"
+            bp.add_route(handler, uri, methods=methods, name=name_, ctx_schema=self.schema, ctx_operation=operation)

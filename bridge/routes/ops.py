@@ -1,4 +1,4 @@
-"""Operational routes: liveness, readiness (database reachable), and the OpenAPI document."""
+"""Operational routes: liveness and readiness (database reachable); the OpenAPI document is bridge/routes/docs.py."""
 
 from __future__ import annotations
 
@@ -23,11 +23,3 @@ async def readyz(request: Request) -> HTTPResponse:
     svc = await ensure_services(request.app)
     await svc.db.ping()
     return json_response({"status": "ready", "database": "ok"})
-
-
-@bp.get("/openapi.json")
-async def openapi(request: Request) -> HTTPResponse:
-    """The OpenAPI document that sanic-ext serves under /docs, at the conventional address."""
-    from sanic_ext.extensions.openapi.builders import SpecificationBuilder
-
-    return json_response(SpecificationBuilder().build(request.app).serialize())
