@@ -107,7 +107,8 @@ def item_schema(schema: ResourceSchema) -> Schema:
     }
     props["_links"] = {"type": "object", "additionalProperties": {"type": "array", "items": LINK}}
     props["_embedded"] = {"type": "object", "additionalProperties": True}
-    return {"type": "object", "required": ["id"], "properties": props, "additionalProperties": True}
+    # no ``required``: ``_fields`` may leave any field out, ``id`` included
+    return {"type": "object", "properties": props, "additionalProperties": True}
 
 
 def body_schema(schema: ResourceSchema, creating: bool) -> Schema:
