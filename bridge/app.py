@@ -15,21 +15,23 @@ from sanic_ext import Extend
 from bridge import params
 from bridge.access_log import log_config
 from bridge.context import BridgeRequest
+from bridge.conventions import apply_conventions, check_context
 from bridge.error_handler import error_response
 from bridge.errors import DatabaseUnavailable, invalid_params
 from bridge.observe import attach_observation
+from bridge.options import answer_options
 from bridge.origin import refuse_cross_origin_writes
 from bridge.outbox import attach_sender
 from bridge.override import attach_method_override
 from bridge.responses import dumps
-from bridge.routes import cache, datatables, docs, metrics, ops, relations, resources, statistics, users
+from bridge.routes import cache, datatables, docs, index, metrics, ops, relations, resources, statistics, users
 from bridge.services import AppContext, app_context
 from bridge.settings import WILDCARD_HOSTS, Settings
 from bridge.wiring import build_services, ensure_services
 
 log = logging.getLogger("bridge")
 
-BLUEPRINTS = (ops, docs, metrics, users, resources, datatables, statistics, relations, cache)
+BLUEPRINTS = (ops, docs, index, metrics, users, resources, datatables, statistics, relations, cache)
 # Answer without the database: health checks, and metrics for a loopback client (bridge/routes/metrics.py).
 WITHOUT_DATABASE = ("/healthz", "/readyz", "/metrics")
 
@@ -91,6 +93,9 @@ def create_app(settings: Settings, name: str = "wp_customer_bridge") -> Sanic:
     app.on_request(refuse_cross_origin_writes)  # then: a foreign page's write costs nothing more
     app.on_request(require_services)
     app.on_request(one_value_per_query_key)
+    app.on_request(check_context)
+    app.on_request(answer_options)  # OPTIONS and CORS preflights, before any handler
+    app.on_response(apply_conventions)  # context, _embed, If-None-Match, _envelope, CORS
     for module in BLUEPRINTS:
         app.blueprint(module.bp)
     attach_method_override(app)  # ?_method= / X-HTTP-Method-Override on POST, before any route is chosen

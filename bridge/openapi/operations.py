@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from sanic_routing.route import Route
 
+from bridge.namespace import API_PREFIX
 from bridge.openapi.schemas import (
     ERROR_CODES,
     ID,
@@ -27,7 +28,7 @@ DOCUMENTED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _PARAM = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)(?::[^>]*)?>")
 LOGGED_IN: list[Schema] = [{"applicationPassword": []}, {"shimUser": [], "shimSignature": []}]
 ANYONE: list[Schema] = [{}, *LOGGED_IN]
-PUBLIC_PATHS = ("/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/{asset}", "/wp-json/")
+PUBLIC_PATHS = ("/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/{asset}", "/wp-json", API_PREFIX)
 PAGING_HEADERS: Schema = {
     "X-WP-Total": {"description": "Rows matching in all.", "schema": {"type": "integer", "minimum": 0}},
     "X-WP-TotalPages": {"description": "Pages of per_page rows.", "schema": {"type": "integer", "minimum": 0}},

@@ -305,13 +305,20 @@ class Controller(Generic[D]):
         delete_item.__doc__ = f"Delete a {entity}, soft or hard per the plugin's option; {{deleted, previous}}."
         item = f"/{name}/<row_id:id>"
         routes = (
-            (counted(list_items), f"/{name}", ["GET"], "list"),
-            (counted(get_item), item, ["GET"], "get"),
-            (create_item, f"/{name}", ["POST"], "create"),
-            (update_item, item, ["PUT", "PATCH", "POST"], "update"),
-            (delete_item, item, ["DELETE"], "delete"),
+            (counted(list_items), f"/{name}", ["GET"], "list", self.get_items_permissions_check),
+            (counted(get_item), item, ["GET"], "get", self.get_item_permissions_check),
+            (create_item, f"/{name}", ["POST"], "create", self.create_item_permissions_check),
+            (update_item, item, ["PUT", "PATCH", "POST"], "update", self.update_item_permissions_check),
+            (delete_item, item, ["DELETE"], "delete", self.delete_item_permissions_check),
         )
-        for handler, uri, methods, operation in routes:
-            # ctx_schema / ctx_operation: what OpenAPI, OPTIONS and the indexes describe (bridge/openapi/)
-            name_ = f"{operation}_{name}"
-            bp.add_route(handler, uri, methods=methods, name=name_, ctx_schema=self.schema, ctx_operation=operation)
+        for handler, uri, methods, operation, permission in routes:
+            # what OpenAPI, OPTIONS (its Allow header) and the indexes describe (bridge/openapi/, bridge/options.py)
+            bp.add_route(
+                handler,
+                uri,
+                methods=methods,
+                name=f"{operation}_{name}",
+                ctx_schema=self.schema,
+                ctx_operation=operation,
+                ctx_permission=permission,
+            )
