@@ -118,7 +118,7 @@ def not_modified(request: Request, response: HTTPResponse) -> HTTPResponse | Non
         return None
     tags = {t.strip().removeprefix("W/") for t in header.split(",")}
     if "*" in tags or etag.removeprefix("W/") in tags:
-        return HTTPResponse(status=304, headers={"ETag": etag})
+        return HTTPResponse(b"", status=304, headers={"ETag": etag})
     return None
 
 
@@ -129,17 +129,30 @@ def envelope(request: Request, response: HTTPResponse) -> HTTPResponse:
     return json_response(body, 200)
 
 
-async def apply_conventions(request: Request, response: HTTPResponse) -> HTTPResponse:
+def replace(response: HTTPResponse, new: HTTPResponse) -> None:
+    """Make ``response`` the ``new`` one in place: a response middleware that returned a new
+    response would stop the others (the request id and the access log, bridge/observe.py)."""
+    if new is response:
+        return
+    response.body, response.status, response.content_type = new.body, new.status, new.content_type
+    if new.status >= 400:
+        for name in ("ETag", "X-WP-Total", "X-WP-TotalPages", "Link", "Location"):
+            response.headers.pop(name, None)
+    for name, value in new.headers.items():
+        if name.lower() != "content-length":
+            response.headers[name] = value
+
+
+async def apply_conventions(request: Request, response: HTTPResponse) -> None:
     """Response middleware: the conventions above, in WordPress's order."""
     route = request.route
     ctx = getattr(route, "ctx", None)
     schema, operation = getattr(ctx, "schema", None), getattr(ctx, "operation", None)
     if schema is not None and operation in BODY_OPERATIONS and response.status in (200, 201):
-        response = await shape_resource(request, response, schema.resource, operation)
+        replace(response, await shape_resource(request, response, schema.resource, operation))
         if request.method == "GET" and response.status == 200:
-            response = not_modified(request, response) or response
+            replace(response, not_modified(request, response) or response)
     if _query(request, "_envelope") and request.path.startswith("/wp-json"):
-        response = envelope(request, response)
+        replace(response, envelope(request, response))
     for name, value in cors_headers(request, preflight=False).items():
         response.headers[name] = value
-    return response
