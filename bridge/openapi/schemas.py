@@ -133,7 +133,7 @@ def deleted_schema(schema: ResourceSchema) -> Schema:
     }
 
 
-def _query(name: str, schema: Schema, description: str = "", array_form: bool = False) -> Schema:
+def _query(name: str, schema: Schema, description: str = "") -> Schema:
     param: Schema = {"name": name, "in": "query", "required": False, "schema": schema}
     if description:
         param["description"] = description
