@@ -15,15 +15,29 @@ from sanic_ext import Extend
 from bridge import batch, params
 from bridge.access_log import log_config
 from bridge.context import AnyApp, BridgeRequest
+from bridge.conventions import apply_conventions, check_context
 from bridge.error_handler import error_response
 from bridge.errors import DatabaseUnavailable, invalid_params
 from bridge.observe import attach_observation
+from bridge.options import answer_options
 from bridge.origin import refuse_cross_origin_writes
 from bridge.outbox import attach_sender
 from bridge.override import attach_method_override
 from bridge.responses import dumps
 from bridge.rest import deleted, plugin_tables, regions
-from bridge.routes import cache, datatables, export, metrics, ops, relations, resources, statistics, users
+from bridge.routes import (
+    cache,
+    datatables,
+    docs,
+    export,
+    index,
+    metrics,
+    ops,
+    relations,
+    resources,
+    statistics,
+    users,
+)
 from bridge.services import AppContext, BridgeApp, app_context
 from bridge.settings import WILDCARD_HOSTS, Settings
 from bridge.wiring import build_services, ensure_services
@@ -32,6 +46,8 @@ log = logging.getLogger("bridge")
 
 BLUEPRINTS = (
     ops,
+    docs,
+    index,
     metrics,
     users,
     resources,
@@ -91,18 +107,11 @@ def create_app(settings: Settings, name: str = "wp_customer_bridge") -> BridgeAp
     )
     app.config.ACCESS_LOG = False  # the bridge writes its own request lines (BRIDGE_ACCESS_LOG, bridge/access_log.py)
     app.config.FALLBACK_ERROR_FORMAT = "json"
-    app.config.OAS_UI_DEFAULT = "swagger"
-    app.config.OAS_URL_PREFIX = "/docs"
-    app.config.OAS_UI_REDOC = False
+    app.config.OAS = False  # /openapi.json and /docs are the bridge's own (bridge/openapi/, bridge/routes/docs.py)
     app.config.CORS = False
     if settings.public_url is None and settings.host in WILDCARD_HOSTS:
         log.warning("BRIDGE_PUBLIC_URL is unset: links point at %s; set it to the URL clients use", settings.base_url)
     Extend(app)
-    app.ext.openapi.describe(
-        "wp-customer-bridge",
-        version="1",
-        description="WordPress-compatible REST and DataTables API over the WP Customer plugin's tables.",
-    )
     app.error_handler.add(Exception, error_response)
     # ``<row_id:id>``: ASCII digits in 0..2^63-1 through bridge/params.py (Sanic's ``int`` takes
     # "１" and "1_0"); anything else is no route (404), as WordPress's ``[\d]+`` routes answer.
@@ -113,6 +122,9 @@ def create_app(settings: Settings, name: str = "wp_customer_bridge") -> BridgeAp
     app.on_request(refuse_cross_origin_writes)  # then: a foreign page's write costs nothing more
     app.on_request(require_services)
     app.on_request(one_value_per_query_key)
+    app.on_request(check_context)
+    app.on_request(answer_options)  # OPTIONS and CORS preflights, before any handler
+    app.on_response(apply_conventions)  # type: ignore[no-untyped-call]  # context, _embed, If-None-Match, _envelope, CORS; Sanic leaves it unannotated
     for module in BLUEPRINTS:
         app.blueprint(module.bp)
     attach_method_override(app)  # ?_method= / X-HTTP-Method-Override on POST, before any route is chosen

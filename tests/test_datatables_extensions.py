@@ -1,6 +1,6 @@
 """SearchPanes, SearchBuilder, ColumnControl and smart search over HTTP, for every demo login.
 
-Expected rows and counts come from the tables and each login's scope (tests/dtkit.py), never
+Expected rows and counts come from the tables and each login's scope (tests/support/scopes.py), never
 from the bridge: the panes' totals must be the caller's own rows, and the filters must narrow
 exactly as the client would.
 """

@@ -1,6 +1,6 @@
 """Whole-set export over HTTP (CSV and XLSX) and its keyset reading against the real MariaDB.
 
-The exported rows are compared with the caller's own scope (tests/dtkit.py) and with the
+The exported rows are compared with the caller's own scope (tests/support/scopes.py) and with the
 order MariaDB gives for the same ORDER BY; the keyset reader is driven with tiny chunks so
 every boundary case (NULL keys, both directions, ties broken by id) is crossed.
 """

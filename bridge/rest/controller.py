@@ -304,8 +304,21 @@ class Controller(Generic[D]):
         update_item.__doc__ = f"Update the given fields of a {entity} (PUT and PATCH alike); If-Match is honoured."
         delete_item.__doc__ = f"Delete a {entity}, soft or hard per the plugin's option; {{deleted, previous}}."
         item = f"/{name}/<row_id:id>"
-        bp.add_route(counted(list_items), f"/{name}", methods=["GET"], name=f"list_{name}")
-        bp.add_route(counted(get_item), item, methods=["GET"], name=f"get_{name}")
-        bp.add_route(create_item, f"/{name}", methods=["POST"], name=f"create_{name}")
-        bp.add_route(update_item, item, methods=["PUT", "PATCH", "POST"], name=f"update_{name}")
-        bp.add_route(delete_item, item, methods=["DELETE"], name=f"delete_{name}")
+        routes = (
+            (counted(list_items), f"/{name}", ["GET"], "list", self.get_items_permissions_check),
+            (counted(get_item), item, ["GET"], "get", self.get_item_permissions_check),
+            (create_item, f"/{name}", ["POST"], "create", self.create_item_permissions_check),
+            (update_item, item, ["PUT", "PATCH", "POST"], "update", self.update_item_permissions_check),
+            (delete_item, item, ["DELETE"], "delete", self.delete_item_permissions_check),
+        )
+        for handler, uri, methods, operation, permission in routes:
+            # what OpenAPI, OPTIONS (its Allow header) and the indexes describe (bridge/openapi/, bridge/options.py)
+            bp.add_route(
+                handler,
+                uri,
+                methods=methods,
+                name=f"{operation}_{name}",
+                ctx_schema=self.schema,
+                ctx_operation=operation,
+                ctx_permission=permission,
+            )

@@ -18,6 +18,7 @@ from sanic.response import HTTPResponse
 from bridge.access import CAN_VIEW_EMPLOYEE, granted_by_filter
 from bridge.context import authenticated
 from bridge.errors import BridgeError
+from bridge.links import relation_links
 from bridge.namespace import API_PREFIX
 from bridge.pipeline import combine, scoped_columns, where_for
 from bridge.resources.schema import ResourceSchema
@@ -121,16 +122,21 @@ def present(request: Request, schema: ResourceSchema, raw: Mapping[str, Any]) ->
     body["_links"] = {
         "self": [{"href": item_url(request, schema, body["id"])}],
         "collection": [{"href": f"{base_url(request)}{API_PREFIX}/{schema.resource}"}],
+        **relation_links(request, schema.resource, body),  # embeddable (bridge/links.py)
     }
     return body
 
 
-def requested_fields(request: Request) -> list[list[str]] | None:
+def requested_fields(request: Request, exact: bool = False) -> list[list[str]] | None:
     """``_fields=a,b.c`` as paths; None (all fields) when absent or when it names nothing
-    (``_fields=``, ``_fields=,``), as WordPress's ``wp_parse_list`` (``[\\s,]+``) leaves it."""
+    (``_fields=``, ``_fields=,``), as WordPress's ``wp_parse_list`` (``[\\s,]+``) leaves it.
+    Unless ``exact``, ``_embedded`` keeps ``_links`` until the embedding is done (bridge/conventions.py)."""
     values = [v for k, v in request.get_query_args(keep_blank_values=True) if k in ("_fields", "_fields[]")]
     names = [n for v in values for n in _FIELD_SEPARATORS.split(v) if n]
-    return [n.split(".") for n in names] or None
+    paths = [n.split(".") for n in names]
+    if not exact and any(p[0] == "_embedded" for p in paths):
+        paths.append(["_links"])
+    return paths or None
 
 
 def trim_fields(body: Any, paths: list[list[str]] | None) -> Any:

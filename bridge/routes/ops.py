@@ -1,4 +1,4 @@
-"""Operational routes: liveness, readiness (database reachable), and the OpenAPI document."""
+"""Operational routes: liveness and readiness (database reachable); the OpenAPI document is bridge/routes/docs.py."""
 
 from __future__ import annotations
 
@@ -29,11 +29,3 @@ async def readyz(request: Request) -> HTTPResponse:
     if replica is not None:
         body["replica"] = replica
     return json_response(body)
-
-
-@bp.get("/openapi.json")
-async def openapi(request: Request) -> HTTPResponse:
-    """The OpenAPI document that sanic-ext serves under /docs, at the conventional address."""
-    from sanic_ext.extensions.openapi.builders import SpecificationBuilder
-
-    return json_response(SpecificationBuilder().build(request.app).serialize())
