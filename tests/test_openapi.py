@@ -9,7 +9,7 @@ from openapi_spec_validator import validate
 
 from bridge.app import create_app
 from bridge.openapi.operations import DOCUMENTED_METHODS
-from bridge.settings import load_settings
+from bridge.settings_env import load_settings
 from tests.support.server import BridgeServer
 
 API = "/wp-json/wp-customer/v1"

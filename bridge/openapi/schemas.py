@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from bridge.params import MAX_INT
-from bridge.resources.schema import FieldSpec, ResourceSchema
+from bridge.resources.schema import FieldSpec, FilterSpec, ResourceSchema
 from bridge.rest.collection import DEFAULT_PER_PAGE, MAX_OFFSET, MAX_PAGE, MAX_PER_PAGE, MAX_SEARCH
 
 Schema = dict[str, Any]
@@ -170,9 +170,19 @@ def collection_params(schema: ResourceSchema, orderby: list[str]) -> list[Schema
         embed_param(),
     ]
     for flt in schema.filters:
-        value = dict(ID) if flt.kind == "id" else {"type": "string", "enum": list(flt.choices)}
-        params.append(_query(flt.name, value, f"Only rows with this {flt.name}."))
+        params.append(_query(flt.name, filter_schema(flt), flt.description or f"Only rows with this {flt.name}."))
     return params
+
+
+def filter_schema(flt: FilterSpec) -> Schema:
+    """A collection filter's value: an id, one of its choices, an id list, or an ISO 8601 moment."""
+    if flt.kind == "id":
+        return dict(ID)
+    if flt.kind == "enum":
+        return {"type": "string", "enum": list(flt.choices)}
+    if flt.kind == "ids":
+        return {"type": "string", "pattern": "^[0-9]+(,[0-9]+)*$", "description": "comma-separated ids"}
+    return {"type": "string", "format": "date-time"}
 
 
 def datatables_request() -> Schema:
