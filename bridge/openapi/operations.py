@@ -132,7 +132,12 @@ def resource_operation(info: RouteInfo, method: str, orderby: list[str]) -> Sche
                 "200": {
                     "description": "One page",
                     "headers": {**PAGING_HEADERS, **ETAG},
-                    "content": _json({"type": "array", "items": entity}),
+                    "content": {
+                        **_json({"type": "array", "items": entity}),
+                        "text/csv": {
+                            "schema": {"type": "string", "description": "the page's plain fields, UTF-8 with a BOM"}
+                        },
+                    },
                 },
                 "304": {"description": "Not modified since If-None-Match"},
                 **errors(400, 401, 403, 429, 503),

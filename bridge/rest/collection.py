@@ -27,6 +27,7 @@ from bridge.params import MAX_INT, ParamError, integer
 from bridge.pipeline import where_for
 from bridge.resources.schema import ResourceSchema
 from bridge.responses import json_response
+from bridge.rest.csv_page import csv_response, wants_csv
 from bridge.rest.items import base_url, requested_fields, shown_columns, trim_fields
 from bridge.rest.sync import filter_term, parse_sync
 from bridge.services import services
@@ -258,4 +259,7 @@ def collection_response(
     if links:
         headers["Link"] = ", ".join(links)
     fields = requested_fields(request)
-    return json_response([trim_fields(item, fields) for item in items], 200, headers)
+    trimmed = [trim_fields(item, fields) for item in items]
+    if wants_csv(request):
+        return csv_response(request.path.rstrip("/").rsplit("/", 1)[-1], trimmed, headers)
+    return json_response(trimmed, 200, headers)
