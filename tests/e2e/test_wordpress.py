@@ -10,7 +10,8 @@ from tests.support.wordpress_site import WordPress
 
 
 def test_zip_layout(shim_zip: Path) -> None:
-    """One top folder, as WordPress's uploader wants; DataTables from npm inside; nothing else stray."""
+    """One top folder, as WordPress's uploader wants; DataTables, Select and SearchPanes from npm inside
+    at their pinned versions; nothing else stray."""
     names = zipfile.ZipFile(shim_zip).namelist()
     assert all(name.startswith("wp-customer-bridge/") for name in names)
     for required in (
@@ -20,6 +21,11 @@ def test_zip_layout(shim_zip: Path) -> None:
         "wp-customer-bridge/assets/vendor/datatables/dataTables.min.js",
         "wp-customer-bridge/assets/vendor/datatables/dataTables.dataTables.min.css",
         "wp-customer-bridge/assets/vendor/datatables/License.txt",
+        "wp-customer-bridge/assets/vendor/datatables/dataTables.select.min.js",
+        "wp-customer-bridge/assets/vendor/datatables/select.dataTables.min.css",
+        "wp-customer-bridge/assets/vendor/datatables/dataTables.searchPanes.min.js",
+        "wp-customer-bridge/assets/vendor/datatables/searchPanes.dataTables.min.js",
+        "wp-customer-bridge/assets/vendor/datatables/searchPanes.dataTables.min.css",
     ):
         assert required in names
     assert not [n for n in names if "/." in n or n.endswith((".pyc", ".tgz"))]
@@ -29,6 +35,9 @@ def test_zip_layout(shim_zip: Path) -> None:
         b"DataTables 2.3.8"
         in zipfile.ZipFile(shim_zip).read("wp-customer-bridge/assets/vendor/datatables/dataTables.min.js")[:300]
     )
+    vendor = "wp-customer-bridge/assets/vendor/datatables/"
+    assert b"SearchPanes 2.3.5" in zipfile.ZipFile(shim_zip).read(vendor + "dataTables.searchPanes.min.js")[:100]
+    assert b"Select for DataTables 3.1.3" in zipfile.ZipFile(shim_zip).read(vendor + "dataTables.select.min.js")[:100]
 
 
 def test_zip_installs_and_activates(wordpress: WordPress) -> None:
