@@ -44,7 +44,10 @@ FILES = {
     ),
     "datatables.net-select": (
         "WP_CUSTOMER_BRIDGE_SELECT_VERSION",
-        {"package/js/dataTables.select.min.js": "dataTables.select.min.js", "package/License.txt": "License-select.txt"},
+        {
+            "package/js/dataTables.select.min.js": "dataTables.select.min.js",
+            "package/License.txt": "License-select.txt",
+        },
     ),
     "datatables.net-select-dt": (
         "WP_CUSTOMER_BRIDGE_SELECT_VERSION",
@@ -86,7 +89,9 @@ def fetch(package: str, version: str, into: Path) -> Path:
     if tarball.exists():
         return tarball
     if shutil.which("npm") is None:
-        raise BuildError(f"npm is needed to fetch {package} from the npm registry: install Node.js/npm (Debian: apt-get install npm)")
+        raise BuildError(
+            f"npm is needed to fetch {package} from the npm registry: install Node.js/npm (Debian: apt-get install npm)"
+        )
     into.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
         ["npm", "pack", f"{package}@{version}", "--silent", "--pack-destination", str(into)],
@@ -104,7 +109,8 @@ def vendor_files() -> dict[str, bytes]:
     """The DataTables files the plugin ships, by path inside the plugin, each at its pinned version."""
     out: dict[str, bytes] = {}
     for package, (constant, wanted) in FILES.items():
-        with tarfile.open(fetch(package, pinned_version(constant), BUILD / "npm"), "r:gz") as archive:
+        version = pinned_version(constant)
+        with tarfile.open(fetch(package, version, BUILD / "npm"), "r:gz") as archive:
             for inner, name in wanted.items():
                 member = archive.extractfile(inner)
                 if member is None:
@@ -118,7 +124,11 @@ def plugin_files() -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     for path in sorted(SOURCE.rglob("*")):
         rel = path.relative_to(SOURCE).as_posix()
-        if path.is_file() and not any(part.startswith(".") for part in Path(rel).parts) and not rel.startswith("assets/vendor/"):
+        if (
+            path.is_file()
+            and not any(part.startswith(".") for part in Path(rel).parts)
+            and not rel.startswith("assets/vendor/")
+        ):
             out[rel] = path.read_bytes()
     return out
 
@@ -158,7 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     except (BuildError, OSError, subprocess.TimeoutExpired) as exc:
         print(f"shim-zip: {exc}", file=sys.stderr)
         return 1
-    print(f"shim-zip: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ({path.stat().st_size // 1024} KiB)")
+    print(
+        f"shim-zip: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ({path.stat().st_size // 1024} KiB)"
+    )
     return 0
 
 

@@ -90,6 +90,17 @@ class ExportTest extends Shim_TestCase {
 		$this->assertFileDoesNotExist( $request['args']['filename'], 'the temporary file is removed' );
 	}
 
+	public function test_chunked_framing_left_by_the_transport_is_decoded() {
+		// WordPress's fsockopen transport writes a chunked answer to the stream file undecoded.
+		$csv     = "\xEF\xBB\xBFCode,Name\r\nC1,PT Maju\r\nC2,CV \"Jaya\"\r\n";
+		$chunked = dechex( 13 ) . "\r\n" . substr( $csv, 0, 13 ) . "\r\n" . dechex( strlen( $csv ) - 13 ) . ";ext=1\r\n" . substr( $csv, 13 ) . "\r\n0\r\n\r\n";
+		$this->file_answer( $chunked );
+		list( $out, $died ) = $this->run_export( $this->body() );
+		$this->assertNull( $died );
+		$this->assertSame( $csv, $out );
+		$this->assertEmpty( preg_grep( '/^Content-Length/', $this->headers ), 'the decoded length is not known up front' );
+	}
+
 	public function test_odd_bridge_headers_are_replaced() {
 		$GLOBALS['test_responses'][] = array(
 			'response' => array( 'code' => 200 ),

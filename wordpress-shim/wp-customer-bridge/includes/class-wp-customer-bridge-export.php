@@ -6,7 +6,8 @@
  * and the wp_customer_enable_export filter, forwards the parameters to the bridge's
  * /datatables/{table}/export as a signed request, and relays the file with the bridge's
  * Content-Type and Content-Disposition. The file goes through a temporary file (the HTTP API's
- * stream mode, then readfile()), so PHP's memory stays flat whatever the size. A refusal or an
+ * stream mode, then readfile(), or a chunk at a time when the transport left the answer's chunked
+ * framing in the file), so PHP's memory stays flat whatever the size. A refusal or an
  * unreachable bridge becomes a readable wp_die() page, never a broken file.
  *
  * @package WP_Customer_Bridge
@@ -191,16 +192,64 @@ class WP_Customer_Bridge_Export {
 		if ( ! preg_match( '/^attachment; filename="[A-Za-z0-9._-]+"$/', $disposition ) ) {
 			$disposition = 'attachment; filename="' . $table . '-' . gmdate( 'Y-m-d' ) . '.' . $format . '"';
 		}
-		$size = filesize( $file );
+		$chunked = self::holds_chunks( $file );
+		$size    = filesize( $file );
 		call_user_func( $this->emit, 'Content-Type: ' . $type );
 		call_user_func( $this->emit, 'Content-Disposition: ' . $disposition );
 		call_user_func( $this->emit, 'Cache-Control: no-store' );
 		call_user_func( $this->emit, 'X-Content-Type-Options: nosniff' );
-		if ( false !== $size ) {
+		if ( ! $chunked && false !== $size ) {
 			call_user_func( $this->emit, 'Content-Length: ' . $size );
 		}
-		readfile( $file ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_system_operations_readfile -- streams the local temporary file.
+		if ( $chunked ) {
+			self::copy_chunks( $file );
+		} else {
+			readfile( $file ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_system_operations_readfile -- streams the local temporary file.
+		}
 		wp_delete_file( $file );
+	}
+
+	/**
+	 * Whether $file still holds HTTP chunked framing ("1d\r\n…\r\n0\r\n\r\n"): WordPress's
+	 * fsockopen transport (used without PHP's curl) writes a streamed answer to the file as it
+	 * came off the socket, and the bridge streams exports chunked. Neither format can be taken for
+	 * framing: a CSV starts with its byte order mark, an XLSX with "PK".
+	 *
+	 * @param string $file Temporary file.
+	 * @return bool
+	 */
+	private static function holds_chunks( $file ) {
+		$head = file_get_contents( $file, false, null, 0, 64 ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_get_contents_file_get_contents -- a local temporary file.
+		return is_string( $head ) && 1 === preg_match( '/^[0-9a-f]{1,8}(;[^\r\n]*)?\r\n/i', $head );
+	}
+
+	/**
+	 * Send the payload of a chunked file, a chunk at a time (stream_copy_to_stream: flat memory).
+	 *
+	 * @param string $file Temporary file holding chunked framing.
+	 * @return void
+	 */
+	private static function copy_chunks( $file ) {
+		// phpcs:disable WordPress.WP.AlternativeFunctions -- local temporary file and PHP's output stream.
+		$in  = fopen( $file, 'rb' );
+		$out = fopen( 'php://output', 'wb' );
+		if ( false === $in || false === $out ) {
+			return;
+		}
+		while ( false !== ( $line = fgets( $in ) ) ) { // phpcs:ignore WordPress.CodeAnalysis.AssignmentInCondition.FoundInWhileCondition
+			if ( ! preg_match( '/^([0-9a-f]{1,8})/i', $line, $match ) ) {
+				break;
+			}
+			$length = (int) hexdec( $match[1] );
+			if ( 0 === $length ) {
+				break;
+			}
+			stream_copy_to_stream( $in, $out, $length );
+			fgets( $in ); // The CRLF that ends the chunk.
+		}
+		fclose( $in );
+		fclose( $out );
+		// phpcs:enable
 	}
 
 	/**
