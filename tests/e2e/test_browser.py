@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import openpyxl
 import pytest
 
 from tests.support.server import BridgeServer, signed_headers
@@ -160,7 +161,7 @@ def test_export_and_panes_follow_what_the_table_shows(
     """An administrator searches the Customers screen and clicks Export CSV: the downloaded file
     holds exactly the searched set (all of it, in the table's order, the visible columns labelled
     by their headers). The status pane lists the statuses with their totals; ticking "inactive"
-    narrows the table to the inactive customers, and Export then holds just those."""
+    narrows the table to the inactive customers, and Export (CSV and Excel) then holds just those."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     admin = user_ids["admin"]
     everything = bridge_page(e2e_bridge, "customers", admin, datatable_params(CUSTOMER_COLUMNS, length=100))
@@ -221,6 +222,12 @@ def test_export_and_panes_follow_what_the_table_shows(
         assert f"of {inactive['recordsFiltered']} entr" in page.inner_text(".dt-info")  # entry, entries
         rows = exported_rows(page, ".wp-customer-bridge-export-button[data-format=csv]")
         assert [row[0] for row in rows[1:]] == [r["code"] for r in inactive["data"]]
+        # Excel: the same cells, from the other button.
+        with page.expect_download(timeout=30_000) as info:
+            page.click(".wp-customer-bridge-export-button[data-format=xlsx]")
+        assert info.value.suggested_filename.endswith(".xlsx")
+        sheet = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
+        assert [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)] == rows
         page.screenshot(path=str(ARTIFACTS / "shim-customers-panes-inactive.png"), full_page=True)
         assert not errors, errors
     finally:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from pathlib import Path
 
-from tests.support.wordpress_site import WordPress
+import httpx
+
+from tests.support.wordpress_site import OWNER_CUSTOMERS, WordPress
 
 
 def test_zip_layout(shim_zip: Path) -> None:
@@ -81,3 +84,34 @@ def test_customers_page_for_users_with_the_capability(wordpress: WordPress) -> N
     assert re.fullmatch(r"[0-9a-f]{10}", wordpress.nonce(owner))
     subscriber = wordpress.login("demo_subscriber")
     assert subscriber.get("/wp-admin/admin.php", params={"page": "wp-customer-bridge"}).status_code == 403
+
+
+def export_nonce(wordpress: WordPress, client: httpx.Client) -> str:
+    """The wp_customer_bridge_export nonce the Customers page hands its Export buttons."""
+    match = re.search(r"var wpCustomerData = (\{.*?\});", wordpress.shim_page(client))
+    assert match, "wpCustomerData not found on the Customers page"
+    return str(json.loads(match.group(1))["export"]["nonce"])
+
+
+def test_export_refusals_are_readable_pages(wordpress: WordPress) -> None:
+    """admin-post.php?action=wp_customer_bridge_export: a forged nonce and a request the bridge
+    refuses get WordPress's error page with the reason — never a file; a good request gets the
+    bridge's file (the owner's own customers) with its headers."""
+    owner = wordpress.login("andi_budi")
+    nonce = export_nonce(wordpress, owner)
+    form = {"action": "wp_customer_bridge_export", "_wpnonce": nonce, "table": "customers", "format": "csv"}
+    columns = {"columns[0][data]": "code", "columns[0][name]": "Code", "columns[0][searchable]": "true"}
+    columns |= {"columns[0][orderable]": "true", "columns[0][search][value]": "", "columns[0][search][regex]": "false"}
+
+    good = owner.post("/wp-admin/admin-post.php", data={**form, **columns})
+    assert good.status_code == 200, good.text[:500]
+    assert good.headers["content-type"].startswith("text/csv")
+    assert re.fullmatch(r'attachment; filename="customers-\d{4}-\d{2}-\d{2}\.csv"', good.headers["content-disposition"])
+    assert good.content.startswith(b"\xef\xbb\xbfCode\r\n") and good.content.count(b"\r\n") == 1 + OWNER_CUSTOMERS
+
+    forged = owner.post("/wp-admin/admin-post.php", data={**form, "_wpnonce": "0123456789"})
+    assert forged.status_code == 403 and "The export link has expired" in forged.text
+
+    refused = owner.post("/wp-admin/admin-post.php", data={**form, **columns, "searchPanes_bogus": "1"})
+    assert refused.status_code == 400 and "text/html" in refused.headers["content-type"]
+    assert "searchPanes_bogus" in refused.text and "Export failed" in refused.text
