@@ -234,6 +234,49 @@ def test_export_and_panes_follow_what_the_table_shows(
         context.close()
 
 
+def test_plugin_screen_export_follows_the_filter(
+    wordpress: WordPress, e2e_bridge: BridgeServer, browser: Any, user_ids: dict[str, int]
+) -> None:
+    """On WP Customer's Customers screen (its stand-in, with the plugin's customers DataTable) the
+    Export buttons appear above the table only while ``wp_customer_enable_export`` allows it; then
+    the CSV holds that table's searched set, labelled by the plugin's headers."""
+    admin = user_ids["admin"]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        wordpress.php("update_option( 'wpbridge_e2e_enable_export', 'no' );")
+        page.goto(f"{wordpress.url}/wp-login.php")
+        page.fill("#user_login", "admin")
+        page.fill("#user_pass", DEMO_PASSWORD)
+        page.click("#wp-submit")
+        page.wait_for_url("**/wp-admin/**")
+        first = bridge_page(e2e_bridge, "customers", admin, datatable_params(CUSTOMER_COLUMNS))
+        page.goto(f"{wordpress.url}/wp-admin/admin.php?page=wp-customer")
+        wait_for_rows(page, "customers-table", [r["DT_RowId"] for r in first["data"]])
+        assert page.query_selector(".wp-customer-bridge-export-button") is None
+
+        wordpress.php("update_option( 'wpbridge_e2e_enable_export', 'yes' );")
+        page.reload()
+        wait_for_rows(page, "customers-table", [r["DT_RowId"] for r in first["data"]])
+        page.wait_for_selector(".wp-customer-bridge-export-button[data-format=xlsx]", timeout=10_000)
+        word = first["data"][0]["name"].split()[-1]
+        searched = bridge_page(
+            e2e_bridge, "customers", admin, datatable_params(CUSTOMER_COLUMNS, length=100, search=word)
+        )
+        page.fill(".dt-search input", word)
+        wait_for_rows(page, "customers-table", [r["DT_RowId"] for r in searched["data"][:10]])
+        rows = exported_rows(page, ".wp-customer-bridge-export-button[data-format=csv]")
+        assert rows[0] == ["Kode", "Nama Customer", "Admin", "Cabang"]
+        assert [row[0] for row in rows[1:]] == [r["code"] for r in searched["data"]]
+        page.screenshot(path=str(ARTIFACTS / "plugin-customers-export.png"), full_page=True)
+        assert not errors, errors
+    finally:
+        wordpress.php("delete_option( 'wpbridge_e2e_enable_export' );")
+        context.close()
+
+
 def test_the_screen_says_so_when_the_bridge_is_down(wordpress: WordPress, down: str, browser: Any) -> None:
     """The page's DataTables requests go to a WordPress whose bridge is unreachable: the screen
     shows the shim's message in a notice (no alert, no script error) and an empty table."""

@@ -88,9 +88,9 @@ def test_customers_page_for_users_with_the_capability(wordpress: WordPress) -> N
 
 def export_nonce(wordpress: WordPress, client: httpx.Client) -> str:
     """The wp_customer_bridge_export nonce the Customers page hands its Export buttons."""
-    match = re.search(r"var wpCustomerData = (\{.*?\});", wordpress.shim_page(client))
-    assert match, "wpCustomerData not found on the Customers page"
-    return str(json.loads(match.group(1))["export"]["nonce"])
+    match = re.search(r"var wpCustomerBridgeExport = (\{.*?\});", wordpress.shim_page(client))
+    assert match, "wpCustomerBridgeExport not found on the Customers page"
+    return str(json.loads(match.group(1))["nonce"])
 
 
 def test_export_refusals_are_readable_pages(wordpress: WordPress) -> None:

@@ -26,6 +26,12 @@ class WP_Customer_Bridge_Export {
 	const ACTION       = 'wp_customer_bridge_export';
 	const NONCE_ACTION = 'wp_customer_bridge_export';
 	const NONCE_FIELD  = '_wpnonce';
+	const SCRIPT       = 'wp-customer-bridge-export';
+
+	/**
+	 * WP Customer's screens (admin page slugs) whose tables get Export buttons when allowed.
+	 */
+	const PLUGIN_SCREENS = array( 'wp-customer' );
 
 	/**
 	 * What may be exported: bridge table → capability needed (as for its DataTable).
@@ -90,6 +96,62 @@ class WP_Customer_Bridge_Export {
 	 */
 	public function register() {
 		add_action( 'admin_post_' . self::ACTION, array( $this, 'handle' ) );
+		add_action( 'admin_enqueue_scripts', array( __CLASS__, 'enqueue_on_plugin_screens' ) );
+	}
+
+	/**
+	 * The export script and its settings (admin-post URL, action, nonce; with $auto, the tables
+	 * of the plugin's admin-ajax actions the user may export, which get buttons when they load).
+	 *
+	 * @param bool $auto Whether the script adds buttons above the plugin's tables itself.
+	 * @return void
+	 */
+	public static function enqueue_script( $auto ) {
+		$tables = array();
+		foreach ( WP_Customer_Bridge_Ajax::TABLES as $ajax_action => $spec ) {
+			if ( isset( self::TABLES[ $spec['table'] ] ) && current_user_can( self::TABLES[ $spec['table'] ] ) && self::enabled( $spec['table'] ) ) {
+				$tables[ $ajax_action ] = $spec['table'];
+			}
+		}
+		wp_enqueue_script( self::SCRIPT, plugins_url( 'assets/js/export.js', WP_CUSTOMER_BRIDGE_FILE ), array( 'jquery' ), WP_CUSTOMER_BRIDGE_VERSION, true );
+		wp_localize_script(
+			self::SCRIPT,
+			'wpCustomerBridgeExport',
+			array(
+				'url'    => admin_url( 'admin-post.php' ),
+				'action' => self::ACTION,
+				'nonce'  => wp_create_nonce( self::NONCE_ACTION ),
+				'auto'   => (bool) $auto,
+				'tables' => (object) $tables,
+				'i18n'   => array(
+					'export'     => __( 'Export', 'wp-customer-bridge' ),
+					'exportWhat' => __( 'Export what the table shows:', 'wp-customer-bridge' ),
+					'csv'        => __( 'CSV', 'wp-customer-bridge' ),
+					'excel'      => __( 'Excel', 'wp-customer-bridge' ),
+				),
+			)
+		);
+	}
+
+	/**
+	 * On WP Customer's Customers screen (page=wp-customer), the export script with buttons for
+	 * the tables wp_customer_enable_export allows; nothing when it allows none (its default
+	 * while the WP Customer plugin is active).
+	 *
+	 * @param string $hook Current admin page hook.
+	 * @return void
+	 */
+	public static function enqueue_on_plugin_screens( $hook ) {
+		$page = isset( $_GET['page'] ) ? sanitize_key( wp_unslash( $_GET['page'] ) ) : ''; // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- which screen, not an action.
+		if ( ! in_array( $page, self::PLUGIN_SCREENS, true ) || ! is_user_logged_in() ) {
+			return;
+		}
+		foreach ( array_keys( self::TABLES ) as $table ) {
+			if ( current_user_can( self::TABLES[ $table ] ) && self::enabled( $table ) ) {
+				self::enqueue_script( true );
+				return;
+			}
+		}
 	}
 
 	/**

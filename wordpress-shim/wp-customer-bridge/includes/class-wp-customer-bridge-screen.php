@@ -5,7 +5,9 @@
  * A server-side DataTable of customers (through the shim's handle_customer_datatable), and for
  * the customer picked, its statistics, branches and employees — all through the same admin-ajax
  * actions and nonce the plugin's screens use. DataTables comes with the zip (fetched from npm
- * when it is built); jQuery is WordPress's.
+ * when it is built); jQuery is WordPress's. Since 0.2.0 the customers table has SearchPanes
+ * (status, province, regency; the SearchPanes and Select extensions come with the zip too) and
+ * Export buttons (WP_Customer_Bridge_Export).
  *
  * @package WP_Customer_Bridge
  */
@@ -135,6 +137,10 @@ class WP_Customer_Bridge_Screen {
 			wp_enqueue_script( $handle, $url . $spec[0], $scripts, constant( $spec[1] ), true );
 			$scripts[] = $handle; // each after the ones before it: Select, SearchPanes, its styling.
 		}
+		if ( WP_Customer_Bridge_Export::enabled( 'customers' ) ) {
+			WP_Customer_Bridge_Export::enqueue_script( false );
+			$scripts[] = WP_Customer_Bridge_Export::SCRIPT;
+		}
 		wp_enqueue_script( 'wp-customer-bridge-screen', $url . 'assets/js/customers-screen.js', $scripts, WP_CUSTOMER_BRIDGE_VERSION, true );
 		wp_localize_script(
 			'wp-customer-bridge-screen',
@@ -143,11 +149,6 @@ class WP_Customer_Bridge_Screen {
 				'ajaxUrl' => admin_url( 'admin-ajax.php' ),
 				'nonce'   => wp_create_nonce( WP_Customer_Bridge_Ajax::NONCE_ACTION ),
 				'perPage' => 10,
-				'export'  => WP_Customer_Bridge_Export::enabled( 'customers' ) ? array(
-					'url'    => admin_url( 'admin-post.php' ),
-					'action' => WP_Customer_Bridge_Export::ACTION,
-					'nonce'  => wp_create_nonce( WP_Customer_Bridge_Export::NONCE_ACTION ),
-				) : false,
 				'i18n'    => array(
 					'status'    => __( 'Status', 'wp-customer-bridge' ),
 					'province'  => __( 'Province', 'wp-customer-bridge' ),

@@ -8,7 +8,7 @@
  * The customers table has SearchPanes (status, province, regency), server-side: the bridge
  * counts the options and applies the selections; their columns are hidden. The Export buttons
  * post the table's current request (dt.ajax.params(): search, order, columns, panes) to the
- * shim's admin-post action, which relays the bridge's whole-set file.
+ * shim's admin-post action, which relays the bridge's whole-set file (assets/js/export.js).
  *
  * @since 0.2.0 SearchPanes and Export.
  */
@@ -164,50 +164,10 @@
 		} ) );
 	}
 
-	// The table's last request as form fields: visible columns labelled by their headers, hidden
-	// ones (the panes' columns) named no column so the file holds what the table shows.
-	function exportFields( dt, format ) {
-		var params = $.extend( true, {}, dt.ajax.params() );
-		delete params.action;
-		delete params.nonce;
-		( params.columns || [] ).forEach( function ( column, i ) {
-			if ( dt.column( i ).visible() ) {
-				column.name = $( dt.column( i ).header() ).text();
-			} else {
-				column.data = '';
-			}
-		} );
-		var fields = [
-			[ 'action', data.export.action ],
-			[ '_wpnonce', data.export.nonce ],
-			[ 'table', 'customers' ],
-			[ 'format', format ]
-		];
-		$.param( params ).split( '&' ).forEach( function ( pair ) {
-			if ( pair ) {
-				var parts = pair.split( '=' );
-				var decode = function ( text ) {
-					return decodeURIComponent( ( text || '' ).replace( /\+/g, ' ' ) );
-				};
-				fields.push( [ decode( parts[ 0 ] ), decode( parts.slice( 1 ).join( '=' ) ) ] );
-			}
-		} );
-		return fields;
-	}
-
 	$( '.wp-customer-bridge-export-button' ).on( 'click', function () {
-		if ( ! data.export || ! customers.ajax.params() ) {
-			return;
+		if ( window.wpCustomerBridgeExport && window.wpCustomerBridgeExport.submit ) {
+			window.wpCustomerBridgeExport.submit( customers, 'customers', $( this ).data( 'format' ) );
 		}
-		var $form = $( '<form method="post" hidden></form>' ).attr( 'action', data.export.url );
-		exportFields( customers, $( this ).data( 'format' ) ).forEach( function ( field ) {
-			$( '<input type="hidden">' ).attr( 'name', field[ 0 ] ).val( field[ 1 ] ).appendTo( $form );
-		} );
-		$form.appendTo( document.body );
-		$form[ 0 ].submit(); // a download: the page stays; a refusal shows WordPress's error page.
-		window.setTimeout( function () {
-			$form.remove();
-		}, 1000 );
 	} );
 
 	$( '#customers-table' ).on( 'click', '.view-customer', function ( e ) {
