@@ -9,7 +9,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.wordpress_site import OWNER_CUSTOMERS, WordPress
+from tests.support.server import signed_headers
+from tests.support.wordpress_site import OWNER, OWNER_CUSTOMERS, WordPress
 
 
 def test_zip_layout(shim_zip: Path) -> None:
@@ -93,11 +94,11 @@ def export_nonce(wordpress: WordPress, client: httpx.Client) -> str:
     return str(json.loads(match.group(1))["nonce"])
 
 
-def test_export_refusals_are_readable_pages(wordpress: WordPress) -> None:
+def test_export_refusals_are_readable_pages(wordpress: WordPress, user_ids: dict[str, int]) -> None:
     """admin-post.php?action=wp_customer_bridge_export: a forged nonce and a request the bridge
     refuses get WordPress's error page with the reason — never a file; a good request gets the
     bridge's file (the owner's own customers) with its headers."""
-    owner = wordpress.login("andi_budi")
+    owner = wordpress.login(OWNER)
     nonce = export_nonce(wordpress, owner)
     form = {"action": "wp_customer_bridge_export", "_wpnonce": nonce, "table": "customers", "format": "csv"}
     columns = {"columns[0][data]": "code", "columns[0][name]": "Code", "columns[0][searchable]": "true"}
@@ -107,7 +108,16 @@ def test_export_refusals_are_readable_pages(wordpress: WordPress) -> None:
     assert good.status_code == 200, good.text[:500]
     assert good.headers["content-type"].startswith("text/csv")
     assert re.fullmatch(r'attachment; filename="customers-\d{4}-\d{2}-\d{2}\.csv"', good.headers["content-disposition"])
-    assert good.content.startswith(b"\xef\xbb\xbfCode\r\n") and good.content.count(b"\r\n") == 1 + OWNER_CUSTOMERS
+    target = "/wp-json/wp-customer/v1/datatables/customers?" + str(
+        httpx.QueryParams(
+            {**columns, "draw": "1", "start": "0", "length": "100", "search[value]": "", "search[regex]": "false"}
+        )
+    )
+    mine = wordpress.bridge.client.get(target, headers=signed_headers("GET", target, user_ids[OWNER])).json()
+    assert "error" not in mine, mine
+    codes = [row["code"] for row in mine["data"]]
+    assert len(codes) >= OWNER_CUSTOMERS  # other tests may add the owner customers
+    assert good.content == "\r\n".join(["\ufeffCode", *codes, ""]).encode()
 
     forged = owner.post("/wp-admin/admin-post.php", data={**form, "_wpnonce": "0123456789"})
     assert forged.status_code == 403 and "The export link has expired" in forged.text
