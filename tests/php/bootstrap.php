@@ -330,8 +330,13 @@ function wp_remote_request( $url, $args = array() ) {
 	}
 	$response = array_shift( $GLOBALS['test_responses'] );
 	if ( is_array( $response ) && ! empty( $args['stream'] ) && ! empty( $args['filename'] ) ) {
-		// As WP_Http in stream mode: the body goes to the file, not into the result.
-		file_put_contents( $args['filename'], $response['body'] );
+		// As WP_Http in stream mode: the body goes to the file, not into the result
+		// ('body_file': a big body prepared on disk, copied without loading it).
+		if ( isset( $response['body_file'] ) ) {
+			copy( $response['body_file'], $args['filename'] );
+		} else {
+			file_put_contents( $args['filename'], $response['body'] );
+		}
 		$response['body'] = '';
 	}
 	return $response;
