@@ -2,9 +2,11 @@
 """Build the installable WordPress plugin zip: ``dist/wp-customer-bridge.zip``.
 
 The plugin's PHP, JS and CSS come from ``wordpress-shim/wp-customer-bridge``; the front-end
-library (DataTables, a jQuery plugin, and its default stylesheet) is fetched from the npm
-registry with ``npm pack`` at build time, at the version the plugin pins in
-``WP_CUSTOMER_BRIDGE_DATATABLES_VERSION``, so no third-party file is committed. Downloaded
+libraries (DataTables, a jQuery plugin, with its SearchPanes and Select extensions and their
+default stylesheets) are fetched from the npm registry with ``npm pack`` at build time, at the
+versions the plugin pins in ``WP_CUSTOMER_BRIDGE_DATATABLES_VERSION``,
+``WP_CUSTOMER_BRIDGE_SEARCHPANES_VERSION`` and ``WP_CUSTOMER_BRIDGE_SELECT_VERSION``, so no
+third-party file is committed. Downloaded
 tarballs are kept under ``build/shim/npm`` and reused while the pinned version stays the same.
 
 Usage: ``python3 wordpress-shim/build.py [--out dist/wp-customer-bridge.zip]`` (``make shim-zip``).
@@ -29,10 +31,42 @@ BUILD = ROOT / "build" / "shim"
 DEFAULT_OUT = ROOT / "dist" / "wp-customer-bridge.zip"
 SLUG = "wp-customer-bridge"
 VENDOR = "assets/vendor/datatables"
-# npm package → {path inside its tarball: file name in the plugin's vendor folder}
+# npm package → (the main file's constant pinning its version, {path inside its tarball: file name
+# in the plugin's vendor folder}). SearchPanes needs Select; both need DataTables 2.
 FILES = {
-    "datatables.net": {"package/js/dataTables.min.js": "dataTables.min.js", "package/License.txt": "License.txt"},
-    "datatables.net-dt": {"package/css/dataTables.dataTables.min.css": "dataTables.dataTables.min.css"},
+    "datatables.net": (
+        "WP_CUSTOMER_BRIDGE_DATATABLES_VERSION",
+        {"package/js/dataTables.min.js": "dataTables.min.js", "package/License.txt": "License.txt"},
+    ),
+    "datatables.net-dt": (
+        "WP_CUSTOMER_BRIDGE_DATATABLES_VERSION",
+        {"package/css/dataTables.dataTables.min.css": "dataTables.dataTables.min.css"},
+    ),
+    "datatables.net-select": (
+        "WP_CUSTOMER_BRIDGE_SELECT_VERSION",
+        {
+            "package/js/dataTables.select.min.js": "dataTables.select.min.js",
+            "package/License.txt": "License-select.txt",
+        },
+    ),
+    "datatables.net-select-dt": (
+        "WP_CUSTOMER_BRIDGE_SELECT_VERSION",
+        {"package/css/select.dataTables.min.css": "select.dataTables.min.css"},
+    ),
+    "datatables.net-searchpanes": (
+        "WP_CUSTOMER_BRIDGE_SEARCHPANES_VERSION",
+        {
+            "package/js/dataTables.searchPanes.min.js": "dataTables.searchPanes.min.js",
+            "package/License.txt": "License-searchpanes.txt",
+        },
+    ),
+    "datatables.net-searchpanes-dt": (
+        "WP_CUSTOMER_BRIDGE_SEARCHPANES_VERSION",
+        {
+            "package/js/searchPanes.dataTables.min.js": "searchPanes.dataTables.min.js",
+            "package/css/searchPanes.dataTables.min.css": "searchPanes.dataTables.min.css",
+        },
+    ),
 }
 FIXED_TIME = (2025, 1, 1, 0, 0, 0)  # same bytes for the same inputs
 
@@ -55,7 +89,9 @@ def fetch(package: str, version: str, into: Path) -> Path:
     if tarball.exists():
         return tarball
     if shutil.which("npm") is None:
-        raise BuildError("npm is needed to fetch DataTables from the npm registry: install Node.js/npm (Debian: apt-get install npm)")
+        raise BuildError(
+            f"npm is needed to fetch {package} from the npm registry: install Node.js/npm (Debian: apt-get install npm)"
+        )
     into.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
         ["npm", "pack", f"{package}@{version}", "--silent", "--pack-destination", str(into)],
@@ -69,10 +105,11 @@ def fetch(package: str, version: str, into: Path) -> Path:
     return tarball
 
 
-def vendor_files(version: str) -> dict[str, bytes]:
-    """The DataTables files the plugin ships, by path inside the plugin."""
+def vendor_files() -> dict[str, bytes]:
+    """The DataTables files the plugin ships, by path inside the plugin, each at its pinned version."""
     out: dict[str, bytes] = {}
-    for package, wanted in FILES.items():
+    for package, (constant, wanted) in FILES.items():
+        version = pinned_version(constant)
         with tarfile.open(fetch(package, version, BUILD / "npm"), "r:gz") as archive:
             for inner, name in wanted.items():
                 member = archive.extractfile(inner)
@@ -87,7 +124,11 @@ def plugin_files() -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     for path in sorted(SOURCE.rglob("*")):
         rel = path.relative_to(SOURCE).as_posix()
-        if path.is_file() and not any(part.startswith(".") for part in Path(rel).parts) and not rel.startswith("assets/vendor/"):
+        if (
+            path.is_file()
+            and not any(part.startswith(".") for part in Path(rel).parts)
+            and not rel.startswith("assets/vendor/")
+        ):
             out[rel] = path.read_bytes()
     return out
 
@@ -112,9 +153,8 @@ def write_zip(files: dict[str, bytes], out: Path) -> None:
 
 def build(out: Path = DEFAULT_OUT) -> Path:
     """Build the zip and return its path."""
-    version = pinned_version("WP_CUSTOMER_BRIDGE_DATATABLES_VERSION")
     files = plugin_files()
-    files.update(vendor_files(version))
+    files.update(vendor_files())
     write_zip(files, out)
     return out
 
@@ -128,7 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     except (BuildError, OSError, subprocess.TimeoutExpired) as exc:
         print(f"shim-zip: {exc}", file=sys.stderr)
         return 1
-    print(f"shim-zip: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ({path.stat().st_size // 1024} KiB)")
+    print(
+        f"shim-zip: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ({path.stat().st_size // 1024} KiB)"
+    )
     return 0
 
 

@@ -7,9 +7,13 @@ branches and employees. Screenshots go to tests/artifacts/ (kept by CI, ignored 
 
 from __future__ import annotations
 
+import csv
+import io
+from pathlib import Path
 from typing import Any
 
 import httpx
+import openpyxl
 
 from tests.support.chromium import wait_for_rows
 from tests.support.server import BridgeServer, signed_headers
@@ -103,6 +107,139 @@ def test_owner_browses_their_customers(
         page.screenshot(path=str(ARTIFACTS / "shim-customers-owner-detail.png"), full_page=True)
         assert not errors, errors
     finally:
+        context.close()
+
+
+def exported_rows(page: Any, selector: str) -> list[list[str]]:
+    """Click an Export button and read the CSV the browser downloads (UTF-8 with a BOM)."""
+    with page.expect_download(timeout=30_000) as info:
+        page.click(selector)
+    download = info.value
+    body = Path(download.path()).read_bytes()
+    assert body.startswith(b"\xef\xbb\xbf"), body[:20]
+    assert download.suggested_filename.startswith("customers-") and download.suggested_filename.endswith(".csv")
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def test_export_and_panes_follow_what_the_table_shows(
+    wordpress: WordPress, e2e_bridge: BridgeServer, browser: Any, user_ids: dict[str, int]
+) -> None:
+    """An administrator searches the Customers screen and clicks Export CSV: the downloaded file
+    holds exactly the searched set (all of it, in the table's order, the visible columns labelled
+    by their headers). The status pane lists the statuses with their totals; ticking "inactive"
+    narrows the table to the inactive customers, and Export (CSV and Excel) then holds just those."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    admin = user_ids["admin"]
+    everything = bridge_page(e2e_bridge, "customers", admin, datatable_params(CUSTOMER_COLUMNS, length=100))
+    total = everything["recordsTotal"]
+    # A word that matches some customers but not all: the first word of a name, tried in turn.
+    term, searched = "", {}
+    for word in dict.fromkeys(row["name"].split()[0] for row in everything["data"]):
+        searched = bridge_page(
+            e2e_bridge, "customers", admin, datatable_params(CUSTOMER_COLUMNS, length=100, search=word)
+        )
+        if 1 < searched["recordsFiltered"] < total:
+            term = word
+            break
+    assert term, "no name word narrows the demo customers"
+    inactive_pairs = [*datatable_params(CUSTOMER_COLUMNS, length=100), ("searchPanes[status][0]", "inactive")]
+    inactive = bridge_page(e2e_bridge, "customers", admin, inactive_pairs)
+    assert 0 < inactive["recordsFiltered"] < total
+
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(f"{wordpress.url}/wp-login.php")
+        page.fill("#user_login", "admin")
+        page.fill("#user_pass", DEMO_PASSWORD)
+        page.click("#wp-submit")
+        page.wait_for_url("**/wp-admin/**")
+        page.goto(f"{wordpress.url}/wp-admin/admin.php?page=wp-customer-bridge")
+        wait_for_rows(page, "customers-table", [r["DT_RowId"] for r in everything["data"][:10]])
+
+        # The panes: status, province and regency, filled from the bridge's counts.
+        page.wait_for_selector(".dtsp-searchPane:not(.dtsp-hidden) .dtsp-name", timeout=10_000)
+        headers = page.eval_on_selector_all(
+            ".dtsp-searchPane:not(.dtsp-hidden) input.dtsp-paneInputButton", "inputs => inputs.map(i => i.placeholder)"
+        )
+        assert headers == ["Status", "Province", "Regency"]
+        statuses = page.evaluate(
+            "() => [...document.querySelector('.dtsp-searchPane:not(.dtsp-hidden)').querySelectorAll('.dtsp-name')]"
+            ".map(c => c.textContent)"
+        )
+        assert sorted(statuses) == ["active", "inactive"]
+
+        # Search, then export: the whole searched set, in the table's order.
+        page.fill(".dt-search input", term)
+        wait_for_rows(page, "customers-table", [r["DT_RowId"] for r in searched["data"][:10]])
+        rows = exported_rows(page, ".wp-customer-bridge-export-button[data-format=csv]")
+        assert rows[0] == ["Code", "Name", "Owner", "Branches"]
+        assert [row[0] for row in rows[1:]] == [r["code"] for r in searched["data"]]
+        assert [row[1] for row in rows[1:]] == [r["name"] for r in searched["data"]]
+        page.screenshot(path=str(ARTIFACTS / "shim-customers-export-search.png"), full_page=True)
+
+        # Clear the search; tick "inactive" in the status pane: the table narrows, the export follows.
+        page.fill(".dt-search input", "")
+        wait_for_rows(page, "customers-table", [r["DT_RowId"] for r in everything["data"][:10]])
+        page.locator(".dtsp-searchPane:not(.dtsp-hidden)").first.locator(".dtsp-name", has_text="inactive").click()
+        wait_for_rows(page, "customers-table", [r["DT_RowId"] for r in inactive["data"][:10]])
+        assert f"of {inactive['recordsFiltered']} entr" in page.inner_text(".dt-info")  # entry, entries
+        rows = exported_rows(page, ".wp-customer-bridge-export-button[data-format=csv]")
+        assert [row[0] for row in rows[1:]] == [r["code"] for r in inactive["data"]]
+        # Excel: the same cells, from the other button.
+        with page.expect_download(timeout=30_000) as info:
+            page.click(".wp-customer-bridge-export-button[data-format=xlsx]")
+        assert info.value.suggested_filename.endswith(".xlsx")
+        sheet = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
+        assert [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)] == rows
+        page.screenshot(path=str(ARTIFACTS / "shim-customers-panes-inactive.png"), full_page=True)
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_plugin_screen_export_follows_the_filter(
+    wordpress: WordPress, e2e_bridge: BridgeServer, browser: Any, user_ids: dict[str, int]
+) -> None:
+    """On WP Customer's Customers screen (its stand-in, with the plugin's customers DataTable) the
+    Export buttons appear above the table only while ``wp_customer_enable_export`` allows it; then
+    the CSV holds that table's searched set, labelled by the plugin's headers."""
+    admin = user_ids["admin"]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        wordpress.php("update_option( 'wpbridge_e2e_enable_export', 'no' );")
+        page.goto(f"{wordpress.url}/wp-login.php")
+        page.fill("#user_login", "admin")
+        page.fill("#user_pass", DEMO_PASSWORD)
+        page.click("#wp-submit")
+        page.wait_for_url("**/wp-admin/**")
+        first = bridge_page(e2e_bridge, "customers", admin, datatable_params(CUSTOMER_COLUMNS))
+        page.goto(f"{wordpress.url}/wp-admin/admin.php?page=wp-customer")
+        wait_for_rows(page, "customers-table", [r["DT_RowId"] for r in first["data"]])
+        assert page.query_selector(".wp-customer-bridge-export-button") is None
+
+        wordpress.php("update_option( 'wpbridge_e2e_enable_export', 'yes' );")
+        page.reload()
+        wait_for_rows(page, "customers-table", [r["DT_RowId"] for r in first["data"]])
+        page.wait_for_selector(".wp-customer-bridge-export-button[data-format=xlsx]", timeout=10_000)
+        word = first["data"][0]["name"].split()[-1]
+        searched = bridge_page(
+            e2e_bridge, "customers", admin, datatable_params(CUSTOMER_COLUMNS, length=100, search=word)
+        )
+        page.fill(".dt-search input", word)
+        wait_for_rows(page, "customers-table", [r["DT_RowId"] for r in searched["data"][:10]])
+        rows = exported_rows(page, ".wp-customer-bridge-export-button[data-format=csv]")
+        assert rows[0] == ["Kode", "Nama Customer", "Admin", "Cabang"]
+        assert [row[0] for row in rows[1:]] == [r["code"] for r in searched["data"]]
+        page.screenshot(path=str(ARTIFACTS / "plugin-customers-export.png"), full_page=True)
+        assert not errors, errors
+    finally:
+        wordpress.php("delete_option( 'wpbridge_e2e_enable_export' );")
         context.close()
 
 

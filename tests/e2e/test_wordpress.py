@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from pathlib import Path
 
-from tests.support.wordpress_site import WordPress
+import httpx
+
+from tests.support.server import signed_headers
+from tests.support.wordpress_site import OWNER, OWNER_CUSTOMERS, WordPress
 
 
 def test_zip_layout(shim_zip: Path) -> None:
-    """One top folder, as WordPress's uploader wants; DataTables from npm inside; nothing else stray."""
+    """One top folder, as WordPress's uploader wants; DataTables, Select and SearchPanes from npm inside
+    at their pinned versions; nothing else stray."""
     names = zipfile.ZipFile(shim_zip).namelist()
     assert all(name.startswith("wp-customer-bridge/") for name in names)
     for required in (
@@ -20,6 +25,11 @@ def test_zip_layout(shim_zip: Path) -> None:
         "wp-customer-bridge/assets/vendor/datatables/dataTables.min.js",
         "wp-customer-bridge/assets/vendor/datatables/dataTables.dataTables.min.css",
         "wp-customer-bridge/assets/vendor/datatables/License.txt",
+        "wp-customer-bridge/assets/vendor/datatables/dataTables.select.min.js",
+        "wp-customer-bridge/assets/vendor/datatables/select.dataTables.min.css",
+        "wp-customer-bridge/assets/vendor/datatables/dataTables.searchPanes.min.js",
+        "wp-customer-bridge/assets/vendor/datatables/searchPanes.dataTables.min.js",
+        "wp-customer-bridge/assets/vendor/datatables/searchPanes.dataTables.min.css",
     ):
         assert required in names
     assert not [n for n in names if "/." in n or n.endswith((".pyc", ".tgz"))]
@@ -29,6 +39,9 @@ def test_zip_layout(shim_zip: Path) -> None:
         b"DataTables 2.3.8"
         in zipfile.ZipFile(shim_zip).read("wp-customer-bridge/assets/vendor/datatables/dataTables.min.js")[:300]
     )
+    vendor = "wp-customer-bridge/assets/vendor/datatables/"
+    assert b"SearchPanes 2.3.5" in zipfile.ZipFile(shim_zip).read(vendor + "dataTables.searchPanes.min.js")[:100]
+    assert b"Select for DataTables 3.1.3" in zipfile.ZipFile(shim_zip).read(vendor + "dataTables.select.min.js")[:100]
 
 
 def test_zip_installs_and_activates(wordpress: WordPress) -> None:
@@ -72,3 +85,43 @@ def test_customers_page_for_users_with_the_capability(wordpress: WordPress) -> N
     assert re.fullmatch(r"[0-9a-f]{10}", wordpress.nonce(owner))
     subscriber = wordpress.login("demo_subscriber")
     assert subscriber.get("/wp-admin/admin.php", params={"page": "wp-customer-bridge"}).status_code == 403
+
+
+def export_nonce(wordpress: WordPress, client: httpx.Client) -> str:
+    """The wp_customer_bridge_export nonce the Customers page hands its Export buttons."""
+    match = re.search(r"var wpCustomerBridgeExport = (\{.*?\});", wordpress.shim_page(client))
+    assert match, "wpCustomerBridgeExport not found on the Customers page"
+    return str(json.loads(match.group(1))["nonce"])
+
+
+def test_export_refusals_are_readable_pages(wordpress: WordPress, user_ids: dict[str, int]) -> None:
+    """admin-post.php?action=wp_customer_bridge_export: a forged nonce and a request the bridge
+    refuses get WordPress's error page with the reason — never a file; a good request gets the
+    bridge's file (the owner's own customers) with its headers."""
+    owner = wordpress.login(OWNER)
+    nonce = export_nonce(wordpress, owner)
+    form = {"action": "wp_customer_bridge_export", "_wpnonce": nonce, "table": "customers", "format": "csv"}
+    columns = {"columns[0][data]": "code", "columns[0][name]": "Code", "columns[0][searchable]": "true"}
+    columns |= {"columns[0][orderable]": "true", "columns[0][search][value]": "", "columns[0][search][regex]": "false"}
+
+    good = owner.post("/wp-admin/admin-post.php", data={**form, **columns})
+    assert good.status_code == 200, good.text[:500]
+    assert good.headers["content-type"].startswith("text/csv")
+    assert re.fullmatch(r'attachment; filename="customers-\d{4}-\d{2}-\d{2}\.csv"', good.headers["content-disposition"])
+    target = "/wp-json/wp-customer/v1/datatables/customers?" + str(
+        httpx.QueryParams(
+            {**columns, "draw": "1", "start": "0", "length": "100", "search[value]": "", "search[regex]": "false"}
+        )
+    )
+    mine = wordpress.bridge.client.get(target, headers=signed_headers("GET", target, user_ids[OWNER])).json()
+    assert "error" not in mine, mine
+    codes = [row["code"] for row in mine["data"]]
+    assert len(codes) >= OWNER_CUSTOMERS  # other tests may add the owner customers
+    assert good.content == "\r\n".join(["\ufeffCode", *codes, ""]).encode()
+
+    forged = owner.post("/wp-admin/admin-post.php", data={**form, "_wpnonce": "0123456789"})
+    assert forged.status_code == 403 and "The export link has expired" in forged.text
+
+    refused = owner.post("/wp-admin/admin-post.php", data={**form, **columns, "searchPanes_bogus": "1"})
+    assert refused.status_code == 400 and "text/html" in refused.headers["content-type"]
+    assert "searchPanes_bogus" in refused.text and "Export failed" in refused.text

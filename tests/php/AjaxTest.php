@@ -53,6 +53,45 @@ class AjaxTest extends Shim_TestCase {
 		$this->assertSame( array( $this->bridge_page()['data'][0] ), $out['data'] );
 	}
 
+	public function test_search_panes_go_to_the_bridge_and_their_options_come_back() {
+		$body = 'action=handle_customer_datatable&nonce=valid-nonce&draw=6&columns%5B5%5D%5Bdata%5D=status'
+			. '&searchPanes%5Bstatus%5D%5B0%5D=inactive&searchPanes_null%5Bstatus%5D%5B0%5D=false&searchPanesLast=status'
+			. '&searchPanes_options%5Bcascade%5D=false&searchPanes_options%5BviewCount%5D=true&searchPanes_options%5BviewTotal%5D=false';
+		$page                = $this->bridge_page();
+		$page['searchPanes'] = array(
+			'options' => array(
+				'status'        => array(
+					array( 'label' => 'active', 'value' => 'active', 'total' => 9, 'count' => 0 ),
+					array( 'label' => 'inactive', 'value' => 'inactive', 'total' => 3, 'count' => 3 ),
+				),
+				'province_name' => array(
+					array( 'label' => '<b>Aceh</b>', 'value' => '<b>Aceh</b>', 'total' => '2', 'count' => 1 ),
+					array( 'label' => '', 'value' => '', 'total' => 1, 'count' => 0 ),
+				),
+			),
+		);
+		$this->answer( 200, $page );
+		$out = $this->ajax( $body )->datatable_response( 'handle_customer_datatable' );
+
+		$this->assertStringContainsString( 'searchPanes%5Bstatus%5D%5B0%5D=inactive&searchPanes_null%5Bstatus%5D%5B0%5D=false&searchPanesLast=status&searchPanes_options%5Bcascade%5D=false', $this->last_request()['args']['body'] );
+		$this->assertSame(
+			array( 'label' => 'inactive', 'value' => 'inactive', 'total' => 3, 'count' => 3 ),
+			$out['searchPanes']['options']['status'][1]
+		);
+		$this->assertSame(
+			array( 'label' => '&lt;b&gt;Aceh&lt;/b&gt;', 'value' => '<b>Aceh</b>', 'total' => 2, 'count' => 1 ),
+			$out['searchPanes']['options']['province_name'][0],
+			'labels escaped like cells; the value is what the client sends back'
+		);
+		$this->assertSame( '', $out['searchPanes']['options']['province_name'][1]['value'] );
+	}
+
+	public function test_answers_without_panes_have_none() {
+		$this->answer( 200, $this->bridge_page() );
+		$out = $this->ajax( 'draw=5&nonce=valid-nonce' )->datatable_response( 'handle_customer_datatable' );
+		$this->assertArrayNotHasKey( 'searchPanes', $out );
+	}
+
 	public function test_wide_tables_survive_max_input_vars() {
 		// PHP dropped everything after max_input_vars: $_REQUEST has no nonce; the raw body has it all.
 		$pairs = array( 'draw=8' );

@@ -9,7 +9,8 @@
  *   $GLOBALS['test_caps']      capabilities the current user has
  *   $GLOBALS['test_options']   get_option() values
  *   $GLOBALS['test_http']      requests made with wp_remote_request() (url, args)
- *   $GLOBALS['test_responses'] queued results for wp_remote_request() (array or WP_Error)
+ *   $GLOBALS['test_responses'] queued results for wp_remote_request() (array or WP_Error; in
+ *                              stream mode the body is written to the request's filename)
  *   $GLOBALS['test_fired']     actions fired: [name, args]
  *   $GLOBALS['test_transients'] set_transient() values: [value, expiration]
  *   $GLOBALS['test_deprecated'] hooks applied through apply_filters_deprecated()
@@ -259,7 +260,11 @@ function is_admin() {
 }
 
 function wp_verify_nonce( $nonce, $action ) {
-	return ( 'valid-nonce' === $nonce && 'wp_customer_nonce' === $action ) ? 1 : false;
+	$valid = array(
+		'wp_customer_nonce'         => 'valid-nonce',
+		'wp_customer_bridge_export' => 'export-nonce',
+	);
+	return ( isset( $valid[ $action ] ) && $valid[ $action ] === $nonce ) ? 1 : false;
 }
 
 function add_settings_error( $setting, $code, $message, $type = 'error' ) {
@@ -323,7 +328,51 @@ function wp_remote_request( $url, $args = array() ) {
 	if ( empty( $GLOBALS['test_responses'] ) ) {
 		return new WP_Error( 'http_request_failed', 'cURL error 7: Failed to connect to 127.0.0.1 port 9: Connection refused' );
 	}
-	return array_shift( $GLOBALS['test_responses'] );
+	$response = array_shift( $GLOBALS['test_responses'] );
+	if ( is_array( $response ) && ! empty( $args['stream'] ) && ! empty( $args['filename'] ) ) {
+		// As WP_Http in stream mode: the body goes to the file, not into the result
+		// ('body_file': a big body prepared on disk, copied without loading it).
+		if ( isset( $response['body_file'] ) ) {
+			copy( $response['body_file'], $args['filename'] );
+		} else {
+			file_put_contents( $args['filename'], $response['body'] );
+		}
+		$response['body'] = '';
+	}
+	return $response;
+}
+
+function wp_remote_retrieve_header( $response, $header ) {
+	$header = strtolower( $header );
+	return is_array( $response ) && isset( $response['headers'][ $header ] ) ? $response['headers'][ $header ] : '';
+}
+
+/**
+ * wp_die() ends the request in WordPress; here it throws, carrying what the page would say.
+ */
+class Test_WP_Die extends Exception {
+	public $title;
+	public $args;
+
+	public function __construct( $message, $title, $args ) {
+		parent::__construct( (string) $message );
+		$this->title = $title;
+		$this->args  = $args;
+	}
+}
+
+function wp_die( $message = '', $title = '', $args = array() ) {
+	throw new Test_WP_Die( $message, $title, $args );
+}
+
+function wp_tempnam( $filename = '' ) {
+	return tempnam( sys_get_temp_dir(), $filename );
+}
+
+function wp_delete_file( $file ) {
+	if ( file_exists( $file ) ) {
+		unlink( $file );
+	}
 }
 
 function wp_remote_retrieve_response_code( $response ) {

@@ -29,6 +29,8 @@ defined( 'ABSPATH' ) || exit;
 
 define( 'WP_CUSTOMER_BRIDGE_VERSION', '0.1.0' );
 define( 'WP_CUSTOMER_BRIDGE_DATATABLES_VERSION', '2.3.8' );
+define( 'WP_CUSTOMER_BRIDGE_SEARCHPANES_VERSION', '2.3.5' ); // datatables.net-searchpanes(-dt), for DataTables 2.
+define( 'WP_CUSTOMER_BRIDGE_SELECT_VERSION', '3.1.3' );      // datatables.net-select(-dt): the last for DataTables 2.
 define( 'WP_CUSTOMER_BRIDGE_FILE', __FILE__ );
 define( 'WP_CUSTOMER_BRIDGE_DIR', plugin_dir_path( __FILE__ ) );
 
@@ -45,6 +47,7 @@ require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-notice.
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-events.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-invalidator.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-admin.php';
+require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-export.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-screen.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-fast-path.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-plugin.php';

@@ -85,6 +85,21 @@ add_action(
 	'admin_enqueue_scripts',
 	function () {
 		wp_enqueue_script( 'jquery' );
+		if ( isset( $_GET['page'] ) && 'wp-customer' === $_GET['page'] ) {
+			// The plugin loads DataTables for its customers table; the stand-in borrows the shim's copy.
+			wp_enqueue_script( 'wpbridge-e2e-datatables', plugins_url( 'wp-customer-bridge/assets/vendor/datatables/dataTables.min.js' ), array( 'jquery' ), '2', true );
+			wp_enqueue_style( 'wpbridge-e2e-datatables', plugins_url( 'wp-customer-bridge/assets/vendor/datatables/dataTables.dataTables.min.css' ), array(), '2' );
+		}
+	}
+);
+
+// The plugin's own wp_customer_enable_export filter, as a site would set it: option
+// wpbridge_e2e_enable_export "yes" or "no" (unset: no callback).
+add_filter(
+	'wp_customer_enable_export',
+	function ( $enabled ) {
+		$choice = get_option( 'wpbridge_e2e_enable_export', '' );
+		return '' === $choice ? $enabled : 'yes' === $choice;
 	}
 );
 
@@ -97,9 +112,39 @@ function wpbridge_e2e_customer_screen() {
 			<div class="wi-stat-box"><h3>Total Cabang</h3><p class="wi-stat-number" id="total-branches">0</p></div>
 			<div class="wi-stat-box"><h3>Total Karyawan</h3><p class="wi-stat-number" id="total-employees">0</p></div>
 		</div>
+		<table id="customers-table" class="display" style="width:100%">
+			<thead><tr><th>Kode</th><th>Nama Customer</th><th>Admin</th><th>Cabang</th><th>Aksi</th></tr></thead>
+			<tbody></tbody>
+		</table>
 	</div>
 	<script>
 	jQuery( function ( $ ) {
+		// The plugin's customers table (assets/js/customer/customer-datatable.js), reduced.
+		if ( $.fn.dataTable ) {
+			$.fn.dataTable.ext.errMode = 'none';
+			$( '#customers-table' ).DataTable( {
+				processing: true,
+				serverSide: true,
+				ajax: {
+					url: ajaxurl,
+					type: 'POST',
+					data: function ( d ) {
+						return $.extend( {}, d, { action: 'handle_customer_datatable', nonce: <?php echo wp_json_encode( wp_create_nonce( 'wp_customer_nonce' ) ); ?> } );
+					}
+				},
+				columns: [
+					{ data: 'code' },
+					{ data: 'name' },
+					{ data: 'owner_name' },
+					{ data: 'branch_count', searchable: false },
+					{ data: 'actions', orderable: false, searchable: false }
+				],
+				order: [ [ 0, 'asc' ] ],
+				rowId: function ( row ) {
+					return 'customer-' + row.id;
+				}
+			} );
+		}
 		var hash = window.location.hash;
 		$.post( ajaxurl, { action: 'get_customer_stats', nonce: <?php echo wp_json_encode( wp_create_nonce( 'wp_customer_nonce' ) ); ?>, id: hash ? parseInt( hash.substring( 1 ) ) : 0 } )
 			.done( function ( response ) {

@@ -92,16 +92,37 @@ class WP_Customer_Bridge_Client {
 				)
 			);
 		}
+		list( $url, $args ) = $this->signed( $method, $route, $query, $body, $content_type, $user_id, 'application/json' );
+
+		$response = $this->interpret( wp_remote_request( $url, $args ) );
+		self::log_failure( $response, strtoupper( $method ), $route, $args['headers']['X-Request-Id'] );
+		return $response;
+	}
+
+	/**
+	 * URL and wp_remote_request() arguments of one signed request as a WordPress user.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param string   $method       GET, POST, …
+	 * @param string   $route        Route under /wp-json/wp-customer/v1.
+	 * @param string   $query        Raw, already-encoded query string ('' for none).
+	 * @param string   $body         Raw body ('' for none).
+	 * @param string   $content_type Content-Type of the body.
+	 * @param int|null $user_id      Acting user (the current user when null; 0 = logged out).
+	 * @param string   $accept       What the answer may be (the Accept header).
+	 * @return array{0: string, 1: array}
+	 */
+	private function signed( $method, $route, $query, $body, $content_type, $user_id, $accept ) {
 		$method  = strtoupper( $method );
 		$user_id = null === $user_id ? get_current_user_id() : (int) $user_id;
 		$target  = $this->path_and_query( $route, $query );
 		$url     = $this->settings->url() . WP_Customer_Bridge_Settings::API_PREFIX . $route . ( '' === (string) $query ? '' : '?' . $query );
-		$signer     = new WP_Customer_Bridge_Signer( $this->settings->secret() );
-		$headers    = $signer->headers( $method, $target, $user_id, (string) $body, null, '', WP_Customer_Bridge_Access::statement( $user_id ) );
-		$request_id = wp_generate_uuid4();
+		$signer  = new WP_Customer_Bridge_Signer( $this->settings->secret() );
+		$headers = $signer->headers( $method, $target, $user_id, (string) $body, null, '', WP_Customer_Bridge_Access::statement( $user_id ) );
 
-		$headers['Accept']       = 'application/json';
-		$headers['X-Request-Id'] = $request_id;
+		$headers['Accept']       = $accept;
+		$headers['X-Request-Id'] = wp_generate_uuid4();
 		if ( '' !== (string) $body ) {
 			$headers['Content-Type'] = '' !== $content_type ? $content_type : 'application/x-www-form-urlencoded; charset=UTF-8';
 		}
@@ -116,10 +137,55 @@ class WP_Customer_Bridge_Client {
 		if ( '' !== (string) $body ) {
 			$args['body'] = (string) $body;
 		}
+		return array( $url, $args );
+	}
 
-		$response = $this->interpret( wp_remote_request( $url, $args ) );
-		self::log_failure( $response, $method, $route, $request_id );
-		return $response;
+	/**
+	 * Send one signed request as the current user and write the answer's body into $file, not
+	 * into memory (wp_remote_request's stream mode): for files the bridge streams, such as a
+	 * whole-table export. A successful answer comes back with its body left in $file; a refusal
+	 * or error is interpreted as request() does (its JSON body read back from $file).
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param string $method       GET or POST.
+	 * @param string $route        Route under /wp-json/wp-customer/v1.
+	 * @param string $query        Raw, already-encoded query string ('' for none).
+	 * @param string $body         Raw body ('' for none).
+	 * @param string $file         Path of the (temporary) file the body is written to.
+	 * @param int    $timeout      Seconds the whole transfer may take.
+	 * @return array{response: WP_Customer_Bridge_Response, raw: array|WP_Error|null}
+	 *         The interpretation, and on success the raw HTTP API result (its headers).
+	 */
+	public function download( $method, $route, $query, $body, $file, $timeout ) {
+		if ( ! $this->settings->is_configured() ) {
+			return array(
+				'response' => $this->request( $method, $route, $query, $body ),
+				'raw'      => null,
+			);
+		}
+		list( $url, $args ) = $this->signed( $method, $route, $query, $body, '', null, '*/*' );
+		$args['stream']     = true;
+		$args['filename']   = $file;
+		$args['timeout']    = max( (int) $timeout, $this->settings->timeout() );
+		$raw                = wp_remote_request( $url, $args );
+		$status             = is_wp_error( $raw ) ? 0 : (int) wp_remote_retrieve_response_code( $raw );
+		if ( $status >= 200 && $status < 300 ) {
+			return array(
+				'response' => new WP_Customer_Bridge_Response( $status, null ),
+				'raw'      => $raw,
+			);
+		}
+		if ( ! is_wp_error( $raw ) ) {
+			// The error body is a small JSON document; read at most 64 KiB of it back.
+			$raw['body'] = is_readable( $file ) ? (string) file_get_contents( $file, false, null, 0, 65536 ) : ''; // phpcs:ignore WordPress.WP.AlternativeFunctions.file_get_contents_file_get_contents -- a local temporary file.
+		}
+		$response = $this->interpret( $raw );
+		self::log_failure( $response, $args['method'], $route, $args['headers']['X-Request-Id'] );
+		return array(
+			'response' => $response,
+			'raw'      => null,
+		);
 	}
 
 	/**

@@ -55,6 +55,7 @@ class WP_Customer_Bridge_Plugin {
 		}
 
 		( new WP_Customer_Bridge_Ajax( $client ) )->register();
+		( new WP_Customer_Bridge_Export( $client ) )->register();
 		( new WP_Customer_Bridge_Agency( $client ) )->register();
 		( new WP_Customer_Bridge_Invalidator( $client ) )->register();
 

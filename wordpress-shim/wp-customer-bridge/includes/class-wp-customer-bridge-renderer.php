@@ -45,7 +45,47 @@ class WP_Customer_Bridge_Renderer {
 		if ( isset( $bridge['error'] ) && is_scalar( $bridge['error'] ) && '' !== (string) $bridge['error'] ) {
 			$response['error'] = (string) $bridge['error'];
 		}
+		$panes = self::search_panes( $bridge );
+		if ( null !== $panes ) {
+			$response['searchPanes'] = $panes;
+		}
 		return $response;
+	}
+
+	/**
+	 * The bridge's SearchPanes options (`searchPanes.options[column] = [{label, value, total, count}]`)
+	 * for the client: labels escaped like every other cell (SearchPanes writes them as HTML),
+	 * values kept as the bridge sent them (the client sends them back as the selection).
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param array $bridge Bridge answer.
+	 * @return array|null Null when the answer carries no panes.
+	 */
+	public static function search_panes( array $bridge ) {
+		if ( ! isset( $bridge['searchPanes']['options'] ) || ! is_array( $bridge['searchPanes']['options'] ) ) {
+			return null;
+		}
+		$options = array();
+		foreach ( $bridge['searchPanes']['options'] as $column => $list ) {
+			if ( ! is_array( $list ) ) {
+				continue;
+			}
+			$options[ (string) $column ] = array();
+			foreach ( $list as $option ) {
+				if ( ! is_array( $option ) || ! isset( $option['value'] ) || ! is_scalar( $option['value'] ) ) {
+					continue;
+				}
+				$label                         = isset( $option['label'] ) && is_scalar( $option['label'] ) ? (string) $option['label'] : (string) $option['value'];
+				$options[ (string) $column ][] = array(
+					'label' => esc_html( $label ),
+					'value' => (string) $option['value'],
+					'total' => isset( $option['total'] ) ? (int) $option['total'] : 0,
+					'count' => isset( $option['count'] ) ? (int) $option['count'] : 0,
+				);
+			}
+		}
+		return array( 'options' => $options );
 	}
 
 	/**

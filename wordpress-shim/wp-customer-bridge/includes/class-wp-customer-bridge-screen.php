@@ -5,7 +5,9 @@
  * A server-side DataTable of customers (through the shim's handle_customer_datatable), and for
  * the customer picked, its statistics, branches and employees — all through the same admin-ajax
  * actions and nonce the plugin's screens use. DataTables comes with the zip (fetched from npm
- * when it is built); jQuery is WordPress's.
+ * when it is built); jQuery is WordPress's. Since 0.2.0 the customers table has SearchPanes
+ * (status, province, regency; the SearchPanes and Select extensions come with the zip too) and
+ * Export buttons (WP_Customer_Bridge_Export).
  *
  * @package WP_Customer_Bridge
  */
@@ -21,6 +23,27 @@ class WP_Customer_Bridge_Screen {
 	const CAPABILITY = 'view_customer_list';
 	const VENDOR_JS  = 'assets/vendor/datatables/dataTables.min.js';
 	const VENDOR_CSS = 'assets/vendor/datatables/dataTables.dataTables.min.css';
+
+	/**
+	 * The SearchPanes and Select extensions (vendored like DataTables): handle → [file, version constant].
+	 *
+	 * @since 0.2.0
+	 */
+	const EXTENSION_JS = array(
+		'wp-customer-bridge-dt-select'     => array( 'assets/vendor/datatables/dataTables.select.min.js', 'WP_CUSTOMER_BRIDGE_SELECT_VERSION' ),
+		'wp-customer-bridge-dt-searchpanes' => array( 'assets/vendor/datatables/dataTables.searchPanes.min.js', 'WP_CUSTOMER_BRIDGE_SEARCHPANES_VERSION' ),
+		'wp-customer-bridge-dt-searchpanes-style' => array( 'assets/vendor/datatables/searchPanes.dataTables.min.js', 'WP_CUSTOMER_BRIDGE_SEARCHPANES_VERSION' ),
+	);
+
+	/**
+	 * Their stylesheets: handle → [file, version constant].
+	 *
+	 * @since 0.2.0
+	 */
+	const EXTENSION_CSS = array(
+		'wp-customer-bridge-dt-select'      => array( 'assets/vendor/datatables/select.dataTables.min.css', 'WP_CUSTOMER_BRIDGE_SELECT_VERSION' ),
+		'wp-customer-bridge-dt-searchpanes' => array( 'assets/vendor/datatables/searchPanes.dataTables.min.css', 'WP_CUSTOMER_BRIDGE_SEARCHPANES_VERSION' ),
+	);
 
 	/**
 	 * Settings.
@@ -78,7 +101,16 @@ class WP_Customer_Bridge_Screen {
 	 * @return bool
 	 */
 	public static function vendor_present() {
-		return file_exists( WP_CUSTOMER_BRIDGE_DIR . self::VENDOR_JS ) && file_exists( WP_CUSTOMER_BRIDGE_DIR . self::VENDOR_CSS );
+		$files = array( self::VENDOR_JS, self::VENDOR_CSS );
+		foreach ( array_merge( self::EXTENSION_JS, self::EXTENSION_CSS ) as $spec ) {
+			$files[] = $spec[0];
+		}
+		foreach ( $files as $file ) {
+			if ( ! file_exists( WP_CUSTOMER_BRIDGE_DIR . $file ) ) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**
@@ -93,9 +125,23 @@ class WP_Customer_Bridge_Screen {
 		}
 		$url = plugins_url( '', WP_CUSTOMER_BRIDGE_FILE ) . '/';
 		wp_enqueue_style( 'wp-customer-bridge-datatables', $url . self::VENDOR_CSS, array(), WP_CUSTOMER_BRIDGE_DATATABLES_VERSION );
-		wp_enqueue_style( 'wp-customer-bridge-screen', $url . 'assets/css/customers-screen.css', array( 'wp-customer-bridge-datatables' ), WP_CUSTOMER_BRIDGE_VERSION );
+		$styles = array( 'wp-customer-bridge-datatables' );
+		foreach ( self::EXTENSION_CSS as $handle => $spec ) {
+			wp_enqueue_style( $handle, $url . $spec[0], array( 'wp-customer-bridge-datatables' ), constant( $spec[1] ) );
+			$styles[] = $handle;
+		}
+		wp_enqueue_style( 'wp-customer-bridge-screen', $url . 'assets/css/customers-screen.css', $styles, WP_CUSTOMER_BRIDGE_VERSION );
 		wp_enqueue_script( 'wp-customer-bridge-datatables', $url . self::VENDOR_JS, array( 'jquery' ), WP_CUSTOMER_BRIDGE_DATATABLES_VERSION, true );
-		wp_enqueue_script( 'wp-customer-bridge-screen', $url . 'assets/js/customers-screen.js', array( 'jquery', 'wp-customer-bridge-datatables' ), WP_CUSTOMER_BRIDGE_VERSION, true );
+		$scripts = array( 'jquery', 'wp-customer-bridge-datatables' );
+		foreach ( self::EXTENSION_JS as $handle => $spec ) {
+			wp_enqueue_script( $handle, $url . $spec[0], $scripts, constant( $spec[1] ), true );
+			$scripts[] = $handle; // each after the ones before it: Select, SearchPanes, its styling.
+		}
+		if ( WP_Customer_Bridge_Export::enabled( 'customers' ) ) {
+			WP_Customer_Bridge_Export::enqueue_script( false );
+			$scripts[] = WP_Customer_Bridge_Export::SCRIPT;
+		}
+		wp_enqueue_script( 'wp-customer-bridge-screen', $url . 'assets/js/customers-screen.js', $scripts, WP_CUSTOMER_BRIDGE_VERSION, true );
 		wp_localize_script(
 			'wp-customer-bridge-screen',
 			'wpCustomerData',
@@ -104,6 +150,9 @@ class WP_Customer_Bridge_Screen {
 				'nonce'   => wp_create_nonce( WP_Customer_Bridge_Ajax::NONCE_ACTION ),
 				'perPage' => 10,
 				'i18n'    => array(
+					'status'    => __( 'Status', 'wp-customer-bridge' ),
+					'province'  => __( 'Province', 'wp-customer-bridge' ),
+					'regency'   => __( 'Regency', 'wp-customer-bridge' ),
 					'branches'  => __( 'Branches', 'wp-customer-bridge' ),
 					'employees' => __( 'Employees', 'wp-customer-bridge' ),
 					'error'     => __( 'Customer data could not be loaded:', 'wp-customer-bridge' ),
@@ -141,6 +190,13 @@ class WP_Customer_Bridge_Screen {
 				<div class="notice notice-error inline"><p><?php esc_html_e( 'The DataTables files are missing from this copy of WP Customer Bridge. Install the plugin from its zip (built with "make shim-zip"), which includes them.', 'wp-customer-bridge' ); ?></p></div>
 			<?php else : ?>
 				<div id="wp-customer-bridge-error" class="notice notice-error inline" hidden><p></p></div>
+				<?php if ( WP_Customer_Bridge_Export::enabled( 'customers' ) ) : ?>
+					<p class="wp-customer-bridge-export" role="group" aria-label="<?php esc_attr_e( 'Export', 'wp-customer-bridge' ); ?>">
+						<?php esc_html_e( 'Export what the table shows:', 'wp-customer-bridge' ); ?>
+						<button type="button" class="button wp-customer-bridge-export-button" data-format="csv"><?php esc_html_e( 'CSV', 'wp-customer-bridge' ); ?></button>
+						<button type="button" class="button wp-customer-bridge-export-button" data-format="xlsx"><?php esc_html_e( 'Excel', 'wp-customer-bridge' ); ?></button>
+					</p>
+				<?php endif; ?>
 				<table id="customers-table" class="display wp-list-table widefat striped" style="width:100%">
 					<thead>
 						<tr>
@@ -149,6 +205,9 @@ class WP_Customer_Bridge_Screen {
 							<th><?php esc_html_e( 'Owner', 'wp-customer-bridge' ); ?></th>
 							<th><?php esc_html_e( 'Branches', 'wp-customer-bridge' ); ?></th>
 							<th><?php esc_html_e( 'Actions', 'wp-customer-bridge' ); ?></th>
+							<th><?php esc_html_e( 'Status', 'wp-customer-bridge' ); ?></th>
+							<th><?php esc_html_e( 'Province', 'wp-customer-bridge' ); ?></th>
+							<th><?php esc_html_e( 'Regency', 'wp-customer-bridge' ); ?></th>
 						</tr>
 					</thead>
 					<tbody></tbody>

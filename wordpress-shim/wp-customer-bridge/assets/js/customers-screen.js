@@ -4,6 +4,13 @@
  * Server-side DataTables through the same admin-ajax actions and nonce the plugin uses;
  * the rows arrive escaped and with their action buttons built by PHP, so cells are used as-is.
  * Errors (the bridge down, no access) are shown in a notice instead of DataTables' alert().
+ *
+ * The customers table has SearchPanes (status, province, regency), server-side: the bridge
+ * counts the options and applies the selections; their columns are hidden. The Export buttons
+ * post the table's current request (dt.ajax.params(): search, order, columns, panes) to the
+ * shim's admin-post action, which relays the bridge's whole-set file (assets/js/export.js).
+ *
+ * @since 0.2.0 SearchPanes and Export.
  */
 ( function ( $ ) {
 	'use strict';
@@ -55,16 +62,33 @@
 		};
 	}
 
+	// A hidden column whose values only the panes show (the rows do not carry them).
+	function paneColumn( name, title ) {
+		return {
+			data: name,
+			visible: false,
+			searchable: false,
+			orderable: false,
+			defaultContent: '',
+			searchPanes: { show: true, header: title }
+		};
+	}
+
 	var customers = onError( $( '#customers-table' ).DataTable( {
 		processing: true,
 		serverSide: true,
 		ajax: ajaxFor( 'handle_customer_datatable' ),
+		layout: { top1: 'searchPanes' },
+		searchPanes: { layout: 'columns-3', initCollapsed: false, cascadePanes: false, viewTotal: false },
 		columns: [
-			{ data: 'code' },
-			{ data: 'name' },
-			{ data: 'owner_name' },
-			{ data: 'branch_count', searchable: false },
-			{ data: 'actions', orderable: false, searchable: false }
+			{ data: 'code', searchPanes: { show: false } },
+			{ data: 'name', searchPanes: { show: false } },
+			{ data: 'owner_name', searchPanes: { show: false } },
+			{ data: 'branch_count', searchable: false, searchPanes: { show: false } },
+			{ data: 'actions', orderable: false, searchable: false, searchPanes: { show: false } },
+			paneColumn( 'status', i18n.status || 'Status' ),
+			paneColumn( 'province_name', i18n.province || 'Province' ),
+			paneColumn( 'regency_name', i18n.regency || 'Regency' )
 		],
 		order: [ [ 0, 'asc' ] ],
 		pageLength: data.perPage || 10,
@@ -139,6 +163,12 @@
 			language: language()
 		} ) );
 	}
+
+	$( '.wp-customer-bridge-export-button' ).on( 'click', function () {
+		if ( window.wpCustomerBridgeExport && window.wpCustomerBridgeExport.submit ) {
+			window.wpCustomerBridgeExport.submit( customers, 'customers', $( this ).data( 'format' ) );
+		}
+	} );
 
 	$( '#customers-table' ).on( 'click', '.view-customer', function ( e ) {
 		e.preventDefault();
