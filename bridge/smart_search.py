@@ -32,14 +32,10 @@ class SearchError(ValueError):
 
 @dataclass(frozen=True)
 class Terms:
-    """A search text split as the client splits it; ``key`` is its normalised form for cache keys."""
+    """A search text split as the client splits it, each side sorted and unique."""
 
     positive: tuple[str, ...]
     negative: tuple[str, ...]
-
-    @property
-    def key(self) -> str:
-        return "\x1f".join(sorted(set(self.positive))) + "\x1e" + "\x1f".join(sorted(set(self.negative)))
 
     def __bool__(self) -> bool:
         return bool(self.positive or self.negative)
@@ -64,7 +60,8 @@ def split(text: str, smart: bool = True) -> Terms:
             token = token.replace('"', "")
             if token:
                 positive.append(token)
-    terms = Terms(tuple(dict.fromkeys(positive)), tuple(dict.fromkeys(negative)))
+    # sorted and unique: the same words in any order make the same SQL, so one cached count
+    terms = Terms(tuple(sorted(set(positive))), tuple(sorted(set(negative))))
     if len(terms.positive) + len(terms.negative) > MAX_TERMS:
         raise SearchError(f"The search has more than {MAX_TERMS} words; search for fewer.")
     return terms
