@@ -19,7 +19,9 @@ import hashlib
 import pickle
 import sqlite3
 import time
+from asyncio import Task, current_task
 from collections.abc import Awaitable, Callable, Iterable
+from contextvars import ContextVar
 from typing import Any, Protocol, cast
 
 import diskcache
@@ -28,6 +30,32 @@ from bridge.metrics import counts_lookups
 from bridge.singleflight import SingleFlight
 
 MISSING = object()
+
+# The generations one read request has seen: read from the store once per request (its first
+# ``generations``) and reused by its later lookups (principal, credentials, totals), so a request
+# costs one generations read, not one per lookup. Only the task that began the request uses it (a
+# task spawned from it inherits the context, not the snapshot); its own evictions drop it.
+_SEEN: ContextVar[tuple[Task[Any], dict[str, str]] | None] = ContextVar("cache_generations_seen", default=None)
+
+
+_ALL = ""  # in a snapshot: every counter was read (a missing one is 0)
+
+
+def read_generations_once(read: bool) -> None:
+    """At a request's start: a ``read`` request that runs in this task reads the generations once
+    (an eviction in it still drops them); any other reads them at each lookup."""
+    task = current_task() if read else None
+    _SEEN.set((task, {}) if task is not None else None)
+
+
+def _seen() -> dict[str, str] | None:
+    seen = _SEEN.get()
+    return seen[1] if seen is not None and seen[0] is current_task() else None
+
+
+def _forget_seen() -> None:
+    if _SEEN.get() is not None:
+        _SEEN.set(None)
 
 
 class Cache(Protocol):
@@ -62,13 +90,43 @@ class DiskCache:
         return bool(self._cache.add(self._ns + key, value, expire=ttl))
 
     async def evict(self, *groups: str) -> None:
+        _forget_seen()
         for group in groups:
             self._cache.incr(self._ns + "gen:" + group, 1, default=0)
             self._cache.evict(self._ns + group)
 
     async def generations(self, groups: Iterable[str]) -> str:
-        """One SQLite query for all the counters (``evict`` keeps them as raw ints), instead of a get each."""
+        """One SQLite query for all the counters (``evict`` keeps them as raw ints), instead of a get
+        each; once per read request (``read_generations_once``)."""
         names = [self._ns + "gen:" + g for g in groups]
+        seen = _seen()
+        if seen is None:
+            return self._read_generations(names)
+        if _ALL not in seen:  # the request's first: every counter of this namespace in one query
+            every = self._all_generations()
+            if every is None:
+                return self._read_generations(names)
+            seen.update(every)
+            seen[_ALL] = ""
+        return ".".join(seen.get(name, "0") for name in names)
+
+    def _all_generations(self) -> dict[str, str] | None:
+        """Every generation counter of this namespace (a range of the key index); None when SQLite
+        is busy or a counter is not a raw int (then each is read as diskcache does)."""
+        prefix = self._ns + "gen:"
+        try:
+            rows = self._cache._sql(
+                "SELECT key, value, mode FROM Cache WHERE raw = 1 AND key >= ? AND key < ?"
+                " AND (expire_time IS NULL OR expire_time > ?)",
+                (prefix, prefix[:-1] + ";", time.time()),
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return None
+        if any(mode != diskcache.core.MODE_RAW for _, _, mode in rows):
+            return None
+        return {key: str(value) for key, value, _ in rows}
+
+    def _read_generations(self, names: list[str]) -> str:
         distinct = sorted(set(names))
         try:
             rows = self._cache._sql(
@@ -146,6 +204,7 @@ class RedisCache:
         return bool(await self._redis.set(self._ns + key, pickle.dumps(value), px=max(1, int(ttl * 1000)), nx=True))
 
     async def evict(self, *groups: str) -> None:
+        _forget_seen()
         for group in groups:
             await self._redis.incr(self._ns + "gen:" + group)
             group_key = self._ns + "group:" + group
@@ -158,7 +217,13 @@ class RedisCache:
         names = [self._ns + "gen:" + g for g in groups]
         if not names:
             return ""
-        return ".".join(cast(bytes, v or b"0").decode() for v in await self._redis.mget(names))
+        seen = _seen()
+        if seen is not None and all(name in seen for name in names):
+            return ".".join(seen[name] for name in names)
+        values = [cast(bytes, v or b"0").decode() for v in await self._redis.mget(names)]
+        if seen is not None:
+            seen.update(zip(names, values, strict=True))
+        return ".".join(values)
 
     async def count(self, key: str, window: float) -> int:
         """INCR, with the expiry set only by the first count (``SET NX PX`` before it, in one transaction)."""
