@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import secrets
 import sqlite3
 import time
 from asyncio import Task, current_task
@@ -53,6 +54,24 @@ def _seen() -> dict[str, str] | None:
     return seen[1] if seen is not None and seen[0] is current_task() else None
 
 
+def _versioned(key: str, seen: dict[str, str]) -> bool:
+    """Whether ``key`` ends in ``@`` and generations (none 0) that this request read."""
+    _, at, suffix = key.rpartition("@")
+    if not at:
+        return False
+    values = set(seen.values()) - {"", "0"}
+    return all(part in values for part in suffix.split("."))
+
+
+def _new_generation() -> int:
+    """A group's generation after an eviction: random (never 0), so it never repeats, not even
+    after a clear or a cull dropped the counter (a worker's memo may hold older keys)."""
+    return secrets.randbits(62) + 1
+
+
+MEMO_ENTRIES = 10_000  # per worker; the memo starts over when full
+
+
 def _forget_seen() -> None:
     if _SEEN.get() is not None:
         _SEEN.set(None)
@@ -78,12 +97,30 @@ class DiskCache:
             directory, tag_index=True, size_limit=2**30, eviction_policy="least-recently-stored"
         )
         self._ns = namespace + ":"
+        self._memo: dict[str, tuple[Any, float | None]] = {}  # see ``get``
 
     @counts_lookups(MISSING)  # hits and misses by kind of key (bridge/metrics.py)
     async def get(self, key: str, default: Any = MISSING) -> Any:
-        return self._cache.get(self._ns + key, default=default)
+        """The entry; in a read request, an entry whose key ends in generations this request read
+        comes from this worker's memo while it lives (its TTL): an eviction changes a generation,
+        so the key, and a generation never repeats (random, created when missing)."""
+        full = self._ns + key
+        seen = _seen()
+        if seen is None or not _versioned(key, seen):
+            return self._cache.get(full, default=default)
+        kept = self._memo.get(full)
+        if kept is not None and (kept[1] is None or kept[1] > time.time()):
+            return kept[0]
+        value, expires = self._cache.get(full, default=MISSING, expire_time=True)
+        if value is MISSING:
+            return default
+        if len(self._memo) >= MEMO_ENTRIES:
+            self._memo.clear()
+        self._memo[full] = (value, expires)
+        return value
 
     async def set(self, key: str, value: Any, ttl: float, group: str) -> None:
+        self._memo.pop(self._ns + key, None)
         self._cache.set(self._ns + key, value, expire=ttl, tag=self._ns + group)
 
     async def add(self, key: str, value: Any, ttl: float) -> bool:
@@ -92,7 +129,7 @@ class DiskCache:
     async def evict(self, *groups: str) -> None:
         _forget_seen()
         for group in groups:
-            self._cache.incr(self._ns + "gen:" + group, 1, default=0)
+            self._cache.set(self._ns + "gen:" + group, _new_generation())
             self._cache.evict(self._ns + group)
 
     async def generations(self, groups: Iterable[str]) -> str:
@@ -108,7 +145,11 @@ class DiskCache:
                 return self._read_generations(names)
             seen.update(every)
             seen[_ALL] = ""
-        return ".".join(seen.get(name, "0") for name in names)
+        for name in names:
+            if name not in seen:  # never evicted (or lost to a clear or a cull): give it a fresh one
+                self._cache.add(name, _new_generation())
+                seen[name] = str(self._cache.get(name, default=0))
+        return ".".join(seen[name] for name in names)
 
     def _all_generations(self) -> dict[str, str] | None:
         """Every generation counter of this namespace (a range of the key index); None when SQLite

@@ -9,7 +9,7 @@ import secrets
 
 import pytest
 
-from bridge.cache import DiskCache, RedisCache, read_generations_once
+from bridge.cache import DiskCache, RedisCache, read_generations_once, remember
 from tests.support.redis_namespace import REDIS_URL
 
 
@@ -41,7 +41,7 @@ async def test_one_read_request_sees_one_snapshot_and_the_next_sees_the_write(ca
 
     first, later = await asyncio.create_task(request(True))
     assert first == later  # one snapshot within the read request
-    assert await asyncio.create_task(_fresh(mine)) == "1.0"  # the next request reads again
+    assert await asyncio.create_task(_fresh(mine)) != first  # the next request reads again
     first, later = await asyncio.create_task(request(False))
     assert first != later  # a write request reads each time
 
@@ -54,13 +54,47 @@ async def _fresh(cache: DiskCache | RedisCache) -> str:
 async def test_an_eviction_in_the_request_and_a_spawned_task_read_the_store(caches) -> None:
     mine, other = caches
 
-    async def request() -> tuple[str, str, str]:
+    async def request() -> tuple[bool, bool, bool]:
         read_generations_once(True)
-        await mine.generations(["customers"])
+        customers, branches = (await mine.generations(["customers", "branches"])).split(".")
         await asyncio.create_task(other.evict("customers"))
         spawned = await asyncio.create_task(mine.generations(["customers"]))  # inherits the context only
         await mine.evict("branches")
-        return spawned, await mine.generations(["customers"]), await mine.generations(["branches"])
+        return (
+            spawned != customers,
+            await mine.generations(["customers"]) != customers,
+            await mine.generations(["branches"]) != branches,
+        )
 
-    spawned, customers, branches = await asyncio.create_task(request())
-    assert (spawned, customers, branches) == ("1", "1", "1")
+    assert await asyncio.create_task(request()) == (True, True, True)
+
+
+async def test_a_workers_memo_never_outlives_an_eviction_a_clear_or_the_ttl(tmp_path) -> None:
+    """DiskCache keeps entries with versioned keys in memory: another worker's eviction or clear,
+    and the entry's TTL, still make the next read request compute afresh."""
+    namespace = "test-" + secrets.token_hex(4)
+    mine, other = DiskCache(str(tmp_path / "c"), namespace), DiskCache(str(tmp_path / "c"), namespace)
+    calls: list[int] = []
+
+    async def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    async def ask(ttl: float) -> int:
+        read_generations_once(True)
+        return int(await remember(mine, "k", compute, ttl=ttl, group="customers", depends=("principals",)))
+
+    async def request(ttl: float = 60) -> int:
+        return await asyncio.create_task(ask(ttl))
+
+    assert [await request(), await request()] == [1, 1]
+    await other.evict("principals")
+    assert [await request(), await request()] == [2, 2]
+    await other.clear()
+    assert [await request(), await request()] == [3, 3]
+    await other.evict("customers")
+    assert [await request(0.2), await request(0.2)] == [4, 4]
+    await asyncio.sleep(0.3)
+    assert await request(0.2) == 5
+    await mine.close()
+    await other.close()
