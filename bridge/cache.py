@@ -69,6 +69,7 @@ def _new_generation() -> int:
     return secrets.randbits(62) + 1
 
 
+COUNTERS_GROUP = "counters#"  # its generation changes at each ``count`` (no group of entries has a ``#``)
 MEMO_ENTRIES = 10_000  # per worker; the memo starts over when full
 
 
@@ -98,6 +99,7 @@ class DiskCache:
         )
         self._ns = namespace + ":"
         self._memo: dict[str, tuple[Any, float | None]] = {}  # see ``get``
+        self._none_counted: dict[str, str] = {}  # see ``counters``
 
     @counts_lookups(MISSING)  # hits and misses by kind of key (bridge/metrics.py)
     async def get(self, key: str, default: Any = MISSING) -> Any:
@@ -187,13 +189,30 @@ class DiskCache:
         full = self._ns + key
         with self._cache.transact():  # add sets the expiry; incr alone would store a counter that never expires
             self._cache.add(full, 0, expire=window)
-            return int(self._cache.incr(full, 1))
+            counted = int(self._cache.incr(full, 1))
+        _forget_seen()  # after the count, so that a request that still sees the old generation saw no count
+        self._cache.set(self._ns + "gen:" + COUNTERS_GROUP, _new_generation())
+        return counted
 
     async def counters(self, keys: Iterable[str]) -> list[tuple[int, float]]:
-        """Each counter's value and the seconds left of its window; (0, 0.0) when none is running."""
+        """Each counter's value and the seconds left of its window; (0, 0.0) when none is running.
+        In a read request, counters this worker found all at 0 since the last ``count`` anywhere
+        (its generation) are 0 without a read: a count only ever starts from one."""
         names = [self._ns + k for k in keys]
         if not names:
             return []
+        together = "\0".join(names)
+        since = await self.generations([COUNTERS_GROUP]) if _seen() is not None else None
+        if since is not None and self._none_counted.get(together) == since:
+            return [(0, 0.0)] * len(names)
+        found = self._read_counters(names)
+        if since is not None and not any(value for value, _ in found):
+            if len(self._none_counted) >= MEMO_ENTRIES:
+                self._none_counted.clear()
+            self._none_counted[together] = since
+        return found
+
+    def _read_counters(self, names: list[str]) -> list[tuple[int, float]]:
         now = time.time()
         try:  # one SQLite query, as in ``generations``
             rows = self._cache._sql(

@@ -98,3 +98,25 @@ async def test_a_workers_memo_never_outlives_an_eviction_a_clear_or_the_ttl(tmp_
     assert await request(0.2) == 5
     await mine.close()
     await other.close()
+
+
+async def test_counters_found_at_zero_are_read_again_after_any_count(tmp_path) -> None:
+    """A worker remembers failed-login counters it found at 0, until any worker counts one: the
+    next read request then sees the count (a throttled caller is refused at once)."""
+    namespace = "test-" + secrets.token_hex(4)
+    mine, other = DiskCache(str(tmp_path / "c"), namespace), DiskCache(str(tmp_path / "c"), namespace)
+
+    async def check() -> list[int]:
+        read_generations_once(True)
+        return [value for value, _ in await mine.counters(["authfail:addr:a", "authfail:user:1"])]
+
+    async def request() -> list[int]:
+        return await asyncio.create_task(check())
+
+    assert [await request(), await request()] == [[0, 0], [0, 0]]
+    await other.count("authfail:user:1", 60)
+    assert await request() == [0, 1]
+    await other.count("authfail:addr:a", 60)
+    assert await request() == [1, 1]
+    await mine.close()
+    await other.close()
