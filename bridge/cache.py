@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import secrets
 import sqlite3
 import time
+from asyncio import Task, current_task
 from collections.abc import Awaitable, Callable, Iterable
+from contextvars import ContextVar
 from typing import Any, Protocol, cast
 
 import diskcache
@@ -28,6 +31,51 @@ from bridge.metrics import counts_lookups
 from bridge.singleflight import SingleFlight
 
 MISSING = object()
+
+# The generations one read request has seen: read from the store once per request (its first
+# ``generations``) and reused by its later lookups (principal, credentials, totals), so a request
+# costs one generations read, not one per lookup. Only the task that began the request uses it (a
+# task spawned from it inherits the context, not the snapshot); its own evictions drop it.
+_SEEN: ContextVar[tuple[Task[Any], dict[str, str]] | None] = ContextVar("cache_generations_seen", default=None)
+
+
+_ALL = ""  # in a snapshot: every counter was read (a missing one is 0)
+
+
+def read_generations_once(read: bool) -> None:
+    """At a request's start: a ``read`` request that runs in this task reads the generations once
+    (an eviction in it still drops them); any other reads them at each lookup."""
+    task = current_task() if read else None
+    _SEEN.set((task, {}) if task is not None else None)
+
+
+def _seen() -> dict[str, str] | None:
+    seen = _SEEN.get()
+    return seen[1] if seen is not None and seen[0] is current_task() else None
+
+
+def _versioned(key: str, seen: dict[str, str]) -> bool:
+    """Whether ``key`` ends in ``@`` and generations (none 0) that this request read."""
+    _, at, suffix = key.rpartition("@")
+    if not at:
+        return False
+    values = set(seen.values()) - {"", "0"}
+    return all(part in values for part in suffix.split("."))
+
+
+def _new_generation() -> int:
+    """A group's generation after an eviction: random (never 0), so it never repeats, not even
+    after a clear or a cull dropped the counter (a worker's memo may hold older keys)."""
+    return secrets.randbits(62) + 1
+
+
+COUNTERS_GROUP = "counters#"  # its generation changes at each ``count`` (no group of entries has a ``#``)
+MEMO_ENTRIES = 10_000  # per worker; the memo starts over when full
+
+
+def _forget_seen() -> None:
+    if _SEEN.get() is not None:
+        _SEEN.set(None)
 
 
 class Cache(Protocol):
@@ -50,25 +98,78 @@ class DiskCache:
             directory, tag_index=True, size_limit=2**30, eviction_policy="least-recently-stored"
         )
         self._ns = namespace + ":"
+        self._memo: dict[str, tuple[Any, float | None]] = {}  # see ``get``
+        self._none_counted: dict[str, str] = {}  # see ``counters``
 
     @counts_lookups(MISSING)  # hits and misses by kind of key (bridge/metrics.py)
     async def get(self, key: str, default: Any = MISSING) -> Any:
-        return self._cache.get(self._ns + key, default=default)
+        """The entry; in a read request, an entry whose key ends in generations this request read
+        comes from this worker's memo while it lives (its TTL): an eviction changes a generation,
+        so the key, and a generation never repeats (random, created when missing)."""
+        full = self._ns + key
+        seen = _seen()
+        if seen is None or not _versioned(key, seen):
+            return self._cache.get(full, default=default)
+        kept = self._memo.get(full)
+        if kept is not None and (kept[1] is None or kept[1] > time.time()):
+            return kept[0]
+        value, expires = self._cache.get(full, default=MISSING, expire_time=True)
+        if value is MISSING:
+            return default
+        if len(self._memo) >= MEMO_ENTRIES:
+            self._memo.clear()
+        self._memo[full] = (value, expires)
+        return value
 
     async def set(self, key: str, value: Any, ttl: float, group: str) -> None:
+        self._memo.pop(self._ns + key, None)
         self._cache.set(self._ns + key, value, expire=ttl, tag=self._ns + group)
 
     async def add(self, key: str, value: Any, ttl: float) -> bool:
         return bool(self._cache.add(self._ns + key, value, expire=ttl))
 
     async def evict(self, *groups: str) -> None:
+        _forget_seen()
         for group in groups:
-            self._cache.incr(self._ns + "gen:" + group, 1, default=0)
+            self._cache.set(self._ns + "gen:" + group, _new_generation())
             self._cache.evict(self._ns + group)
 
     async def generations(self, groups: Iterable[str]) -> str:
-        """One SQLite query for all the counters (``evict`` keeps them as raw ints), instead of a get each."""
+        """One SQLite query for all the counters (``evict`` keeps them as raw ints), instead of a get
+        each; once per read request (``read_generations_once``)."""
         names = [self._ns + "gen:" + g for g in groups]
+        seen = _seen()
+        if seen is None:
+            return self._read_generations(names)
+        if _ALL not in seen:  # the request's first: every counter of this namespace in one query
+            every = self._all_generations()
+            if every is None:
+                return self._read_generations(names)
+            seen.update(every)
+            seen[_ALL] = ""
+        for name in names:
+            if name not in seen:  # never evicted (or lost to a clear or a cull): give it a fresh one
+                self._cache.add(name, _new_generation())
+                seen[name] = str(self._cache.get(name, default=0))
+        return ".".join(seen[name] for name in names)
+
+    def _all_generations(self) -> dict[str, str] | None:
+        """Every generation counter of this namespace (a range of the key index); None when SQLite
+        is busy or a counter is not a raw int (then each is read as diskcache does)."""
+        prefix = self._ns + "gen:"
+        try:
+            rows = self._cache._sql(
+                "SELECT key, value, mode FROM Cache WHERE raw = 1 AND key >= ? AND key < ?"
+                " AND (expire_time IS NULL OR expire_time > ?)",
+                (prefix, prefix[:-1] + ";", time.time()),
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return None
+        if any(mode != diskcache.core.MODE_RAW for _, _, mode in rows):
+            return None
+        return {key: str(value) for key, value, _ in rows}
+
+    def _read_generations(self, names: list[str]) -> str:
         distinct = sorted(set(names))
         try:
             rows = self._cache._sql(
@@ -88,13 +189,30 @@ class DiskCache:
         full = self._ns + key
         with self._cache.transact():  # add sets the expiry; incr alone would store a counter that never expires
             self._cache.add(full, 0, expire=window)
-            return int(self._cache.incr(full, 1))
+            counted = int(self._cache.incr(full, 1))
+        _forget_seen()  # after the count, so that a request that still sees the old generation saw no count
+        self._cache.set(self._ns + "gen:" + COUNTERS_GROUP, _new_generation())
+        return counted
 
     async def counters(self, keys: Iterable[str]) -> list[tuple[int, float]]:
-        """Each counter's value and the seconds left of its window; (0, 0.0) when none is running."""
+        """Each counter's value and the seconds left of its window; (0, 0.0) when none is running.
+        In a read request, counters this worker found all at 0 since the last ``count`` anywhere
+        (its generation) are 0 without a read: a count only ever starts from one."""
         names = [self._ns + k for k in keys]
         if not names:
             return []
+        together = "\0".join(names)
+        since = await self.generations([COUNTERS_GROUP]) if _seen() is not None else None
+        if since is not None and self._none_counted.get(together) == since:
+            return [(0, 0.0)] * len(names)
+        found = self._read_counters(names)
+        if since is not None and not any(value for value, _ in found):
+            if len(self._none_counted) >= MEMO_ENTRIES:
+                self._none_counted.clear()
+            self._none_counted[together] = since
+        return found
+
+    def _read_counters(self, names: list[str]) -> list[tuple[int, float]]:
         now = time.time()
         try:  # one SQLite query, as in ``generations``
             rows = self._cache._sql(
@@ -146,6 +264,7 @@ class RedisCache:
         return bool(await self._redis.set(self._ns + key, pickle.dumps(value), px=max(1, int(ttl * 1000)), nx=True))
 
     async def evict(self, *groups: str) -> None:
+        _forget_seen()
         for group in groups:
             await self._redis.incr(self._ns + "gen:" + group)
             group_key = self._ns + "group:" + group
@@ -158,7 +277,13 @@ class RedisCache:
         names = [self._ns + "gen:" + g for g in groups]
         if not names:
             return ""
-        return ".".join(cast(bytes, v or b"0").decode() for v in await self._redis.mget(names))
+        seen = _seen()
+        if seen is not None and all(name in seen for name in names):
+            return ".".join(seen[name] for name in names)
+        values = [cast(bytes, v or b"0").decode() for v in await self._redis.mget(names)]
+        if seen is not None:
+            seen.update(zip(names, values, strict=True))
+        return ".".join(values)
 
     async def count(self, key: str, window: float) -> int:
         """INCR, with the expiry set only by the first count (``SET NX PX`` before it, in one transaction)."""

@@ -15,6 +15,7 @@ from sanic import Request
 from sanic.response import BaseHTTPResponse
 
 from bridge.access_log import log_request
+from bridge.cache import read_generations_once
 from bridge.context import AnyApp, authenticated
 from bridge.db import query_counter
 from bridge.metrics import UNMATCHED, observe_request, process_stopped
@@ -36,6 +37,7 @@ async def start_request(request: Request) -> None:
     request.ctx.started = perf_counter()
     request.ctx.statements = []
     query_counter.set(request.ctx.statements)
+    read_generations_once(request.method in ("GET", "HEAD"))
 
 
 def attach_observation(app: AnyApp, settings: Settings) -> None:

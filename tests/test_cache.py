@@ -68,7 +68,8 @@ async def test_remember_goes_stale_when_any_dependency_is_evicted(cache) -> None
     assert await ask() == 3
     await cache.evict("employees")
     assert await ask() == 3
-    assert await cache.generations(["branches", "statistics", "never"]) == "1.1.0"
+    branches, statistics, never = (await cache.generations(["branches", "statistics", "never"])).split(".")
+    assert never == "0" and "0" not in (branches, statistics)
 
 
 # ---- POST /cache/invalidate ----------------------------------------------------------------------------
