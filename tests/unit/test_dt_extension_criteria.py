@@ -94,7 +94,7 @@ def test_columncontrol_search_and_list() -> None:
     rendered = [sql(c) for c in column_criteria("columns[0][columnControl]", node, COLUMNS["name"])]
     assert rendered == [
         "`name` IN ('A') OR `name` IS NULL OR `name`=''",
-        "`name` LIKE '%maju%' AND `name` LIKE '%jaya%'",
+        "`name` LIKE '%jaya%' AND `name` LIKE '%maju%'",
     ]
     starts = {"search": {"value": "PT", "logic": "starts", "type": "text"}}
     assert [sql(c) for c in column_criteria("x", starts, COLUMNS["name"])] == ["`name` LIKE 'PT%'"]
