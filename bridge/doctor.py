@@ -13,6 +13,7 @@ import secrets
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pymysql
 
@@ -235,8 +236,9 @@ def checks(settings: Settings) -> Iterator[Result]:
     yield from database_checks(settings)
     yield from check_replica(settings)
     yield check_cache(settings)
-    yield from check_events(settings)
-    yield from check_wordpress_secrets(settings)
+    pong: dict[str, Any] = {}
+    yield from check_events(settings, pong)
+    yield from check_wordpress_secrets(settings, pong)
 
 
 def run(env: Mapping[str, str] | None = None, out: Callable[[str], None] = print) -> int:

@@ -11,7 +11,7 @@ import json
 import logging
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pymysql
@@ -20,6 +20,12 @@ from bridge.doctor_result import Result, fail, ok, skip
 from bridge.schema import TableNames
 from bridge.settings import Settings
 from bridge.signing import DEFAULT_MAX_SKEW, signed_headers
+
+if TYPE_CHECKING:  # imported where used: the CLI imports this module before serve prepares the metrics folder
+    from bridge.wp_cookie.keys import SiteKeys
+
+# The fixed text whose wp_hash the shim's pong carries per scheme (WP_Customer_Bridge_Events::KEYS_PROBE)
+KEYS_PROBE = "wpbridge-doctor-keys-v1"
 
 CLOCK_LIMIT_S = 120  # beyond this, a slow answer or a little more drift and signatures expire (300 s)
 PING = json.dumps({"kind": "ping"}).encode()
@@ -122,9 +128,10 @@ def _date_offset(response: httpx.Response, middle: float) -> float | None:
         return None
 
 
-def check_events(settings: Settings) -> Iterator[Result]:
+def check_events(settings: Settings, pong: dict[str, Any] | None = None) -> Iterator[Result]:
     """POST a signed ``{"kind": "ping"}`` to ``BRIDGE_EVENTS_URL``: the shim answers it with its
-    time once it has verified the signature, so a pong proves the URL, the plugin and the secret."""
+    time once it has verified the signature, so a pong proves the URL, the plugin and the secret.
+    The pong's body is put into ``pong`` for the WordPress secrets check."""
     if not settings.events_url:
         yield skip("events", "BRIDGE_EVENTS_URL is not set: WordPress listeners do not hear of the bridge's writes")
         yield skip("clock", "needs BRIDGE_EVENTS_URL")
@@ -147,6 +154,8 @@ def check_events(settings: Settings) -> Iterator[Result]:
     middle = (sent + time.time()) / 2
     body = response.json() if response.headers.get("content-type", "").startswith("application/json") else None
     if response.status_code == 200 and isinstance(body, dict) and body.get("status") == "pong":
+        if pong is not None:
+            pong.update(body)
         yield ok("events", f"{url} accepted a signed ping")
         wp_time = body.get("time")
         if isinstance(wp_time, int | float):
@@ -171,8 +180,8 @@ def check_events(settings: Settings) -> Iterator[Result]:
     yield _clock(_date_offset(response, middle), "from the Date header")
 
 
-async def _load_keys(settings: Settings) -> str:
-    """Read wp-config.php and the site options as the bridge does; '' when the keys load, else why not."""
+async def _load_keys(settings: Settings) -> SiteKeys | str:
+    """Read wp-config.php and the site options as the bridge does: the keys, else why not."""
     from bridge.db import Database
     from bridge.wp_config import WPConfigError
     from bridge.wp_cookie.keys import SiteKeyReader
@@ -195,24 +204,57 @@ async def _load_keys(settings: Settings) -> str:
         await db.close()
     if keys is None:
         return f"the logged_in/nonce keys are neither defined in {settings.wp_config} nor stored as site options"
-    return ""
+    return keys
 
 
-def check_wordpress_secrets(settings: Settings) -> Iterator[Result]:
-    """With ``BRIDGE_WP_CONFIG``: the salts and the cookie name load, as the server will load them."""
+def _disagreement(keys: SiteKeys, theirs: Any) -> str:
+    """What differs between the bridge's keys and WordPress's (the pong's ``keys``); '' when nothing."""
+    from bridge.wp_cookie.keys import wp_hash
+
+    if not isinstance(theirs, dict):
+        return ""
+    wrong = [
+        what
+        for what, mine, probe in (
+            ("the logged_in key/salt", keys.logged_in, "logged_in"),
+            ("the nonce key/salt", keys.nonce, "nonce"),
+        )
+        if theirs.get(probe) != wp_hash(KEYS_PROBE, mine)
+    ]
+    if theirs.get("cookie") and theirs.get("cookie") != keys.cookie_name:
+        wrong.append(f"the cookie name ({keys.cookie_name} here, {theirs.get('cookie')} in WordPress)")
+    return ", ".join(wrong)
+
+
+def check_wordpress_secrets(settings: Settings, pong: dict[str, Any] | None = None) -> Iterator[Result]:
+    """With ``BRIDGE_WP_CONFIG``: the salts and the cookie name load, as the server will load them;
+    with the shim's pong, they are WordPress's own, so a cookie and nonce WordPress mints validate."""
     if not settings.wp_config:
         yield skip("WordPress secrets", "BRIDGE_WP_CONFIG is not set: WordPress's login cookie is not accepted")
         return
     try:
-        problem = asyncio.run(_load_keys(settings))
+        loaded: SiteKeys | str = asyncio.run(_load_keys(settings))
     except Exception as exc:  # the database down: the database check has said why
         yield fail("WordPress secrets", f"cannot be read ({type(exc).__name__}: {exc})", "see the database check")
         return
-    if problem:
+    if isinstance(loaded, str):
         yield fail(
             "WordPress secrets",
-            problem,
+            loaded,
             "point BRIDGE_WP_CONFIG at the site's wp-config.php, readable by the bridge's user, with its keys and salts",
         )
+        return
+    theirs = (pong or {}).get("keys")
+    differs = _disagreement(loaded, theirs)
+    if differs:
+        yield fail(
+            "WordPress secrets",
+            f"WordPress signs its cookies and nonces with other secrets: {differs} differ",
+            "point BRIDGE_WP_CONFIG at this site's own wp-config.php (and BRIDGE_WP_SITE_URL at its site URL)",
+        )
+    elif isinstance(theirs, dict):
+        yield ok("WordPress secrets", f"the cookie keys load from {settings.wp_config} and agree with WordPress's")
     else:
-        yield ok("WordPress secrets", f"the cookie keys load from {settings.wp_config}")
+        yield ok(
+            "WordPress secrets", f"the cookie keys load from {settings.wp_config} (not compared: no pong from the shim)"
+        )

@@ -74,6 +74,8 @@ class EventsTest extends Shim_TestCase {
 		$before = microtime( true );
 		$answer = $this->events()->receive( $request );
 		$this->assertSame( 'pong', $answer['status'] );
+		$this->assertSame( wp_hash( 'wpbridge-doctor-keys-v1', 'logged_in' ), $answer['keys']['logged_in'], 'the fixed probe, never a caller-chosen text' );
+		$this->assertSame( wp_hash( 'wpbridge-doctor-keys-v1', 'nonce' ), $answer['keys']['nonce'] );
 		$this->assertGreaterThanOrEqual( $before, $answer['time'] );
 		$this->assertLessThanOrEqual( microtime( true ), $answer['time'] );
 		$this->assertSame( array(), $wpdb->rows, 'a ping is no event: no id is claimed' );

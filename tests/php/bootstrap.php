@@ -140,6 +140,10 @@ function current_action() {
 
 // ---- escaping and sanitising (same results as WordPress for the inputs used here) ----
 
+function wp_hash( $data, $scheme = 'auth' ) {
+	return hash_hmac( 'md5', $data, 'test-salt-' . $scheme ); // WordPress: keyed by wp_salt( $scheme )
+}
+
 function esc_html( $text ) {
 	return htmlspecialchars( (string) $text, ENT_QUOTES, 'UTF-8' );
 }

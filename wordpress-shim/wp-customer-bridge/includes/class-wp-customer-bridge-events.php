@@ -30,6 +30,7 @@ class WP_Customer_Bridge_Events {
 	const DB_OPTION      = 'wp_customer_bridge_db_version';
 	const PRUNE_HOOK     = 'wp_customer_bridge_prune_events';
 	const KEEP_DAYS      = 30;
+	const KEYS_PROBE     = 'wpbridge-doctor-keys-v1'; // the fixed text of the ping's key check (pong())
 
 	/**
 	 * How deep we are in replaying bridge events (0 = not replaying).
@@ -310,12 +311,24 @@ class WP_Customer_Bridge_Events {
 	 * first), and WordPress's clock, so the bridge can tell how far apart the two clocks are
 	 * (signatures expire after 300 s). Nothing is recorded or fired.
 	 *
+	 * `keys` lets the bridge prove that a login cookie and REST nonce WordPress mints validate
+	 * there: the logged-in cookie's name and wp_hash() of one fixed text under the `logged_in`
+	 * and `nonce` schemes, the keys cookies and nonces are signed with. A fixed text, never one
+	 * the caller chooses, so the answer is no signing oracle.
+	 *
+	 * @since 0.2.0
+	 *
 	 * @return array
 	 */
 	public static function pong() {
 		return array(
 			'status' => 'pong',
 			'time'   => microtime( true ),
+			'keys'   => array(
+				'cookie'    => defined( 'LOGGED_IN_COOKIE' ) ? LOGGED_IN_COOKIE : '',
+				'logged_in' => wp_hash( self::KEYS_PROBE, 'logged_in' ),
+				'nonce'     => wp_hash( self::KEYS_PROBE, 'nonce' ),
+			),
 		);
 	}
 
