@@ -22,6 +22,8 @@ DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 def format_datetime(value: date) -> str:
     """``2025-01-02 03:04:05`` for a datetime (seconds, as MySQL's DATETIME), ``2025-01-02`` for a date."""
     if isinstance(value, datetime):
+        if value.tzinfo is None and value.year >= 1000:  # isoformat is C and ~3x faster; the same text here
+            return value.isoformat(" ", "seconds")
         return value.strftime(DATETIME_FORMAT)
     return value.isoformat()
 
