@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.support.cli import run_cli
-from tests.support.database import connect
+from tests.support.database import fetch
 
 API = "/wp-json/wp-customer/v1"
 
@@ -23,13 +23,7 @@ class Doc:
         return self.server.client.request(method, API + path, auth=(login, self.passwords[login]), **kw)
 
     def sql(self, query: str, args: Any = None) -> list[dict[str, Any]]:
-        conn = connect(self.url)
-        try:
-            with conn.cursor() as cur:
-                cur.execute(query, args)
-                return list(cur.fetchall())
-        finally:
-            conn.close()
+        return fetch(self.url, query, args)
 
 
 @pytest.fixture(scope="module")

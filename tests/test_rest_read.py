@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
-from tests.support.database import connect
+from tests.support.database import connect, fetch
 from tests.support.server import signed_headers
 
 API = "/wp-json/wp-customer/v1"
@@ -85,13 +85,7 @@ def expected_scope(url: Any, login: str, user_id: int) -> dict[str, set[int]]:
 
 
 def sql(url: Any, query: str, args: Any = None) -> list[dict[str, Any]]:
-    conn = connect(url)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(query, args)
-            return list(cur.fetchall())
-    finally:
-        conn.close()
+    return fetch(url, query, args)
 
 
 def all_ids(client: httpx.Client, auth: Any, resource: str, **params: Any) -> tuple[list[int], int]:

@@ -25,7 +25,7 @@ import pytest
 
 from bridge.settings import DatabaseURL
 from tests.support.cli import run_cli
-from tests.support.database import connect
+from tests.support.database import connect, fetch
 from tests.support.datatables import CUSTOMER_COLUMNS, dt_params, row_ids
 from tests.support.paths import API
 from tests.support.redis_namespace import REDIS_URL, drop_redis_namespace
@@ -42,13 +42,7 @@ class Hosts:
     admin: tuple[str, str]
 
     def sql(self, query: str, args: Any = None) -> list[dict[str, Any]]:
-        conn = connect(self.url)
-        try:
-            with conn.cursor() as cur:
-                cur.execute(query, args)
-                return list(cur.fetchall())
-        finally:
-            conn.close()
+        return fetch(self.url, query, args)
 
 
 @pytest.fixture(scope="module")

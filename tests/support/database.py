@@ -16,8 +16,8 @@ def connect(url: DatabaseURL) -> Connection[DictCursor]:
     return pymysql.connect(autocommit=True, cursorclass=DictCursor, **url.connect_kwargs())
 
 
-def query(url: DatabaseURL, sql: str, *args: Any) -> list[dict[str, Any]]:
-    """The rows of one statement, as dicts."""
+def fetch(url: DatabaseURL, sql: str, args: Any = None) -> list[dict[str, Any]]:
+    """The rows of one statement, as dicts; ``args`` a sequence or a mapping, as pymysql takes them."""
     conn = connect(url)
     try:
         with conn.cursor() as cur:
@@ -25,3 +25,8 @@ def query(url: DatabaseURL, sql: str, *args: Any) -> list[dict[str, Any]]:
             return list(cur.fetchall())
     finally:
         conn.close()
+
+
+def query(url: DatabaseURL, sql: str, *args: Any) -> list[dict[str, Any]]:
+    """The rows of one statement with positional arguments, as dicts."""
+    return fetch(url, sql, args)

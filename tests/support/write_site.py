@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.support.cli import run_cli
-from tests.support.database import connect
+from tests.support.database import connect, fetch
 from tests.support.paths import API
 from tests.support.server import BridgeServer
 
@@ -76,13 +76,7 @@ class Site:
         return self.server.client.request(method, API + path, auth=auth, **kw)
 
     def sql(self, query: str, args: Any = None) -> list[dict[str, Any]]:
-        conn = connect(self.url)
-        try:
-            with conn.cursor() as cur:
-                cur.execute(query, args)
-                return list(cur.fetchall())
-        finally:
-            conn.close()
+        return fetch(self.url, query, args)
 
     def one(self, query: str, args: Any = None) -> dict[str, Any]:
         rows = self.sql(query, args)
