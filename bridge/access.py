@@ -293,8 +293,8 @@ class Access:
             or (admin_of and p.can("edit_own_customer_branch"))
         )
         delete = owner or p.can("delete_customer_branch")
-        if row.get("type") == "pusat" and int(row.get("active_cabang_count") or 0) > 0:
-            delete = False  # the plugin's head-office rule, when the row carries the count (DataTables)
+        if head_office_kept(row):
+            delete = False
         return {"view": True, "edit": edit, "delete": delete}
 
     def can_create_employee(self, p: Principal, customer_id: int, branch_id: int) -> bool:
@@ -349,17 +349,43 @@ async def granted_by_filter(hooks: FilterHooks, name: str, *args: Any) -> bool:
     return bool(await hooks.apply_filters(name, False, *args))
 
 
+def head_office_kept(row: Mapping[str, Any]) -> bool:
+    """The plugin's head-office rule: a ``pusat`` branch with active ``cabang`` is never deleted,
+    whatever its permission filter says (when the row carries the count: DataTables)."""
+    return row.get("type") == "pusat" and int(row.get("active_cabang_count") or 0) > 0
+
+
+def branch_relation(p: Principal, row: Mapping[str, Any]) -> dict[str, Any]:
+    """``BranchModel::getUserRelation($branch_id)`` for a visible branch, as canDeleteBranch passes
+    it to its filter: the four booleans for this branch, its ids and names, its access type; plus
+    ``user_id``, which Python callbacks have always had."""
+    bid, cid = int(row.get("id") or 0), int(row.get("customer_id") or 0)
+    owner = cid in p.relations.owned_customers
+    admin = any(b == bid for b, _ in p.relations.admin_branches)
+    flags = {
+        "is_admin": p.is_administrator,
+        "is_customer_admin": owner,
+        "is_customer_branch_admin": admin,
+        "is_customer_employee": any(c == cid for _, c, _ in p.relations.employee_rows) and not owner and not admin,
+    }
+    kinds = ("admin", "customer_admin", "customer_branch_admin", "customer_employee")
+    kind = next((k for k, held in zip(kinds, flags.values(), strict=True) if held), None)
+    general = p.access.branch if p.access is not None else "none"
+    return {
+        **flags,
+        "branch_id": bid,
+        "customer_id": cid,
+        "customer_name": row.get("customer_name"),
+        "branch_name": row.get("name"),
+        "access_type": kind or general,
+        "user_id": p.user_id,
+    }
+
+
 async def granted_on_row(hooks: FilterHooks, resource: str, action: str, p: Principal, row: Mapping[str, Any]) -> bool:
     """The filter the plugin consults for ``action`` on a visible ``row``, if it has one."""
     if resource == "branches" and action == "delete":
-        relation = {
-            "branch_id": row.get("id"),
-            "customer_id": row.get("customer_id"),
-            "user_id": p.user_id,
-            "is_customer_admin": row.get("customer_id") in p.relations.owned_customers,
-            "is_customer_branch_admin": any(b == row.get("id") for b, _ in p.relations.admin_branches),
-        }
-        return await granted_by_filter(hooks, CAN_DELETE_BRANCH, relation)
+        return await granted_by_filter(hooks, CAN_DELETE_BRANCH, branch_relation(p, row))
     if resource == "employees" and action == "edit":
         customer = {"id": row.get("customer_id"), "name": row.get("customer_name")}
         return await granted_by_filter(hooks, CAN_EDIT_EMPLOYEE, dict(row), customer, p.user_id)

@@ -13,7 +13,9 @@ cached with it; ``bridge/access.py`` turns the outcome into scope criteria.
 A signed request may carry the PHP side's outcome (``X-WP-Bridge-Access``, signed with the
 rest of the statement, ``bridge/signing.py``): ``customer=<type>;branch=<type>`` for each of the
 two filters whose PHP callbacks changed the shim's computed value. It comes last, as a later
-callback would: a type grants that type, ``none`` withdraws. Only the signed shim can say this.
+callback would: a type grants that type, ``none`` withdraws. It may also name the plugin's per-row
+permission filters that have PHP callbacks (``perm=delete_branch,edit_employee``): the bridge then
+asks about the rows they decide (``bridge/row_permissions.py``). Only the signed shim can say this.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from types import MappingProxyType
 from typing import Any
 
 from bridge.hooks import Hooks
-from bridge.principal import AccessTypes, Principal
+from bridge.principal import AccessTypes, PhpPermissions, Principal
+from bridge.row_permissions import parse_hooked
 
 ACCESS_TYPE = "wp_customer_access_type"  # ($access_type, $context)
 USER_RELATION = "wp_customer_user_relation"  # ($relation, $customer_id, $user_id)
@@ -33,7 +36,8 @@ BRANCH_USER_RELATION = "wp_customer_branch_user_relation"  # ($relation, $branch
 
 # What a type may look like in the signed header: the plugin's and the integrations' slugs.
 _TYPE_RE = re.compile(r"[a-z0-9_]{1,64}")
-_STATEMENT_KEYS = ("customer", "branch")
+_TYPE_KEYS = ("customer", "branch")
+PERMISSION_KEY = "perm"
 
 
 def relation_flags(p: Principal) -> dict[str, Any]:
@@ -95,19 +99,29 @@ async def evaluate(hooks: Hooks, p: Principal) -> Principal:
 
 
 def parse_statement(value: str) -> dict[str, str]:
-    """``customer=platform;branch=none`` → its pairs; anything malformed raises ValueError."""
+    """``customer=platform;branch=none;perm=edit_employee`` → its pairs; anything malformed (an
+    unknown or repeated key, a type that is no slug, a filter name not in the list) raises ValueError."""
     pairs: dict[str, str] = {}
     for part in filter(None, value.split(";")):
         key, sep, slug = part.partition("=")
-        if not sep or key not in _STATEMENT_KEYS or key in pairs or not _TYPE_RE.fullmatch(slug):
+        if not sep or key in pairs:
+            raise ValueError(f"not an access statement: {value!r}")
+        if key == PERMISSION_KEY:
+            parse_hooked(slug)
+        elif key not in _TYPE_KEYS or not _TYPE_RE.fullmatch(slug):
             raise ValueError(f"not an access statement: {value!r}")
         pairs[key] = slug
     return pairs
 
 
 def with_statement(p: Principal, statement: dict[str, str]) -> Principal:
-    """``p`` with the PHP side's outcome applied last (it already went through the Python filters)."""
+    """``p`` with the PHP side's outcome applied last (it already went through the Python filters),
+    and the permission filters it has PHP callbacks for."""
     if not statement or not p.logged_in:
+        return p
+    if PERMISSION_KEY in statement:
+        p = replace(p, php=PhpPermissions(hooked=parse_hooked(statement[PERMISSION_KEY])))
+    if not any(key in statement for key in _TYPE_KEYS):
         return p
     types = p.access or AccessTypes(
         computed=computed_type(p, "view_customer_list"),

@@ -139,7 +139,8 @@ def access_statement(request: Request) -> dict[str, str]:
         return parse_statement(value)
     except ValueError:
         raise _unauthorized(
-            "wpbridge_signature_malformed", f"{HEADER_ACCESS} must be customer=<type>;branch=<type>."
+            "wpbridge_signature_malformed",
+            f"{HEADER_ACCESS} must be customer=<type>;branch=<type>;perm=<filter>,<filter> (each part optional).",
         ) from None
 
 

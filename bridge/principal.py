@@ -138,6 +138,16 @@ class AccessTypes:
 
 
 @dataclass(frozen=True)
+class PhpPermissions:
+    """What the signed shim said about the plugin's per-row permission filters in PHP
+    (``bridge/row_permissions.py``): which have PHP callbacks (``perm=``), and, once it was asked,
+    the rows their callbacks allow (``grant=``; None: not asked yet). Per request, never cached."""
+
+    hooked: frozenset[str] = frozenset()
+    grants: frozenset[tuple[str, int]] | None = None
+
+
+@dataclass(frozen=True)
 class Principal:
     """The caller. ``user_id == 0`` is a logged-out visitor with no roles and no relations."""
 
@@ -149,6 +159,7 @@ class Principal:
     caps: frozenset[str] = frozenset()
     relations: Relations = field(default_factory=Relations)
     access: AccessTypes | None = None  # None: no filter evaluated (the computed rules hold)
+    php: PhpPermissions = field(default_factory=PhpPermissions)  # the signed shim's, per request
 
     @property
     def logged_in(self) -> bool:

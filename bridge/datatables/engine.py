@@ -22,6 +22,7 @@ from bridge.datatables.protocol import DataTableError, DataTableRequest
 from bridge.datatables.rows import shape_row
 from bridge.datatables.statement import Paging, compiled_page, compiled_total
 from bridge.principal import Principal
+from bridge.row_permissions import Ask
 from bridge.singleflight import SingleFlight
 from bridge.statements import bind
 from bridge.tables.base import TableModel
@@ -46,7 +47,12 @@ def _tail(plan: QueryPlan, filtered: int) -> tuple[int, int] | None:
 
 
 async def run(
-    svc: Services, model: TableModel, request: Request, dt: DataTableRequest, principal: Principal
+    svc: Services,
+    model: TableModel,
+    request: Request,
+    dt: DataTableRequest,
+    principal: Principal,
+    asks: list[Ask] | None = None,
 ) -> dict[str, Any]:
     """The DataTables answer for ``dt`` on ``model`` as ``principal`` sees it.
 
@@ -107,7 +113,7 @@ async def run(
         if plan.start < filtered:
             paging = Paging(count=False, tail=_tail(plan, filtered))
             rows = await svc.db.fetch_all(*compiled_page(model, plan, where, search, paging))
-    data = [await shape_row(svc, model, request, principal, plan, raw) for raw in rows if raw["__id"] is not None]
+    data = [await shape_row(svc, model, request, principal, plan, raw, asks) for raw in rows if raw["__id"] is not None]
     response: dict[str, Any] = {"draw": dt.draw, "recordsTotal": int(total), "recordsFiltered": filtered, "data": data}
     response.update(await _extension_options(svc, model, plan, dt, principal))
     response = await svc.hooks.apply_filters(f"wpapp_datatable_{model.hook_base}_response", response, model, request)

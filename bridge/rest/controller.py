@@ -41,6 +41,7 @@ from bridge.rest.items import (
     item_url,
     model_of,
     present,
+    presented,
     visible_or_404,
     written_item,
 )
@@ -126,11 +127,11 @@ class Controller(Generic[D]):
         model = self.model(request)
         params = parse_collection(request, self.schema, model)
         rows, total = await list_rows(request, self.schema, model, params)
-        return collection_response(request, [present(request, self.schema, r) for r in rows], total, params)
+        return collection_response(request, [await presented(request, self.schema, r) for r in rows], total, params)
 
     async def get_item(self, request: Request, principal: Principal, row_id: int) -> HTTPResponse:
         raw = await visible_or_404(request, self.schema, row_id)
-        return item_response(request, present(request, self.schema, raw), self.model(request).etag(raw))
+        return item_response(request, await presented(request, self.schema, raw), self.model(request).etag(raw))
 
     async def create_item(self, request: Request, principal: Principal) -> HTTPResponse:
         svc = services(request)

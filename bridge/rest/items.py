@@ -24,6 +24,7 @@ from bridge.pipeline import combine, scoped_columns, where_for
 from bridge.resources.schema import ResourceSchema
 from bridge.responses import json_response
 from bridge.rest.transaction import SHARED
+from bridge.row_permissions import settle
 from bridge.services import services
 from bridge.tables.base import Column, TableModel
 from bridge.writes.rows import WritableModel
@@ -127,6 +128,15 @@ def present(request: Request, schema: ResourceSchema, raw: Mapping[str, Any]) ->
     return body
 
 
+async def presented(request: Request, schema: ResourceSchema, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`present`, with the plugin's permission filters for what the rules refuse
+    (``bridge/row_permissions.py``), as DataTables rows get them."""
+    body = present(request, schema, raw)
+    hooks, principal = services(request).hooks, authenticated(request)
+    body["permissions"] = await settle(hooks, schema.resource, principal, raw, body["permissions"])
+    return body
+
+
 def requested_fields(request: Request, exact: bool = False) -> list[list[str]] | None:
     """``_fields=a,b.c`` as paths; None (all fields) when absent or when it names nothing
     (``_fields=``, ``_fields=,``), as WordPress's ``wp_parse_list`` (``[\\s,]+``) leaves it.
@@ -180,7 +190,7 @@ async def written_item(
     raw = await fetch_visible(request, model, row_id)
     if raw is None:
         raw = dict(fallback or {"id": row_id})
-    return present(request, schema, raw), model.etag(raw)
+    return await presented(request, schema, raw), model.etag(raw)
 
 
 # ---- concurrency ----------------------------------------------------------------------------

@@ -9,7 +9,9 @@ ones.
 
 ``?shape=plugin`` answers the customers, branches and employees tables in the WP Customer
 plugin's own row shape (``bridge/plugin_rows.py``): what its screens' JavaScript reads, whether it
-asks the bridge directly (the browser fast path) or through the shim's admin-ajax handlers.
+asks the bridge directly (the browser fast path) or through the shim's admin-ajax handlers. For
+the signed shim that announced PHP permission callbacks, that answer also carries
+``wp_bridge_ask``: the rows whose buttons those callbacks decide (``bridge/row_permissions.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from bridge.namespace import API_PREFIX
 from bridge.plugin_rows import RENDERERS, plugin_body
 from bridge.principal import Principal
 from bridge.responses import json_response
+from bridge.row_permissions import ASK_KEY, Ask, wire_asks
 from bridge.services import caller, services
 from bridge.statement_count import counted
 
@@ -48,10 +51,17 @@ async def datatable(request: Request, table: str) -> HTTPResponse:
         plugin_shape = _plugin_shape(params, table)
         dt = parse_request(params, svc.settings.datatables_max_rows)
         principal = await _principal(request)
-        body = await engine.run(svc, model, request, dt, principal)
+        asks: list[Ask] | None = [] if plugin_shape and principal.php.hooked else None
+        body = await engine.run(svc, model, request, dt, principal, asks)
     except DataTableError as exc:
         return json_response(error_body(draw_of(params), str(exc)))
-    return json_response(plugin_body(table, body) if plugin_shape else body)
+    if not plugin_shape:
+        return json_response(body)
+    wired = await wire_asks(svc.db, svc.names, principal, asks, body.get("data", []), RENDERERS[table]) if asks else []
+    shaped = plugin_body(table, body)
+    if wired:
+        shaped[ASK_KEY] = wired
+    return json_response(shaped)
 
 
 def _plugin_shape(params: dict[str, Any], table: str) -> bool:
