@@ -22,14 +22,14 @@ from tests.support.datatables import dt_params
 from tests.support.server import SECRET, BridgeServer
 
 API = "/wp-json/wp-customer/v1"
-EMPLOYEE_COLUMNS = [
+EMPLOYEE_COLUMNS: list[dict[str, Any]] = [
     {"data": "name"},
     {"data": "department"},
     {"data": "branch_name"},
     {"data": "status"},
     {"data": "actions", "orderable": False, "searchable": False},
 ]
-BRANCH_COLUMNS = [
+BRANCH_COLUMNS: list[dict[str, Any]] = [
     {"data": "code"},
     {"data": "name"},
     {"data": "admin_name"},
@@ -73,7 +73,9 @@ def rows(url: Any, sql: str, args: Any = None) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def site(make_database: Callable, start_bridge: Callable, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def site(
+    make_database: Callable[..., Any], start_bridge: Callable[..., Any], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
     """One database, two bridges: without and with Python callbacks on the two filters."""
     url = make_database()
     run_cli(url, "migrate")

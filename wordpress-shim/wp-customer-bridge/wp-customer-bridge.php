@@ -38,6 +38,7 @@ require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-signer.
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-settings.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-response.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-access.php';
+require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-permissions.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-client.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-renderer.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-hooks.php';

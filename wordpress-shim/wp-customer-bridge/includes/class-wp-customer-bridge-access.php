@@ -13,7 +13,9 @@
  *
  * The client signs it with the request (WP_Customer_Bridge_Signer, seventh line); the bridge
  * applies it last: a type grants that type, `none` withdraws. The statement is kept per user in a
- * transient for a short time, so a DataTables draw does not run every integration again.
+ * transient for a short time, so a DataTables draw does not run every integration again. It also
+ * names the plugin's per-row permission filters that have PHP callbacks (`perm=edit_employee`,
+ * WP_Customer_Bridge_Permissions), checked on every request (has_filter() costs nothing).
  *
  * @package WP_Customer_Bridge
  * @since   0.2.0
@@ -43,8 +45,8 @@ class WP_Customer_Bridge_Access {
 	const TTL = 30;
 
 	/**
-	 * The statement for the current user ('' when PHP integrations changed nothing, or for anyone
-	 * but the current, logged-in user).
+	 * The statement for the current user ('' when PHP integrations changed nothing and hook no
+	 * permission filter, or for anyone but the current, logged-in user).
 	 *
 	 * @since 0.2.0
 	 *
@@ -56,6 +58,19 @@ class WP_Customer_Bridge_Access {
 		if ( $user_id <= 0 || get_current_user_id() !== $user_id ) {
 			return '';
 		}
+		$parts = array_filter( array( self::types( $user_id ), WP_Customer_Bridge_Permissions::statement() ) );
+		return implode( ';', $parts );
+	}
+
+	/**
+	 * The access types' part of the statement, kept in a transient.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param int $user_id The current user.
+	 * @return string
+	 */
+	private static function types( $user_id ) {
 		$key    = self::TRANSIENT . $user_id;
 		$cached = get_transient( $key );
 		if ( is_string( $cached ) ) {

@@ -332,7 +332,8 @@ class WP_Customer_Bridge_Ajax {
 			}
 			return WP_Customer_Bridge_Renderer::datatable_error( $draw, self::failure_message( $response ) );
 		}
-		return WP_Customer_Bridge_Renderer::datatable( $response->data, $draw );
+		$answer = WP_Customer_Bridge_Permissions::answer( $response->data, get_current_user_id() );
+		return WP_Customer_Bridge_Renderer::datatable( $answer, $draw );
 	}
 
 	/**

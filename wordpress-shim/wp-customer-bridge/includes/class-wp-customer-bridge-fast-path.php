@@ -8,7 +8,8 @@
  * site's own origin (deploy/nginx/wpbridge.conf), with the REST nonce; the browser's WordPress
  * cookie signs the user in there (the bridge's BRIDGE_WP_CONFIG). WordPress no longer boots for
  * each draw. When the bridge is unreachable or refuses, the script sends the admin-ajax request
- * instead, which the shim answers as before.
+ * instead, which the shim answers as before. A table whose row buttons PHP callbacks on the
+ * plugin's permission filters decide stays on admin-ajax (WP_Customer_Bridge_Permissions).
  *
  * Turned off with define( 'WP_CUSTOMER_BRIDGE_FAST_PATH', false ) in wp-config.php.
  *
@@ -76,6 +77,18 @@ class WP_Customer_Bridge_Fast_Path {
 	}
 
 	/**
+	 * The tables the browser asks the bridge for: all but those whose buttons PHP callbacks on the
+	 * plugin's permission filters decide (WP_Customer_Bridge_Permissions), which only admin-ajax runs.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return array<string, string>
+	 */
+	public static function tables() {
+		return array_diff_key( self::TABLES, array_flip( WP_Customer_Bridge_Permissions::admin_ajax_only() ) );
+	}
+
+	/**
 	 * Hook in.
 	 *
 	 * @since 0.2.0
@@ -122,7 +135,7 @@ class WP_Customer_Bridge_Fast_Path {
 			array(
 				'url'    => esc_url_raw( self::browser_url() ),
 				'nonce'  => wp_create_nonce( 'wp_rest' ),
-				'tables' => self::TABLES,
+				'tables' => self::tables(),
 			)
 		);
 	}
