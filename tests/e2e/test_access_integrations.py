@@ -5,19 +5,26 @@ Small PHP plugins (mu-plugins written for one test and removed after it) hook th
 and signs their outcome with each request (``X-WP-Bridge-Access``); the bridge applies it:
 a grant widens, ``none`` withdraws. Stand-ins registered like WP App Core's and WP Agency's
 (they act only on an incoming ``none``, facts §3.2/§3.4) change nothing the bridge does not
-already compute: every user sees the same rows with them as without them.
+already compute: every user sees the same rows with them as without them. A plugin hooking the
+permission filters ``wp_customer_can_edit_customer_employee`` and
+``wp_customer_can_delete_customer_branch`` gives exactly the rows it grants the buttons the
+plugin would render for them (through the shim's admin-ajax answers, which the bridge renders).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support.wordpress_site import OWNER, WordPress
+from bridge.plugin_rows import branch_row, employee_row
+from bridge.settings import DatabaseURL
+from tests.support.database import fetch
+from tests.support.wordpress_site import BRANCH_COLUMNS, EMPLOYEE_COLUMNS, OWNER, WordPress, datatable_params
 
 READ = """
 $client = new WP_Customer_Bridge_Client( new WP_Customer_Bridge_Settings() );
@@ -187,3 +194,93 @@ def test_stand_ins_for_wp_app_core_and_wp_agency_change_nothing(
     assert statements["demo_agency_admin"].strip() == "customer=agency;branch=agency"
     with_them = {name: read_as(wordpress, user_ids[name]) for name in USERS}
     assert with_them == without
+
+
+PERMISSIONS = """<?php
+// Test plugin: an integration allowing the demo employee to edit one colleague and delete one branch,
+// reading the arguments the plugin passes (an employee row object, its customer, the user id; the
+// branch relation array).
+add_filter(
+    'wp_customer_can_edit_customer_employee',
+    function ( $can, $employee, $customer, $user_id ) {
+        $user = get_user_by( 'login', 'demo_employee' );
+        return $can || ( $user && $user->ID === (int) $user_id && %(employee)d === (int) $employee->id
+            && %(customer)d === (int) $customer->id && get_current_user_id() === (int) $user_id );
+    },
+    10,
+    4
+);
+add_filter(
+    'wp_customer_can_delete_customer_branch',
+    function ( $can, $relation ) {
+        return $can || ( %(branch)d === (int) $relation['branch_id'] && ! empty( $relation['is_customer_employee'] ) );
+    },
+    10,
+    2
+);
+"""
+
+
+def draw(wp: WordPress, client: Any, nonce: str, action: str, columns: Any, customer_id: int) -> dict[str, Any]:
+    pairs = [*datatable_params(columns, length=100), ("customer_id", str(customer_id)), ("action", action)]
+    response = wp.ajax(client, [*pairs, ("nonce", nonce)])
+    assert response.status_code == 200, response.text[:2000]
+    body: dict[str, Any] = response.json()
+    assert "error" not in body and "wp_bridge_ask" not in body, body
+    return body
+
+
+def test_a_php_plugin_on_the_permission_filters_gives_exactly_its_rows_the_plugins_buttons(
+    wordpress: WordPress, e2e_db: DatabaseURL, user_ids: dict[str, int], mu_plugin: Any
+) -> None:
+    """Through the shim, the colleague the PHP plugin lets the demo employee edit gets the edit and
+    status buttons, the branch it lets them delete the delete button, rendered as the plugin does;
+    every other row is as before, and the fast path leaves both tables to admin-ajax."""
+    me = fetch(e2e_db, "SELECT * FROM wp_app_customer_employees WHERE user_id = %s", (user_ids["demo_employee"],))[0]
+    colleague = fetch(
+        e2e_db,
+        "SELECT id, status FROM wp_app_customer_employees WHERE customer_id = %s AND id <> %s AND created_by <> %s "
+        "ORDER BY id LIMIT 1",
+        (me["customer_id"], me["id"], me["user_id"]),
+    )[0]
+    branch = fetch(
+        e2e_db,
+        "SELECT id FROM wp_app_customer_branches WHERE customer_id = %s AND type = 'cabang' ORDER BY id LIMIT 1",
+        (me["customer_id"],),
+    )[0]["id"]
+    client = wordpress.login("demo_employee")
+    nonce = wordpress.nonce(client)
+    args = (wordpress, client, nonce)
+    employees = draw(*args, "handle_customer_employee_datatable", EMPLOYEE_COLUMNS, me["customer_id"])
+    branches = draw(*args, "handle_branch_datatable", BRANCH_COLUMNS, me["customer_id"])
+    assert "edit-employee" not in next(r for r in employees["data"] if r["id"] == colleague["id"])["actions"]
+    assert "delete-branch" not in next(r for r in branches["data"] if r["id"] == branch)["actions"]
+    assert '"handle_branch_datatable"' in wordpress.shim_page(client)
+
+    mu_plugin(
+        "permissions", PERMISSIONS % {"employee": colleague["id"], "customer": me["customer_id"], "branch": branch}
+    )
+    employees_after = draw(*args, "handle_customer_employee_datatable", EMPLOYEE_COLUMNS, me["customer_id"])
+    branches_after = draw(*args, "handle_branch_datatable", BRANCH_COLUMNS, me["customer_id"])
+
+    def as_granted(row: dict[str, Any], action: str, render: Any) -> str:
+        permissions = {
+            "view": "view-" in row["actions"],
+            "edit": "edit-" in row["actions"],
+            "delete": "delete-" in row["actions"],
+        }
+        html: str = render({**row, "permissions": {**permissions, action: True}})["actions"]
+        return html
+
+    expected = [
+        {**r, "actions": as_granted(r, "edit", employee_row)} if r["id"] == colleague["id"] else r
+        for r in employees["data"]
+    ]
+    assert employees_after["data"] == expected
+    assert 'class="button toggle-status"' in next(r for r in expected if r["id"] == colleague["id"])["actions"]
+    expected = [
+        {**r, "actions": as_granted(r, "delete", branch_row)} if r["id"] == branch else r for r in branches["data"]
+    ]
+    assert branches_after["data"] == expected
+    tables = re.search(r'"tables":(\{[^}]*\})', wordpress.shim_page(client))
+    assert tables and json.loads(tables.group(1)) == {"handle_customer_datatable": "customers"}
