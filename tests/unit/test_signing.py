@@ -58,7 +58,7 @@ def test_vector_file_covers_the_cases() -> None:
     names = {v["name"] for v in VECTORS}
     assert len(VECTORS) >= 6
     assert {"user_0_logged_out_visitor", "post_json_body_unicode", "post_empty_body"} <= names
-    assert {"access_statement_granted", "access_statement_withdrawn"} <= names
+    assert {"access_statement_granted", "access_statement_withdrawn", "access_statement_permissions"} <= names
 
 
 @pytest.mark.parametrize("vector", VECTORS, ids=[v["name"] for v in VECTORS])
