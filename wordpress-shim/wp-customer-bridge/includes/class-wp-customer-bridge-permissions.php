@@ -149,35 +149,33 @@ class WP_Customer_Bridge_Permissions {
 			|| ! in_array( $ask['filter'], self::FILTERS, true ) || ! is_array( $ask['args'] ) || ! is_string( $ask['actions'] ) ) {
 			return null;
 		}
-		$value     = ! empty( $ask['value'] );
-		$arguments = self::arguments( (string) $ask['filter'], $ask['args'], $user_id );
-		if ( null === $arguments ) {
-			return null;
-		}
-		$answer = (bool) apply_filters_ref_array( (string) $ask['filter'], array_merge( array( $value ), $arguments ) );
-		return $answer === $value ? null : $ask['actions'];
+		$value  = ! empty( $ask['value'] );
+		$answer = self::evaluate( (string) $ask['filter'], $value, $ask['args'], $user_id );
+		return null === $answer || $answer === $value ? null : $ask['actions'];
 	}
 
 	/**
-	 * The filter's arguments after the value, in the plugin's shapes: the branch relation as an
-	 * array (BranchModel::getUserRelation); the employee and customer rows as objects ($wpdb rows)
-	 * and the user id.
+	 * The filter's answer for one row, applied as the plugin applies it (the same arguments, in
+	 * its shapes: the branch relation as an array, BranchModel::getUserRelation's; the employee and
+	 * its customer as $wpdb row objects, and the user id), starting from $value; null when the
+	 * bridge's arguments are not what the filter takes.
 	 *
 	 * @since 0.2.0
 	 *
 	 * @param string $filter  The filter.
+	 * @param bool   $value   The bridge's answer (its rules refused; its Python callbacks said this).
 	 * @param array  $args    The bridge's arguments.
 	 * @param int    $user_id The current user.
-	 * @return array|null Null when they are not what the filter takes.
+	 * @return bool|null
 	 */
-	private static function arguments( $filter, array $args, $user_id ) {
-		if ( self::FILTERS['delete_branch'] === $filter ) {
-			return isset( $args[0] ) && is_array( $args[0] ) ? array( $args[0] ) : null;
-		}
+	private static function evaluate( $filter, $value, array $args, $user_id ) {
 		if ( ! isset( $args[0] ) || ! is_array( $args[0] ) ) {
 			return null;
 		}
+		if ( self::FILTERS['delete_branch'] === $filter ) {
+			return (bool) apply_filters( 'wp_customer_can_delete_customer_branch', $value, $args[0] );
+		}
 		$customer = isset( $args[1] ) && is_array( $args[1] ) ? (object) $args[1] : null;
-		return array( (object) $args[0], $customer, (int) $user_id );
+		return (bool) apply_filters( 'wp_customer_can_edit_customer_employee', $value, (object) $args[0], $customer, (int) $user_id );
 	}
 }
