@@ -139,12 +139,14 @@ class AccessTypes:
 
 @dataclass(frozen=True)
 class PhpPermissions:
-    """What the signed shim said about the plugin's per-row permission filters in PHP
-    (``bridge/row_permissions.py``): which have PHP callbacks (``perm=``), and, once it was asked,
-    the rows their callbacks allow (``grant=``; None: not asked yet). Per request, never cached."""
+    """What the signed shim said about the plugin's per-row permission filters: which have PHP
+    callbacks (``perm=``), so the bridge asks about the rows they decide
+    (``bridge/row_permissions.py``). Per request, never cached."""
 
     hooked: frozenset[str] = frozenset()
-    grants: frozenset[tuple[str, int]] | None = None
+
+
+NOTHING_ANNOUNCED = PhpPermissions()
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,9 @@ class Principal:
     caps: frozenset[str] = frozenset()
     relations: Relations = field(default_factory=Relations)
     access: AccessTypes | None = None  # None: no filter evaluated (the computed rules hold)
-    php: PhpPermissions = field(default_factory=PhpPermissions)  # the signed shim's, per request
+    # The signed shim's, per request; a class-level default, so a principal cached before this
+    # field existed (the shared cache, during an upgrade) still reads as "nothing announced".
+    php: PhpPermissions = NOTHING_ANNOUNCED
 
     @property
     def logged_in(self) -> bool:
