@@ -77,5 +77,6 @@ def search(conn: pymysql.connections.Connection, names: TableNames, action: str 
         return
     print(
         f"search index: {found.status}, covers {', '.join(found.columns)}; built {found.built_at} "
-        f"in {found.build_seconds or 0:.1f} s, refreshed {found.refreshed_at}; {build.size_mb(conn, names):.0f} MB"
+        f"in {found.build_seconds or 0:.1f} s, refreshed {found.refreshed_at}; {build.size_mb(conn, names):.0f} MB; "
+        f"searches now: {build.verdict(conn, names)}"
     )

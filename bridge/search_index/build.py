@@ -52,17 +52,17 @@ def _one(cur: pymysql.cursors.Cursor, sql: str, args: Sequence[Any] = ()) -> Any
 
 
 def certificate(conn: pymysql.connections.Connection) -> int:
-    """A second at or before the start of every transaction still running (and of any yet to
-    start), minus one: read before the pass reads anything."""
+    """A whole second at or before the start of every transaction still running and of any yet
+    to start (InnoDB stamps ``UPDATE_TIME`` with the writer's start, in whole seconds): read
+    before the pass reads anything."""
     with conn.cursor(pymysql.cursors.Cursor) as cur:
         now = float(_one(cur, "SELECT UNIX_TIMESTAMP(NOW(6))"))
         try:
-            # the view is refreshed at most every 0.1 s: a transaction it misses started after now - 1
+            # the view is refreshed at most every 0.1 s: a transaction it misses started after now - 0.1
             oldest = _one(cur, "SELECT UNIX_TIMESTAMP(MIN(trx_started)) FROM information_schema.INNODB_TRX")
         except pymysql.err.MySQLError:
             oldest = now - ASSUMED_LONGEST_TRANSACTION_S
-    start = min(now - 1, float(oldest) if oldest is not None else now)
-    return math.floor(start) - 1
+    return math.floor(min(now - 0.2, float(oldest) if oldest is not None else now))
 
 
 def read_state(conn: pymysql.connections.Connection, tables: IndexTables) -> State | None:
@@ -298,3 +298,16 @@ def size_mb(conn: pymysql.connections.Connection, names: TableNames) -> float:
             tables.all(),
         )
     return float(value or 0) / 1e6
+
+
+def verdict(conn: pymysql.connections.Connection, names: TableNames) -> str:
+    """Whether a search would use the index right now, and why not (``wpbridge indexes``)."""
+    from bridge.search_index.query import probe
+    from bridge.search_index.query import verdict as decide
+
+    with conn.cursor(pymysql.cursors.DictCursor) as cur:
+        try:
+            cur.execute(*probe(names))
+        except pymysql.err.ProgrammingError:
+            return decide(None).reason
+        return decide(cur.fetchone()).reason

@@ -11,7 +11,7 @@ written since. The caller keeps its LIKE criterion beside it: the index only nar
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,6 +138,53 @@ class OwnerLike(Criterion):
         )
 
 
+PROBE = (
+    "SELECT s.status, s.cert, s.max_id, s.columns_covered, VERSION() LIKE %s AS mariadb, "
+    "(SELECT UNIX_TIMESTAMP(UPDATE_TIME) FROM information_schema.TABLES "
+    " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s) AS customers_time, "
+    "(SELECT UNIX_TIMESTAMP(UPDATE_TIME) FROM information_schema.TABLES "
+    " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s) AS users_time "
+    "FROM `{state}` s WHERE s.name = %s"
+)
+
+
+def probe(names: TableNames) -> tuple[str, tuple[str, ...]]:
+    """The statement (and its values) that tells whether the index may be used now."""
+    return PROBE.format(state=IndexTables.for_names(names).state), (
+        "%MariaDB%",
+        names.customers,
+        names.users,
+        STATE_KEY,
+    )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    usable: bool
+    clean: bool  # the customers table was not written since the certificate
+    reason: str
+
+
+def verdict(row: Mapping[str, Any] | None) -> Verdict:
+    """May a search use the index, from the probe's row (None: no state row)."""
+    if row is None:
+        return Verdict(False, False, "not built")
+    if row["status"] != "ready":
+        return Verdict(False, False, f"{row['status']} (searches use LIKE until it is ready)")
+    cert = int(row["cert"])
+    # UPDATE_TIME is trusted on MariaDB only (MySQL 8 caches it); NULL (after a restart) proves nothing
+    mariadb = bool(row["mariadb"])
+
+    def unwritten(stamp: Any) -> bool:
+        return mariadb and stamp is not None and int(stamp) < cert
+
+    covered = str(row["columns_covered"]).split(",")
+    if "owner_name" in covered and not unwritten(row["users_time"]):
+        return Verdict(False, False, "wp_users may have changed since the last pass (LIKE until a refresh)")
+    clean = unwritten(row["customers_time"])
+    return Verdict(True, clean, "in use" + ("" if clean else ", with the customers changed since the last pass"))
+
+
 @dataclass
 class SearchIndex:
     """One per worker: where the index lives, and whether it was found missing lately."""
@@ -149,38 +196,20 @@ class SearchIndex:
         """The index if a search may use it right now, else None (plain LIKE)."""
         if time.monotonic() < self.absent_until:
             return None
-        tables = IndexTables.for_names(self.names)
-        probe = (
-            "SELECT s.status, s.cert, s.max_id, s.columns_covered, VERSION() LIKE %s AS mariadb, "
-            "(SELECT UNIX_TIMESTAMP(UPDATE_TIME) FROM information_schema.TABLES "
-            " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s) AS customers_time, "
-            "(SELECT UNIX_TIMESTAMP(UPDATE_TIME) FROM information_schema.TABLES "
-            " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s) AS users_time "
-            f"FROM `{tables.state}` s WHERE s.name = %s"
-        )
         try:
-            row = await db.fetch_one(probe, ("%MariaDB%", self.names.customers, self.names.users, STATE_KEY))
+            row = await db.fetch_one(*probe(self.names))
         except pymysql.err.ProgrammingError:  # no state table: the index was never built here (or was dropped)
             self.absent_until = time.monotonic() + ABSENT_RECHECK_S
             return None
-        if row is None or row["status"] != "ready":
-            return None
-        cert = int(row["cert"])
-        covered = frozenset(str(row["columns_covered"]).split(","))
-        # UPDATE_TIME is trusted on MariaDB only (MySQL 8 caches it); NULL (a restart) proves nothing
-        mariadb = bool(row["mariadb"])
-
-        def unwritten(stamp: Any) -> bool:
-            return mariadb and stamp is not None and int(stamp) < cert
-
-        if "owner_name" in covered and not unwritten(row["users_time"]):
+        found = verdict(row)
+        if row is None or not found.usable:
             return None
         return Narrower(
-            tables,
+            IndexTables.for_names(self.names),
             self.names.customers,
             self.names.users,
-            covered,
-            cert,
+            frozenset(str(row["columns_covered"]).split(",")),
+            int(row["cert"]),
             int(row["max_id"]),
-            unwritten(row["customers_time"]),
+            found.clean,
         )
