@@ -67,15 +67,19 @@ def main() -> None:
                 cold.one(bridge, sc.path, auth)  # warm the bridge's process, not its cache
                 with_index: list[float] = []
                 like_only: list[float] = []
+                errors = 0
                 for _ in range(3):  # alternate, so both see the same buffer pool and load
                     _status(url, "building")
-                    like_only.append(cold.run(bridge, sc.path, auth, 1, rounds, True).p50)
+                    alone = cold.run(bridge, sc.path, auth, 1, rounds, True)
                     _status(url, "ready")
-                    with_index.append(cold.run(bridge, sc.path, auth, 1, rounds, True).p50)
+                    indexed = cold.run(bridge, sc.path, auth, 1, rounds, True)
+                    like_only.append(alone.p50)
+                    with_index.append(indexed.p50)
+                    errors += alone.errors + indexed.errors
                 before, after = statistics.median(like_only), statistics.median(with_index)
                 print(
                     f"{sc.key:<12} cold p50: LIKE alone {before:7.2f} ms, search index {after:7.2f} ms, "
-                    f"ratio {before / after:5.1f}x  (medians of 3 x {rounds} rounds)"
+                    f"ratio {before / after:5.1f}x  (medians of 3 x {rounds} rounds; {errors} errors)"
                 )
     finally:
         if fresh and not cfg.keep_database:

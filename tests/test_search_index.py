@@ -54,7 +54,7 @@ def logins(site: DatabaseURL) -> dict[str, Login]:
 
 @pytest.fixture(scope="module")
 def server(site: DatabaseURL, start_bridge: Callable[..., BridgeServer]) -> BridgeServer:
-    return start_bridge(site)
+    return start_bridge(site, {"BRIDGE_SEARCH_INDEX_REFRESH_S": "0"})  # the tests decide when it is refreshed
 
 
 def _sql(url: DatabaseURL, *statements: str) -> None:
@@ -242,6 +242,30 @@ def test_a_changed_owner_name_stops_the_index_until_a_refresh(
     invalidate(server, logins)
     assert answer(server.client, admin, "Rajawaliputih")[1] >= 1  # re-indexed by the refresh
     assert answer(server.client, admin, untouched)[1] == 0  # the refresh re-indexed only what changed
+
+
+def test_a_worker_refreshes_the_index_by_itself(
+    site: DatabaseURL,
+    server: BridgeServer,
+    logins: dict[str, Login],
+    start_bridge: Callable[..., BridgeServer],
+) -> None:
+    """With ``BRIDGE_SEARCH_INDEX_REFRESH_S`` set, a worker folds WordPress's writes in: after an
+    owner's rename the index comes back into use without any command, and finds the new name."""
+    user = fetch(site, "SELECT user_id FROM wp_app_customers WHERE id = 20")[0]["user_id"]
+    _sql(site, f"UPDATE wp_users SET display_name = 'Joko Merakbiru' WHERE ID = {int(user)}")
+    assert "searches now: wp_users may have changed" in run_cli(site, "indexes").stdout
+    worker = start_bridge(site, {"BRIDGE_SEARCH_INDEX_REFRESH_S": "1"})
+    deadline = time.monotonic() + 30
+    while "searches now: in use" not in run_cli(site, "indexes").stdout:
+        assert time.monotonic() < deadline, worker.log()
+        time.sleep(0.5)
+    worker.stop()
+    docs = fetch(site, "SELECT CAST(owner_name AS CHAR) AS n FROM wp_wpbridge_search_docs WHERE customer_id = 20")
+    assert docs == [{"n": "Joko Merakbiru"}]
+    invalidate(server, logins)
+    assert_same_with_and_without(site, server, logins, ["Merakbiru", "joko merak"])
+    assert answer(server.client, logins["admin"], "Merakbiru")[1] == 1
 
 
 def test_indexes_command_reports_and_drops_the_search_index(site: DatabaseURL) -> None:
