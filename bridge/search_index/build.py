@@ -20,12 +20,19 @@ from typing import Any
 import pymysql
 
 from bridge.schema import TableNames
-from bridge.search_index.schema import GRAM, SOURCES, STATE_KEY, Coverage, IndexTables, coverage, create_statements
+from bridge.search_index.query import probe
+from bridge.search_index.query import verdict as decide
+from bridge.search_index.schema import (
+    GRAM,
+    SKEW_S,
+    SOURCES,
+    STATE_KEY,
+    Coverage,
+    IndexTables,
+    coverage,
+    create_statements,
+)
 
-# How far before the certificate a changed row's ``updated_at`` may lie: WordPress stamps it
-# with current_time('mysql'), the site's time zone, which may be up to 26 hours behind the
-# server's clock; the ON UPDATE default (server time) is never behind.
-SKEW_S = 26 * 3600
 # Without the PROCESS privilege (INNODB_TRX unreadable), write transactions are assumed
 # shorter than this.
 ASSUMED_LONGEST_TRANSACTION_S = 3600
@@ -302,9 +309,6 @@ def size_mb(conn: pymysql.connections.Connection, names: TableNames) -> float:
 
 def verdict(conn: pymysql.connections.Connection, names: TableNames) -> str:
     """Whether a search would use the index right now, and why not (``wpbridge indexes``)."""
-    from bridge.search_index.query import probe
-    from bridge.search_index.query import verdict as decide
-
     with conn.cursor(pymysql.cursors.DictCursor) as cur:
         try:
             cur.execute(*probe(names))

@@ -20,8 +20,7 @@ from pypika.terms import Criterion, Field, Term
 
 from bridge.db import Database
 from bridge.schema import TableNames
-from bridge.search_index.build import SKEW_S
-from bridge.search_index.schema import GRAM, STATE_KEY, IndexTables
+from bridge.search_index.schema import GRAM, SKEW_S, STATE_KEY, IndexTables
 
 # Windows looked up per term: the first and the last. Each more is one more lookup per candidate
 # and narrows little further (100,000 customers, 10 terms: 2 windows 0.4-27 ms a count, 4 up to

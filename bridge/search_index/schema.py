@@ -23,6 +23,10 @@ SOURCES: dict[str, tuple[str, str]] = {
     "owner_name": ("users", "display_name"),
 }
 STATE_KEY = "customers"
+# How far before the certificate a changed row's ``updated_at`` may lie: WordPress stamps it
+# with current_time('mysql'), the site's time zone, which may be up to 26 hours behind the
+# server's clock; the ON UPDATE default (server time) is never behind.
+SKEW_S = 26 * 3600
 
 
 @dataclass(frozen=True)
