@@ -38,6 +38,7 @@ from bridge.routes import (
     statistics,
     users,
 )
+from bridge.search_index.worker import attach_refresh
 from bridge.services import AppContext, BridgeApp, app_context
 from bridge.settings import WILDCARD_HOSTS, Settings
 from bridge.wiring import build_services, ensure_services
@@ -129,4 +130,5 @@ def create_app(settings: Settings, name: str = "wp_customer_bridge") -> BridgeAp
         app.blueprint(module.bp)
     attach_method_override(app)  # ?_method= / X-HTTP-Method-Override on POST, before any route is chosen
     attach_sender(app, settings)  # delivers lifecycle events to WordPress when BRIDGE_EVENTS_URL is set
+    attach_refresh(app, settings)  # keeps the search index current, when one was built (bridge/search_index/)
     return app

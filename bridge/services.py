@@ -29,6 +29,7 @@ from bridge.outbox import OutboxSender
 from bridge.principal import Principal
 from bridge.relations import EntityRelations
 from bridge.schema import SchemaInfo, TableNames
+from bridge.search_index.query import SearchIndex
 from bridge.settings import Settings
 from bridge.tables.base import TableModel
 
@@ -49,6 +50,7 @@ class Services:
     access_configs: Mapping[str, Mapping[str, Any]]  # entity → the access config in force
     relations: EntityRelations
     invalidation: InvalidationMap
+    search_index: SearchIndex | None = None  # the optional trigram index (bridge/search_index/)
 
     async def close(self) -> None:
         """Close the pool and the cache (the server is stopping)."""

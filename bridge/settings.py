@@ -49,6 +49,7 @@ class Settings:
     # A read replica (bridge/replica.py): reads go there unless it lags or is down, or the caller just wrote.
     database_read_url: DatabaseURL | None = None
     read_your_writes_s: int = 2
+    search_index_refresh_s: int = 30  # how often a worker refreshes the search index, if built (bridge/search_index/)
     replica_max_lag_s: int = 5
     pool_size: int = 10
     database_timeout: int = 10  # seconds a statement, or the wait for a pooled connection, may take (bridge/db.py)

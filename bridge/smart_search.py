@@ -12,7 +12,7 @@ negative term never hides a row because a column is NULL.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -67,16 +67,26 @@ def split(text: str, smart: bool = True) -> Terms:
     return terms
 
 
-def criterion(terms: Terms, columns: Sequence[Term]) -> Criterion | None:
-    """Every positive term in some column, no negative term in any; None when nothing is asked."""
+Narrow = Callable[[str, str], Criterion | None]  # (term, its LIKE pattern) → the term's criterion, or None
+
+
+def criterion(terms: Terms, columns: Sequence[Term], narrow: Narrow | None = None) -> Criterion | None:
+    """Every positive term in some column, no negative term in any; None when nothing is asked.
+
+    ``narrow`` (the search index, bridge/search_index/) may give a positive term its own
+    criterion, which must hold for exactly the rows the term's LIKEs match (the index's
+    candidates AND those LIKEs); None leaves the LIKEs alone."""
     if not terms or not columns:
         return None
     parts: list[Criterion] = []
     for word in terms.positive:
         pattern = contains_pattern(word)
-        parts.append(cast(Criterion, Criterion.any(column.like(pattern) for column in columns)))
+        narrowed = narrow(word, pattern) if narrow is not None else None
+        if narrowed is None:
+            narrowed = cast(Criterion, Criterion.any(column.like(pattern) for column in columns))
+        parts.append(narrowed)
     for word in terms.negative:
         pattern = contains_pattern(word)
-        hit = Criterion.any(Coalesce(column, "").like(pattern) for column in columns)
-        parts.append(cast(Criterion, hit).negate())
+        found = Criterion.any(Coalesce(column, "").like(pattern) for column in columns)
+        parts.append(cast(Criterion, found).negate())
     return cast(Criterion, Criterion.all(parts))

@@ -29,6 +29,7 @@ from bridge.plugins import PluginError, Registry, load_plugins
 from bridge.principal import PrincipalLoader
 from bridge.replica import RoutedDatabase, open_database
 from bridge.schema import SchemaError, SchemaInfo, TableNames, check_required, introspect_query, schema_from_rows
+from bridge.search_index.query import SearchIndex
 from bridge.services import Services, app_context
 from bridge.settings import Settings
 from bridge.tables.base import TableModel
@@ -139,6 +140,7 @@ async def _wire(settings: Settings, names: TableNames, db: Database) -> Services
         access_configs=configs,
         relations=relations.EntityRelations(db, cache, hooks, access, names, frozen, MappingProxyType(links), configs),
         invalidation=InvalidationMap.build(frozen.values(), links),
+        search_index=SearchIndex(names),
     )
 
 

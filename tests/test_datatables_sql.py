@@ -64,7 +64,11 @@ async def svc(demo_db):
     }
     await register_access_filters(hooks, access, models)
     return SimpleNamespace(
-        hooks=hooks, access=access, models=models, settings=SimpleNamespace(datatables_max_rows=5000)
+        hooks=hooks,
+        access=access,
+        models=models,
+        settings=SimpleNamespace(datatables_max_rows=5000),
+        search_index=None,  # no search index: the statements are LIKE's
     )
 
 

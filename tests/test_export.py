@@ -143,7 +143,7 @@ async def test_keyset_chunks_cross_every_boundary(demo_db: Any, order: list[tupl
     db = Database(demo_db, maxsize=2)
     await db.open()
     try:
-        svc = SimpleNamespace(hooks=hooks, access=access, models=models, db=db,
+        svc = SimpleNamespace(hooks=hooks, access=access, models=models, db=db, search_index=None,
                               settings=SimpleNamespace(datatables_max_rows=5000))  # fmt: skip
         columns = [{"data": n} for n in ("code", "name", "owner_name", "status", "regency_name")]
         extra = {}

@@ -10,6 +10,7 @@ Client strings only pick model columns by name; a search travels as a bound LIKE
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -101,11 +102,20 @@ def _match(column: Column, search: Search, name: str) -> Criterion:
 Mapped = list[tuple[ColumnRequest, Column | None]]
 
 
+NarrowFor = Callable[[list[Column]], smart_search.Narrow | None]
+
+
 def search_criteria(
-    dt: DataTableRequest, mapped: Mapped, columns: dict[str, Column], smart: bool = True
+    dt: DataTableRequest,
+    mapped: Mapped,
+    columns: dict[str, Column],
+    smart: bool = True,
+    narrow_for: NarrowFor | None = None,
 ) -> list[Criterion]:
     """Global search (each word in some column searchable on both sides, as DataTables' smart
-    search finds rows; a regex: OR over those columns) AND each per-column search."""
+    search finds rows; a regex: OR over those columns) AND each per-column search.
+
+    ``narrow_for`` (the search index) may narrow the global search's words; the LIKEs stay."""
     criteria: list[Criterion] = []
     if dt.search.value:
         if mapped:
@@ -124,7 +134,8 @@ def search_criteria(
         if dt.search.regex:
             criteria.append(cast(Criterion, Criterion.any(_match(c, dt.search, "search") for c in targets)))
         else:
-            criteria += _smart(dt.search.value, [c.term for c in targets], smart, "search[value]")
+            narrow = narrow_for(targets) if narrow_for is not None else None
+            criteria += _smart(dt.search.value, [c.term for c in targets], smart, "search[value]", narrow)
     elif dt.search.regex:
         targets = [c for req, c in mapped if c is not None and c.searchable and req.searchable] or list(
             columns.values()
@@ -146,10 +157,12 @@ def search_criteria(
     return criteria
 
 
-def _smart(text: str, terms: list[Term], smart: bool, name: str) -> list[Criterion]:
+def _smart(
+    text: str, terms: list[Term], smart: bool, name: str, narrow: smart_search.Narrow | None = None
+) -> list[Criterion]:
     """DataTables' smart search of ``text`` (bridge/smart_search.py) over ``terms``."""
     try:
-        found = smart_search.criterion(smart_search.split(text, smart), terms)
+        found = smart_search.criterion(smart_search.split(text, smart), terms, narrow)
     except smart_search.SearchError as exc:
         raise DataTableError(f"{name}: {exc}") from None
     return [] if found is None else [found]
@@ -194,6 +207,25 @@ def output_columns(model: TableModel, mapped: Mapped, columns: dict[str, Column]
     return list(dict.fromkeys(names))
 
 
+async def _search_index(svc: Services, model: TableModel, joins: dict[str, Join]) -> NarrowFor | None:
+    """The search index (bridge/search_index/) for this request's global search, when it serves
+    this table and may be used right now; it covers a column only as the model defines it (its
+    term, and for the owner's name the model's own join)."""
+    if svc.search_index is None or model.resource != "customers" or joins.get("owner") is not model.joins.get("owner"):
+        return None
+    narrower = await svc.search_index.narrower(svc.db)
+    if narrower is None:
+        return None
+    own = model.columns
+
+    def narrow_for(targets: list[Column]) -> smart_search.Narrow | None:
+        if any(own.get(c.name) is None or own[c.name].term is not c.term for c in targets):
+            return None
+        return narrower.for_columns([(c.name, c.term) for c in targets], model.id_field, model.table.user_id)
+
+    return narrow_for
+
+
 async def build_plan(svc: Services, model: TableModel, request: Request, dt: DataTableRequest) -> QueryPlan:
     hooks, t = svc.hooks, model.hook_base
     columns = await hooks.apply_filters(f"wpapp_datatable_{t}_columns", dict(model.columns), model, request)
@@ -221,7 +253,8 @@ async def build_plan(svc: Services, model: TableModel, request: Request, dt: Dat
         dict.fromkeys([*output, *(f for f in (model.id_column, *PERMISSION_FIELDS) if f in columns), *internal])
     )
     limit = dt.length if dt.length != -1 else svc.settings.datatables_max_rows + 1
-    searched = search_criteria(dt, mapped, columns, model.smart_search)
+    narrow_for = await _search_index(svc, model, joins) if dt.search.value and not dt.search.regex else None
+    searched = search_criteria(dt, mapped, columns, model.smart_search, narrow_for)
     ext = extensions(model, dt.params, mapped, columns)
     plan = QueryPlan(
         columns=columns,
