@@ -179,6 +179,16 @@ def test_a_php_plugin_answering_none_hides_an_owners_customers(
     assert read_as(wordpress, user_ids["demo_branch_admin"]) == branch_admin
 
 
+def test_a_user_whose_access_php_changes_gets_no_fast_path_script(wordpress: WordPress, mu_plugin: Any) -> None:
+    """The cookie carries no signed statement, so a user whose access type a PHP plugin changes
+    is left on admin-ajax (which signs it): no fast-path script for them, still one for others."""
+    owner, admin = wordpress.login(OWNER), wordpress.login("admin")
+    assert "wpCustomerBridgeFastPath" in wordpress.shim_page(owner)
+    mu_plugin("withdraw", WITHDRAW)
+    assert "wpCustomerBridgeFastPath" not in wordpress.shim_page(owner)
+    assert "wpCustomerBridgeFastPath" in wordpress.shim_page(admin)
+
+
 def test_stand_ins_for_wp_app_core_and_wp_agency_change_nothing(
     wordpress: WordPress, user_ids: dict[str, int], mu_plugin: Any
 ) -> None:

@@ -9,7 +9,10 @@
  * cookie signs the user in there (the bridge's BRIDGE_WP_CONFIG). WordPress no longer boots for
  * each draw. When the bridge is unreachable or refuses, the script sends the admin-ajax request
  * instead, which the shim answers as before. A table whose row buttons PHP callbacks on the
- * plugin's permission filters decide stays on admin-ajax (WP_Customer_Bridge_Permissions).
+ * plugin's permission filters decide stays on admin-ajax (WP_Customer_Bridge_Permissions), and
+ * so does every table of a user whose access PHP integrations change (a non-empty
+ * WP_Customer_Bridge_Access statement): the cookie carries no signed statement, so the bridge
+ * would answer such a user by the Python side alone.
  *
  * Turned off with define( 'WP_CUSTOMER_BRIDGE_FAST_PATH', false ) in wp-config.php.
  *
@@ -89,6 +92,22 @@ class WP_Customer_Bridge_Fast_Path {
 	}
 
 	/**
+	 * Whether the bridge alone decides what this user sees: no PHP integration changed their
+	 * access type (their access statement is empty). A cookie request carries no signed
+	 * statement, so for a user whose access a PHP callback on `wp_customer_access_type` or
+	 * `wp_customer_branch_access_type` grants or withdraws, only admin-ajax (which signs it)
+	 * gives the rows WordPress would.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param int $user_id The current user.
+	 * @return bool
+	 */
+	public static function decided_by_the_bridge( $user_id ) {
+		return '' === WP_Customer_Bridge_Access::statement( (int) $user_id );
+	}
+
+	/**
 	 * Hook in.
 	 *
 	 * @since 0.2.0
@@ -120,6 +139,9 @@ class WP_Customer_Bridge_Fast_Path {
 		 * @param string $hook_suffix The admin screen's hook suffix.
 		 */
 		if ( ! apply_filters( 'wp_customer_bridge_fast_path_screen', is_user_logged_in(), (string) $hook_suffix ) ) {
+			return;
+		}
+		if ( ! self::decided_by_the_bridge( get_current_user_id() ) ) {
 			return;
 		}
 		wp_enqueue_script(
