@@ -83,6 +83,16 @@ def targets(result: dict[str, Any]) -> list[Row]:
         add("S3 p50 ≤ 3 × S1 p50", s3[0]["bridge"]["p50"] / s1[0]["bridge"]["p50"], 3.0, "×", where="admin")
     w = _worst(_pick(runs, "S2", 1), lambda r: r["bridge"]["p50"])
     add("S2 p50 ≤ 50 ms", w and w["bridge"]["p50"], 50.0, "ms", where=w and f"S2/{w['role']}")
+    w = _worst(_pick(runs, "S2", 1, cache="cold"), lambda r: r["bridge"]["p50"])
+    shipped = _worst(_pick(result["main"]["shipped"]["runs"], "S2", 1, cache="cold"), lambda r: r["bridge"]["p50"])
+    add(
+        "S2 cold p50 ≤ 50 ms (search index built; 'as shipped', LIKE alone: "
+        + (f"{shipped['bridge']['p50']:.1f} ms)" if shipped else "not measured)"),
+        w and w["bridge"]["p50"],
+        50.0,
+        "ms",
+        where=w and f"S2/{w['role']}",
+    )
     for sid in ("S1", "S4", "S6"):
         w = _worst(_pick(runs, sid, 1), lambda r: r["overhead_p50_ms"])
         add(
