@@ -175,16 +175,25 @@ def _unquote(text: str) -> str:
 _unquote_key = lru_cache(maxsize=2048)(_unquote)
 
 
-def query_args(query: str) -> dict[str, list[str]]:
-    """``parse_qs(query, keep_blank_values=True)``: the same pairs, grouped by key in order of
-    first appearance, but without decoding the same 30-odd bracketed keys on every request."""
-    args: dict[str, list[str]] = {}
+def query_pairs(query: str) -> list[tuple[str, str]]:
+    """``parse_qsl(query, keep_blank_values=True)``: the same pairs in the same order (UTF-8,
+    invalid bytes replaced), ~10x faster on a DataTables query: its 30-odd bracketed keys are
+    decoded once per worker, and a value without ``%`` or ``+`` is taken as it is."""
+    pairs: list[tuple[str, str]] = []
     for part in query.split("&"):
         if not part:
             continue
         key, _, value = part.partition("=")
-        key = _unquote_key(key) if len(key) <= _CACHED_KEY else _unquote(key)
-        args.setdefault(key, []).append(_unquote(value))
+        pairs.append((_unquote_key(key) if len(key) <= _CACHED_KEY else _unquote(key), _unquote(value)))
+    return pairs
+
+
+def query_args(query: str) -> dict[str, list[str]]:
+    """``parse_qs(query, keep_blank_values=True)``: ``query_pairs`` grouped by key in order of
+    first appearance."""
+    args: dict[str, list[str]] = {}
+    for key, value in query_pairs(query):
+        args.setdefault(key, []).append(value)
     return args
 
 

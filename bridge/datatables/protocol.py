@@ -32,7 +32,6 @@ from bridge.params import (
     form_pairs,
     integer,
     parse_brackets,
-    query_args,
     repeated_message,
 )
 
@@ -55,7 +54,10 @@ class DataTableError(Exception):
 
 def request_params(request: Request) -> dict[str, Any]:
     """The DataTables parameters of a GET query, a POST form or a JSON body (query merged in)."""
-    pairs = [(key, value) for key, values in query_args(request.query_string).items() for value in values]
+    grouped: dict[str, list[str]] = {}  # a repeated key next to its first (as parse_qs groups them)
+    for key, value in request.get_query_args(keep_blank_values=True):  # parsed once per request
+        grouped.setdefault(key, []).append(value)
+    pairs = [(key, value) for key, values in grouped.items() for value in values]
     json_body: Any = None
     if sent_method(request) == "POST":  # POST …?_method=GET still reads its body
         try:
