@@ -100,9 +100,11 @@ def required_integer(
     value: object, name: str, *, low: int = 0, high: int = MAX_INT, also: tuple[int, ...] = (), text: bool = True
 ) -> int:
     """``integer`` for a value that is always there (a path segment): missing or blank is not an integer."""
-    if isinstance(value, bool):
+    if type(value) is str and text and value.isascii() and value.isdigit() and len(value) < _MAX_DIGITS:
+        number = int(value)  # plain ASCII digits, below 2^63 (DataTables' start, length, draw, indexes)
+    elif isinstance(value, bool):
         raise ParamError(name, not_integer(name))
-    if isinstance(value, int):
+    elif isinstance(value, int):
         number = value
     elif isinstance(value, str) and text:
         match = _INTEGER.fullmatch(value)
@@ -215,7 +217,10 @@ def parse_brackets(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
         parts = _key_parts(key) if len(key) <= _CACHED_KEY else _split_key(key)
         if len(parts) > MAX_DEPTH:
             raise ParamError(safe(key), f"Parameter {safe(key)} is nested deeper than {MAX_DEPTH} levels.")
-        _put(root, parts, value, key)
+        if len(parts) == 1 and parts[0] and not isinstance(root.get(parts[0]), dict):
+            root[parts[0]] = value  # a plain key (draw, start, length): _put's result, without its loop
+        else:
+            _put(root, parts, value, key)
     return root
 
 

@@ -45,6 +45,9 @@ LEGACY_KEYS = ("sEcho", "iDisplayStart", "iDisplayLength", "sSearch", "bRegex", 
 _LEGACY_PREFIXES = ("mDataProp_", "iSortCol_", "sSortDir_", "bSearchable_", "bSortable_", "sSearch_", "bRegex_")
 
 
+_INDEXES = tuple(str(i) for i in range(MAX_COLUMNS + 1))
+
+
 class DataTableError(Exception):
     """A request DataTables cannot be answered for; ``str(exc)`` is what the client is told."""
 
@@ -102,6 +105,10 @@ def _text(value: Any, name: str, default: str = "") -> str:
 
 
 def _flag(value: Any, name: str, default: bool) -> bool:
+    if value == "true":  # what DataTables sends
+        return True
+    if value == "false":
+        return False
     if value is None or value == "":
         return default
     if isinstance(value, bool):
@@ -143,6 +150,8 @@ def _indexed(node: Any, name: str) -> list[Any]:
         return node
     if not isinstance(node, dict):
         raise DataTableError(f"{name} must be a list.")
+    if len(node) <= len(_INDEXES) and all(key == _INDEXES[i] for i, key in enumerate(node)):
+        return list(node.values())  # "0", "1", … in order, what jQuery sends: the loop's answer
     keyed: dict[int, Any] = {}
     for key, value in node.items():
         try:
