@@ -180,11 +180,18 @@ class Bridge(Served):
         return {**super().environment(), "BRIDGE_CACHE_DIR": str(self.cache_dir), "BRIDGE_RUN_DIR": str(self.run_dir)}
 
     def clear_cache(self) -> None:
-        """Empty the bridge's diskcache (shared by its workers): the next requests are cold."""
-        import diskcache
+        """Empty the bridge's diskcache (shared by its workers): the next requests are cold (the
+        clear changes the generations' stamp, so no worker reuses what it read before)."""
+        import asyncio
 
-        with diskcache.Cache(str(self.cache_dir)) as cache:
-            cache.clear()
+        from bridge.cache import DiskCache
+
+        async def clear() -> None:
+            cache = DiskCache(str(self.cache_dir), "")
+            await cache.clear()
+            await cache.close()
+
+        asyncio.run(clear())
 
 
 class HttpFloor(Served):

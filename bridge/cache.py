@@ -27,6 +27,7 @@ from typing import Any, Protocol, cast
 
 import diskcache
 
+from bridge.cache_stamp import Stamp
 from bridge.metrics import counts_lookups
 from bridge.singleflight import SingleFlight
 
@@ -59,8 +60,8 @@ def _versioned(key: str, seen: dict[str, str]) -> bool:
     _, at, suffix = key.rpartition("@")
     if not at:
         return False
-    values = set(seen.values()) - {"", "0"}
-    return all(part in values for part in suffix.split("."))
+    values = seen.values()  # a scan of ~30 for 2-3 parts: cheaper than building a set per lookup
+    return all(part not in ("", "0") and part in values for part in suffix.split("."))
 
 
 def _new_generation() -> int:
@@ -100,6 +101,8 @@ class DiskCache:
         self._ns = namespace + ":"
         self._memo: dict[str, tuple[Any, float | None]] = {}  # see ``get``
         self._none_counted: dict[str, str] = {}  # see ``counters``
+        self._stamp = Stamp(directory)  # see ``generations``
+        self._snapshot: tuple[int, dict[str, str]] | None = None  # the stamp, and the generations read under it
 
     @counts_lookups(MISSING)  # hits and misses by kind of key (bridge/metrics.py)
     async def get(self, key: str, default: Any = MISSING) -> Any:
@@ -130,28 +133,42 @@ class DiskCache:
 
     async def evict(self, *groups: str) -> None:
         _forget_seen()
-        for group in groups:
-            self._cache.set(self._ns + "gen:" + group, _new_generation())
-            self._cache.evict(self._ns + group)
+        try:
+            for group in groups:
+                self._cache.set(self._ns + "gen:" + group, _new_generation())
+                self._cache.evict(self._ns + group)
+        finally:
+            self._stamp.change()  # after the change (bridge/cache_stamp.py)
 
     async def generations(self, groups: Iterable[str]) -> str:
         """One SQLite query for all the counters (``evict`` keeps them as raw ints), instead of a get
-        each; once per read request (``read_generations_once``)."""
+        each; once per read request (``read_generations_once``), and not even that while the
+        stamp says no generation changed since this worker's last read (bridge/cache_stamp.py)."""
         names = [self._ns + "gen:" + g for g in groups]
         seen = _seen()
         if seen is None:
             return self._read_generations(names)
         if _ALL not in seen:  # the request's first: every counter of this namespace in one query
-            every = self._all_generations()
+            every = self._every_generation()
             if every is None:
                 return self._read_generations(names)
             seen.update(every)
             seen[_ALL] = ""
         for name in names:
             if name not in seen:  # never evicted (or lost to a clear or a cull): give it a fresh one
-                self._cache.add(name, _new_generation())
+                if self._cache.add(name, _new_generation()):
+                    self._stamp.change()
                 seen[name] = str(self._cache.get(name, default=0))
         return ".".join(seen[name] for name in names)
+
+    def _every_generation(self) -> dict[str, str] | None:
+        """``_all_generations``, reused while the stamp is the one read before it."""
+        stamp = self._stamp.read()  # before the read: a change after it gives another stamp
+        if self._snapshot is not None and self._snapshot[0] == stamp:
+            return self._snapshot[1]
+        every = self._all_generations()
+        self._snapshot = (stamp, every) if every is not None else None
+        return every
 
     def _all_generations(self) -> dict[str, str] | None:
         """Every generation counter of this namespace (a range of the key index); None when SQLite
@@ -192,6 +209,7 @@ class DiskCache:
             counted = int(self._cache.incr(full, 1))
         _forget_seen()  # after the count, so that a request that still sees the old generation saw no count
         self._cache.set(self._ns + "gen:" + COUNTERS_GROUP, _new_generation())
+        self._stamp.change()
         return counted
 
     async def counters(self, keys: Iterable[str]) -> list[tuple[int, float]]:
@@ -229,9 +247,14 @@ class DiskCache:
         return [found.get(name, (0, 0.0)) for name in names]
 
     async def clear(self) -> None:
-        self._cache.clear()
+        try:
+            self._cache.clear()
+        finally:
+            self._stamp.change()
 
     async def close(self) -> None:
+        self._snapshot = None
+        self._stamp.close()
         self._cache.close()
 
 

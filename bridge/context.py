@@ -12,11 +12,13 @@ from typing import Any
 
 from sanic import Request, Sanic
 
+from bridge.params import query_pairs
 from bridge.principal import ANONYMOUS, Principal
 
 # The app as Sanic hands it to a listener or a request: its context's type is not tracked there,
 # so code that needs the bridge's reads it through ``services.app_context`` (a checked narrowing).
 AnyApp = Sanic[Any, Any]
+_BRIDGE_ARGS = (True, False, "utf-8", "replace")  # keep_blank_values, strict_parsing, encoding, errors
 
 
 class RequestContext(SimpleNamespace):
@@ -35,11 +37,28 @@ class RequestContext(SimpleNamespace):
 
 
 class BridgeRequest(Request):
-    """The app's request class: its ``ctx`` is a ``RequestContext``."""
+    """The app's request class: its ``ctx`` is a ``RequestContext``, and its query pairs with
+    blanks kept (what the bridge asks for) come from ``params.query_pairs``, not ``parse_qsl``."""
 
     @staticmethod
     def make_context() -> RequestContext:
         return RequestContext()
+
+    def get_query_args(
+        self,
+        keep_blank_values: bool = False,
+        strict_parsing: bool = False,
+        encoding: str = "utf-8",
+        errors: str = "replace",
+    ) -> list[tuple[str, str]]:
+        """Sanic's, cached per request the same way; ``parse_qsl`` was ~200 µs of a DataTables request."""
+        key = (keep_blank_values, strict_parsing, encoding, errors)
+        if key != _BRIDGE_ARGS:
+            found: list[tuple[str, str]] = super().get_query_args(*key)
+            return found
+        if key not in self.parsed_not_grouped_args:
+            self.parsed_not_grouped_args[key] = query_pairs(self.query_string) if self.query_string else []
+        return self.parsed_not_grouped_args[key]
 
 
 def authenticated(request: Request | None) -> Principal:

@@ -19,6 +19,7 @@ from sanic import Request
 from bridge.namespace import API_PREFIX
 from bridge.pipeline import combine, scoped_columns, where_for
 from bridge.services import services
+from bridge.settings import Settings
 from bridge.tables.base import Column, TableModel
 
 Kind = Literal["item", "collection", "user"]
@@ -54,24 +55,31 @@ RELATIONS = (
 
 def user_url(request: Request, user_id: int) -> str:
     """WordPress's own user route: users are WordPress's resource, not the bridge's."""
-    settings = services(request).settings
+    return _user_url(services(request).settings, user_id)
+
+
+def _user_url(settings: Settings, user_id: int) -> str:
     return f"{(settings.wp_site_url or settings.base_url).rstrip('/')}/wp-json/wp/v2/users/{user_id}"
+
+
+_RELATIONS_OF: dict[str, tuple[Relation, ...]] = {}
+for _rel in RELATIONS:
+    _RELATIONS_OF[_rel.resource] = (*_RELATIONS_OF.get(_rel.resource, ()), _rel)
 
 
 def relation_links(request: Request, resource: str, body: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """The embeddable links of an item (a relation whose key is empty has no link)."""
-    base = services(request).settings.base_url + API_PREFIX
+    settings = services(request).settings
+    base = settings.base_url + API_PREFIX
     out: dict[str, list[dict[str, Any]]] = {}
-    for rel in RELATIONS:
-        if rel.resource != resource:
-            continue
+    for rel in _RELATIONS_OF.get(resource, ()):
         if rel.kind == "collection":
             href = f"{base}/{rel.target}?{rel.key}={body['id']}"
         else:
             value = body.get(rel.key)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 continue
-            href = user_url(request, value) if rel.kind == "user" else f"{base}/{rel.target}/{value}"
+            href = _user_url(settings, value) if rel.kind == "user" else f"{base}/{rel.target}/{value}"
         out[rel.rel] = [{"href": href, "embeddable": True}]
     return out
 

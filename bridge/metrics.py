@@ -23,7 +23,7 @@ import os
 import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
-from functools import wraps
+from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -99,12 +99,30 @@ _KIND = re.compile(r"[a-z]+")
 _DEAD_PID = re.compile(r"gauge_live\w+?_(\d+)\.db$")
 
 
+# Each labelled child once per worker: ``labels()`` takes a lock and builds a key on every call.
+# The labels are bounded (route templates, methods, statuses, kinds), and so are these caches.
+@lru_cache(maxsize=4096)
+def _requests(route: str, method: str, status: int) -> Counter:
+    return REQUESTS.labels(route, method, str(status))
+
+
+@lru_cache(maxsize=1024)
+def _timing(route: str, method: str) -> tuple[Histogram, Histogram]:
+    return LATENCY.labels(route, method), STATEMENTS.labels(route, method)
+
+
+@lru_cache(maxsize=256)
+def _lookups(kind: str, result: str) -> Counter:
+    return CACHE_LOOKUPS.labels(kind, result)
+
+
 def observe_request(route: str, method: str, status: int, seconds: float, statements: int) -> None:
     """Count one answered request (the app's response middleware calls it once per request)."""
     method = method if method in METHODS else "OTHER"
-    REQUESTS.labels(route, method, str(status)).inc()
-    LATENCY.labels(route, method).observe(seconds)
-    STATEMENTS.labels(route, method).observe(statements)
+    _requests(route, method, status).inc()
+    latency, counted = _timing(route, method)
+    latency.observe(seconds)
+    counted.observe(statements)
 
 
 def cache_kind(key: str) -> str:
@@ -125,7 +143,7 @@ def counts_lookups(missing: object) -> Callable[[Get], Get]:
         @wraps(get)
         async def counted(self: object, key: str, default: Any = missing) -> Any:
             value = await get(self, key, default)
-            CACHE_LOOKUPS.labels(cache_kind(key), "miss" if value is default else "hit").inc()
+            _lookups(cache_kind(key), "miss" if value is default else "hit").inc()
             return value
 
         return cast(Get, counted)  # same parameters and result as ``get``: only counts around it

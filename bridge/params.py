@@ -100,9 +100,11 @@ def required_integer(
     value: object, name: str, *, low: int = 0, high: int = MAX_INT, also: tuple[int, ...] = (), text: bool = True
 ) -> int:
     """``integer`` for a value that is always there (a path segment): missing or blank is not an integer."""
-    if isinstance(value, bool):
+    if type(value) is str and text and value.isascii() and value.isdigit() and len(value) < _MAX_DIGITS:
+        number = int(value)  # plain ASCII digits, below 2^63 (DataTables' start, length, draw, indexes)
+    elif isinstance(value, bool):
         raise ParamError(name, not_integer(name))
-    if isinstance(value, int):
+    elif isinstance(value, int):
         number = value
     elif isinstance(value, str) and text:
         match = _INTEGER.fullmatch(value)
@@ -175,16 +177,25 @@ def _unquote(text: str) -> str:
 _unquote_key = lru_cache(maxsize=2048)(_unquote)
 
 
-def query_args(query: str) -> dict[str, list[str]]:
-    """``parse_qs(query, keep_blank_values=True)``: the same pairs, grouped by key in order of
-    first appearance, but without decoding the same 30-odd bracketed keys on every request."""
-    args: dict[str, list[str]] = {}
+def query_pairs(query: str) -> list[tuple[str, str]]:
+    """``parse_qsl(query, keep_blank_values=True)``: the same pairs in the same order (UTF-8,
+    invalid bytes replaced), ~10x faster on a DataTables query: its 30-odd bracketed keys are
+    decoded once per worker, and a value without ``%`` or ``+`` is taken as it is."""
+    pairs: list[tuple[str, str]] = []
     for part in query.split("&"):
         if not part:
             continue
         key, _, value = part.partition("=")
-        key = _unquote_key(key) if len(key) <= _CACHED_KEY else _unquote(key)
-        args.setdefault(key, []).append(_unquote(value))
+        pairs.append((_unquote_key(key) if len(key) <= _CACHED_KEY else _unquote(key), _unquote(value)))
+    return pairs
+
+
+def query_args(query: str) -> dict[str, list[str]]:
+    """``parse_qs(query, keep_blank_values=True)``: ``query_pairs`` grouped by key in order of
+    first appearance."""
+    args: dict[str, list[str]] = {}
+    for key, value in query_pairs(query):
+        args.setdefault(key, []).append(value)
     return args
 
 
@@ -193,9 +204,46 @@ def parse_brackets(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
 
     ``a[]`` appends (jQuery arrays); a key that is both a value and a parent is an error, and so
     is any other key sent twice (``repeated_key``'s rule for every route).
+
+    What it builds, and whether it is refused, depends on the keys alone while the values are
+    text; a DataTables client sends the same keys with every request, so the dict operations
+    one sequence of keys makes are kept (``_layout``) and replayed with the next values.
     """
+    listed = pairs if isinstance(pairs, list) else list(pairs)
+    if len(listed) > _LAYOUT_PAIRS or not all(type(value) is str for _, value in listed):
+        return _nest(listed, None)
+    keys = tuple(key for key, _ in listed)
+    layout = _LAYOUTS.get(keys)
+    if layout is None:
+        layout = []
+        _nest(listed, layout)  # refuses what it refuses, whatever the values
+        if len(_LAYOUTS) >= _LAYOUT_ENTRIES:
+            _LAYOUTS.clear()
+        _LAYOUTS[keys] = layout
+    nodes: list[dict[str, Any]] = [{}]
+    for parent, name, index in layout:
+        if index < 0:
+            child: dict[str, Any] = {}
+            nodes[parent][name] = child
+            nodes.append(child)
+        else:
+            nodes[parent][name] = listed[index][1]
+    return nodes[0]
+
+
+# A layout: (node, name, pair) per dict operation in order; pair -1 makes a new node (numbered
+# from 1 in order of creation; 0 is the root), else the node's ``name`` gets that pair's value.
+Layout = list[tuple[int, str, int]]
+_LAYOUT_PAIRS = 400  # requests with more pairs are parsed afresh (DataTables sends ~8 per column)
+_LAYOUT_ENTRIES = 256  # per worker; the layouts start over when full
+_LAYOUTS: dict[tuple[str, ...], Layout] = {}
+
+
+def _nest(pairs: list[tuple[str, Any]], layout: Layout | None) -> dict[str, Any]:
+    """The nesting itself; with ``layout``, its dict operations are recorded there."""
     root: dict[str, Any] = {}
     seen: set[str] = set()
+    numbers: dict[int, int] = {id(root): 0}  # node → its number in ``layout``
     for count, (key, value) in enumerate(pairs, 1):
         if count > MAX_PARAMS:
             raise ParamError("request", f"The request has more than {MAX_PARAMS} parameters.")
@@ -206,7 +254,7 @@ def parse_brackets(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
         parts = _key_parts(key) if len(key) <= _CACHED_KEY else _split_key(key)
         if len(parts) > MAX_DEPTH:
             raise ParamError(safe(key), f"Parameter {safe(key)} is nested deeper than {MAX_DEPTH} levels.")
-        _put(root, parts, value, key)
+        _put(root, parts, value, key, layout, numbers, count - 1)
     return root
 
 
@@ -218,9 +266,23 @@ def _split_key(key: str) -> tuple[str, ...]:
 _key_parts = lru_cache(maxsize=2048)(_split_key)
 
 
-def _put(node: dict[str, Any], parts: tuple[str, ...], value: Any, key: str) -> None:
+def _put(
+    node: dict[str, Any],
+    parts: tuple[str, ...],
+    value: Any,
+    key: str,
+    layout: Layout | None = None,
+    numbers: dict[int, int] | None = None,
+    index: int = 0,
+) -> None:
     for part in parts[:-1]:
-        child = node.setdefault(part if part != "" else str(len(node)), {})
+        name = part if part != "" else str(len(node))
+        child = node.get(name)
+        if child is None and name not in node:
+            child = node[name] = {}
+            if layout is not None and numbers is not None:
+                layout.append((numbers[id(node)], name, -1))
+                numbers[id(child)] = len(numbers)
         if not isinstance(child, dict):
             raise _conflict(key)
         node = child
@@ -228,6 +290,8 @@ def _put(node: dict[str, Any], parts: tuple[str, ...], value: Any, key: str) -> 
     if isinstance(node.get(last), dict):
         raise _conflict(key)
     node[last] = value
+    if layout is not None and numbers is not None:
+        layout.append((numbers[id(node)], last, index))
 
 
 def _conflict(key: str) -> ParamError:

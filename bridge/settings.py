@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -66,7 +67,7 @@ class Settings:
     wp_config: str | None = None  # the site's wp-config.php: WordPress's login cookie accepted (bridge/wp_cookie.py)
     wp_site_url: str | None = None  # the site URL the cookie's name is hashed from, instead of the siteurl option
 
-    @property
+    @cached_property  # read for every link of every item; the fields it depends on are frozen
     def base_url(self) -> str:
         """Where links point: ``BRIDGE_PUBLIC_URL``, else the address the bridge listens on (a
         wildcard address as 127.0.0.1). Never taken from a request's Host header."""

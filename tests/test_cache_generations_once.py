@@ -9,7 +9,7 @@ import secrets
 
 import pytest
 
-from bridge.cache import DiskCache, RedisCache, read_generations_once, remember
+from bridge.cache import COUNTERS_GROUP, DiskCache, RedisCache, read_generations_once, remember
 from tests.support.redis_namespace import REDIS_URL
 
 
@@ -118,5 +118,58 @@ async def test_counters_found_at_zero_are_read_again_after_any_count(tmp_path) -
     assert await request() == [0, 1]
     await other.count("authfail:addr:a", 60)
     assert await request() == [1, 1]
+    await mine.close()
+    await other.close()
+
+
+async def test_a_worker_reads_the_generations_again_only_after_a_change(tmp_path, monkeypatch) -> None:
+    """While no generation changes, a worker's read requests take the generations it read last
+    (the stamp beside the diskcache is unchanged); any worker's eviction, count, clear or new
+    counter changes the stamp, and the next request reads the store again and sees the change."""
+    namespace = "test-" + secrets.token_hex(4)
+    mine, other = DiskCache(str(tmp_path / "c"), namespace), DiskCache(str(tmp_path / "c"), namespace)
+    reads: list[int] = []
+    real = mine._all_generations
+    monkeypatch.setattr(mine, "_all_generations", lambda: reads.append(1) or real())
+    groups = ["customers", "principals", COUNTERS_GROUP]
+
+    async def request() -> str:
+        async def ask() -> str:
+            read_generations_once(True)
+            return await mine.generations(groups)
+
+        return await asyncio.create_task(ask())
+
+    async def settled() -> str:
+        """Requests until one reads nothing (a request that creates counters changes the stamp)."""
+        while True:
+            count, value = len(reads), await request()
+            if len(reads) == count:
+                return value
+
+    before = await settled()
+    for change in (
+        lambda: other.evict("customers"),
+        lambda: other.count("authfail:addr:a", 60),
+        lambda: other.clear(),
+    ):
+        await change()
+        count = len(reads)
+        after = await request()
+        assert len(reads) == count + 1 and after != before  # the stamp changed: read once, and seen
+        before = await settled()
+        count = len(reads)
+        assert [await request(), await request()] == [before, before] and len(reads) == count
+
+    async def created_by_other() -> None:
+        read_generations_once(True)
+        await other.generations(["branches"])
+
+    await asyncio.create_task(created_by_other())
+    groups.append("branches")
+    count = len(reads)
+    created = (await request()).split(".")[-1]
+    assert len(reads) == count + 1 and created == (await other.generations(["branches"]))
+    assert len(reads) == count + 1
     await mine.close()
     await other.close()

@@ -32,7 +32,6 @@ from bridge.params import (
     form_pairs,
     integer,
     parse_brackets,
-    query_args,
     repeated_message,
 )
 
@@ -46,6 +45,9 @@ LEGACY_KEYS = ("sEcho", "iDisplayStart", "iDisplayLength", "sSearch", "bRegex", 
 _LEGACY_PREFIXES = ("mDataProp_", "iSortCol_", "sSortDir_", "bSearchable_", "bSortable_", "sSearch_", "bRegex_")
 
 
+_INDEXES = tuple(str(i) for i in range(MAX_COLUMNS + 1))
+
+
 class DataTableError(Exception):
     """A request DataTables cannot be answered for; ``str(exc)`` is what the client is told."""
 
@@ -55,7 +57,10 @@ class DataTableError(Exception):
 
 def request_params(request: Request) -> dict[str, Any]:
     """The DataTables parameters of a GET query, a POST form or a JSON body (query merged in)."""
-    pairs = [(key, value) for key, values in query_args(request.query_string).items() for value in values]
+    grouped: dict[str, list[str]] = {}  # a repeated key next to its first (as parse_qs groups them)
+    for key, value in request.get_query_args(keep_blank_values=True):  # parsed once per request
+        grouped.setdefault(key, []).append(value)
+    pairs = [(key, value) for key, values in grouped.items() for value in values]
     json_body: Any = None
     if sent_method(request) == "POST":  # POST …?_method=GET still reads its body
         try:
@@ -100,6 +105,10 @@ def _text(value: Any, name: str, default: str = "") -> str:
 
 
 def _flag(value: Any, name: str, default: bool) -> bool:
+    if value == "true":  # what DataTables sends
+        return True
+    if value == "false":
+        return False
     if value is None or value == "":
         return default
     if isinstance(value, bool):
@@ -141,6 +150,8 @@ def _indexed(node: Any, name: str) -> list[Any]:
         return node
     if not isinstance(node, dict):
         raise DataTableError(f"{name} must be a list.")
+    if len(node) <= len(_INDEXES) and all(key == _INDEXES[i] for i, key in enumerate(node)):
+        return list(node.values())  # "0", "1", … in order, what jQuery sends: the loop's answer
     keyed: dict[int, Any] = {}
     for key, value in node.items():
         try:

@@ -119,10 +119,12 @@ def present(request: Request, schema: ResourceSchema, raw: Mapping[str, Any]) ->
     for key in schema.item_keys:
         body.setdefault(key, None)
     principal = authenticated(request)
-    body["permissions"] = services(request).access.permissions(schema.resource, principal, body)
+    svc = services(request)
+    body["permissions"] = svc.access.permissions(schema.resource, principal, body)
+    collection = f"{svc.settings.base_url}{API_PREFIX}/{schema.resource}"  # item_url's prefix
     body["_links"] = {
-        "self": [{"href": item_url(request, schema, body["id"])}],
-        "collection": [{"href": f"{base_url(request)}{API_PREFIX}/{schema.resource}"}],
+        "self": [{"href": f"{collection}/{body['id']}"}],
+        "collection": [{"href": collection}],
         **relation_links(request, schema.resource, body),  # embeddable (bridge/links.py)
     }
     return body

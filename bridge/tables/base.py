@@ -73,6 +73,8 @@ def cast(kind: ColumnKind, value: Any) -> Cell:
     """JSON-typed value: ints as ints, flags as bools, decimals as floats, datetimes as text."""
     if value is None:
         return None
+    if kind == "str" and type(value) is str:  # most cells: the chain below would answer the same
+        return value
     if kind == "int":
         return int(value)
     if kind == "bool":

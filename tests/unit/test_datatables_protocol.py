@@ -4,6 +4,7 @@ server): what a DataTables request becomes, and every refusal worded for the in-
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 
@@ -14,7 +15,7 @@ from bridge.datatables.protocol import (
     error_body,
     parse_request,
 )
-from bridge.params import ParamError, parse_brackets, query_args
+from bridge.params import ParamError, parse_brackets, query_args, query_pairs
 
 
 def from_query(query: str) -> dict[str, Any]:
@@ -166,3 +167,41 @@ def test_regular_expressions_are_short_and_well_formed() -> None:
         check_regex("(", "search[value]")
     with pytest.raises(DataTableError, match="longer than 100"):
         check_regex("a" * 101, "search[value]")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "a=1&b=&a=x+y&c%5B0%5D=%2B&&d",
+        "columns%5B0%5D%5Bdata%5D=code&columns%5B0%5D%5Bsearch%5D%5Bvalue%5D=&draw=1",
+        "s=%FF%FE&k%FF=v&x=%E2%82%AC+%&y=a=b=c&=v&&&z",
+        "caf%C3%A9=%C3%A9t%C3%A9&plus+key=1+2&pct=%25%32%35",
+        "",
+        "&",
+        "only",
+    ],
+)
+def test_query_pairs_are_parse_qsl_with_blanks(query: str) -> None:
+    """What the app's request answers for ``get_query_args(keep_blank_values=True)`` (every
+    route's query pairs) is exactly parse_qsl's: order, blanks, '+', invalid UTF-8 replaced."""
+    assert query_pairs(query) == parse_qsl(query, keep_blank_values=True)
+    assert query_pairs(query * 2 + "&" + query) == parse_qsl(query * 2 + "&" + query, keep_blank_values=True)
+
+
+def test_the_app_request_reads_its_query_with_query_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's request class answers get_query_args(keep_blank_values=True) with query_pairs,
+    once per request, and every other combination as Sanic does."""
+    from sanic import Sanic
+
+    import bridge.context
+    from bridge.context import BridgeRequest
+
+    parsed: list[str] = []
+    monkeypatch.setattr(bridge.context, "query_pairs", lambda q: parsed.append(q) or query_pairs(q))
+    app = Sanic("query_pairs_probe", request_class=BridgeRequest)
+    request = BridgeRequest(b"/x?a=1&b=&a=%FF", {}, "1.1", "GET", None, app)  # type: ignore[arg-type]
+    assert request.get_query_args(keep_blank_values=True) == [("a", "1"), ("b", ""), ("a", "\ufffd")]
+    assert request.get_query_args(keep_blank_values=True) is request.get_query_args(keep_blank_values=True)
+    assert parsed == ["a=1&b=&a=%FF"]
+    assert request.get_query_args() == [("a", "1"), ("a", "\ufffd")]
+    assert parsed == ["a=1&b=&a=%FF"]

@@ -281,3 +281,62 @@ def test_sanitize_text_agrees_with_wordpress(tmp_path: Path) -> None:
     ]
     run = subprocess.run(["php", str(script)], input=json.dumps(cases), capture_output=True, text=True, check=True)
     assert dict(zip(cases, json.loads(run.stdout), strict=True)) == {raw: sanitize_text(raw) for raw in cases}
+
+
+LAYOUT_CASES = [
+    [
+        "columns[0][data]",
+        "columns[0][name]",
+        "columns[0][search][value]",
+        "columns[1][data]",
+        "order[0][column]",
+        "draw",
+    ],
+    ["ids[]", "ids[]", "ids[0]", "x[][y]", "x[][y]", "x[0][z]"],  # appends; a[0] after a[] replaces
+    ["a[b]", "a"],  # a parent, then a value: refused
+    ["a", "a[b]"],  # a value, then a parent: refused
+    ["a", "b", "a"],  # repeated
+    ["a[b][c][d][e][f][g]"],  # too deep
+    ["[x]", "]", "a[b]c", "a[][]", "a[][]", "%5B", ""],  # odd keys
+]
+
+
+@pytest.mark.parametrize("keys", LAYOUT_CASES)
+def test_bracket_layouts_replay_exactly_what_parsing_gives(keys: list[str]) -> None:
+    """parse_brackets keeps the dict operations of a sequence of keys and replays them with the
+    next values: the answer (or the refusal) is the one parsing those pairs afresh gives."""
+    import bridge.params as params
+
+    for round_ in range(3):  # the first builds the layout, the next replay it
+        pairs = [(key, f"v{round_}.{i}") for i, key in enumerate(keys)]
+        try:
+            expected: object = params._nest(pairs, None)
+        except ParamError as exc:
+            expected = ("refused", exc.field, exc.message)
+        try:
+            got: object = parse_brackets(pairs)
+        except ParamError as exc:
+            got = ("refused", exc.field, exc.message)
+        assert got == expected
+        assert json.dumps(got) == json.dumps(expected)  # the same order of keys too
+
+
+def test_a_layout_is_built_once_per_sequence_of_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bridge.params as params
+
+    built: list[int] = []
+    real = params._nest
+    monkeypatch.setattr(params, "_nest", lambda pairs, layout: built.append(1) or real(pairs, layout))
+    keys = ["draw", "columns[0][data]", "columns[0][search][value]", "start", "layout-probe"]
+    first = parse_brackets([(k, "1") for k in keys])
+    second = parse_brackets([(k, "2") for k in keys])
+    assert built == [1]
+    assert second == {
+        "draw": "2",
+        "columns": {"0": {"data": "2", "search": {"value": "2"}}},
+        "start": "2",
+        "layout-probe": "2",
+    }
+    assert first["columns"]["0"]["search"]["value"] == "1"
+    parse_brackets([(k, 3) for k in keys])  # not text: parsed afresh
+    assert built == [1, 1]
