@@ -70,7 +70,7 @@ class WP_Customer_Bridge_Access {
 	 * @param int $user_id The current user.
 	 * @return string
 	 */
-	private static function types( $user_id ) {
+	public static function types( $user_id ) {
 		$key    = self::TRANSIENT . $user_id;
 		$cached = get_transient( $key );
 		if ( is_string( $cached ) ) {

@@ -93,7 +93,8 @@ class WP_Customer_Bridge_Fast_Path {
 
 	/**
 	 * Whether the bridge alone decides what this user sees: no PHP integration changed their
-	 * access type (their access statement is empty). A cookie request carries no signed
+	 * access type (the types' part of their access statement is empty; the permission filters'
+	 * part is handled per table by tables()). A cookie request carries no signed
 	 * statement, so for a user whose access a PHP callback on `wp_customer_access_type` or
 	 * `wp_customer_branch_access_type` grants or withdraws, only admin-ajax (which signs it)
 	 * gives the rows WordPress would.
@@ -104,7 +105,8 @@ class WP_Customer_Bridge_Fast_Path {
 	 * @return bool
 	 */
 	public static function decided_by_the_bridge( $user_id ) {
-		return '' === WP_Customer_Bridge_Access::statement( (int) $user_id );
+		$user_id = (int) $user_id;
+		return $user_id <= 0 || get_current_user_id() !== $user_id || '' === WP_Customer_Bridge_Access::types( $user_id );
 	}
 
 	/**
