@@ -39,7 +39,6 @@ async def shape_row(
     row["DT_RowData"] = {"id": ident, "entity": model.entity}
     permissions = svc.access.permissions(model.resource, principal, raw)
     row["permissions"] = await settle(svc.hooks, model.resource, principal, raw, permissions, asks)
-    hook = f"wpapp_datatable_{model.hook_base}_row_data"
-    if not svc.hooks.has_filter(hook):  # apply_filters' answer, without a coroutine per row
-        return row
-    return await svc.hooks.apply_filters(hook, row, raw, model, request)
+    if not svc.hooks.has_filter(f"wpapp_datatable_{model.hook_base}_row_data"):
+        return row  # apply_filters' answer, without a coroutine per row
+    return await svc.hooks.apply_filters(f"wpapp_datatable_{model.hook_base}_row_data", row, raw, model, request)
