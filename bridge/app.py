@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from sanic import Request, Sanic
+from sanic import Request
 from sanic_ext import Extend
 
 from bridge import batch, params
@@ -22,7 +22,7 @@ from bridge.observe import attach_observation
 from bridge.options import answer_options
 from bridge.origin import refuse_cross_origin_writes
 from bridge.outbox import attach_sender
-from bridge.override import attach_method_override
+from bridge.override import MethodOverrideApp
 from bridge.responses import dumps
 from bridge.rest import deleted, plugin_tables, regions
 from bridge.routes import (
@@ -99,7 +99,7 @@ async def one_value_per_query_key(request: Request) -> None:
 
 
 def create_app(settings: Settings, name: str = "wp_customer_bridge") -> BridgeApp:
-    app: BridgeApp = Sanic(
+    app: BridgeApp = MethodOverrideApp(  # ?_method= / X-HTTP-Method-Override on POST, before routing
         name,
         dumps=dumps,
         ctx=AppContext(settings),
@@ -128,7 +128,6 @@ def create_app(settings: Settings, name: str = "wp_customer_bridge") -> BridgeAp
     app.on_response(apply_conventions)  # type: ignore[no-untyped-call]  # context, _embed, If-None-Match, _envelope, CORS; Sanic leaves it unannotated
     for module in BLUEPRINTS:
         app.blueprint(module.bp)
-    attach_method_override(app)  # ?_method= / X-HTTP-Method-Override on POST, before any route is chosen
     attach_sender(app, settings)  # delivers lifecycle events to WordPress when BRIDGE_EVENTS_URL is set
     attach_refresh(app, settings)  # keeps the search index current, when one was built (bridge/search_index/)
     return app

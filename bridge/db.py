@@ -195,6 +195,7 @@ class Database:
         self.maxsize = maxsize
         self.timeout = timeout
         self.pool: aiomysql.Pool | None = None
+        self._name = str(url)  # in every DatabaseUnavailable
 
     def _unavailable(self, exc: BaseException) -> DatabaseUnavailable:
         """Any failure while connecting means the pool cannot reach the database (and trying
@@ -248,20 +249,30 @@ class Database:
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Executor]:
         conn = await self._acquire()
+        CONNECTIONS_IN_USE.inc()
         try:
-            with CONNECTIONS_IN_USE.track_inprogress():
-                yield Executor(conn, str(self.url), self.timeout)
+            yield Executor(conn, self._name, self.timeout)
         finally:
-            if self.pool is not None:
-                await self.pool.release(conn)  # a closed connection is dropped, not pooled
-            else:
-                conn.close()
+            await self._release(conn)
+
+    async def _release(self, conn: aiomysql.Connection) -> None:
+        CONNECTIONS_IN_USE.dec()
+        if self.pool is not None:
+            await self.pool.release(conn)  # a closed connection is dropped, not pooled
+        else:
+            conn.close()
 
     async def _with_retry(self, read: Callable[[Executor], Awaitable[T]]) -> T:
+        """``read`` on a pooled connection (``connection``'s steps, without a context manager
+        object per statement: every read of every request comes here)."""
         for attempt in (1, 2):
             try:
-                async with self.connection() as ex:
-                    return await read(ex)
+                conn = await self._acquire()
+                CONNECTIONS_IN_USE.inc()
+                try:
+                    return await read(Executor(conn, self._name, self.timeout))
+                finally:
+                    await self._release(conn)
             except DatabaseUnavailable as exc:
                 if attempt == 2 or not exc.retryable:
                     raise

@@ -69,7 +69,11 @@ for _rel in RELATIONS:
 
 def relation_links(request: Request, resource: str, body: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """The embeddable links of an item (a relation whose key is empty has no link)."""
-    settings = services(request).settings
+    return links_under(services(request).settings, resource, body)
+
+
+def links_under(settings: Settings, resource: str, body: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """:func:`relation_links` with the settings already at hand (a page's items share them)."""
     base = settings.base_url + API_PREFIX
     out: dict[str, list[dict[str, Any]]] = {}
     for rel in _RELATIONS_OF.get(resource, ()):

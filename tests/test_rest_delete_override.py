@@ -306,6 +306,8 @@ def test_override_to_a_method_the_route_lacks_is_rest_no_route(site: Site) -> No
         assert (r.status_code, r.json()["code"]) == (404, "rest_no_route"), (path, how, r.text)
     r = site.call("admin", "POST", f"/customers/{customer}?_method=DELETE&_method=PATCH")
     assert r.status_code == 400 and r.json()["data"]["params"] == {"_method": "_method must be a single method name."}
+    # refused before any route is chosen, yet answered like any error, with its request id
+    assert r.headers.get("x-request-id"), dict(r.headers)
     r = site.call("admin", "POST", f"/customers/{customer}?_method[]=DELETE")
     assert r.status_code == 400 and r.json()["code"] == "rest_invalid_param"
     r = site.call("admin", "POST", "/users/me", params={"_method": "get"})

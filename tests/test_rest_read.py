@@ -242,6 +242,20 @@ def test_item_bodies_carry_joined_names_counts_and_permissions(bridge: Any, demo
     assert body["finance"] is bool(employee["finance"])
 
 
+@pytest.mark.parametrize("login", ["admin", "andi_budi", "demo_branch_admin"])
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_a_page_lists_the_same_bodies_as_its_items(bridge: Any, demo_logins: dict, resource: str, login: str) -> None:
+    """A page's items are built with what the page's rows share looked up once: each must still be
+    exactly the body a GET of that item answers (columns, permissions for this caller, every link)."""
+    auth = demo_logins[login].auth
+    page = bridge.client.get(f"{API}/{resource}", params={"per_page": 5}, auth=auth).json()
+    assert page, f"{login} sees no {resource}"
+    for item in page:
+        single = bridge.client.get(f"{API}/{resource}/{item['id']}", auth=auth).json()
+        assert item == single
+        assert item["_links"]["collection"][0]["href"].endswith(f"{API}/{resource}")
+
+
 # ---- collection parameters ----------------------------------------------------------------------
 
 

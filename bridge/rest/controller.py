@@ -35,6 +35,7 @@ from bridge.principal import Principal
 from bridge.resources.schema import ResourceSchema
 from bridge.rest.collection import collection_response, list_rows, parse_collection
 from bridge.rest.items import (
+    Presenter,
     check_if_match,
     invalid_id,
     item_response,
@@ -127,7 +128,8 @@ class Controller(Generic[D]):
         model = self.model(request)
         params = parse_collection(request, self.schema, model)
         rows, total = await list_rows(request, self.schema, model, params)
-        return collection_response(request, [await presented(request, self.schema, r) for r in rows], total, params)
+        presenter = Presenter(request, self.schema)  # one for the page: its rows share it
+        return collection_response(request, [await presenter.presented(r) for r in rows], total, params)
 
     async def get_item(self, request: Request, principal: Principal, row_id: int) -> HTTPResponse:
         raw = await visible_or_404(request, self.schema, row_id)

@@ -18,7 +18,7 @@ from sanic.response import HTTPResponse
 from bridge.access import CAN_VIEW_EMPLOYEE, granted_by_filter
 from bridge.context import authenticated
 from bridge.errors import BridgeError
-from bridge.links import relation_links
+from bridge.links import links_under
 from bridge.namespace import API_PREFIX
 from bridge.pipeline import combine, scoped_columns, where_for
 from bridge.resources.schema import ResourceSchema
@@ -113,30 +113,49 @@ def item_url(request: Request, schema: ResourceSchema, row_id: int) -> str:
     return f"{base_url(request)}{API_PREFIX}/{schema.resource}/{row_id}"
 
 
+class Presenter:
+    """What every item of one answer shares (its model, the caller, the access rules, the hooks,
+    the link bases), looked up once for a page instead of once per row."""
+
+    __slots__ = ("access", "collection", "hooks", "model", "principal", "resource", "schema", "settings")
+
+    def __init__(self, request: Request, schema: ResourceSchema) -> None:
+        svc = services(request)
+        self.schema, self.resource = schema, schema.resource
+        self.model = model_of(request, schema)
+        self.principal = authenticated(request)
+        self.access, self.hooks, self.settings = svc.access, svc.hooks, svc.settings
+        self.collection = f"{svc.settings.base_url}{API_PREFIX}/{schema.resource}"  # item_url's prefix
+
+    def present(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """The item body: JSON-typed columns, joined names (null when absent), permissions, links."""
+        body = self.model.shape(raw)
+        for key in self.schema.item_keys:
+            body.setdefault(key, None)
+        body["permissions"] = self.access.permissions(self.resource, self.principal, body)
+        body["_links"] = {
+            "self": [{"href": f"{self.collection}/{body['id']}"}],
+            "collection": [{"href": self.collection}],
+            **links_under(self.settings, self.resource, body),  # embeddable (bridge/links.py)
+        }
+        return body
+
+    async def presented(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """:meth:`present`, with the plugin's permission filters for what the rules refuse
+        (``bridge/row_permissions.py``), as DataTables rows get them."""
+        body = self.present(raw)
+        body["permissions"] = await settle(self.hooks, self.resource, self.principal, raw, body["permissions"])
+        return body
+
+
 def present(request: Request, schema: ResourceSchema, raw: Mapping[str, Any]) -> dict[str, Any]:
-    """The item body: JSON-typed columns, joined names (null when absent), permissions, links."""
-    body = model_of(request, schema).shape(raw)
-    for key in schema.item_keys:
-        body.setdefault(key, None)
-    principal = authenticated(request)
-    svc = services(request)
-    body["permissions"] = svc.access.permissions(schema.resource, principal, body)
-    collection = f"{svc.settings.base_url}{API_PREFIX}/{schema.resource}"  # item_url's prefix
-    body["_links"] = {
-        "self": [{"href": f"{collection}/{body['id']}"}],
-        "collection": [{"href": collection}],
-        **relation_links(request, schema.resource, body),  # embeddable (bridge/links.py)
-    }
-    return body
+    """One item's body (:meth:`Presenter.present`)."""
+    return Presenter(request, schema).present(raw)
 
 
 async def presented(request: Request, schema: ResourceSchema, raw: Mapping[str, Any]) -> dict[str, Any]:
-    """:func:`present`, with the plugin's permission filters for what the rules refuse
-    (``bridge/row_permissions.py``), as DataTables rows get them."""
-    body = present(request, schema, raw)
-    hooks, principal = services(request).hooks, authenticated(request)
-    body["permissions"] = await settle(hooks, schema.resource, principal, raw, body["permissions"])
-    return body
+    """One item's body with the plugin's permission filters (:meth:`Presenter.presented`)."""
+    return await Presenter(request, schema).presented(raw)
 
 
 def requested_fields(request: Request, exact: bool = False) -> list[list[str]] | None:
