@@ -11,8 +11,11 @@ is sent two ways, exactly as the screen's JavaScript sends it:
   the plugin's nonce (nginx → WordPress → shim → signed request → bridge).
 
 It checks that both answer the same JSON (rows, counts, HTML), then measures each sequentially
-(p50/p90 of one keep-alive client) and under load (wrk, ``--connections`` for ``--seconds``), and
-prints the ratios. Run as ``.venv/bin/python -m bench.fastpath [--customers 10] [--seconds 10]``
+(p50/p90 of one keep-alive client's round trip, and the **server time**: nginx's own
+``$request_time`` for those requests, from its access log, at nginx's 1 ms resolution) and under
+load (wrk, ``--connections`` for ``--seconds``, the two paths alternating for ``--rounds`` rounds
+so that a change in the shared machine's load hits both; the throughput ratio is the median of the
+rounds' ratios), and prints the ratios. Run as ``.venv/bin/python -m bench.fastpath [--customers 10] [--seconds 10]``
 (needs what ``make test`` installs, plus wrk). The database is a fresh ``wpbench_…`` one on
 BRIDGE_DATABASE_URL's server, or the private MariaDB, dropped at the end.
 """
@@ -116,7 +119,7 @@ def stack(url: DatabaseURL, workers: int) -> Iterator[SimpleNamespace]:
             if time.time() > deadline or nginx.poll() is not None:
                 raise SystemExit(f"bench: nginx did not serve {site}: {(tmp / 'error.log').read_text()}")
             time.sleep(0.05)
-        yield SimpleNamespace(site=site, wp=wp, bridge=bridge)
+        yield SimpleNamespace(site=site, wp=wp, bridge=bridge, access_log=tmp / "access.log")
 
 
 def _ready(site: str) -> bool:
@@ -146,6 +149,23 @@ def sequential(send: Any, count: int) -> list[float]:
         send()
         timings.append((time.perf_counter() - started) * 1000)
     return timings
+
+
+def server_times(log: Path, since: int) -> list[float]:
+    """nginx's ``$request_time`` (ms) of the requests logged after byte ``since`` of its access log
+    (the ``timed`` format of tests/support/one_origin.py: status, request time, upstream time, URI)."""
+    with log.open("rb") as f:
+        f.seek(since)
+        lines = f.read().decode().splitlines()
+    return [float(line.split()[1]) * 1000 for line in lines if line.startswith("200 ")]
+
+
+def timed(log: Path, send: Any, count: int) -> tuple[list[float], list[float]]:
+    """The round trips of ``count`` sequential requests and nginx's server time for each."""
+    send()  # warm, and not counted below
+    since = log.stat().st_size
+    trips = sequential(send, count)
+    return trips, server_times(log, since)[1:]  # the first logged one is sequential()'s own warm-up
 
 
 def load(site: str, path: str, body: str, cookie: str, nonce: str, connections: int, seconds: float) -> Measured:
@@ -184,25 +204,38 @@ def measure(args: argparse.Namespace, url: DatabaseURL) -> dict[str, Any]:
         mine, theirs = direct().json(), ajax().json()
         if mine != theirs or "error" in mine or not mine["data"]:
             raise SystemExit(f"bench: the two paths answer differently:\n{mine}\n{theirs}")
-        seq = {"direct": sequential(direct, args.requests), "admin-ajax": sequential(ajax, max(20, args.requests // 5))}
-        cookie = "; ".join(sorted({f"{c.name}={c.value}" for c in client.cookies.jar}))
-        loaded = {
-            "direct": load(s.site, direct_path, direct_body, cookie, rest_nonce, args.connections, args.seconds),
-            "admin-ajax": load(
-                s.site, "/wp-admin/admin-ajax.php", ajax_body, cookie, "", args.connections, args.seconds
-            ),
+        seq = {
+            "direct": timed(s.access_log, direct, args.requests),
+            "admin-ajax": timed(s.access_log, ajax, max(20, args.requests // 5)),
         }
+        cookie = "; ".join(sorted({f"{c.name}={c.value}" for c in client.cookies.jar}))
+        rounds: list[dict[str, Measured]] = []
+        for _ in range(args.rounds):
+            rounds.append(
+                {
+                    "direct": load(
+                        s.site, direct_path, direct_body, cookie, rest_nonce, args.connections, args.seconds
+                    ),
+                    "admin-ajax": load(
+                        s.site, "/wp-admin/admin-ajax.php", ajax_body, cookie, "", args.connections, args.seconds
+                    ),
+                }
+            )
     result: dict[str, Any] = {"customers": args.customers, "rows": len(mine["data"]), "identical": True}
     for name in ("direct", "admin-ajax"):
+        trips, server = seq[name]
         result[name] = {
-            "p50_ms": round(statistics.median(seq[name]), 2),
-            "p90_ms": round(statistics.quantiles(seq[name], n=10)[-1], 2),
-            "rps": round(loaded[name].rps, 1),
-            "load_p50_ms": round(loaded[name].p50, 2),
-            "errors": loaded[name].errors,
+            "p50_ms": round(statistics.median(trips), 2),
+            "p90_ms": round(statistics.quantiles(trips, n=10)[-1], 2),
+            "server_p50_ms": round(statistics.median(server), 1),
+            "server_p90_ms": round(statistics.quantiles(server, n=10)[-1], 1),
+            "rps": [round(r[name].rps, 1) for r in rounds],
+            "load_p50_ms": [round(r[name].p50, 2) for r in rounds],
+            "errors": sum(r[name].errors for r in rounds),
         }
     result["speedup_p50"] = round(result["admin-ajax"]["p50_ms"] / result["direct"]["p50_ms"], 1)
-    result["throughput_ratio"] = round(result["direct"]["rps"] / result["admin-ajax"]["rps"], 1)
+    result["throughput_ratios"] = [round(r["direct"].rps / r["admin-ajax"].rps, 1) for r in rounds]
+    result["throughput_ratio"] = round(statistics.median(result["throughput_ratios"]), 1)
     return result
 
 
@@ -210,11 +243,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.fastpath", description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=10, help="demo customers (default 10)")
     parser.add_argument("--requests", type=int, default=300, help="sequential draws on the fast path (default 300)")
-    parser.add_argument("--seconds", type=float, default=10, help="wrk run per path (default 10)")
+    parser.add_argument("--seconds", type=float, default=5, help="wrk run per path and round (default 5)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating wrk runs of the two paths (default 3)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
     parser.add_argument("--workers", type=int, default=2, help="bridge workers (default 2)")
     args = parser.parse_args(argv)
     wrk.ensure_wrk()
+    load_before = os.getloadavg()[0]
     server, started = database_server()
     url, _ = fresh_database(server, args.customers)
     try:
@@ -223,13 +258,17 @@ def main(argv: list[str] | None = None) -> int:
         drop_database(url)
         if started:
             stop_private()
+    result["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     print(json.dumps(result, indent=2))
     d, a = result["direct"], result["admin-ajax"]
     print(
-        f"\n{args.customers} customers, one draw of the Customers screen as an administrator:\n"
-        f"  direct (fast path): p50 {d['p50_ms']} ms, {d['rps']} req/s at {args.connections} connections\n"
-        f"  admin-ajax (shim):  p50 {a['p50_ms']} ms, {a['rps']} req/s\n"
-        f"  → {result['speedup_p50']}× faster per draw, {result['throughput_ratio']}× the throughput; identical JSON"
+        f"\n{args.customers} customers, one draw of the Customers screen as an administrator"
+        f" (load average {result['load_average'][0]} before, {result['load_average'][1]} after):\n"
+        f"  direct (fast path): p50 {d['p50_ms']} ms round trip, {d['server_p50_ms']} ms in nginx;"
+        f" {d['rps']} req/s at {args.connections} connections\n"
+        f"  admin-ajax (shim):  p50 {a['p50_ms']} ms round trip, {a['server_p50_ms']} ms in nginx; {a['rps']} req/s\n"
+        f"  → {result['speedup_p50']}× faster per draw, {result['throughput_ratio']}× the throughput"
+        f" (median of {result['throughput_ratios']}); identical JSON"
     )
     return 0
 

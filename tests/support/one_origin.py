@@ -21,7 +21,9 @@ pid {tmp}/nginx.pid;
 error_log {tmp}/error.log info;
 events {{ worker_connections 256; }}
 http {{
-    access_log {tmp}/access.log;
+    # $request_time: nginx's whole handling of a request (bench/fastpath.py's server time).
+    log_format timed '$status $request_time $upstream_response_time "$request_uri"';
+    access_log {tmp}/access.log timed;
     client_body_temp_path {tmp}/body;
     proxy_temp_path {tmp}/proxy;
     fastcgi_temp_path {tmp}/fastcgi;
