@@ -33,6 +33,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -44,7 +45,7 @@ from bench.runner import database_server
 from bench.stack import drop_database, fresh_database
 from bench.stats import Measured
 from bridge.devdb import stop_private
-from bridge.settings import DatabaseURL
+from bridge.settings import DatabaseURL, run_dir
 from tests.support.one_origin import KEY_DEFINE, NGINX, nginx_conf
 from tests.support.server import BridgeServer, free_port
 from tests.support.wordpress_site import (
@@ -72,8 +73,9 @@ def shim_zip() -> Path:
 
 
 @contextmanager
-def stack(url: DatabaseURL, workers: int) -> Iterator[SimpleNamespace]:
-    """Bridge, WordPress and nginx on one origin; stopped on exit."""
+def stack(url: DatabaseURL, workers: int, bridge_socket: str | None = None) -> Iterator[SimpleNamespace]:
+    """Bridge, WordPress and nginx on one origin; stopped on exit. With ``bridge_socket`` the
+    bridge reaches MariaDB by that Unix socket (WordPress still by TCP)."""
     with tempfile.TemporaryDirectory(prefix="wpbench-fastpath-") as raw, ExitStack() as cleanup:
         tmp = Path(raw)
         (tmp / "logs").mkdir()
@@ -85,8 +87,9 @@ def stack(url: DatabaseURL, workers: int) -> Iterator[SimpleNamespace]:
         install(wp)
         keys = "\n".join(KEY_DEFINE.findall((wp.root / "wp-config.php").read_text()))
         (tmp / "wp-config-keys.php").write_text(f"<?php\n{keys}\n")
+        bridge_url = url if bridge_socket is None else replace(url, unix_socket=bridge_socket)
         bridge = BridgeServer(
-            url,
+            bridge_url,
             {
                 "BRIDGE_WORKERS": str(workers),
                 "BRIDGE_WP_CONFIG": str(tmp / "wp-config-keys.php"),
@@ -187,7 +190,8 @@ def load(site: str, path: str, body: str, cookie: str, nonce: str, connections: 
 
 
 def measure(args: argparse.Namespace, url: DatabaseURL) -> dict[str, Any]:
-    with stack(url, args.workers) as s:
+    socket = str(run_dir() / "mariadb" / "mysqld.sock") if args.unix_socket else None
+    with stack(url, args.workers, socket) as s:
         client, rest_nonce, plugin_nonce = signed_in(s.wp, s.site)
         pairs = datatable_params(CUSTOMER_COLUMNS)
         direct_body = str(httpx.QueryParams(pairs))
@@ -221,7 +225,12 @@ def measure(args: argparse.Namespace, url: DatabaseURL) -> dict[str, Any]:
                     ),
                 }
             )
-    result: dict[str, Any] = {"customers": args.customers, "rows": len(mine["data"]), "identical": True}
+    result: dict[str, Any] = {
+        "customers": args.customers,
+        "bridge_to_mariadb": "unix socket" if socket else "tcp",
+        "rows": len(mine["data"]),
+        "identical": True,
+    }
     for name in ("direct", "admin-ajax"):
         trips, server = seq[name]
         result[name] = {
@@ -247,8 +256,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="alternating wrk runs of the two paths (default 3)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
     parser.add_argument("--workers", type=int, default=2, help="bridge workers (default 2)")
+    parser.add_argument(
+        "--unix-socket",
+        action="store_true",
+        help="the bridge reaches the private MariaDB by its Unix socket instead of TCP",
+    )
     args = parser.parse_args(argv)
     wrk.ensure_wrk()
+    if args.unix_socket and os.environ.get("BRIDGE_DATABASE_URL"):
+        parser.error("--unix-socket is for the private MariaDB (BRIDGE_DATABASE_URL unset)")
     load_before = os.getloadavg()[0]
     server, started = database_server()
     url, _ = fresh_database(server, args.customers)
