@@ -17,7 +17,7 @@ import pytest
 from bridge import signing
 from bridge.demo import demo_application_passwords
 from tests.support.cli import run_cli
-from tests.support.database import connect
+from tests.support.database import fetch
 from tests.support.datatables import dt_params
 from tests.support.server import SECRET, BridgeServer
 
@@ -63,15 +63,6 @@ def register(registry):
 '''
 
 
-def rows(url: Any, sql: str, args: Any = None) -> list[dict[str, Any]]:
-    conn = connect(url)
-    with conn.cursor() as cur:
-        cur.execute(sql, args)
-        found = list(cur.fetchall())
-    conn.close()
-    return found
-
-
 @pytest.fixture(scope="module")
 def site(
     make_database: Callable[..., Any], start_bridge: Callable[..., Any], tmp_path_factory: pytest.TempPathFactory
@@ -80,15 +71,15 @@ def site(
     url = make_database()
     run_cli(url, "migrate")
     run_cli(url, "demo", "--customers", "4")
-    ids = {r["user_login"]: int(r["ID"]) for r in rows(url, "SELECT ID, user_login FROM wp_users")}
-    me = rows(url, "SELECT * FROM wp_app_customer_employees WHERE user_id = %s", (ids["demo_employee"],))[0]
-    colleague = rows(
+    ids = {r["user_login"]: int(r["ID"]) for r in fetch(url, "SELECT ID, user_login FROM wp_users")}
+    me = fetch(url, "SELECT * FROM wp_app_customer_employees WHERE user_id = %s", (ids["demo_employee"],))[0]
+    colleague = fetch(
         url,
         "SELECT id FROM wp_app_customer_employees WHERE customer_id = %s AND id <> %s AND created_by <> %s "
         "ORDER BY id LIMIT 1",
         (me["customer_id"], me["id"], me["user_id"]),
     )[0]["id"]
-    branch = rows(
+    branch = fetch(
         url,
         "SELECT id FROM wp_app_customer_branches WHERE customer_id = %s AND type = 'cabang' LIMIT 1",
         (me["customer_id"],),
@@ -137,11 +128,11 @@ def test_the_rows_whose_rules_refuse_edit_are_asked_about_with_the_plugins_argum
     assert sorted(a["id"] for a in asks) == sorted(refused)
     full = {
         r["id"]: r
-        for r in rows(
+        for r in fetch(
             site["url"], "SELECT * FROM wp_app_customer_employees WHERE customer_id = %s", (me["customer_id"],)
         )
     }
-    customer = rows(site["url"], "SELECT * FROM wp_app_customers WHERE id = %s", (me["customer_id"],))[0]
+    customer = fetch(site["url"], "SELECT * FROM wp_app_customers WHERE id = %s", (me["customer_id"],))[0]
     for ask in asks:
         assert ask["filter"] == "wp_customer_can_edit_customer_employee" and ask["value"] is False
         employee, of_customer = ask["args"]
@@ -159,7 +150,7 @@ def test_only_the_page_is_asked_about_never_rows_outside_the_scope(site: dict[st
     user = site["ids"]["demo_employee"]
     one = signed_draw(server, "employees", user, "perm=edit_employee", customer_id=me["customer_id"], length=1)
     assert len(one["data"]) == 1 and [a["id"] for a in one["wp_bridge_ask"]] == [one["data"][0]["id"]]
-    other = rows(
+    other = fetch(
         site["url"], "SELECT id FROM wp_app_customers WHERE id <> %s ORDER BY id LIMIT 1", (me["customer_id"],)
     )
     outside = signed_draw(server, "employees", user, "perm=edit_employee", customer_id=other[0]["id"], length=-1)
@@ -176,7 +167,7 @@ def test_branch_delete_is_asked_with_the_branch_relation_never_past_the_head_off
     body = signed_draw(server, "branches", user, "perm=delete_branch", customer_id=me["customer_id"], length=-1)
     kept = {
         r["id"]
-        for r in rows(
+        for r in fetch(
             site["url"],
             "SELECT id FROM wp_app_customer_branches b WHERE type = 'pusat' AND EXISTS (SELECT 1 FROM "
             "wp_app_customer_branches x WHERE x.customer_id = b.customer_id AND x.type = 'cabang' AND x.status = 'active')",

@@ -39,6 +39,13 @@ def windows(term: str) -> list[str]:
     return list(dict.fromkeys(every[round(i * step)] for i in range(MAX_GRAMS)))
 
 
+def _bound(parameter: Any, value: Any, **kwargs: Any) -> str:
+    """The next placeholder of the statement's collector, with ``value`` bound to it."""
+    placeholder: str = parameter.get_sql(**kwargs)
+    parameter.update_parameters(param_key=parameter.get_param_key(placeholder=placeholder), value=value)
+    return placeholder
+
+
 class Candidates(Criterion):
     """``id IN (…)``: the customers holding every window of a term (and those changed since)."""
 
@@ -54,11 +61,7 @@ class Candidates(Criterion):
     def get_sql(self, parameter: Any = None, **kwargs: Any) -> str:
         if parameter is None:
             raise TypeError("a search index criterion is rendered with bound parameters only")
-        marks = []
-        for value in self.values:
-            placeholder = parameter.get_sql(**kwargs)
-            parameter.update_parameters(param_key=parameter.get_param_key(placeholder=placeholder), value=value)
-            marks.append(placeholder)
+        marks = [_bound(parameter, value, **kwargs) for value in self.values]
         return f"{self.id_field.get_sql(**kwargs)} IN ({self.sql.format(*marks)})"
 
 
@@ -132,8 +135,7 @@ class OwnerLike(Criterion):
     def get_sql(self, parameter: Any = None, **kwargs: Any) -> str:
         if parameter is None:
             raise TypeError("a search index criterion is rendered with bound parameters only")
-        placeholder = parameter.get_sql(**kwargs)
-        parameter.update_parameters(param_key=parameter.get_param_key(placeholder=placeholder), value=self.pattern)
+        placeholder = _bound(parameter, self.pattern, **kwargs)
         return (
             f"EXISTS (SELECT 1 FROM `{self.users}` wso WHERE wso.ID = {self.user_field.get_sql(**kwargs)} "
             f"AND wso.display_name LIKE {placeholder})"
