@@ -3,8 +3,9 @@
 ``GET /statistics/customers[?customer_id=]`` → ``{total_customers, total_branches, total_employees}``;
 ``GET /statistics/agencies`` (or any other table with an access filter, e.g. a plugin's) →
 ``{total, active, inactive}``; ``GET /tabs/agency/{id}/statistics`` → the agency info tab's
-``{customer_count, branch_count, has_customers, has_branches}``. All in the caller's scope;
-401 when logged out, 403 for a user who may see nothing.
+``{customer_count, branch_count, has_customers, has_branches}``, with ``?shape=plugin`` (the
+browser's fast path) also ``html``: the shim's "Statistik Customer" block for those numbers. All in
+the caller's scope; 401 when logged out, 403 for a user who may see nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
 from bridge import statistics
-from bridge.errors import BridgeError
+from bridge.agency_tab_block import agency_statistics_html
+from bridge.errors import BridgeError, invalid_params
 from bridge.namespace import API_PREFIX
 from bridge.params import path_integer_or_400
 from bridge.responses import json_response
@@ -50,5 +52,27 @@ async def table_statistics(request: Request, resource: str) -> HTTPResponse:
 async def tab_statistics(request: Request, entity: str, entity_id: str) -> HTTPResponse:
     """The numbers a plugin shows on an entity's tab (hooks/agency.py: the agency info tab)."""
     ident = path_integer_or_400(entity_id, "id", low=1)
+    plugin_shape = _plugin_shape(request, entity)
     await require_login(request)
-    return json_response(await statistics.tab_statistics(services(request).hooks, request, entity, ident))
+    numbers = await statistics.tab_statistics(services(request).hooks, request, entity, ident)
+    if plugin_shape:
+        html = agency_statistics_html(_count(numbers, "customer_count"), _count(numbers, "branch_count"))
+        return json_response({**numbers, "html": html})
+    return json_response(numbers)
+
+
+def _count(numbers: statistics.TabNumbers, key: str) -> int:
+    """A number as the shim's ``(int)`` cast reads it: the whole part of a number, 0 for anything
+    else (the Python filters of ``wp_customer_agency_statistics_data`` may leave other values)."""
+    value = numbers.get(key)
+    return int(value) if isinstance(value, int | float) and value == value and abs(value) < 2**63 else 0
+
+
+def _plugin_shape(request: Request, entity: str) -> bool:
+    """Whether ``shape=plugin`` asks for the agency block too; another shape or entity is a 400."""
+    shape = request.args.get("shape")
+    if shape is None:
+        return False
+    if shape != "plugin" or entity != "agency":
+        raise invalid_params({"shape": "shape=plugin (the shim's block) is for the agency tab only; otherwise leave it out."})
+    return True

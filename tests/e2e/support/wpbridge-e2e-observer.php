@@ -188,3 +188,14 @@ add_action(
 		wp_send_json_success( array( 'title' => $agency->name, 'tabs' => $tabs, 'agency' => $agency ) );
 	}
 );
+
+// A site's own PHP on the agency statistics block, as a site would add one: option
+// wpbridge_e2e_agency_statistics_note holds the text it prints (unset: no callback at all).
+if ( '' !== (string) get_option( 'wpbridge_e2e_agency_statistics_note', '' ) ) {
+	add_action(
+		'wp_customer_after_agency_statistics',
+		function () {
+			echo '<p class="wpbridge-e2e-note">' . esc_html( get_option( 'wpbridge_e2e_agency_statistics_note' ) ) . '</p>';
+		}
+	);
+}

@@ -1,6 +1,7 @@
 <?php
 /**
- * WP Agency integration: the agency list's access filter and the agency info tab's statistics.
+ * WP Agency integration: the agency list's access filter and the agency info tab's statistics
+ * (rendered here, or left to the browser's fast path: fast-path-agency-tab.js).
  *
  * Replaces what the WP Customer plugin does there with the bridge's
  * answers: the plugin's own callbacks on those two hooks are detached so nothing is shown or
@@ -18,6 +19,21 @@ class WP_Customer_Bridge_Agency {
 
 	const WHERE_HOOK = 'wpapp_datatable_agencies_where';
 	const TAB_HOOKS  = array( 'wpapp_tab_view_content', 'wpapp_tab_view_after_content' );
+
+	/**
+	 * Header the fast-path script adds to WP Agency's get_agency_details: it will fill the block in.
+	 */
+	const FAST_PATH_HEADER = 'HTTP_X_WP_CUSTOMER_BRIDGE_FAST_PATH';
+
+	/**
+	 * The hooks through which PHP takes part in the block; a callback on any keeps it server-side.
+	 */
+	const BLOCK_HOOKS = array(
+		'wp_customer_before_agency_tab_content',
+		'wp_customer_after_agency_tab_content',
+		'wp_customer_after_agency_statistics',
+		'wp_customer_agency_statistics_data',
+	);
 
 	/**
 	 * Bridge client.
@@ -149,8 +165,73 @@ class WP_Customer_Bridge_Agency {
 		if ( $agency_id < 1 ) {
 			return;
 		}
+		if ( self::block_on_fast_path() ) {
+			echo self::placeholder( $agency_id ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- an HTML comment holding an int.
+			return;
+		}
 		// phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- the renderer escapes every value.
 		echo $this->tab_html( $agency, $agency_id, $tab_id );
+	}
+
+	/**
+	 * Where the fast-path script puts the block it asks the bridge for.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param int $agency_id Agency id.
+	 * @return string
+	 */
+	public static function placeholder( $agency_id ) {
+		return '<!--wp-customer-bridge:agency-statistics:' . (int) $agency_id . '-->';
+	}
+
+	/**
+	 * Whether this get_agency_details answer leaves the statistics block to the fast-path script,
+	 * which then asks the bridge for it directly (GET /tabs/agency/{id}/statistics?shape=plugin)
+	 * and sends the request again without its header when the bridge does not answer: only when
+	 * the script said it is on the page (its header) and block_for_the_browser() holds.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return bool
+	 */
+	public static function block_on_fast_path() {
+		$asked = isset( $_SERVER[ self::FAST_PATH_HEADER ] ) ? sanitize_text_field( wp_unslash( $_SERVER[ self::FAST_PATH_HEADER ] ) ) : '';
+		if ( 'agency-statistics' !== $asked || ! wp_doing_ajax() ) {
+			return false;
+		}
+		return WP_Customer_Bridge_Fast_Path::enabled()
+			&& WP_Customer_Bridge_Fast_Path::decided_by_the_bridge( get_current_user_id() )
+			&& self::block_for_the_browser();
+	}
+
+	/**
+	 * Whether the browser may put the bridge's block in place of the shim's: no PHP callback takes
+	 * part in the block and the plugin's strings are not translated on this site (the bridge
+	 * renders them as the plugin wrote them). Asked when the fast-path script is added (no
+	 * script, no wasted request) and again for every get_agency_details answer.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return bool
+	 */
+	public static function block_for_the_browser() {
+		foreach ( self::BLOCK_HOOKS as $hook ) {
+			if ( has_filter( $hook ) ) {
+				return false;
+			}
+		}
+		if ( ! get_translations_for_domain( 'wp-customer' ) instanceof NOOP_Translations ) {
+			return false;
+		}
+		/**
+		 * Filters whether the agency info tab's statistics block is left to the browser's fast path.
+		 *
+		 * @since 0.2.0
+		 *
+		 * @param bool $on True when nothing keeps it on the server.
+		 */
+		return (bool) apply_filters( 'wp_customer_bridge_fast_path_agency_tab', true );
 	}
 
 	/**

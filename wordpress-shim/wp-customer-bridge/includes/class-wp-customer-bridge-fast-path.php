@@ -31,6 +31,8 @@ class WP_Customer_Bridge_Fast_Path {
 
 	const HANDLE = 'wp-customer-bridge-fast-path';
 
+	const AGENCY_TAB_HANDLE = 'wp-customer-bridge-fast-path-agency-tab';
+
 	/**
 	 * Admin-ajax action → the bridge's DataTable of the same rows.
 	 */
@@ -161,6 +163,16 @@ class WP_Customer_Bridge_Fast_Path {
 				'nonce'  => wp_create_nonce( 'wp_rest' ),
 				'tables' => self::tables(),
 			)
+		);
+		if ( ! WP_Customer_Bridge_Agency::block_for_the_browser() ) {
+			return;
+		}
+		wp_enqueue_script(
+			self::AGENCY_TAB_HANDLE,
+			plugins_url( 'assets/js/fast-path-agency-tab.js', WP_CUSTOMER_BRIDGE_FILE ),
+			array( self::HANDLE ),
+			WP_CUSTOMER_BRIDGE_VERSION,
+			false
 		);
 	}
 }
