@@ -74,5 +74,7 @@ def _plugin_shape(request: Request, entity: str) -> bool:
     if shape is None:
         return False
     if shape != "plugin" or entity != "agency":
-        raise invalid_params({"shape": "shape=plugin (the shim's block) is for the agency tab only; otherwise leave it out."})
+        raise invalid_params(
+            {"shape": "shape=plugin (the shim's block) is for the agency tab only; otherwise leave it out."}
+        )
     return True

@@ -59,7 +59,9 @@ def server_rendered(client: httpx.Client, page: Any, agency_id: int, header: boo
 
 
 def test_the_info_tabs_block_comes_from_the_bridge_with_the_admin_ajax_html(
-    fast_site: FastSite, browser: Any, agency_id: int  # noqa: F811
+    fast_site: FastSite,
+    browser: Any,
+    agency_id: int,  # noqa: F811
 ) -> None:
     context, page, client = open_agency_screen(browser, fast_site)
     try:
@@ -77,7 +79,10 @@ def test_the_info_tabs_block_comes_from_the_bridge_with_the_admin_ajax_html(
 
 
 def test_a_php_callback_on_the_block_keeps_it_on_the_server(
-    fast_site: FastSite, browser: Any, wordpress: WordPress, agency_id: int  # noqa: F811
+    fast_site: FastSite,
+    browser: Any,
+    wordpress: WordPress,
+    agency_id: int,  # noqa: F811
 ) -> None:
     wordpress.php(f"update_option( '{NOTE}', 'Catatan situs' );")
     context, page, client = open_agency_screen(browser, fast_site)
@@ -97,7 +102,9 @@ def test_a_php_callback_on_the_block_keeps_it_on_the_server(
 
 
 def test_with_the_bridge_stopped_the_tab_shows_the_block_through_admin_ajax(
-    fast_site: FastSite, browser: Any, agency_id: int  # noqa: F811
+    fast_site: FastSite,
+    browser: Any,
+    agency_id: int,  # noqa: F811
 ) -> None:
     """Runs last in this module: it stops the browser's bridge (nginx then answers 502)."""
     context, page, client = open_agency_screen(browser, fast_site)
