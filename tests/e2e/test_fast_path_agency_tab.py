@@ -15,10 +15,12 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.test_fast_path import FastSite, direct_requests, fast_site, log_in  # noqa: F401
+from tests.e2e import test_fast_path
+from tests.e2e.test_fast_path import FastSite, direct_requests, log_in
 from tests.support.server import BridgeServer, signed_headers
 from tests.support.wordpress_site import OWNER, WordPress
 
+fast_site = test_fast_path.fast_site  # the same one-origin site, started for this module
 NOTE = "wpbridge_e2e_agency_statistics_note"
 DETAILS = """id => new Promise( resolve => jQuery.post( ajaxurl, {
     action: 'get_agency_details', nonce: window.wpAgencyDataTable.nonce, id: id
@@ -61,7 +63,7 @@ def server_rendered(client: httpx.Client, page: Any, agency_id: int, header: boo
 def test_the_info_tabs_block_comes_from_the_bridge_with_the_admin_ajax_html(
     fast_site: FastSite,
     browser: Any,
-    agency_id: int,  # noqa: F811
+    agency_id: int,
 ) -> None:
     context, page, client = open_agency_screen(browser, fast_site)
     try:
@@ -82,7 +84,7 @@ def test_a_php_callback_on_the_block_keeps_it_on_the_server(
     fast_site: FastSite,
     browser: Any,
     wordpress: WordPress,
-    agency_id: int,  # noqa: F811
+    agency_id: int,
 ) -> None:
     wordpress.php(f"update_option( '{NOTE}', 'Catatan situs' );")
     context, page, client = open_agency_screen(browser, fast_site)
@@ -104,7 +106,7 @@ def test_a_php_callback_on_the_block_keeps_it_on_the_server(
 def test_with_the_bridge_stopped_the_tab_shows_the_block_through_admin_ajax(
     fast_site: FastSite,
     browser: Any,
-    agency_id: int,  # noqa: F811
+    agency_id: int,
 ) -> None:
     """Runs last in this module: it stops the browser's bridge (nginx then answers 502)."""
     context, page, client = open_agency_screen(browser, fast_site)
