@@ -183,6 +183,7 @@ class Bridge(Served):
         """Empty the bridge's diskcache (shared by its workers): the next requests are cold (the
         clear changes the generations' stamp, so no worker reuses what it read before)."""
         import asyncio
+        import threading
 
         from bridge.cache import DiskCache
 
@@ -191,7 +192,10 @@ class Bridge(Served):
             await cache.clear()
             await cache.close()
 
-        asyncio.run(clear())
+        # Its own thread and loop: the cold phase calls this from inside its running event loop.
+        thread = threading.Thread(target=lambda: asyncio.run(clear()))
+        thread.start()
+        thread.join()
 
 
 class HttpFloor(Served):
