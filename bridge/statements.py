@@ -17,6 +17,10 @@ A term built per request around a caller's criterion (a customer's ``branch_coun
 only the branches the caller may see) is a ``Scoped`` term: its key is the object it was made
 from plus the criterion's rendered SQL, never its values, and a statement that contains it
 re-binds its ``Bound`` like the WHERE's, so one caller's scope never reaches another's.
+
+A WHERE made only of *shared* criteria (``share``: a user's access scope, built once per
+principal object by bridge/access.py) is rendered once per prefix too: by the identity of those
+objects, which the entry keeps.
 """
 
 from __future__ import annotations
@@ -80,6 +84,8 @@ def bind(criteria: list[Criterion], prefix: str) -> Bound | None:
     key = (prefix, *map(id, criteria))
     kept = _BOUND.get(key)
     if kept is None:
+        if len(_BOUND) >= SHARED_ENTRIES:
+            _BOUND.clear()
         kept = _BOUND[key] = (tuple(criteria), _render(criteria, prefix))
     return kept[1]
 
