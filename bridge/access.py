@@ -22,7 +22,7 @@ the branches of the agency, of the division's jurisdictions, or inspected by the
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from pypika import MySQLQuery, Table
@@ -31,6 +31,7 @@ from pypika.terms import Criterion, EmptyCriterion, Term
 
 from bridge.principal import Principal
 from bridge.schema import SchemaInfo, TableNames
+from bridge.statements import share
 
 SCOPED_RESOURCES = ("customers", "branches", "employees")
 
@@ -64,6 +65,8 @@ class Never(Criterion):
 NEVER = Never()
 ALL = EmptyCriterion()
 
+SCOPE_ENTRIES = 1024  # per process; the memo starts over when full
+
 
 def any_of(criteria: Iterable[Criterion]) -> Criterion:
     """OR of ``criteria``; no criteria at all means nothing is visible."""
@@ -86,6 +89,10 @@ class Access:
 
     names: TableNames
     schema: SchemaInfo
+    # ``scope``'s memo: (resource, principal id, table id) -> (principal, table, criterion)
+    _scopes: dict[tuple[str, int, int], tuple[Principal, Table, Criterion]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     # ---- access types a filter changed ------------------------------------------------------
     @staticmethod
@@ -250,7 +257,23 @@ class Access:
         return resource in SCOPED_RESOURCES
 
     def scope(self, resource: str, p: Principal, table: Table) -> Criterion:
-        """The user's scope on ``resource``; a resource without rules is open to bypass users only."""
+        """The user's scope on ``resource``; a resource without rules is open to bypass users only.
+
+        It depends on nothing but its arguments (principals are frozen; a new load is a new
+        object), so it is built once per principal object and table and shared (``share``): a
+        request with the principal the cache's memo gave the last one renders it from memo too.
+        """
+        key = (resource, id(p), id(table))
+        kept = self._scopes.get(key)
+        if kept is not None and kept[0] is p and kept[1] is table:
+            return share(kept[2])  # again: the statement memo may have started over
+        criterion = self._build_scope(resource, p, table)
+        if len(self._scopes) >= SCOPE_ENTRIES:
+            self._scopes.clear()
+        self._scopes[key] = (p, table, criterion)
+        return share(criterion)
+
+    def _build_scope(self, resource: str, p: Principal, table: Table) -> Criterion:
         if resource in SCOPED_RESOURCES:
             rule: Callable[[Principal, Table], Criterion] = getattr(self, resource)  # the method of that name
             return rule(p, table)

@@ -20,7 +20,7 @@ import pickle
 import secrets
 import sqlite3
 import time
-from asyncio import Task, current_task
+from asyncio import AbstractEventLoop, Task, current_task
 from collections.abc import Awaitable, Callable, Iterable
 from contextvars import ContextVar
 from typing import Any, Protocol, cast
@@ -37,7 +37,11 @@ MISSING = object()
 # ``generations``) and reused by its later lookups (principal, credentials, totals), so a request
 # costs one generations read, not one per lookup. Only the task that began the request uses it (a
 # task spawned from it inherits the context, not the snapshot); its own evictions drop it.
-_SEEN: ContextVar[tuple[Task[Any], dict[str, str]] | None] = ContextVar("cache_generations_seen", default=None)
+# The loop is kept with the task: ``current_task(loop)`` is a dict lookup, while ``current_task()``
+# asks for the running loop, which on Python 3.11 makes a getpid system call each time.
+_SEEN: ContextVar[tuple[Task[Any], AbstractEventLoop, dict[str, str]] | None] = ContextVar(
+    "cache_generations_seen", default=None
+)
 
 
 _ALL = ""  # in a snapshot: every counter was read (a missing one is 0)
@@ -47,12 +51,12 @@ def read_generations_once(read: bool) -> None:
     """At a request's start: a ``read`` request that runs in this task reads the generations once
     (an eviction in it still drops them); any other reads them at each lookup."""
     task = current_task() if read else None
-    _SEEN.set((task, {}) if task is not None else None)
+    _SEEN.set((task, task.get_loop(), {}) if task is not None else None)
 
 
 def _seen() -> dict[str, str] | None:
     seen = _SEEN.get()
-    return seen[1] if seen is not None and seen[0] is current_task() else None
+    return seen[2] if seen is not None and seen[0] is current_task(seen[1]) else None
 
 
 def _versioned(key: str, seen: dict[str, str]) -> bool:

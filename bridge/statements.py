@@ -17,6 +17,10 @@ A term built per request around a caller's criterion (a customer's ``branch_coun
 only the branches the caller may see) is a ``Scoped`` term: its key is the object it was made
 from plus the criterion's rendered SQL, never its values, and a statement that contains it
 re-binds its ``Bound`` like the WHERE's, so one caller's scope never reaches another's.
+
+A WHERE made only of *shared* criteria (``share``: a user's access scope, built once per
+principal object by bridge/access.py) is rendered once per prefix too: by the identity of those
+objects, which the entry keeps.
 """
 
 from __future__ import annotations
@@ -55,8 +59,38 @@ class Bound(Criterion):
         return f"({self.sql})"
 
 
+SHARED_ENTRIES = 4096  # per process; both memos start over when full
+_SHARED: dict[int, Criterion] = {}
+_BOUND: dict[tuple[Any, ...], tuple[tuple[Criterion, ...], Bound | None]] = {}
+
+
+def share(criterion: Criterion) -> Criterion:
+    """Say that ``criterion`` is never changed and is kept by its maker (the access scope memo,
+    bridge/access.py), so ``bind`` may render a list of such criteria once per prefix; any other
+    criterion (a hook's, a request's value) is rendered each time."""
+    if len(_SHARED) >= SHARED_ENTRIES:
+        _SHARED.clear()
+        _BOUND.clear()
+    _SHARED[id(criterion)] = criterion
+    return criterion
+
+
 def bind(criteria: list[Criterion], prefix: str) -> Bound | None:
-    """The AND of ``criteria`` rendered with placeholders ``param_{prefix}N``; None when empty."""
+    """The AND of ``criteria`` rendered with placeholders ``param_{prefix}N``; None when empty.
+    A list of shared criteria only (``share``) is rendered once: the entry holds the very
+    objects its key names by id, so an id is never reused while the entry exists."""
+    if not criteria or not all(_SHARED.get(id(c)) is c for c in criteria):
+        return _render(criteria, prefix)
+    key = (prefix, *map(id, criteria))
+    kept = _BOUND.get(key)
+    if kept is None:
+        if len(_BOUND) >= SHARED_ENTRIES:
+            _BOUND.clear()
+        kept = _BOUND[key] = (tuple(criteria), _render(criteria, prefix))
+    return kept[1]
+
+
+def _render(criteria: list[Criterion], prefix: str) -> Bound | None:
     criterion = Criterion.all(criteria)
     if isinstance(criterion, EmptyCriterion):
         return None

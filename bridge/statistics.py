@@ -11,6 +11,7 @@ user scope and exact SQL (group ``statistics``), stale on any write to the table
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pypika import MySQLQuery
@@ -20,11 +21,11 @@ from pypika.terms import Criterion, Term
 
 from bridge.cache import Cache, digest, remember
 from bridge.datatables.plan import request_filters
-from bridge.db import render
 from bridge.errors import BridgeError, forbidden, not_found
 from bridge.invalidation import SCOPE_GROUPS, STATISTICS_GROUP
 from bridge.params import integer_or_400, safe
 from bridge.pipeline import denies, statistics_where
+from bridge.statements import MEMO, Bound, bind, term_key
 from bridge.tables.base import TableModel
 
 if TYPE_CHECKING:
@@ -65,10 +66,45 @@ class Tables(Counting, Protocol):
     def access_configs(self) -> Mapping[str, Mapping[str, Any]]: ...
 
 
-def count_of(model: TableModel, where: Iterable[Criterion], distinct: Term | None = None) -> QueryBuilder:
-    """``SELECT COUNT(*)`` (or ``COUNT(DISTINCT distinct)``) of the model's table under ``where``."""
-    counter = fn.Count(distinct).distinct() if distinct is not None else fn.Count("*")
-    return MySQLQuery.from_(model.table).select(counter).where(Criterion.all(list(where)))
+@dataclass(frozen=True)
+class CountOf:
+    """``SELECT COUNT(*)`` (or ``COUNT(DISTINCT distinct)``) of the model's table under ``where``:
+    the parts, so that a statement of counts is built and rendered only once per shape."""
+
+    model: TableModel
+    where: list[Criterion]
+    distinct: Term | None = None
+
+    def query(self, bound: Bound | None) -> QueryBuilder:
+        counter = fn.Count(self.distinct).distinct() if self.distinct is not None else fn.Count("*")
+        query = MySQLQuery.from_(self.model.table).select(counter)
+        return query if bound is None else query.where(bound)
+
+
+def count_of(model: TableModel, where: Iterable[Criterion], distinct: Term | None = None) -> CountOf:
+    return CountOf(model, list(where), distinct)
+
+
+def _shape(count: CountOf, bound: Bound | None, pins: list[Any]) -> tuple[Any, str | None]:
+    """What of a count besides its table decides its text: the counted term and the WHERE's SQL."""
+    return (None if count.distinct is None else term_key(count.distinct, pins), None if bound is None else bound.sql)
+
+
+def counts_statement(counts: Mapping[str, CountOf]) -> tuple[str, dict[str, Any]]:
+    """``SELECT (…) AS a, (…) AS b``: each WHERE rendered alone (``bind``), the statement around
+    them once per shape (the statement memo, bridge/statements.py); the values always bound."""
+    bounds = {name: bind(count.where, f"{name}_") for name, count in counts.items()}
+    pins: list[Any] = [count.model.table for count in counts.values()]
+    key = (
+        "counts",
+        *((name, id(count.model.table), _shape(count, bounds[name], pins)) for name, count in counts.items()),
+    )
+
+    def build() -> QueryBuilder:
+        # pypika types ``as_`` as returning a Selectable; on a QueryBuilder it returns the aliased QueryBuilder (a Term)
+        return MySQLQuery.select(*(count.query(bounds[name]).as_(name) for name, count in counts.items()))  # type: ignore[arg-type]
+
+    return MEMO.render(key, pins, build, *bounds.values())
 
 
 async def cached_counts(
@@ -76,13 +112,11 @@ async def cached_counts(
     principal: Principal,
     kind: str,
     resource: str,
-    counts: Mapping[str, QueryBuilder],
+    counts: Mapping[str, CountOf],
     depends: Iterable[str] = (),
 ) -> dict[str, int]:
     """Run the ``counts`` subqueries as one ``SELECT (…) AS a, (…) AS b``; cached per scope and SQL."""
-    # pypika types ``as_`` as returning a Selectable; on a QueryBuilder it returns the aliased QueryBuilder (a Term)
-    subqueries = (q.as_(name) for name, q in counts.items())
-    sql, params = render(MySQLQuery.select(*subqueries))  # type: ignore[arg-type]
+    sql, params = counts_statement(counts)
     key = f"stats:{kind}:{svc.access.scope_key(principal, resource)}:{digest(sql, params)}"
 
     async def compute() -> dict[str, int]:
