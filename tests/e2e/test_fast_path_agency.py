@@ -146,12 +146,16 @@ def test_with_php_in_play_the_list_stays_on_admin_ajax(
         path.unlink()
 
 
-def test_a_table_prefix_other_than_wp_keeps_the_list_on_admin_ajax(wordpress: WordPress) -> None:
+def test_another_table_prefix_or_wp_agency_version_keeps_the_list_on_admin_ajax(wordpress: WordPress) -> None:
     """WP Agency 1.0.7 joins wp_wi_provinces and wp_wi_regencies whatever the prefix; the bridge
-    joins the site's own, so on another prefix the two would differ."""
+    joins the site's own, so on another prefix the two would differ. Another WP Agency version
+    draws other buttons from other joins."""
     check = "echo wp_json_encode( WP_Customer_Bridge_Fast_Path::agencies_on_the_fast_path() ), ' ';"
     out = wordpress.php(f"{check} global $wpdb; $wpdb->prefix = 'wpx_'; {check}", user=1)
     assert out.split() == ["true", "false"]
+    for version in ("1.0.7", "1.0.8", "1.0.0"):
+        out = wordpress.php(check, user=1, env={"WPBRIDGE_E2E_AGENCY_VERSION": version})
+        assert out.split() == ["true" if version == "1.0.7" else "false"], version
 
 
 def test_with_the_bridge_stopped_the_list_still_draws_through_admin_ajax(fast_site: FastSite, browser: Any) -> None:

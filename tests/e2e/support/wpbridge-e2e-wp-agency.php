@@ -9,8 +9,13 @@
  * order[0][column] names, the WHERE list of wpapp_datatable_agencies_where (the shim's scope),
  * the search over four columns of the magic-quoted $_POST value, length 1..100, the counts, the
  * rows with their buttons and the row and response filters. The browser fast path must answer
- * exactly what this answers (tests/e2e/test_fast_path_agency.py).
+ * exactly what this answers (tests/e2e/test_fast_path_agency.py). WP Agency's version constant
+ * is defined as WP Agency 1.0.7 defines it, unless a test's wp-config.php variant says otherwise.
  */
+
+if ( ! defined( 'WP_AGENCY_VERSION' ) ) {
+	define( 'WP_AGENCY_VERSION', getenv( 'WPBRIDGE_E2E_AGENCY_VERSION' ) ?: '1.0.7' );
+}
 
 add_action(
 	'wp_ajax_get_agencies_datatable',

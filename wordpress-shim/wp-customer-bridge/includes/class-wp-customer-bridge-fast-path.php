@@ -54,6 +54,13 @@ class WP_Customer_Bridge_Fast_Path {
 	const AGENCY_TABLE  = 'agencies';
 
 	/**
+	 * The WP Agency version whose list the bridge answers (WP_AGENCY_VERSION).
+	 *
+	 * @since 0.2.0
+	 */
+	const AGENCY_VERSION = '1.0.7';
+
+	/**
 	 * Filters of WP Agency and wp-app-core on the agency list whose PHP callbacks the bridge
 	 * cannot run: the list's access, the rows' edit and delete buttons, and wp-app-core's
 	 * DataTable chain (its WHERE is checked by WP_Customer_Bridge_Agency::where_is_the_bridges()).
@@ -129,7 +136,8 @@ class WP_Customer_Bridge_Fast_Path {
 
 	/**
 	 * Whether WP Agency's agency list may be answered by the bridge: it answers what WP Agency
-	 * 1.0.7's handler answers with nothing else in play, so the list stays on admin-ajax while
+	 * 1.0.7's handler answers with nothing else in play, so the list stays on admin-ajax with any
+	 * other WP Agency version (its buttons, joins and filters change between versions), while
 	 * a PHP callback hooks one of AGENCY_FILTERS or adds its own WHERE to the list, while WP
 	 * Agency's button titles are translated for this user (the bridge writes them in English), or
 	 * on a site whose table prefix is not `wp_` (WP Agency 1.0.7 joins `wp_wi_provinces` and
@@ -151,6 +159,9 @@ class WP_Customer_Bridge_Fast_Path {
 		 * @param bool $enabled True.
 		 */
 		if ( ! apply_filters( 'wp_customer_bridge_fast_path_agencies', true ) ) {
+			return false;
+		}
+		if ( ! defined( 'WP_AGENCY_VERSION' ) || self::AGENCY_VERSION !== constant( 'WP_AGENCY_VERSION' ) ) {
 			return false;
 		}
 		if ( 'wp_' !== $wpdb->prefix || ! WP_Customer_Bridge_Agency::where_is_the_bridges() ) {
