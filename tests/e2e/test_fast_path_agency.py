@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from bridge.settings import DatabaseURL
+from tests.support.database import connect
 from tests.support.one_origin import API, FastSite, direct_requests, log_in, one_origin
 from tests.support.server import BridgeServer
 from tests.support.wordpress_site import WordPress, datatable_params
@@ -114,6 +115,39 @@ def test_the_agency_list_draws_from_the_bridge_and_answers_what_wp_agency_answer
             assert 0 < first["recordsTotal"] < 10
     finally:
         context.close()
+
+
+def test_hostile_text_and_quotes_in_the_search_answer_the_same_both_ways(
+    fast_site: FastSite, e2e_db: DatabaseURL, browser: Any
+) -> None:
+    """Agencies named with markup, entities, quotes and backslashes, and searches through
+    WordPress's magic quotes: the same JSON from the bridge as from PHP."""
+    names = ('Dinas <script>alert("x")</script> & Co', 'O\'Brien &amp; "Sons" 50%_off', "back\\slash O\\'Brien")
+    conn = connect(e2e_db)
+    with conn.cursor() as cur:
+        for i, name in enumerate(names):
+            cur.execute(
+                "INSERT INTO wp_app_agencies (code, name, status, provinsi_code, regency_code, created_by)"
+                " VALUES (%s, %s, 'inactive', %s, NULL, 1)",
+                (f"E2E<{i}>", name, "99" if i else None),
+            )
+    context, page, _ = open_screen(browser, fast_site, "admin")
+    try:
+        client = httpx.Client(
+            base_url=fast_site.url, timeout=30, cookies={c["name"]: c["value"] for c in context.cookies()}
+        )
+        for search in ("E2E", "<script>", "O'Brien", "O\\'Brien", "&amp;", "50%_", '"Sons"', "0"):
+            direct, ajax = both_paths(
+                client, page, datatable_params(AGENCY_COLUMNS, order=((0, "asc"),), search=search)
+            )
+            assert direct == ajax, search
+        direct, _ = both_paths(client, page, datatable_params(AGENCY_COLUMNS, order=((0, "asc"),), search="E2E"))
+        assert len(direct["data"]) == 3 and "&lt;script&gt;" in direct["data"][0]["name"]
+    finally:
+        context.close()
+        with conn.cursor() as cur:
+            cur.execute("DELETE FROM wp_app_agencies WHERE code LIKE 'E2E<%'")
+        conn.close()
 
 
 @pytest.mark.parametrize("plugin", sorted(PHP_PLUGINS))
