@@ -23,17 +23,10 @@ from bridge.settings import DatabaseURL
 from tests.support.database import connect
 from tests.support.one_origin import API, FastSite, direct_requests, log_in, one_origin
 from tests.support.server import BridgeServer
-from tests.support.wordpress_site import WordPress, datatable_params
+from tests.support.wordpress_site import AGENCY_COLUMNS, WordPress, datatable_params
 
 SCREEN = "/wp-admin/admin.php?page=wp-agency-disnaker"
 ROWS = "#agencies-table tbody tr[id^='agency-']"
-AGENCY_COLUMNS = (
-    ("code", True, True),
-    ("name", True, True),
-    ("provinsi_name", True, True),
-    ("regency_name", True, True),
-    ("actions", False, False),
-)
 # Orders without ties in the demo data (one agency per province, each with its own capital): where
 # rows tie, WP Agency's order is MariaDB's, which changes between requests (bridge/agency_rows.py).
 CASES = [

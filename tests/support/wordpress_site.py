@@ -460,3 +460,13 @@ EMPLOYEE_COLUMNS = (
     ("status", True, True),
     ("actions", False, False),
 )
+
+
+# WP Agency 1.0.7's agency list (assets/js/agency/agency-datatable.js).
+AGENCY_COLUMNS = (
+    ("code", True, True),
+    ("name", True, True),
+    ("provinsi_name", True, True),
+    ("regency_name", True, True),
+    ("actions", False, False),
+)
