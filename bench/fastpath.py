@@ -10,6 +10,11 @@ is sent two ways, exactly as the screen's JavaScript sends it:
 * **admin-ajax**: ``POST /wp-admin/admin-ajax.php`` with ``action=handle_customer_datatable`` and
   the plugin's nonce (nginx → WordPress → shim → signed request → bridge).
 
+With ``--table agencies`` the draw is WP Agency's agency list instead: **direct** is
+``/datatables/agencies?shape=plugin``, **admin-ajax** ``action=get_agencies_datatable`` answered by
+the e2e tests' PHP stand-in of WP Agency 1.0.7's handler (tests/e2e/support/wpbridge-e2e-wp-agency.php:
+WordPress boots, the shim's list filter asks the bridge for the scope, the handler queries MariaDB).
+
 It checks that both answer the same JSON (rows, counts, HTML), then measures each sequentially
 (p50/p90 of one keep-alive client's round trip, and the **server time**: nginx's own
 ``$request_time`` for those requests, from its access log, at nginx's 1 ms resolution) and under
@@ -49,6 +54,7 @@ from bridge.settings import DatabaseURL, run_dir
 from tests.support.one_origin import KEY_DEFINE, NGINX, nginx_conf
 from tests.support.server import BridgeServer, free_port
 from tests.support.wordpress_site import (
+    AGENCY_COLUMNS,
     CUSTOMER_COLUMNS,
     WordPress,
     build_tree,
@@ -133,14 +139,23 @@ def _ready(site: str) -> bool:
         return False
 
 
-def signed_in(wp: WordPress, site: str) -> tuple[httpx.Client, str, str]:
+# The draw measured per --table: the screen that hands out the plugin's nonce, that nonce's variable,
+# the admin-ajax action, the bridge's table and the JavaScript's columns.
+DRAWS = {
+    "customers": ("wp-customer-bridge", "wpCustomerData", "handle_customer_datatable", "customers", CUSTOMER_COLUMNS),
+    "agencies": ("wp-agency-disnaker", "wpAgencyDataTable", "get_agencies_datatable", "agencies", AGENCY_COLUMNS),
+}
+
+
+def signed_in(wp: WordPress, site: str, table: str = "customers") -> tuple[httpx.Client, str, str]:
     """The administrator's browser: a client with WordPress's cookies, the REST nonce and the plugin's nonce."""
+    screen, variable = DRAWS[table][:2]
     client = wp.login(ADMIN, PASSWORD, base=site)
-    page = client.get("/wp-admin/admin.php", params={"page": "wp-customer-bridge"}).text
+    page = client.get("/wp-admin/admin.php", params={"page": screen}).text
     fast = re.search(r"var wpCustomerBridgeFastPath = (\{.*?\});", page)
-    plugin = re.search(r"var wpCustomerData = (\{.*?\});", page)
+    plugin = re.search(rf"var {variable} = (\{{.*?\}});", page)
     if fast is None or plugin is None:
-        raise SystemExit("bench: the Customers screen carries no fast-path or plugin nonce")
+        raise SystemExit(f"bench: the {screen} screen carries no fast-path or plugin nonce")
     return client, json.loads(fast.group(1))["nonce"], json.loads(plugin.group(1))["nonce"]
 
 
@@ -192,12 +207,13 @@ def load(site: str, path: str, body: str, cookie: str, nonce: str, connections: 
 def measure(args: argparse.Namespace, url: DatabaseURL) -> dict[str, Any]:
     socket = str(run_dir() / "mariadb" / "mysqld.sock") if args.unix_socket else None
     with stack(url, args.workers, socket) as s:
-        client, rest_nonce, plugin_nonce = signed_in(s.wp, s.site)
-        pairs = datatable_params(CUSTOMER_COLUMNS)
+        client, rest_nonce, plugin_nonce = signed_in(s.wp, s.site, args.table)
+        _, _, action, table, columns = DRAWS[args.table]
+        pairs = datatable_params(columns, order=((1 if args.table == "agencies" else 0, "asc"),))
         direct_body = str(httpx.QueryParams(pairs))
-        ajax_body = str(httpx.QueryParams([("action", "handle_customer_datatable"), *pairs, ("nonce", plugin_nonce)]))
+        ajax_body = str(httpx.QueryParams([("action", action), *pairs, ("nonce", plugin_nonce)]))
         form = {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"}
-        direct_path = f"{API}/datatables/customers?shape=plugin"
+        direct_path = f"{API}/datatables/{table}?shape=plugin"
 
         def direct() -> httpx.Response:
             return client.post(direct_path, content=direct_body, headers={**form, "X-WP-Nonce": rest_nonce})
@@ -226,6 +242,7 @@ def measure(args: argparse.Namespace, url: DatabaseURL) -> dict[str, Any]:
                 }
             )
     result: dict[str, Any] = {
+        "table": args.table,
         "customers": args.customers,
         "bridge_to_mariadb": "unix socket" if socket else "tcp",
         "rows": len(mine["data"]),
@@ -251,6 +268,12 @@ def measure(args: argparse.Namespace, url: DatabaseURL) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.fastpath", description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=10, help="demo customers (default 10)")
+    parser.add_argument(
+        "--table",
+        choices=sorted(DRAWS),
+        default="customers",
+        help="the draw: WP Customer's customers or WP Agency's list",
+    )
     parser.add_argument("--requests", type=int, default=300, help="sequential draws on the fast path (default 300)")
     parser.add_argument("--seconds", type=float, default=5, help="wrk run per path and round (default 5)")
     parser.add_argument("--rounds", type=int, default=3, help="alternating wrk runs of the two paths (default 3)")
@@ -278,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(result, indent=2))
     d, a = result["direct"], result["admin-ajax"]
     print(
-        f"\n{args.customers} customers, one draw of the Customers screen as an administrator"
+        f"\n{args.customers} customers, one {args.table} draw as an administrator"
         f" (load average {result['load_average'][0]} before, {result['load_average'][1]} after):\n"
         f"  direct (fast path): p50 {d['p50_ms']} ms round trip, {d['server_p50_ms']} ms in nginx;"
         f" {d['rps']} req/s at {args.connections} connections\n"

@@ -169,6 +169,8 @@ def test_a_plugin_entity_gets_a_datatable(company_site, demo_logins) -> None:
     assert set(row_ids(owner)) == {1, 2} and owner["recordsTotal"] == 2
     assert datatable(client, "companies", demo_logins["demo_platform_viewer"].auth)["recordsTotal"] == 4
     assert "not allowed" in datatable(client, "companies", demo_logins["demo_subscriber"].auth)["error"]
+    plugin = datatable(client, "companies", demo_logins["admin"].auth, shape="plugin")  # no plugin draws it
+    assert plugin["data"] == [] and "agencies, branches, customers, employees only" in plugin["error"]
 
 
 def _their_companies(url, login: str) -> set[int]:

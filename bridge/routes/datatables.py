@@ -9,7 +9,9 @@ ones.
 
 ``?shape=plugin`` answers the customers, branches and employees tables in the WP Customer
 plugin's own row shape (``bridge/plugin_rows.py``): what its screens' JavaScript reads, whether it
-asks the bridge directly (the browser fast path) or through the shim's admin-ajax handlers. For
+asks the bridge directly (the browser fast path) or through the shim's admin-ajax handlers; and the
+agencies table as WP Agency 1.0.7's ``get_agencies_datatable`` answers it (``bridge/agency_rows.py``,
+the browser fast path only: WP Agency's own handler answers admin-ajax). For
 the signed shim that announced PHP permission callbacks, that answer also carries
 ``wp_bridge_ask``: the rows whose buttons those callbacks decide (``bridge/row_permissions.py``).
 """
@@ -21,6 +23,7 @@ from typing import Any
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
+from bridge import agency_rows
 from bridge.datatables import engine
 from bridge.datatables.protocol import DataTableError, draw_of, error_body, parse_request, request_params
 from bridge.errors import BridgeError
@@ -33,6 +36,7 @@ from bridge.services import caller, services
 from bridge.statement_count import counted
 
 bp = Blueprint("datatables", url_prefix=API_PREFIX)
+AGENCIES = "agencies"  # WP Agency's list: its own shape (bridge/agency_rows.py)
 
 
 @counted
@@ -49,6 +53,8 @@ async def datatable(request: Request, table: str) -> HTTPResponse:
     try:
         params = request_params(request)
         plugin_shape = _plugin_shape(params, table)
+        if plugin_shape and table == AGENCIES:
+            return json_response(await agency_rows.answer(svc, request, model, params, await _principal(request)))
         dt = parse_request(params, svc.settings.datatables_max_rows)
         principal = await _principal(request)
         asks: list[Ask] | None = [] if plugin_shape and principal.php.hooked else None
@@ -72,8 +78,8 @@ def _plugin_shape(params: dict[str, Any], table: str) -> bool:
         return False
     if shape != "plugin":
         raise DataTableError("shape must be plugin (the WP Customer plugin's rows) or absent.")
-    if table not in RENDERERS:
-        raise DataTableError(f"shape=plugin is for the tables {', '.join(sorted(RENDERERS))} only.")
+    if table not in RENDERERS and table != AGENCIES:
+        raise DataTableError(f"shape=plugin is for the tables {', '.join(sorted([*RENDERERS, AGENCIES]))} only.")
     return True
 
 

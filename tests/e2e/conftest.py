@@ -5,7 +5,8 @@ The WordPress tree is a temporary folder: Debian's top-level PHP files and ``wp-
 (their entry points find ``wp-load.php`` next to themselves, so they cannot be symlinks into
 /usr/share/wordpress, whose wp-config.php reads /etc/wordpress), ``wp-includes`` and the themes
 symlinked, our own ``wp-config.php``, and a ``wp-content`` holding the shim unzipped from
-``dist/wp-customer-bridge.zip`` plus a test-only observer (support/wpbridge-e2e-observer.php).
+``dist/wp-customer-bridge.zip`` plus two test-only must-use plugins (support/): an observer and a
+stand-in for WP Agency's agency list handler.
 WordPress's core tables are created on the bridge's demo database (same prefix) with
 ``make_db_current_silent()`` / ``populate_options()`` / ``populate_roles()`` — not
 ``wp_install()``, which would add a second administrator — and the shim is activated with

@@ -293,4 +293,7 @@ def test_a_php_plugin_on_the_permission_filters_gives_exactly_its_rows_the_plugi
     ]
     assert branches_after["data"] == expected
     tables = re.search(r'"tables":(\{[^}]*\})', wordpress.shim_page(client))
-    assert tables and json.loads(tables.group(1)) == {"handle_customer_datatable": "customers"}
+    assert tables and json.loads(tables.group(1)) == {  # WP Agency's list: its own filters, none hooked here
+        "handle_customer_datatable": "customers",
+        "get_agencies_datatable": "agencies",
+    }

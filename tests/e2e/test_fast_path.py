@@ -13,36 +13,23 @@ from __future__ import annotations
 
 import re
 import statistics
-import subprocess
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 
 from bridge.settings import DatabaseURL
-from tests.support.one_origin import API, KEY_DEFINE, NGINX, nginx_conf
-from tests.support.server import BridgeServer, free_port
+from tests.support.one_origin import API, FastSite, direct_requests, log_in, one_origin
+from tests.support.server import BridgeServer
 from tests.support.wordpress_site import (
     BRANCH_COLUMNS,
     CUSTOMER_COLUMNS,
-    DEMO_PASSWORD,
     EMPLOYEE_COLUMNS,
-    OWNER,
     WordPress,
     datatable_params,
-    require_tools,
-    stop_group,
 )
-
-
-@dataclass
-class FastSite:
-    url: str
-    bridge: BridgeServer
-    nginx: subprocess.Popen
 
 
 @pytest.fixture(scope="module")
@@ -52,55 +39,8 @@ def fast_site(
     start_bridge: Callable[..., BridgeServer],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[FastSite]:
-    if not NGINX.exists():
-        require_tools("nginx")
-    tmp = tmp_path_factory.mktemp("fastpath")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    keys = "\n".join(KEY_DEFINE.findall((wordpress.root / "wp-config.php").read_text()))
-    assert keys.count("define(") == 8
-    (tmp / "wp-config-keys.php").write_text(f"<?php\n{keys}\n")
-    bridge = start_bridge(
-        e2e_db,
-        {
-            "BRIDGE_WP_CONFIG": str(tmp / "wp-config-keys.php"),
-            "BRIDGE_WP_SITE_URL": url,
-            "BRIDGE_PUBLIC_URL": url,
-            "SANIC_PROXIES_COUNT": "1",
-        },
-    )
-    wp_url = wordpress.serve_variant({"WPBRIDGE_E2E_SITE_URL": url})
-    process = subprocess.Popen(
-        [str(NGINX), "-p", f"{tmp}/", "-c", str(nginx_conf(tmp, port, bridge.port, int(wp_url.rsplit(":", 1)[1])))],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.time() + 10
-    while True:
-        try:
-            httpx.get(f"{url}/readyz", timeout=2)
-            break
-        except httpx.TransportError:
-            assert time.time() < deadline and process.poll() is None, (tmp / "error.log").read_text()
-            time.sleep(0.05)
-    yield FastSite(url, bridge, process)
-    stop_group(process)
-
-
-def direct_requests(bridge: BridgeServer, route: str) -> float:
-    """Requests the fast bridge answered on ``route`` (its /metrics, read from loopback)."""
-    text = bridge.client.get("/metrics").text
-    pattern = re.compile(r"^wpbridge_http_requests_total\{([^}]*)\} ([0-9.e+]+)$", re.M)
-    return sum(float(n) for labels, n in pattern.findall(text) if f'route="{API}{route}' in labels)
-
-
-def log_in(page: Any, site: str) -> None:
-    page.goto(f"{site}/wp-login.php")
-    page.fill("#user_login", OWNER)
-    page.fill("#user_pass", DEMO_PASSWORD)
-    page.click("#wp-submit")
-    page.wait_for_url("**/wp-admin/**")
+    with one_origin(wordpress, e2e_db, start_bridge, tmp_path_factory.mktemp("fastpath")) as site:
+        yield site
 
 
 def customer_rows(page: Any) -> list[str]:

@@ -4,7 +4,19 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bridge.settings import DatabaseURL
+from tests.support.server import BridgeServer, free_port
+from tests.support.wordpress_site import DEMO_PASSWORD, OWNER, WordPress, require_tools, stop_group
 
 NGINX = Path("/usr/sbin/nginx")
 API = "/wp-json/wp-customer/v1"
@@ -52,3 +64,73 @@ http {{
 """
     )
     return conf
+
+
+@dataclass
+class FastSite:
+    url: str
+    bridge: BridgeServer
+    nginx: subprocess.Popen[bytes]
+
+
+@contextmanager
+def one_origin(
+    wordpress: WordPress, db: DatabaseURL, start_bridge: Callable[..., BridgeServer], tmp: Path
+) -> Iterator[FastSite]:
+    """nginx on a free port in front of a new bridge that validates the test WordPress's cookie and
+    of a ``php -S`` of that WordPress whose site URL is nginx's origin (the fast path's set-up).
+
+    The e2e wp-config.php computes its site URL at run time, so the bridge reads the keys from a
+    copy holding only the eight key/salt defines and gets the site URL from BRIDGE_WP_SITE_URL.
+    The shim's own admin-ajax path still goes to the session's other bridge, so stopping this
+    bridge leaves the browser only the admin-ajax path."""
+    if not NGINX.exists():
+        require_tools("nginx")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    keys = "\n".join(KEY_DEFINE.findall((wordpress.root / "wp-config.php").read_text()))
+    assert keys.count("define(") == 8
+    (tmp / "wp-config-keys.php").write_text(f"<?php\n{keys}\n")
+    bridge = start_bridge(
+        db,
+        {
+            "BRIDGE_WP_CONFIG": str(tmp / "wp-config-keys.php"),
+            "BRIDGE_WP_SITE_URL": url,
+            "BRIDGE_PUBLIC_URL": url,
+            "SANIC_PROXIES_COUNT": "1",
+        },
+    )
+    wp_url = wordpress.serve_variant({"WPBRIDGE_E2E_SITE_URL": url})
+    process = subprocess.Popen(
+        [str(NGINX), "-p", f"{tmp}/", "-c", str(nginx_conf(tmp, port, bridge.port, int(wp_url.rsplit(":", 1)[1])))],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.time() + 10
+        while True:
+            try:
+                httpx.get(f"{url}/readyz", timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.time() < deadline and process.poll() is None, (tmp / "error.log").read_text()
+                time.sleep(0.05)
+        yield FastSite(url, bridge, process)
+    finally:
+        stop_group(process)
+
+
+def direct_requests(bridge: BridgeServer, route: str) -> float:
+    """Requests the fast bridge answered on ``route`` (its /metrics, read from loopback)."""
+    text = bridge.client.get("/metrics").text
+    pattern = re.compile(r"^wpbridge_http_requests_total\{([^}]*)\} ([0-9.e+]+)$", re.M)
+    return sum(float(n) for labels, n in pattern.findall(text) if f'route="{API}{route}' in labels)
+
+
+def log_in(page: Any, site: str, username: str = OWNER) -> None:
+    page.goto(f"{site}/wp-login.php")
+    page.fill("#user_login", username)
+    page.fill("#user_pass", DEMO_PASSWORD)
+    page.click("#wp-submit")
+    page.wait_for_url("**/wp-admin/**")

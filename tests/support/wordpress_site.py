@@ -311,7 +311,8 @@ def build_tree(root: Path, zip_path: Path) -> None:
     (content / "themes").symlink_to(WP_SOURCE / "wp-content" / "themes")
     with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(content / "plugins")
-    shutil.copy2(SUPPORT / "wpbridge-e2e-observer.php", content / "mu-plugins" / "wpbridge-e2e-observer.php")
+    for name in ("wpbridge-e2e-observer.php", "wpbridge-e2e-wp-agency.php"):
+        shutil.copy2(SUPPORT / name, content / "mu-plugins" / name)
 
 
 def write_config(wp: WordPress) -> None:
@@ -457,5 +458,15 @@ EMPLOYEE_COLUMNS = (
     ("department", True, True),
     ("branch_name", True, True),
     ("status", True, True),
+    ("actions", False, False),
+)
+
+
+# WP Agency 1.0.7's agency list (assets/js/agency/agency-datatable.js).
+AGENCY_COLUMNS = (
+    ("code", True, True),
+    ("name", True, True),
+    ("provinsi_name", True, True),
+    ("regency_name", True, True),
     ("actions", False, False),
 )

@@ -85,8 +85,8 @@ add_action(
 	'admin_enqueue_scripts',
 	function () {
 		wp_enqueue_script( 'jquery' );
-		if ( isset( $_GET['page'] ) && 'wp-customer' === $_GET['page'] ) {
-			// The plugin loads DataTables for its customers table; the stand-in borrows the shim's copy.
+		if ( isset( $_GET['page'] ) && in_array( $_GET['page'], array( 'wp-customer', 'wp-agency-disnaker' ), true ) ) {
+			// The plugins load DataTables for their tables; the stand-ins borrow the shim's copy.
 			wp_enqueue_script( 'wpbridge-e2e-datatables', plugins_url( 'wp-customer-bridge/assets/vendor/datatables/dataTables.min.js' ), array( 'jquery' ), '2', true );
 			wp_enqueue_style( 'wpbridge-e2e-datatables', plugins_url( 'wp-customer-bridge/assets/vendor/datatables/dataTables.dataTables.min.css' ), array(), '2' );
 		}
@@ -163,8 +163,40 @@ function wpbridge_e2e_customer_screen() {
 }
 
 function wpbridge_e2e_agency_screen() {
-	echo '<div class="wrap"><h1>Disnaker</h1><div id="agency-detail"></div></div>';
+	echo '<div class="wrap"><h1>Disnaker</h1>';
+	echo '<table id="agencies-table" class="display" style="width:100%"><thead><tr><th>Kode</th><th>Nama</th><th>Provinsi</th><th>Kabupaten</th><th>Aksi</th></tr></thead><tbody></tbody></table>';
+	echo '<div id="agency-detail"></div></div>';
 	echo '<script>var wpAgencyDataTable = ' . wp_json_encode( array( 'nonce' => wp_create_nonce( 'wpapp_panel_nonce' ) ) ) . ';</script>';
+	?>
+	<script>
+	jQuery( function ( $ ) {
+		// WP Agency's agency list (assets/js/agency/agency-datatable.js of 1.0.7), reduced; its
+		// handler is the stand-in of wpbridge-e2e-wp-agency.php.
+		if ( $.fn.dataTable ) {
+			$.fn.dataTable.ext.errMode = 'none';
+			$( '#agencies-table' ).DataTable( {
+				processing: true,
+				serverSide: true,
+				ajax: {
+					url: ajaxurl,
+					type: 'POST',
+					data: function ( d ) {
+						return $.extend( {}, d, { action: 'get_agencies_datatable', nonce: wpAgencyDataTable.nonce } );
+					}
+				},
+				columns: [
+					{ data: 'code' },
+					{ data: 'name' },
+					{ data: 'provinsi_name' },
+					{ data: 'regency_name' },
+					{ data: 'actions', orderable: false, searchable: false }
+				],
+				order: [ [ 1, 'asc' ] ]
+			} );
+		}
+	} );
+	</script>
+	<?php
 }
 
 add_action(

@@ -18,6 +18,13 @@ defined( 'ABSPATH' ) || exit;
 class WP_Customer_Bridge_Agency {
 
 	const WHERE_HOOK = 'wpapp_datatable_agencies_where';
+
+	/**
+	 * The WP Customer plugin's classes whose callbacks on WHERE_HOOK the shim detaches.
+	 *
+	 * @since 0.2.0
+	 */
+	const PLUGIN_WHERE_CLASSES = array( 'DataTableAccessFilter', 'AgencyAccessFilter' );
 	const TAB_HOOKS  = array( 'wpapp_tab_view_content', 'wpapp_tab_view_after_content' );
 
 	/**
@@ -79,7 +86,7 @@ class WP_Customer_Bridge_Agency {
 	 * @return array Unchanged.
 	 */
 	public function detach_plugin_where( $where ) {
-		WP_Customer_Bridge_Hooks::detach_plugin_classes( self::WHERE_HOOK, array( 'DataTableAccessFilter', 'AgencyAccessFilter' ) );
+		WP_Customer_Bridge_Hooks::detach_plugin_classes( self::WHERE_HOOK, self::PLUGIN_WHERE_CLASSES );
 		return $where;
 	}
 
@@ -90,6 +97,27 @@ class WP_Customer_Bridge_Agency {
 	 */
 	public function detach_plugin_tab() {
 		WP_Customer_Bridge_Hooks::detach_plugin_classes( current_action(), array( 'AgencyTabController', 'TabContentInjector' ) );
+	}
+
+	/**
+	 * Whether the agency list's WHERE is the bridge's alone: WHERE_HOOK has no callback but the
+	 * shim's own and the WP Customer plugin's that the shim detaches, so the list's scope is
+	 * exactly `/relations/agency/accessible` (what the browser fast path answers the list with).
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return bool
+	 */
+	public static function where_is_the_bridges() {
+		foreach ( WP_Customer_Bridge_Hooks::callbacks( self::WHERE_HOOK ) as $callback ) {
+			if ( __CLASS__ === ltrim( WP_Customer_Bridge_Hooks::owner_class( $callback ), '\\' ) ) {
+				continue;
+			}
+			if ( ! WP_Customer_Bridge_Hooks::is_plugin_class( $callback, self::PLUGIN_WHERE_CLASSES ) ) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**

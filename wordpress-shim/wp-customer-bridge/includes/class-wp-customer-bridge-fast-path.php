@@ -14,6 +14,11 @@
  * WP_Customer_Bridge_Access statement): the cookie carries no signed statement, so the bridge
  * would answer such a user by the Python side alone.
  *
+ * WP Agency's agency list (get_agencies_datatable, WP Agency 1.0.7's own handler) goes to the
+ * bridge's `/datatables/agencies?shape=plugin` too, which answers it as that handler does, when
+ * nothing PHP would run there is in play (agencies_on_the_fast_path()); the filter
+ * `wp_customer_bridge_fast_path_agencies` keeps it on admin-ajax.
+ *
  * Turned off with define( 'WP_CUSTOMER_BRIDGE_FAST_PATH', false ) in wp-config.php.
  *
  * @package WP_Customer_Bridge
@@ -40,6 +45,39 @@ class WP_Customer_Bridge_Fast_Path {
 		'handle_customer_datatable'          => 'customers',
 		'handle_branch_datatable'            => 'branches',
 		'handle_customer_employee_datatable' => 'employees',
+	);
+
+	/**
+	 * WP Agency's agency list: its admin-ajax action and the bridge's table.
+	 *
+	 * @since 0.2.0
+	 */
+	const AGENCY_ACTION = 'get_agencies_datatable';
+	const AGENCY_TABLE  = 'agencies';
+
+	/**
+	 * The WP Agency version whose list the bridge answers (WP_AGENCY_VERSION).
+	 *
+	 * @since 0.2.0
+	 */
+	const AGENCY_VERSION = '1.0.7';
+
+	/**
+	 * Filters of WP Agency and wp-app-core on the agency list whose PHP callbacks the bridge
+	 * cannot run: the list's access, the rows' edit and delete buttons, and wp-app-core's
+	 * DataTable chain (its WHERE is checked by WP_Customer_Bridge_Agency::where_is_the_bridges()).
+	 *
+	 * @since 0.2.0
+	 */
+	const AGENCY_FILTERS = array(
+		'wp_agency_can_access_agencies_page',
+		'wp_agency_can_edit_agency',
+		'wp_agency_can_delete_agency',
+		'wpapp_datatable_agencies_columns',
+		'wpapp_datatable_agencies_joins',
+		'wpapp_datatable_agencies_query_builder',
+		'wpapp_datatable_agencies_row_data',
+		'wpapp_datatable_agencies_response',
 	);
 
 	/**
@@ -83,14 +121,72 @@ class WP_Customer_Bridge_Fast_Path {
 
 	/**
 	 * The tables the browser asks the bridge for: all but those whose buttons PHP callbacks on the
-	 * plugin's permission filters decide (WP_Customer_Bridge_Permissions), which only admin-ajax runs.
+	 * plugin's permission filters decide (WP_Customer_Bridge_Permissions), which only admin-ajax runs;
+	 * and WP Agency's agency list when agencies_on_the_fast_path().
 	 *
 	 * @since 0.2.0
 	 *
 	 * @return array<string, string>
 	 */
 	public static function tables() {
-		return array_diff_key( self::TABLES, array_flip( WP_Customer_Bridge_Permissions::admin_ajax_only() ) );
+		$tables = array_diff_key( self::TABLES, array_flip( WP_Customer_Bridge_Permissions::admin_ajax_only() ) );
+		if ( self::agencies_on_the_fast_path() ) {
+			$tables[ self::AGENCY_ACTION ] = self::AGENCY_TABLE;
+		}
+		return $tables;
+	}
+
+	/**
+	 * Whether WP Agency's agency list may be answered by the bridge: it answers what WP Agency
+	 * 1.0.7's handler answers with nothing else in play, so the list stays on admin-ajax with any
+	 * other WP Agency version (its buttons, joins and filters change between versions), while
+	 * a PHP callback hooks one of AGENCY_FILTERS or adds its own WHERE to the list, while WP
+	 * Agency's button titles are translated for this user (the bridge writes them in English), or
+	 * on a site whose table prefix is not `wp_` (WP Agency 1.0.7 joins `wp_wi_provinces` and
+	 * `wp_wi_regencies` whatever the prefix, the bridge the site's own). Checked on each screen.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return bool
+	 */
+	public static function agencies_on_the_fast_path() {
+		global $wpdb;
+		/**
+		 * Filters whether WP Agency's agency list may go to the bridge directly. False keeps it on
+		 * admin-ajax (WP Agency's own handler); true cannot put it on the fast path when the
+		 * checks above keep it off.
+		 *
+		 * @since 0.2.0
+		 *
+		 * @param bool $enabled True.
+		 */
+		if ( ! apply_filters( 'wp_customer_bridge_fast_path_agencies', true ) ) {
+			return false;
+		}
+		if ( ! defined( 'WP_AGENCY_VERSION' ) || self::AGENCY_VERSION !== constant( 'WP_AGENCY_VERSION' ) ) {
+			return false;
+		}
+		if ( 'wp_' !== $wpdb->prefix || ! WP_Customer_Bridge_Agency::where_is_the_bridges() ) {
+			return false;
+		}
+		foreach ( self::AGENCY_FILTERS as $filter ) {
+			if ( has_filter( $filter ) ) {
+				return false;
+			}
+		}
+		// phpcs:disable WordPress.WP.I18n.TextDomainMismatch -- WP Agency's strings, as its buttons translate them.
+		$titles = array(
+			'View Details' => __( 'View Details', 'wp-agency' ),
+			'Edit'         => __( 'Edit', 'wp-agency' ),
+			'Delete'       => __( 'Delete', 'wp-agency' ),
+		);
+		// phpcs:enable
+		foreach ( $titles as $english => $shown ) {
+			if ( $english !== $shown ) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**

@@ -115,18 +115,56 @@ class WP_Customer_Bridge_Hooks {
 		return self::detach(
 			$hook,
 			static function ( $callback ) use ( $classes ) {
-				if ( ! self::is_plugin_callback( $callback ) ) {
-					return false;
-				}
-				$class = ltrim( self::owner_class( $callback ), '\\' );
-				foreach ( $classes as $short ) {
-					if ( substr( $class, -strlen( '\\' . $short ) ) === '\\' . $short ) {
-						return true;
-					}
-				}
-				return false;
+				return self::is_plugin_class( $callback, $classes );
 			}
 		);
+	}
+
+	/**
+	 * Whether a callback belongs to one of the named classes of the WP Customer plugin (short
+	 * names, matched against the end of the fully qualified name in the plugin's namespace).
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param mixed    $callback Callable as stored by WP_Hook.
+	 * @param string[] $classes  Short class names.
+	 * @return bool
+	 */
+	public static function is_plugin_class( $callback, array $classes ) {
+		if ( ! self::is_plugin_callback( $callback ) ) {
+			return false;
+		}
+		$class = ltrim( self::owner_class( $callback ), '\\' );
+		foreach ( $classes as $short ) {
+			if ( substr( $class, -strlen( '\\' . $short ) ) === '\\' . $short ) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The callbacks of $hook, in the order WordPress runs them.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param string $hook Hook name.
+	 * @return callable[]
+	 */
+	public static function callbacks( $hook ) {
+		global $wp_filter;
+		$found = array();
+		if ( ! isset( $wp_filter[ $hook ] ) || ! is_object( $wp_filter[ $hook ] ) || ! isset( $wp_filter[ $hook ]->callbacks ) ) {
+			return $found;
+		}
+		foreach ( $wp_filter[ $hook ]->callbacks as $callbacks ) {
+			foreach ( $callbacks as $entry ) {
+				if ( isset( $entry['function'] ) ) {
+					$found[] = $entry['function'];
+				}
+			}
+		}
+		return $found;
 	}
 
 	/**

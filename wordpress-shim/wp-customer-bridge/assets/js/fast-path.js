@@ -7,7 +7,9 @@
  * nonce (X-WP-Nonce), and asks for the plugin's own row shape (shape=plugin), so the plugin's
  * JavaScript gets exactly the JSON admin-ajax gives it. When the bridge is unreachable, refuses
  * (any status but 200, an in-band DataTables error, a statistics failure) or answers something
- * else, the original admin-ajax request is sent instead and its answer is used.
+ * else, the original admin-ajax request is sent instead and its answer is used. WP Agency's agency
+ * list (get_agencies_datatable) is among the tables when the shim finds it safe; its refusal
+ * ("Permission denied", not a DataTables answer) is asked of admin-ajax again like any other.
  *
  * Configuration comes from wp_localize_script (wpCustomerBridgeFastPath): url, nonce, tables.
  */
