@@ -55,7 +55,7 @@ def test_customer_and_branch_changes_cascade_to_every_core_table() -> None:
 
 
 def test_a_user_change_evicts_identities_and_every_password_check() -> None:
-    assert InvalidationMap.build(_core(), {}).groups_for("user") == ("principals", "credentials")
+    assert InvalidationMap.build(_core(), {}).groups_for("user") == ("principals", "credentials", "sessions")
 
 
 def test_plugin_entities_and_relation_configs_are_in_the_map() -> None:
