@@ -90,4 +90,4 @@ def test_a_table_that_counts_another_goes_stale_with_it() -> None:
 def test_an_unknown_entity_names_the_known_ones() -> None:
     with pytest.raises(UnknownEntity) as caught:
         InvalidationMap.build(_core(), {}).groups_for("planet")
-    assert caught.value.known == ("branch", "customer", "employee", "user")
+    assert caught.value.known == ("branch", "customer", "employee", "session", "user")
