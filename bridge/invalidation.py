@@ -8,7 +8,7 @@ Groups are of three kinds. **Data groups** are named after a table's resource (`
 cached totals and pages of that table live there. **Derived groups** hold what is computed
 from several tables (``statistics``, ``relations``, a relation config's ``cache_group``).
 **Identity groups** hold who a caller is (``principals``: roles and relations; ``credentials``:
-successful password checks). A cached value also names the groups it *depends* on
+successful password checks; ``sessions``: successful cookie checks). A cached value also names the groups it *depends* on
 (``SCOPE_GROUPS``): a scope is made of the core tables' rows and of who the caller is.
 
 The map is built once per worker from the served models and the relation configs
@@ -25,6 +25,7 @@ from typing import Protocol
 
 from bridge.auth import CREDENTIALS_GROUP
 from bridge.principal import PRINCIPAL_GROUP
+from bridge.wp_cookie.memo import SESSIONS_GROUP
 
 STATISTICS_GROUP = "statistics"
 RELATIONS_GROUP = "relations"
@@ -37,12 +38,15 @@ DERIVED = (STATISTICS_GROUP, RELATIONS_GROUP)
 # and change who relates to what; an employee change also changes its customer's
 # ``employee_count``; a user's roles, relations or application passwords change who they are,
 # and every cached password check goes (keyed by the credentials, not the user, so all of them).
+# A user's sessions or password (a login, a logout, a new password: "session") end the cookie
+# checks the workers remember (bridge/wp_cookie/memo.py), and so does any change to the user.
 CORE_ENTITIES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "customer": (*CORE_DATA, PRINCIPAL_GROUP, *DERIVED),
         "branch": (*CORE_DATA, PRINCIPAL_GROUP, *DERIVED),
         "employee": ("employees", "customers", PRINCIPAL_GROUP, *DERIVED),
-        "user": (PRINCIPAL_GROUP, CREDENTIALS_GROUP),
+        "user": (PRINCIPAL_GROUP, CREDENTIALS_GROUP, SESSIONS_GROUP),
+        "session": (SESSIONS_GROUP,),
     }
 )
 

@@ -66,6 +66,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()  # other origins whose pages may write (bridge/origin.py)
     wp_config: str | None = None  # the site's wp-config.php: WordPress's login cookie accepted (bridge/wp_cookie.py)
     wp_site_url: str | None = None  # the site URL the cookie's name is hashed from, instead of the siteurl option
+    cookie_session_recheck_s: int = 1  # how long a worker trusts a cookie it checked (bridge/wp_cookie/memo.py)
 
     @cached_property  # read for every link of every item; the fields it depends on are frozen
     def base_url(self) -> str:

@@ -160,6 +160,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         cors_origins=cors,
         wp_config=wp_config,
         wp_site_url=wp_site_url,
+        cookie_session_recheck_s=env_int(source, "BRIDGE_COOKIE_SESSION_RECHECK_S", 1, 0, 3600),
     )
 
 
@@ -190,6 +191,7 @@ def settings_as_env(settings: Settings) -> dict[str, str]:
         "BRIDGE_ACCESS_LOG": "1" if settings.access_log else "0",
         "BRIDGE_LOG_FORMAT": settings.log_format,
         "BRIDGE_HOOKS_PATH": os.pathsep.join(settings.hooks_path),
+        "BRIDGE_COOKIE_SESSION_RECHECK_S": str(settings.cookie_session_recheck_s),
     }
     if settings.cache_url:
         env["BRIDGE_CACHE_URL"] = settings.cache_url

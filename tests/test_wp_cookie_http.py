@@ -51,6 +51,13 @@ def cookie_bridge(site_db: DatabaseURL, wp_config: Path, start_bridge: Callable[
     return start_bridge(site_db, {"BRIDGE_WP_CONFIG": str(wp_config), "BRIDGE_CORS_ORIGINS": "http://app.example"})
 
 
+@pytest.fixture(scope="module")
+def rechecking_bridge(site_db: DatabaseURL, wp_config: Path, start_bridge: Callable[..., BridgeServer]) -> BridgeServer:
+    """Cookies on, read on every request (BRIDGE_COOKIE_SESSION_RECHECK_S=0): no one tells this
+    bridge of the sessions the tests end behind its back (tests/test_wp_cookie_memo.py: with a recheck)."""
+    return start_bridge(site_db, {"BRIDGE_WP_CONFIG": str(wp_config), "BRIDGE_COOKIE_SESSION_RECHECK_S": "0"})
+
+
 @pytest.fixture()
 def admin(site: Site) -> Iterator[tuple[str, str, int]]:
     cookie, token = site.login("admin")
@@ -164,10 +171,11 @@ def test_expired_cookie_gets_an_hour_of_grace_on_post_only(cookie_bridge: Bridge
     refused(get(cookie_bridge, ME, cookie, nonce), "rest_cookie_invalid_nonce")
 
 
-def test_cookie_after_logout_is_refused_at_once(cookie_bridge: BridgeServer, site: Site) -> None:
+def test_cookie_after_logout_is_refused_at_once(rechecking_bridge: BridgeServer, site: Site) -> None:
     """Logging out removes the session from session_tokens; the very next request with that cookie
-    is refused (each cookie request reads the session: there is no cache window), while another
-    session of the same user still works."""
+    is refused (with a recheck of 0 each cookie request reads the session, even when the shim does
+    not report the logout), while another session of the same user still works."""
+    cookie_bridge = rechecking_bridge
     cookie, token = site.login("admin")
     other_cookie, other_token = site.login("admin")
     user_id = int(site.user("admin")["ID"])
@@ -179,8 +187,9 @@ def test_cookie_after_logout_is_refused_at_once(cookie_bridge: BridgeServer, sit
     refused(get(cookie_bridge, ME, other_cookie, site.nonce(user_id, other_token)), "rest_cookie_invalid_nonce")
 
 
-def test_password_change_ends_the_cookie(cookie_bridge: BridgeServer, site: Site) -> None:
+def test_password_change_ends_the_cookie(rechecking_bridge: BridgeServer, site: Site) -> None:
     """The cookie's key covers four characters of the password hash: a new password ends it."""
+    cookie_bridge = rechecking_bridge
     cookie, token = site.login("demo_subscriber")
     user = site.user("demo_subscriber")
     nonce = site.nonce(int(user["ID"]), token)

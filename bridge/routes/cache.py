@@ -8,8 +8,9 @@ administrator. A JSON body (``Content-Type: application/json``; any other type i
 - ``{"entity": "customer", "id": 3}`` — evict what a write to that entity affects, the same
   groups as the bridge's own writes (``bridge/invalidation.py``; ``id`` is optional and
   informative: groups are evicted whole). Entities: customer, branch, employee, user (also
-  every cached password check), every table model's entity (agency, plugins') and every
-  relation config's entity;
+  every cached password and cookie check), session (a user's sessions or password changed: every
+  cookie check the workers remember; the shim sends it from the hook that changed them), every
+  table model's entity (agency, plugins') and every relation config's entity;
 - ``{"all": true}`` — every group the bridge uses (replay nonces are kept).
 
 Answers ``{"evicted": [groups]}``.

@@ -13,6 +13,8 @@ must still be in the user's ``session_tokens`` meta, so a logout ends it here to
   and the options every ``SECRETS_TTL`` seconds by ``SiteKeyReader``.
 - ``cookie``: the logged-in cookie (parse, HMAC, expiry, session), ``wp_validate_auth_cookie``.
 - ``nonce``: the ``wp_rest`` nonce (``wp_nonce_tick``, ``wp_create_nonce``, ``wp_verify_nonce``).
+- ``memo``: ``SessionMemo``, the worker's successful checks of whole cookie values, trusted for
+  ``BRIDGE_COOKIE_SESSION_RECHECK_S`` seconds unless a ``session`` invalidation came first.
 - ``checker``: ``WordPressCookies``, which applies them to requests as ``rest_cookie_check_errors``
   does: a cookie without a nonce is the logged-out visitor; a nonce that does not verify is 403
   ``rest_cookie_invalid_nonce``; and (the bridge's own rule) a cookie request from a page of

@@ -10,13 +10,15 @@ from urllib.parse import unquote_to_bytes
 
 from sanic import Request
 
+from bridge.cache import Cache
 from bridge.db import Database
 from bridge.errors import BridgeError
 from bridge.origin import foreign_page
 from bridge.override import sent_method
 from bridge.schema import TableNames
-from bridge.wp_cookie.cookie import AuthCookie, cookie_expired, cookie_valid_for, parse_auth_cookie
+from bridge.wp_cookie.cookie import AuthCookie, cookie_expired, parse_auth_cookie, session_proven_until
 from bridge.wp_cookie.keys import SiteKeyReader, SiteKeys
+from bridge.wp_cookie.memo import Proven, SessionMemo, memo_key
 from bridge.wp_cookie.nonce import NONCE_ACTION, invalid_nonce, nonce_of, verify_nonce
 from bridge.wp_cookie.php import column_text, to_bytes
 
@@ -47,8 +49,11 @@ def cross_origin_cookie() -> BridgeError:
 class WordPressCookies:
     """Turns a request carrying the site's logged-in cookie into a user id (0: the logged-out visitor).
 
-    Each check reads the user's row and ``session_tokens`` (one indexed query), so a logout or a
-    password change takes effect on the next request; the principal itself comes from the
+    A check reads the user's row and ``session_tokens`` (one indexed query), unless this worker
+    proved the same cookie value within ``BRIDGE_COOKIE_SESSION_RECHECK_S`` seconds and no session
+    change was reported since (``SessionMemo``: a logout through WordPress with the shim takes
+    effect on the next request, one nobody reports within that many seconds). The cookie's
+    expiry and the nonce are checked on every request. The principal itself comes from the
     loader's cache like any other. The secrets come from a ``SiteKeyReader``.
     """
 
@@ -59,10 +64,12 @@ class WordPressCookies:
         own_origin: str,
         db: Database,
         names: TableNames,
+        memo: SessionMemo,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.own_origin = own_origin
         self.db = db
+        self.memo = memo
         self.clock = clock
         self.site_keys = SiteKeyReader(config_path, site_url, db, names, clock)
         # get_user_by('login') and get_user_meta(…, 'session_tokens', true), in one indexed
@@ -91,7 +98,7 @@ class WordPressCookies:
             raise cross_origin_cookie()
         now = int(self.clock())
         cookie = parse_auth_cookie(raw)
-        user_id = await self._validate(cookie, keys, now, sent_method(request) == "POST") if cookie else 0
+        user_id = await self._validate(raw, cookie, keys, now, sent_method(request) == "POST") if cookie else 0
         nonce = nonce_of(request)
         if nonce is None:
             return 0
@@ -100,26 +107,44 @@ class WordPressCookies:
             raise invalid_nonce()
         return user_id
 
-    async def _validate(self, cookie: AuthCookie, keys: SiteKeys, now: int, post: bool) -> int:
+    async def _validate(self, raw: bytes, cookie: AuthCookie, keys: SiteKeys, now: int, post: bool) -> int:
         """``wp_validate_auth_cookie($cookie, 'logged_in')``: the user id, or 0."""
         if cookie_expired(cookie, now, post):
             return 0
+        key = memo_key(raw) if self.memo.enabled else b""
+        if key:
+            recalled = await self.memo.recall(key, keys.logged_in, now)
+            if recalled is not None:
+                return recalled
         try:
             login = cookie.username.decode("utf-8")
         except UnicodeDecodeError:
             return 0
+        generation = await self.memo.generation()  # before the statement: a change after it is a miss
+        checked_at = self.memo.clock()
         row = await self.db.fetch_one(self._user_sql, (login,))
         if row is None:
             return 0
-        if not cookie_valid_for(cookie, keys.logged_in, column_text(row["user_pass"]), row["meta_value"], now):
+        until = session_proven_until(cookie, keys.logged_in, column_text(row["user_pass"]), row["meta_value"], now)
+        if until is None:
             return 0
-        return int(row["ID"])
+        user_id = int(row["ID"])
+        if key:
+            self.memo.keep(key, Proven(user_id, keys.logged_in, until, generation, checked_at))
+        return user_id
 
 
 def configured(
-    config_path: str | None, site_url: str | None, own_origin: str, db: Database, names: TableNames
+    config_path: str | None,
+    site_url: str | None,
+    own_origin: str,
+    db: Database,
+    names: TableNames,
+    cache: Cache,
+    recheck_s: int,
 ) -> WordPressCookies | None:
     """The cookie checker when ``BRIDGE_WP_CONFIG`` is set; None (cookies ignored) otherwise."""
     if not config_path:
         return None
-    return WordPressCookies(os.path.abspath(config_path), site_url, own_origin, db, names)
+    memo = SessionMemo(cache, recheck_s)
+    return WordPressCookies(os.path.abspath(config_path), site_url, own_origin, db, names, memo)

@@ -62,22 +62,36 @@ def cookie_valid_for(
 ) -> bool:
     """The rest of ``wp_validate_auth_cookie`` once the cookie's user is found: the HMAC
     (compared in constant time) and the session still in ``session_tokens`` (its serialized meta)."""
+    return session_proven_until(cookie, salt, user_pass, session_tokens, now) is not None
+
+
+def session_proven_until(
+    cookie: AuthCookie, salt: str, user_pass: str, session_tokens: str | bytes | None, now: int
+) -> float | None:
+    """``cookie_valid_for``, answering the session's expiration when valid (None: refused), for
+    bridge/wp_cookie/memo.py to keep."""
     expected = cookie_hmac(salt, cookie.username, user_pass, cookie.expiration, cookie.token)
     if not hmac.compare_digest(expected.encode(), cookie.hmac):
-        return False
-    return session_alive(php_loads(session_tokens), cookie.token, now)
+        return None
+    expiration = session_expiration(php_loads(session_tokens), cookie.token)
+    return expiration if expiration is not None and expiration >= now else None
 
 
 def session_alive(session_tokens: object, token: bytes, now: int) -> bool:
     """``WP_User_Meta_Session_Tokens::verify``: sha256(token) is a key of the unserialized
     ``session_tokens`` meta whose session (an array, or the bare expiration of old versions) has
     an ``expiration`` not in the past. A logout or "log out everywhere" removes the key."""
+    expiration = session_expiration(session_tokens, token)
+    return expiration is not None and expiration >= now
+
+
+def session_expiration(session_tokens: object, token: bytes) -> float | None:
+    """The ``expiration`` of the token's session in the unserialized meta; None: no such session."""
     if not isinstance(session_tokens, dict):
-        return False
+        return None
     session = session_tokens.get(hashlib.sha256(token).hexdigest())
     if isinstance(session, int) and not isinstance(session, bool):
         session = {"expiration": session}
     if not isinstance(session, dict):
-        return False
-    expiration = php_number(session.get("expiration"))
-    return expiration is not None and expiration >= now
+        return None
+    return php_number(session.get("expiration"))

@@ -87,14 +87,22 @@ class Site:
             )
         conn.close()
 
-    def login(self, login: str, *, expiration: int | None = None, usermeta: str = "wp_usermeta") -> tuple[str, str]:
-        """What wp_signon does: a new session in ``session_tokens`` and its cookie; ``(cookie, token)``."""
+    def login(
+        self,
+        login: str,
+        *,
+        expiration: int | None = None,
+        usermeta: str = "wp_usermeta",
+        session_expiration: int | None = None,
+    ) -> tuple[str, str]:
+        """What wp_signon does: a new session in ``session_tokens`` and its cookie; ``(cookie, token)``.
+        The session expires with the cookie unless ``session_expiration`` says otherwise."""
         user = self.user(login)
         token = hashlib.sha256(f"{login}{time.time_ns()}".encode()).hexdigest()[:43]
         now = int(time.time())
         sessions = self.sessions(user["ID"], usermeta)
         sessions[hashlib.sha256(token.encode()).hexdigest()] = {
-            "expiration": now + 2 * DAY,
+            "expiration": session_expiration or now + 2 * DAY,
             "ip": "127.0.0.1",
             "ua": "pytest",
             "login": now,

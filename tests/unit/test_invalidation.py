@@ -55,7 +55,7 @@ def test_customer_and_branch_changes_cascade_to_every_core_table() -> None:
 
 
 def test_a_user_change_evicts_identities_and_every_password_check() -> None:
-    assert InvalidationMap.build(_core(), {}).groups_for("user") == ("principals", "credentials")
+    assert InvalidationMap.build(_core(), {}).groups_for("user") == ("principals", "credentials", "sessions")
 
 
 def test_plugin_entities_and_relation_configs_are_in_the_map() -> None:
@@ -90,4 +90,4 @@ def test_a_table_that_counts_another_goes_stale_with_it() -> None:
 def test_an_unknown_entity_names_the_known_ones() -> None:
     with pytest.raises(UnknownEntity) as caught:
         InvalidationMap.build(_core(), {}).groups_for("planet")
-    assert caught.value.known == ("branch", "customer", "employee", "user")
+    assert caught.value.known == ("branch", "customer", "employee", "session", "user")

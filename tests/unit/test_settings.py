@@ -186,3 +186,15 @@ def test_the_read_replica_settings_are_parsed_from_env_and_toml(tmp_path) -> Non
     with pytest.raises(SettingsError, match="BRIDGE_READ_YOUR_WRITES_S"):
         load_settings({"BRIDGE_READ_YOUR_WRITES_S": "-1"})
     assert load_settings({"BRIDGE_DATABASE_READ_URL": ""}).database_read_url is None
+
+
+def test_the_cookie_session_recheck_is_parsed_and_survives_the_trip() -> None:
+    """``BRIDGE_COOKIE_SESSION_RECHECK_S``: 1 s unless set, 0 allowed (read every request), a
+    negative or non-integer value refused by name, and a worker gets the value its parent read."""
+    assert load_settings({}).cookie_session_recheck_s == 1
+    assert load_settings({"BRIDGE_COOKIE_SESSION_RECHECK_S": "0"}).cookie_session_recheck_s == 0
+    for bad in ("-1", "1.5", "soon"):
+        with pytest.raises(SettingsError, match="BRIDGE_COOKIE_SESSION_RECHECK_S"):
+            load_settings({"BRIDGE_COOKIE_SESSION_RECHECK_S": bad})
+    s = load_settings({"BRIDGE_COOKIE_SESSION_RECHECK_S": "30"})
+    assert load_settings(settings_as_env(s)) == s and s.cookie_session_recheck_s == 30

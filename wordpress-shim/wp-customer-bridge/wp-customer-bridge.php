@@ -47,6 +47,7 @@ require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-agency.
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-notice.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-events.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-invalidator.php';
+require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-sessions.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-admin.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-export.php';
 require_once WP_CUSTOMER_BRIDGE_DIR . 'includes/class-wp-customer-bridge-screen.php';

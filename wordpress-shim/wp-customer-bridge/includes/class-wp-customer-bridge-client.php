@@ -77,9 +77,10 @@ class WP_Customer_Bridge_Client {
 	 * @param string   $body         Raw body ('' for none); forwarded byte for byte.
 	 * @param string   $content_type Content-Type of the body.
 	 * @param int|null $user_id      Acting user (the current user when null; 0 = logged out).
+	 * @param int|null $timeout      Seconds it may take (the configured timeout when null or longer).
 	 * @return WP_Customer_Bridge_Response
 	 */
-	public function request( $method, $route, $query = '', $body = '', $content_type = '', $user_id = null ) {
+	public function request( $method, $route, $query = '', $body = '', $content_type = '', $user_id = null, $timeout = null ) {
 		if ( ! $this->settings->is_configured() ) {
 			return new WP_Customer_Bridge_Response(
 				0,
@@ -93,6 +94,9 @@ class WP_Customer_Bridge_Client {
 			);
 		}
 		list( $url, $args ) = $this->signed( $method, $route, $query, $body, $content_type, $user_id, 'application/json' );
+		if ( null !== $timeout ) {
+			$args['timeout'] = min( $args['timeout'], max( 1, (int) $timeout ) );
+		}
 
 		$response = $this->interpret( wp_remote_request( $url, $args ) );
 		self::log_failure( $response, strtoupper( $method ), $route, $args['headers']['X-Request-Id'] );

@@ -58,6 +58,7 @@ class WP_Customer_Bridge_Plugin {
 		( new WP_Customer_Bridge_Export( $client ) )->register();
 		( new WP_Customer_Bridge_Agency( $client ) )->register();
 		( new WP_Customer_Bridge_Invalidator( $client ) )->register();
+		( new WP_Customer_Bridge_Sessions( $client ) )->register();
 
 		if ( is_admin() ) {
 			( new WP_Customer_Bridge_Notice( $client ) )->register();
