@@ -3,24 +3,24 @@
 HTML as the admin-ajax path; it stays on the server while PHP takes part in the block, and the tab
 still shows it through admin-ajax when the browser's bridge is gone.
 
-Same one-origin site as tests/e2e/test_fast_path.py (nginx passing /wp-json/wp-customer/v1/ to a
+The one-origin site of tests/support/one_origin.py (nginx passing /wp-json/wp-customer/v1/ to a
 cookie-validating bridge); WP Agency's screen and ``get_agency_details`` are the stand-ins of
 support/wpbridge-e2e-observer.php, which render every tab through ``wpapp_tab_view_content``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.e2e import test_fast_path
-from tests.e2e.test_fast_path import FastSite, direct_requests, log_in
+from bridge.settings import DatabaseURL
+from tests.support.one_origin import FastSite, direct_requests, log_in, one_origin
 from tests.support.server import BridgeServer, signed_headers
 from tests.support.wordpress_site import OWNER, WordPress
 
-fast_site = test_fast_path.fast_site  # the same one-origin site, started for this module
 NOTE = "wpbridge_e2e_agency_statistics_note"
 DETAILS = """id => new Promise( resolve => jQuery.post( ajaxurl, {
     action: 'get_agency_details', nonce: window.wpAgencyDataTable.nonce, id: id
@@ -28,6 +28,17 @@ DETAILS = """id => new Promise( resolve => jQuery.post( ajaxurl, {
     info: body && body.data ? body.data.tabs.info : null,
     path: xhr && xhr.getResponseHeader ? xhr.getResponseHeader( 'X-WP-Customer-Bridge-Path' ) : null
 } ) ) )"""
+
+
+@pytest.fixture(scope="module")
+def fast_site(
+    wordpress: WordPress,
+    e2e_db: DatabaseURL,
+    start_bridge: Callable[..., BridgeServer],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[FastSite]:
+    with one_origin(wordpress, e2e_db, start_bridge, tmp_path_factory.mktemp("fastagencytab")) as site:
+        yield site
 
 
 @pytest.fixture(scope="module")
