@@ -184,14 +184,15 @@ class Bridge(Served):
         clear changes the generations' stamp, so no worker reuses what it read before)."""
         import asyncio
 
+        asyncio.run(self.cleared())
+
+    async def cleared(self) -> None:
+        """``clear_cache`` from a coroutine (bench/cold.py's rounds run in an event loop)."""
         from bridge.cache import DiskCache
 
-        async def clear() -> None:
-            cache = DiskCache(str(self.cache_dir), "")
-            await cache.clear()
-            await cache.close()
-
-        asyncio.run(clear())
+        cache = DiskCache(str(self.cache_dir), "")
+        await cache.clear()
+        await cache.close()
 
 
 class HttpFloor(Served):
