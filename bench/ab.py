@@ -87,12 +87,12 @@ def main() -> None:
                     wrk.run(side.base + s.path, basic_auth(s.role), 4, 1, s.datatable)  # warm caches
             print(
                 "| scenario | conn. | new ÷ old req/s (median) | new − old p50 ms (median) "
-                "| new ÷ old CPU per request (median) | old CPU µs/request | rounds |"
+                "| new − old p99 ms (median) | new ÷ old CPU per request (median) | old CPU µs/request | rounds |"
             )
-            print("|---|---|---|---|---|---|---|")
+            print("|---|---|---|---|---|---|---|---|")
             for s in chosen:
                 for conns in (int(c) for c in args.connections.split(",")):
-                    ratios, deltas, cpus, old_cpu = [], [], [], []
+                    ratios, deltas, tails, cpus, old_cpu = [], [], [], [], []
                     for i in range(args.rounds):
                         order = (old, new) if i % 2 == 0 else (new, old)
                         got, cpu = {}, {}
@@ -110,9 +110,10 @@ def main() -> None:
                             print(f"ab: errors in {s.key} (old {a.errors}, new {b.errors})", file=sys.stderr)
                         ratios.append(b.rps / a.rps)
                         deltas.append(b.p50 - a.p50)
+                        tails.append(b.p99 - a.p99)
                     print(
                         f"| {s.key} | {conns} | {statistics.median(ratios):.2f} × | "
-                        f"{statistics.median(deltas):+.2f} | {statistics.median(cpus):.2f} × | "
+                        f"{statistics.median(deltas):+.2f} | {statistics.median(tails):+.2f} | {statistics.median(cpus):.2f} × | "
                         f"{statistics.median(old_cpu):.0f} | {args.rounds} |",
                         flush=True,
                     )

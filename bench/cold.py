@@ -25,7 +25,7 @@ async def _run(bridge: Bridge, path: str, auth: str, concurrency: int, rounds: i
     busy = 0.0
     try:
         for _ in range(rounds):
-            bridge.clear_cache()
+            await bridge.cleared()
             began = time.perf_counter()
             answers = await asyncio.gather(*(c.request("GET", path) for c in conns))
             busy += time.perf_counter() - began

@@ -183,19 +183,16 @@ class Bridge(Served):
         """Empty the bridge's diskcache (shared by its workers): the next requests are cold (the
         clear changes the generations' stamp, so no worker reuses what it read before)."""
         import asyncio
-        import threading
 
+        asyncio.run(self.cleared())
+
+    async def cleared(self) -> None:
+        """``clear_cache`` from a coroutine (bench/cold.py's rounds run in an event loop)."""
         from bridge.cache import DiskCache
 
-        async def clear() -> None:
-            cache = DiskCache(str(self.cache_dir), "")
-            await cache.clear()
-            await cache.close()
-
-        # Its own thread and loop: the cold phase calls this from inside its running event loop.
-        thread = threading.Thread(target=lambda: asyncio.run(clear()))
-        thread.start()
-        thread.join()
+        cache = DiskCache(str(self.cache_dir), "")
+        await cache.clear()
+        await cache.close()
 
 
 class HttpFloor(Served):

@@ -11,6 +11,7 @@ import logging
 
 from sanic import Request
 from sanic_ext import Extend
+from sanic_ext.extensions.http.extension import HTTPExtension
 
 from bridge import batch, params
 from bridge.access_log import log_config
@@ -112,7 +113,9 @@ def create_app(settings: Settings, name: str = "wp_customer_bridge") -> BridgeAp
     app.config.CORS = False
     if settings.public_url is None and settings.host in WILDCARD_HOSTS:
         log.warning("BRIDGE_PUBLIC_URL is unset: links point at %s; set it to the URL clients use", settings.base_url)
-    Extend(app)
+    # Only the automatic HEAD and OPTIONS routes: the built-in set would add dependency injection,
+    # an ``http.routing.after`` signal Sanic dispatches on every request for handlers that inject nothing.
+    Extend(app, extensions=[HTTPExtension], built_in_extensions=False)
     app.error_handler.add(Exception, error_response)
     # ``<row_id:id>``: ASCII digits in 0..2^63-1 through bridge/params.py (Sanic's ``int`` takes
     # "１" and "1_0"); anything else is no route (404), as WordPress's ``[\d]+`` routes answer.

@@ -30,6 +30,7 @@ from pypika.terms import PyformatParameter
 from bridge.decoders import DECODERS
 from bridge.errors import DatabaseUnavailable
 from bridge.metrics import CONNECTIONS_IN_USE
+from bridge.pool import Pool
 from bridge.settings import DatabaseURL
 
 Params = Mapping[str, Any] | Sequence[Any] | None
@@ -195,7 +196,7 @@ class Database:
         self.minsize = minsize
         self.maxsize = maxsize
         self.timeout = timeout
-        self.pool: aiomysql.Pool | None = None
+        self.pool: Pool | None = None
         self._name = str(url)  # in every DatabaseUnavailable
 
     def _unavailable(self, exc: BaseException) -> DatabaseUnavailable:
@@ -212,7 +213,7 @@ class Database:
         kwargs["db"] = kwargs.pop("database")  # aiomysql's name for it
         try:
             async with asyncio.timeout(self.timeout):
-                self.pool = await aiomysql.create_pool(
+                self.pool = await Pool.open(
                     minsize=self.minsize,
                     maxsize=self.maxsize,
                     autocommit=True,
@@ -242,6 +243,9 @@ class Database:
     async def _acquire(self) -> aiomysql.Connection:
         if self.pool is None:
             raise RuntimeError("database pool is not open")
+        conn = self.pool.take()  # a free connection at hand: no lock, no wait to bound
+        if conn is not None:
+            return conn
         try:
             async with asyncio.timeout(self.timeout):
                 return await self.pool.acquire()
@@ -260,7 +264,7 @@ class Database:
     async def _release(self, conn: aiomysql.Connection) -> None:
         CONNECTIONS_IN_USE.dec()
         if self.pool is not None:
-            await self.pool.release(conn)  # a closed connection is dropped, not pooled
+            await self.pool.give_back(conn)  # a closed connection is dropped, not pooled
         else:
             conn.close()
 

@@ -122,3 +122,41 @@ async def test_a_connection_cut_inside_a_transaction_is_database_unavailable_and
     finally:
         await database.close()
         proxy.close()
+
+
+async def test_more_concurrent_reads_than_connections_all_answer_on_at_most_maxsize(table_url: DatabaseURL) -> None:
+    """Sixty reads at once on a pool of two: each gets its own answer, none waits for ever (a
+    connection given back while others wait wakes one of them) and no third connection opens."""
+    database = Database(table_url, maxsize=2, timeout=5)
+    await database.open()
+    try:
+
+        async def read(i: int) -> tuple[int, int]:
+            row = await database.fetch_one("SELECT %s AS i, CONNECTION_ID() AS conn", (i,))
+            assert row is not None
+            return row["i"], row["conn"]
+
+        answers = await asyncio.gather(*(read(i) for i in range(60)))
+        assert [i for i, _ in answers] == list(range(60))
+        assert len({conn for _, conn in answers}) <= 2
+    finally:
+        await database.close()
+
+
+async def test_a_free_connection_the_server_closed_is_not_handed_out(table_url: DatabaseURL) -> None:
+    """The server kills the pooled connection while it is free: the next statement gets a new
+    connection on its first attempt (``connection()`` does not retry), not the dead one."""
+    database = Database(table_url, maxsize=1, timeout=5)
+    await database.open()
+    try:
+        first = await database.fetch_val("SELECT CONNECTION_ID()")
+        killer = connect(table_url)
+        with killer.cursor() as cur:
+            cur.execute("KILL CONNECTION %s", (first,))
+        killer.close()
+        await asyncio.sleep(0.2)  # the server's close reaches the pooled connection's reader
+        async with database.connection() as ex:
+            second = await ex.fetch_val("SELECT CONNECTION_ID()")
+        assert second != first
+    finally:
+        await database.close()
