@@ -5,8 +5,6 @@ and served in the caller's scope like the numbers themselves."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,18 +14,14 @@ from bridge.agency_tab_block import agency_statistics_html
 from bridge.demo import FIXED_LOGINS
 from tests.support.database import query
 from tests.support.paths import API
+from tests.support.wordpress_site import require_tools
 
 PHP_SCRIPT = Path(__file__).parent / "vectors" / "agency_statistics.php"
-WORDPRESS = Path("/usr/share/wordpress/wp-includes/formatting.php")
 PAIRS = [(0, 0), (0, 3), (1, 1), (3, 5), (12, 40), (999, 1000), (123456789, 2**40)]
 
 
 def php_blocks(pairs: list[tuple[int, int]]) -> list[str]:
-    if shutil.which("php") is None or not WORDPRESS.exists():
-        message = "php-cli and Debian's wordpress package are needed (make test installs them as root)"
-        if os.environ.get("WPBRIDGE_SKIP_E2E") == "1":
-            pytest.skip(message)
-        pytest.fail(message, pytrace=False)
+    require_tools("php-cli", "wordpress")
     result = subprocess.run(
         ["php", str(PHP_SCRIPT)], input=json.dumps(pairs), capture_output=True, text=True, timeout=60, check=False
     )

@@ -9,8 +9,6 @@ and on every row the bridge serves (issue 17 §3).
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -22,9 +20,9 @@ from bridge.wp_escape import esc_html
 from tests.support.datatables import datatable
 from tests.support.logins import Login
 from tests.support.server import BridgeServer
+from tests.support.wordpress_site import require_tools
 
 PHP_SCRIPT = Path(__file__).parent / "vectors" / "plugin_rows.php"
-WORDPRESS = Path("/usr/share/wordpress/wp-includes/formatting.php")
 
 HOSTILE = [
     "",
@@ -53,11 +51,7 @@ PERMISSIONS = [
 
 def php_render(rows: dict[str, list[dict[str, Any]]], strings: list[str]) -> dict[str, Any]:
     """What the PHP renderer makes of ``rows`` and what WordPress's esc_html makes of ``strings``."""
-    if shutil.which("php") is None or not WORDPRESS.exists():
-        message = "php-cli and Debian's wordpress package are needed (make test installs them as root)"
-        if os.environ.get("WPBRIDGE_SKIP_E2E") == "1":
-            pytest.skip(message)
-        pytest.fail(message, pytrace=False)
+    require_tools("php-cli", "wordpress")
     result = subprocess.run(
         ["php", str(PHP_SCRIPT)],
         input=json.dumps({"rows": rows, "strings": strings}),

@@ -27,6 +27,7 @@ from bridge.settings import DatabaseURL
 from tests.support.chromium import chromium
 from tests.support.cli import run_cli
 from tests.support.database import connect
+from tests.support.one_origin import FastSite, one_origin
 from tests.support.paths import ROOT
 from tests.support.server import BridgeServer, free_port
 from tests.support.wordpress_site import (
@@ -149,6 +150,21 @@ def dead_url() -> str:
 def down(wordpress: WordPress, dead_url: str) -> str:
     """The same WordPress served again, its wp-config.php pointing the shim at ``dead_url``."""
     return wordpress.serve_variant({"WPBRIDGE_E2E_BRIDGE_URL": dead_url})
+
+
+@pytest.fixture(scope="module")
+def fast_site(
+    wordpress: WordPress,
+    e2e_db: DatabaseURL,
+    start_bridge: Callable[..., BridgeServer],
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[FastSite]:
+    """WordPress and a bridge of its own behind nginx on one origin (the browser fast path), per
+    module: a module may stop its bridge."""
+    folder = tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])
+    with one_origin(wordpress, e2e_db, start_bridge, folder) as site:
+        yield site
 
 
 @pytest.fixture(scope="module")

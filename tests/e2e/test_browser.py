@@ -15,13 +15,12 @@ from typing import Any
 import httpx
 import openpyxl
 
-from tests.support.chromium import wait_for_rows
+from tests.support.chromium import log_in, wait_for_rows
 from tests.support.server import BridgeServer, signed_headers
 from tests.support.wordpress_site import (
     ARTIFACTS,
     BRANCH_COLUMNS,
     CUSTOMER_COLUMNS,
-    DEMO_PASSWORD,
     OWNER,
     OWNER_CUSTOMERS,
     WordPress,
@@ -51,11 +50,7 @@ def test_owner_browses_their_customers(
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        page.goto(f"{wordpress.url}/wp-login.php")
-        page.fill("#user_login", OWNER)
-        page.fill("#user_pass", DEMO_PASSWORD)
-        page.click("#wp-submit")
-        page.wait_for_url("**/wp-admin/**")
+        log_in(page, wordpress.url, OWNER)
 
         page.goto(f"{wordpress.url}/wp-admin/admin.php?page=wp-customer-bridge")
         first = bridge_page(e2e_bridge, "customers", owner, datatable_params(CUSTOMER_COLUMNS))
@@ -151,11 +146,7 @@ def test_export_and_panes_follow_what_the_table_shows(
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        page.goto(f"{wordpress.url}/wp-login.php")
-        page.fill("#user_login", "admin")
-        page.fill("#user_pass", DEMO_PASSWORD)
-        page.click("#wp-submit")
-        page.wait_for_url("**/wp-admin/**")
+        log_in(page, wordpress.url, "admin")
         page.goto(f"{wordpress.url}/wp-admin/admin.php?page=wp-customer-bridge")
         wait_for_rows(page, "customers-table", [r["DT_RowId"] for r in everything["data"][:10]])
 
@@ -213,11 +204,7 @@ def test_plugin_screen_export_follows_the_filter(
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
         wordpress.php("update_option( 'wpbridge_e2e_enable_export', 'no' );")
-        page.goto(f"{wordpress.url}/wp-login.php")
-        page.fill("#user_login", "admin")
-        page.fill("#user_pass", DEMO_PASSWORD)
-        page.click("#wp-submit")
-        page.wait_for_url("**/wp-admin/**")
+        log_in(page, wordpress.url, "admin")
         first = bridge_page(e2e_bridge, "customers", admin, datatable_params(CUSTOMER_COLUMNS))
         page.goto(f"{wordpress.url}/wp-admin/admin.php?page=wp-customer")
         wait_for_rows(page, "customers-table", [r["DT_RowId"] for r in first["data"]])
@@ -254,11 +241,7 @@ def test_the_screen_says_so_when_the_bridge_is_down(wordpress: WordPress, down: 
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     try:
-        page.goto(f"{wordpress.url}/wp-login.php")
-        page.fill("#user_login", "admin")
-        page.fill("#user_pass", DEMO_PASSWORD)
-        page.click("#wp-submit")
-        page.wait_for_url("**/wp-admin/**")
+        log_in(page, wordpress.url, "admin")
         page.route(
             "**/wp-admin/admin-ajax.php",
             lambda route: route.continue_(url=route.request.url.replace(wordpress.url, down)),
@@ -302,11 +285,7 @@ def test_plugin_screen_boxes_and_notice_follow_the_bridge(
         return [page.inner_text(f"#total-{box}") for box in ("customers", "branches", "employees")]
 
     try:
-        page.goto(f"{wordpress.url}/wp-login.php")
-        page.fill("#user_login", "admin")
-        page.fill("#user_pass", DEMO_PASSWORD)
-        page.click("#wp-submit")
-        page.wait_for_url("**/wp-admin/**")
+        log_in(page, wordpress.url, "admin")
 
         assert boxes(wordpress.url) == [
             str(totals["total_customers"]),

@@ -14,33 +14,18 @@ from __future__ import annotations
 import re
 import statistics
 import time
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
-import pytest
 
-from bridge.settings import DatabaseURL
-from tests.support.one_origin import API, FastSite, direct_requests, log_in, one_origin
-from tests.support.server import BridgeServer
+from tests.support.chromium import log_in
+from tests.support.one_origin import API, FastSite, direct_requests
 from tests.support.wordpress_site import (
     BRANCH_COLUMNS,
     CUSTOMER_COLUMNS,
     EMPLOYEE_COLUMNS,
-    WordPress,
     datatable_params,
 )
-
-
-@pytest.fixture(scope="module")
-def fast_site(
-    wordpress: WordPress,
-    e2e_db: DatabaseURL,
-    start_bridge: Callable[..., BridgeServer],
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[FastSite]:
-    with one_origin(wordpress, e2e_db, start_bridge, tmp_path_factory.mktemp("fastpath")) as site:
-        yield site
 
 
 def customer_rows(page: Any) -> list[str]:

@@ -12,7 +12,6 @@ stopped it draws through admin-ajax.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +19,9 @@ import httpx
 import pytest
 
 from bridge.settings import DatabaseURL
+from tests.support.chromium import log_in
 from tests.support.database import connect
-from tests.support.one_origin import API, FastSite, direct_requests, log_in, one_origin
-from tests.support.server import BridgeServer
+from tests.support.one_origin import API, FastSite, direct_requests
 from tests.support.wordpress_site import AGENCY_COLUMNS, WordPress, datatable_params
 
 SCREEN = "/wp-admin/admin.php?page=wp-agency-disnaker"
@@ -46,17 +45,6 @@ PHP_PLUGINS = {
     "switched_off": "add_filter( 'wp_customer_bridge_fast_path_agencies', '__return_false' );",
     "translated": "add_filter( 'gettext', function ( $t, $text, $domain ) { return 'wp-agency' === $domain && 'Edit' === $text ? 'Ubah' : $t; }, 10, 3 );",
 }
-
-
-@pytest.fixture(scope="module")
-def fast_site(
-    wordpress: WordPress,
-    e2e_db: DatabaseURL,
-    start_bridge: Callable[..., BridgeServer],
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[FastSite]:
-    with one_origin(wordpress, e2e_db, start_bridge, tmp_path_factory.mktemp("fastagency")) as site:
-        yield site
 
 
 def open_screen(browser: Any, site: FastSite, username: str) -> tuple[Any, Any, list[str]]:

@@ -10,14 +10,13 @@ support/wpbridge-e2e-observer.php, which render every tab through ``wpapp_tab_vi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from bridge.settings import DatabaseURL
-from tests.support.one_origin import FastSite, direct_requests, log_in, one_origin
+from tests.support.chromium import log_in
+from tests.support.one_origin import FastSite, direct_requests
 from tests.support.server import BridgeServer, signed_headers
 from tests.support.wordpress_site import OWNER, WordPress
 
@@ -28,17 +27,6 @@ DETAILS = """id => new Promise( resolve => jQuery.post( ajaxurl, {
     info: body && body.data ? body.data.tabs.info : null,
     path: xhr && xhr.getResponseHeader ? xhr.getResponseHeader( 'X-WP-Customer-Bridge-Path' ) : null
 } ) ) )"""
-
-
-@pytest.fixture(scope="module")
-def fast_site(
-    wordpress: WordPress,
-    e2e_db: DatabaseURL,
-    start_bridge: Callable[..., BridgeServer],
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[FastSite]:
-    with one_origin(wordpress, e2e_db, start_bridge, tmp_path_factory.mktemp("fastagencytab")) as site:
-        yield site
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 
 from bridge.settings import DatabaseURL
 from tests.support.server import BridgeServer, free_port
-from tests.support.wordpress_site import DEMO_PASSWORD, OWNER, WordPress, require_tools, stop_group
+from tests.support.wordpress_site import WordPress, require_tools, stop_group
 
 NGINX = Path("/usr/sbin/nginx")
 API = "/wp-json/wp-customer/v1"
@@ -126,11 +125,3 @@ def direct_requests(bridge: BridgeServer, route: str) -> float:
     text = bridge.client.get("/metrics").text
     pattern = re.compile(r"^wpbridge_http_requests_total\{([^}]*)\} ([0-9.e+]+)$", re.M)
     return sum(float(n) for labels, n in pattern.findall(text) if f'route="{API}{route}' in labels)
-
-
-def log_in(page: Any, site: str, username: str = OWNER) -> None:
-    page.goto(f"{site}/wp-login.php")
-    page.fill("#user_login", username)
-    page.fill("#user_pass", DEMO_PASSWORD)
-    page.click("#wp-submit")
-    page.wait_for_url("**/wp-admin/**")
