@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -36,8 +37,8 @@ def make_database(mysql_server: DatabaseURL) -> Iterator[Callable[[], DatabaseUR
         return url
 
     yield make
-    for url in made:
-        drop_database(url)
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(drop_database, made))
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +55,8 @@ def start_bridge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[
         return server
 
     yield start
+    for server in servers:
+        server.terminate()
     for server in servers:
         server.stop()
 

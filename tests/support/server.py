@@ -69,6 +69,11 @@ class BridgeServer:
         self._log.flush()
         return self.log_path.read_text()
 
+    def terminate(self) -> None:
+        """SIGTERM without waiting: a session's many bridges then wind down side by side."""
+        if self.process.poll() is None:
+            self.process.terminate()
+
     def stop(self) -> None:
         self.client.close()
         if self.process.poll() is None:
