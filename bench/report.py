@@ -159,12 +159,17 @@ def floor_targets(result: dict[str, Any]) -> list[Row]:
             name = f"{sid}/{role}" if role else sid
             at = {c: _pick(runs, sid, c, role=role) for c in (1, 16, 32)}
             rps16 = {r["role"]: r["bridge"]["rps"] for r in at[16]}
+            floor16 = {r["role"]: r["http"]["rps"] for r in at[16] if r.get("http")}
 
-            def scale(r: Row, rps16: dict[str, float] = rps16) -> Scored:
+            def scale(r: Row, rps16: dict[str, float] = rps16, floor16: dict[str, float] = floor16) -> Scored:
                 base = rps16.get(r["role"])
                 if not base:
                     return None
-                return r["bridge"]["rps"] / base, f"{r['bridge']['rps']:,.0f} at 32 ÷ {base:,.0f} req/s at 16"
+                detail = f"{r['bridge']['rps']:,.0f} at 32 ÷ {base:,.0f} req/s at 16"
+                # the HTTP floor's own 32 ÷ 16 on the same machine: what the cores left to anyone
+                if (h := r.get("http")) and h["rps"] and floor16.get(r["role"]):
+                    detail += f" (HTTP floor {h['rps'] / floor16[r['role']]:.2f} ×)"
+                return r["bridge"]["rps"] / base, detail
 
             add(
                 size,
