@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 import string
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -279,3 +280,39 @@ def test_indexes_command_reports_and_drops_the_search_index(site: DatabaseURL) -
     assert "search index: not built" in run_cli(site, "indexes").stdout
     assert fetch(site, "SHOW CREATE TABLE wp_app_customers")[0]["Create Table"] == before
     run_cli(site, "indexes", "--search", "build")
+
+
+def test_a_common_search_whose_count_is_known_walks_the_unique_order_instead_of_the_index(
+    site: DatabaseURL, server: BridgeServer, logins: dict[str, Login]
+) -> None:
+    """Once a common word's count is cached, its pages ordered by a unique column (code) come
+    from LIKE alone along that order (MariaDB stops after the page) rather than from the index's
+    candidates: with the grams emptied behind the bridge's back, those pages still show the same
+    rows, while the same search ordered by name (not unique: the index stays) finds none."""
+    names = [r["name"] for r in fetch(site, "SELECT name FROM wp_app_customers")]
+    words = Counter(w.lower() for n in names for w in n.split() if len(w) >= 3 and w.isalpha())
+    word, found = words.most_common(1)[0]
+    assert found >= 6, words.most_common(3)  # more than a page of five
+    admin = logins["admin"].auth
+    invalidate(server, logins)
+
+    def page(column: int) -> dict[str, Any]:
+        return datatable(
+            server.client,
+            "customers",
+            admin,
+            columns=CUSTOMER_COLUMNS,
+            length=5,
+            **{"search[value]": word, "order[0][column]": column, "order[0][dir]": "asc"},
+        )
+
+    by_code, by_name = page(0), page(1)  # counted with the index, the counts cached
+    assert by_code["recordsFiltered"] >= 6 and len(by_code["data"]) == 5
+    _sql(site, f"DELETE FROM {GRAMS}")
+    try:
+        again = page(0)
+        assert row_ids(again) == row_ids(by_code) and again["recordsFiltered"] == by_code["recordsFiltered"]
+        assert page(1)["data"] == [] and by_name["data"]
+    finally:
+        run_cli(site, "indexes", "--search", "build")
+        invalidate(server, logins)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from bridge.cache import MISSING, digest
 from bridge.datatables import panes
 from bridge.datatables.extensions import Extensions
-from bridge.datatables.plan import EXTENSIONS, QueryPlan, build_plan
+from bridge.datatables.plan import EXTENSIONS, QueryPlan, build_plan, walking_plan
 from bridge.datatables.protocol import DataTableError, DataTableRequest
 from bridge.datatables.rows import shape_row
 from bridge.datatables.statement import Paging, compiled_page, compiled_total
@@ -127,7 +127,11 @@ async def run(
         rows = []
         if plan.start < filtered:
             paging = Paging(count=False, tail=_tail(plan, filtered))
-            rows = await svc.db.fetch_all(*compiled_page(model, plan, where, search, paging))
+            page_plan, page_search = plan, search
+            walked = sum(paging.tail) if paging.tail else plan.start + int(plan.limit or filtered)
+            if plan.search and (walking := walking_plan(model, plan, walked, int(total), filtered)) is not None:
+                page_plan, page_search = walking, bind(walking.search, "s")
+            rows = await svc.db.fetch_all(*compiled_page(model, page_plan, where, page_search, paging))
     data = [await shape_row(svc, model, request, principal, plan, raw, asks) for raw in rows if raw["__id"] is not None]
     response: dict[str, Any] = {"draw": dt.draw, "recordsTotal": int(total), "recordsFiltered": filtered, "data": data}
     response.update(await _extension_options(svc, model, plan, dt, principal))
