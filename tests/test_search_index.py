@@ -24,6 +24,7 @@ from bridge.settings import DatabaseURL
 from tests.support.cli import run_cli
 from tests.support.database import connect, fetch
 from tests.support.datatables import CUSTOMER_COLUMNS, datatable, row_ids
+from tests.support.general_log import statements_run
 from tests.support.logins import Login
 from tests.support.paths import API
 from tests.support.server import BridgeServer
@@ -316,3 +317,33 @@ def test_a_common_search_whose_count_is_known_walks_the_unique_order_instead_of_
     finally:
         run_cli(site, "indexes", "--search", "build")
         invalidate(server, logins)
+
+
+def test_a_new_search_counts_its_candidates_once_and_still_counts_a_page_past_the_end(
+    site: DatabaseURL, server: BridgeServer, logins: dict[str, Login]
+) -> None:
+    """A new term the index narrows is counted by ``COUNT(*) OVER ()`` in the page's own
+    subquery (its matches found once, not once for the count and again for the page), with the
+    counts LIKE alone gives; a new term asked for a page past its last match gets its count all
+    the same (the page has no row to carry it, so the count is asked for again)."""
+    admin = logins["admin"]
+    word = "makmur"
+
+    def ask(start: int) -> dict[str, Any]:
+        invalidate(server, logins)  # a new search each time: nothing counted yet
+        return datatable(
+            server.client, "customers", admin.auth, columns=CUSTOMER_COLUMNS, start=start, **{"search[value]": word}
+        )
+
+    with statements_run(site) as seen:
+        first = ask(0)
+    assert any("OVER()" in sql and GRAMS in sql for sql in seen), [s[:200] for s in seen if GRAMS in s]
+    assert (first["recordsTotal"], first["recordsFiltered"], row_ids(first)) == answer(server.client, admin, word)[:3]
+    _status(site, "building")
+    try:
+        invalidate(server, logins)
+        assert answer(server.client, admin, word)[1] == first["recordsFiltered"] > 0
+    finally:
+        _status(site, "ready")
+    past = ask(first["recordsFiltered"] + 5)
+    assert past["data"] == [] and past["recordsFiltered"] == first["recordsFiltered"], past

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from bridge.cache import MISSING, digest
 from bridge.datatables import panes
 from bridge.datatables.extensions import Extensions
-from bridge.datatables.plan import EXTENSIONS, QueryPlan, build_plan, walking_plan
+from bridge.datatables.plan import EXTENSIONS, QueryPlan, build_plan, narrowed, walking_plan
 from bridge.datatables.protocol import DataTableError, DataTableRequest
 from bridge.datatables.rows import shape_row
 from bridge.datatables.statement import Paging, compiled_page, compiled_total
@@ -80,7 +80,10 @@ async def run(
     async def count_page() -> Any:
         """The page with its counts in one statement (into ``counted``); the total, cached if it was not."""
         with_total = total is MISSING and bool(plan.search)  # without a search, total == filtered
-        rows = await svc.db.fetch_all(*compiled_page(model, plan, where, search, Paging(total=with_total)))
+        paging = Paging(total=with_total, window=narrowed(plan) is not None)
+        rows = await svc.db.fetch_all(*compiled_page(model, plan, where, search, paging))
+        if rows[0]["__filtered"] is None:  # a windowed count past the end of the matches
+            rows = await svc.db.fetch_all(*compiled_page(model, plan, where, search, Paging(total=with_total)))
         counted.append(rows)
         filtered = int(rows[0]["__filtered"])
         fresh = total

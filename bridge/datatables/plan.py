@@ -295,6 +295,15 @@ async def build_plan(svc: Services, model: TableModel, request: Request, dt: Dat
     return plan
 
 
+def narrowed(plan: QueryPlan) -> Unnarrowed | None:
+    """The search index's part in the plan's search (None: it took none, or a query_builder
+    callback replaced the search, whose rows the engine then cannot reason about)."""
+    unnarrowed = plan.extra.get(UNNARROWED)
+    if not isinstance(unnarrowed, Unnarrowed) or len(plan.search) != len(unnarrowed.narrowed):
+        return None
+    return unnarrowed if all(a is b for a, b in zip(plan.search, unnarrowed.narrowed, strict=True)) else None
+
+
 def walking_plan(model: TableModel, plan: QueryPlan, rows: int, total: int, filtered: int) -> QueryPlan | None:
     """The plan with LIKEs alone, for a page of a search whose count is known, when walking the
     order's unique index finds it within ``LIKE_WALK_ROWS`` rows (about ``rows`` × total ÷
@@ -302,12 +311,8 @@ def walking_plan(model: TableModel, plan: QueryPlan, rows: int, total: int, filt
     would look for through the whole table; for a common one MariaDB must read every candidate
     and sort them. None when the index took no part, a query_builder callback changed the search,
     or the order is not a unique column of the table (MariaDB would sort every row in scope)."""
-    unnarrowed = plan.extra.get(UNNARROWED)
-    if not isinstance(unnarrowed, Unnarrowed) or filtered <= 0 or not plan.order:
-        return None
-    if len(plan.search) != len(unnarrowed.narrowed) or any(
-        a is not b for a, b in zip(plan.search, unnarrowed.narrowed, strict=True)
-    ):
+    unnarrowed = narrowed(plan)
+    if unnarrowed is None or filtered <= 0 or not plan.order:
         return None
     first = plan.order[0][0]
     own_id = isinstance(first, Field) and first.table is model.table and first.name == model.id_column

@@ -3,7 +3,7 @@
 Speed (DESIGN §11): a DataTables request is ONE statement::
 
     SELECT cnt.n, [tot.n,] page.__id, <row columns>
-    FROM (SELECT COUNT(*) n FROM t … WHERE <filtered>) cnt
+    FROM (SELECT COUNT(*) n FROM t … WHERE <filtered>) cnt   -- or (SELECT 1) and COUNT(*) OVER () in page
     [LEFT JOIN (SELECT COUNT(*) n FROM t … WHERE <scope>) tot ON 1=1]
     LEFT JOIN (SELECT t.id __id, <order keys> FROM t … WHERE <filtered> ORDER BY … LIMIT o, n) page ON 1=1
     LEFT JOIN t ON t.id = page.__id  LEFT JOIN <joins the row columns need>
@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from pypika import MySQLQuery, Order
+from pypika import analytics as an
 from pypika import functions as fn
 from pypika.queries import QueryBuilder, Selectable
-from pypika.terms import Field
+from pypika.terms import Field, Star, ValueWrapper
 
 from bridge.criteria import Always
 from bridge.datatables.plan import QueryPlan
@@ -85,6 +86,11 @@ class Paging:
     count: bool = True
     total: bool = False
     tail: tuple[int, int] | None = None
+    # the count as ``COUNT(*) OVER ()`` of the page's own subquery: the matching rows are found
+    # once, not once for the count and again for the page. Only where the page reads and sorts
+    # every match anyway (the search index's candidates); a page past the end then has no count
+    # (``__filtered`` NULL) and the engine asks again without it.
+    window: bool = False
 
 
 def _flip(direction: Order) -> Order:
@@ -99,6 +105,9 @@ def _page_builder(
     inner = _from(model, needed_joins(plan.joins, [*filtered, *keys])).select(
         model.id_field.as_("__id"), *(term.as_(f"__o{i}") for i, term in enumerate(keys))
     )
+    windowed = paging.count and paging.window
+    if windowed:
+        inner = inner.select(an.Count(Star()).over().as_("__n"))
     inner = _where(_where(inner, where), search)
     for i, (_, direction) in enumerate(plan.order):  # by alias: MySQL needs a subquery key in parentheses
         inner = inner.orderby(Field(f"__o{i}"), order=_flip(direction) if paging.tail else direction)
@@ -111,10 +120,14 @@ def _page_builder(
     shown = [plan.columns[name] for name in plan.select if name in plan.columns]
     counts = []
     if paging.count:
-        count = _where(_where(_from(model, needed_joins(plan.joins, filtered)), where), search)
-        count = _aliased(count.select(fn.Count("*").as_("n")), "__cnt")
-        outer = MySQLQuery.from_(count, immutable=False)
-        counts.append(count.field("n").as_("__filtered"))
+        if windowed:  # one row to hang the page on, whether or not the page has rows
+            base = _aliased(MySQLQuery.select(ValueWrapper(1).as_("one")), "__one")
+            counts.append(page.field("__n").as_("__filtered"))
+        else:
+            base = _where(_where(_from(model, needed_joins(plan.joins, filtered)), where), search)
+            base = _aliased(base.select(fn.Count("*").as_("n")), "__cnt")
+            counts.append(base.field("n").as_("__filtered"))
+        outer = MySQLQuery.from_(base, immutable=False)
         if paging.total:
             total = _aliased(_total_builder(model, plan, where), "__tot")
             outer = outer.left_join(total).on(Always())
