@@ -11,12 +11,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import importlib
 import re
 import secrets
 import time
 import uuid
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, cast
 
 import bcrypt
 import phpserialize
@@ -92,6 +93,18 @@ def _encode64(data: bytes, count: int) -> str:
     return "".join(out)
 
 
+def _small_md5() -> Callable[[bytes], Any]:
+    """CPython's own MD5 where it has one: for phpass's 8,192 hashes of ~40 bytes it takes half
+    the time of OpenSSL's, whose per-call setup dominates (a Basic check 4.4 → 2.1 ms)."""
+    try:
+        return cast(Callable[[bytes], Any], importlib.import_module("_md5").md5)
+    except ImportError:  # an interpreter built without it
+        return hashlib.md5
+
+
+_MD5 = _small_md5()
+
+
 def _crypt_private(password: bytes, setting: bytes) -> bytes | None:
     """phpass portable hash (``PasswordHash::crypt_private``), on bytes like PHP; None where it fails."""
     if setting[:3] not in (b"$P$", b"$H$") or len(setting) < 12:
@@ -104,9 +117,9 @@ def _crypt_private(password: bytes, setting: bytes) -> bytes | None:
 
 def _phpass_digest(password: bytes, salt: bytes, count_log2: int) -> bytes:
     """md5(salt . pw), then 2^count_log2 times md5(hash . pw); the 22-character encoded result."""
-    digest = hashlib.md5(salt + password).digest()
+    digest = _MD5(salt + password).digest()
     for _ in range(1 << count_log2):
-        digest = hashlib.md5(digest + password).digest()
+        digest = _MD5(digest + password).digest()
     return _encode64(digest, 16).encode("ascii")
 
 
