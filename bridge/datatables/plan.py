@@ -314,8 +314,6 @@ def walking_plan(model: TableModel, plan: QueryPlan, rows: int, total: int, filt
     unnarrowed = narrowed(plan)
     if unnarrowed is None or filtered <= 0 or not plan.order:
         return None
-    first = plan.order[0][0]
-    own_id = isinstance(first, Field) and first.table is model.table and first.name == model.id_column
-    if not (own_id or _unique(model, first)) or rows * total > LIKE_WALK_ROWS * filtered:
-        return None
+    if not _unique(model, plan.order[0][0]) or rows * total > LIKE_WALK_ROWS * filtered:
+        return None  # (the primary key is among the unique columns read at start)
     return replace(plan, search=unnarrowed.plain)
