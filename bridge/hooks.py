@@ -52,6 +52,7 @@ class Hooks:
     def __init__(self) -> None:
         self._chains: dict[str, list[_Entry]] = {}
         self._seq = itertools.count()
+        self.version = 0  # changes with every callback added or removed (what a memo of a chain's result checks)
 
     def add_filter(
         self, name: str, callback: Callback, priority: int = 10, accepted_args: int | None = None
@@ -61,6 +62,7 @@ class Hooks:
         count = _positional_count(callback) if accepted_args is None else accepted_args
         chain.append(_Entry(priority, next(self._seq), callback, count))
         chain.sort()
+        self.version += 1
         return callback
 
     add_action = add_filter
@@ -70,6 +72,7 @@ class Hooks:
         chain = self._chains.get(name, [])
         kept = [e for e in chain if not (e.callback == callback and (priority is None or e.priority == priority))]
         self._chains[name] = kept
+        self.version += 1
         return len(kept) != len(chain)
 
     remove_action = remove_filter
@@ -78,6 +81,10 @@ class Hooks:
         return bool(self._chains.get(name))
 
     has_action = has_filter
+
+    def callbacks(self, name: str) -> tuple[Callback, ...]:
+        """The callbacks of ``name`` in the order they run."""
+        return tuple(entry.callback for entry in self._chains.get(name, ()))
 
     def filter(self, name: str, priority: int = 10) -> Callable[[Callback], Callback]:
         """Decorator form of ``add_filter``."""

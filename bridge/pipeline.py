@@ -110,6 +110,31 @@ def _count_query(model: TableModel, child: TableModel, counts: ChildCount, bound
     return MySQLQuery.from_(child.table).select(fn.Count("*")).where(parent & bound)
 
 
+# The filters an access filter asks (bypass, whether to filter, the ids): while none has a
+# callback, an access filter with the core's rules answers by the principal and table alone.
+ACCESS_CHAINS = (
+    "wp_customer_should_filter_datatable",
+    "wp_customer_entity_admin_roles",
+    "wp_customer_should_bypass_filter",
+    "wp_customer_accessible_entity_ids",
+)
+
+
+def fixed_where(hooks: Hooks, model: TableModel) -> bool:
+    """Whether ``where_for(model)`` depends on the caller and the model alone: every callback of
+    the table's ``_where`` chain is an access filter with the core's rules, and no plugin filters
+    what those ask. (A plugin's callback may read anything of the request, or the database.)"""
+    if any(hooks.has_filter(name) for name in ACCESS_CHAINS):
+        return False
+    for callback in hooks.callbacks(f"wpapp_datatable_{model.hook_base}_where"):
+        owner = getattr(callback, "__self__", None)
+        if not isinstance(owner, AccessFilter) or not owner.fixed:
+            return False
+        if getattr(callback, "__func__", None) is not AccessFilter.datatable_where:
+            return False
+    return True
+
+
 def combine(where: list[Criterion]) -> Criterion:
     return Criterion.all(where)
 
@@ -139,8 +164,10 @@ class AccessFilter:
         scope: Scope,
         admin_roles: Mapping[str, tuple[str, ...]] | None = None,
         db: Database | None = None,
+        fixed: bool = False,
     ) -> None:
         self.hooks = hooks
+        self.fixed = fixed  # the scope is the core's rules: a function of the principal and the table alone
         self.db = db  # for ``wp_customer_accessible_entity_ids``: the ids are read to be filtered
         self.access = access
         self.entity = entity
@@ -265,7 +292,8 @@ async def register_access_filters(
         if model is None:
             continue
         scope = config.get("scope") or default_scope(access, resource, model, (links or {}).get(entity))
-        flt = AccessFilter(hooks, access, entity, config, model, scope, admin_roles, db)
+        fixed = not config.get("scope") and access.has_rules(resource)
+        flt = AccessFilter(hooks, access, entity, config, model, scope, admin_roles, db, fixed)
         priority = int(config.get("priority", 10))
         hooks.add_filter(
             config.get("hook") or f"wpapp_datatable_{model.hook_base}_where", flt.datatable_where, priority

@@ -16,9 +16,9 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from bridge.cache import MISSING, digest
-from bridge.datatables import panes
+from bridge.datatables import memo, panes
 from bridge.datatables.extensions import Extensions
-from bridge.datatables.plan import EXTENSIONS, QueryPlan, build_plan, narrowed, walking_plan
+from bridge.datatables.plan import EXTENSIONS, QueryPlan, narrowed, walking_plan
 from bridge.datatables.protocol import DataTableError, DataTableRequest
 from bridge.datatables.rows import shape_row
 from bridge.datatables.statement import Paging, compiled_page, compiled_total
@@ -57,6 +57,7 @@ async def run(
     dt: DataTableRequest,
     principal: Principal,
     asks: list[Ask] | None = None,
+    repeated: memo.Repeated | None = None,
 ) -> dict[str, Any]:
     """The DataTables answer for ``dt`` on ``model`` as ``principal`` sees it.
 
@@ -64,9 +65,10 @@ async def run(
     statement carries no COUNT at all (the count, not the page, is what grows with the
     table), and a page past the middle is read from the end. A search's count is cached the
     same way (per scope and search, evicted by the same writes), so paging through a search
-    or repeating it costs the page only; a new search term costs the full count.
+    or repeating it costs the page only; a new search term costs the full count. A request
+    ``repeated`` (its GET query seen before) may reuse its plan (bridge/datatables/memo.py).
     """
-    plan = await build_plan(svc, model, request, dt)
+    plan = await memo.plan(svc, model, request, dt, principal, repeated)
     where, search = bind(plan.where, "w"), bind(plan.search, "s")
     total_sql, total_params = compiled_total(model, plan, where)
     key = f"dt:total:{model.resource}:{svc.access.scope_key(principal, model.resource)}:{digest(total_sql, total_params or None)}"

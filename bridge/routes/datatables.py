@@ -24,7 +24,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
 from bridge import agency_rows
-from bridge.datatables import engine
+from bridge.datatables import engine, memo
 from bridge.datatables.protocol import DataTableError, draw_of, error_body, parse_request, request_params
 from bridge.errors import BridgeError
 from bridge.namespace import API_PREFIX
@@ -50,17 +50,25 @@ async def datatable(request: Request, table: str) -> HTTPResponse:
             "rest_no_route", f"No DataTable named that; known tables: {', '.join(known)}.", 404, tables=known
         )
     params: dict[str, Any] = {}
+    max_rows = svc.settings.datatables_max_rows
+    key = memo.repeated(request)
+    seen = memo.parsed(table, max_rows, key) if key is not None else None
     try:
-        params = request_params(request)
-        plugin_shape = _plugin_shape(params, table)
-        if plugin_shape and table == AGENCIES:
-            return json_response(await agency_rows.answer(svc, request, model, params, await _principal(request)))
-        dt = parse_request(params, svc.settings.datatables_max_rows)
+        if seen is not None:
+            dt, plugin_shape = seen
+        else:
+            params = request_params(request)
+            plugin_shape = _plugin_shape(params, table)
+            if plugin_shape and table == AGENCIES:
+                return json_response(await agency_rows.answer(svc, request, model, params, await _principal(request)))
+            dt = parse_request(params, max_rows)
+            if key is not None:
+                memo.keep_parsed(table, max_rows, key, dt, plugin_shape)
         principal = await _principal(request)
         asks: list[Ask] | None = [] if plugin_shape and principal.php.hooked else None
-        body = await engine.run(svc, model, request, dt, principal, asks)
+        body = await engine.run(svc, model, request, dt, principal, asks, key)
     except DataTableError as exc:
-        return json_response(error_body(draw_of(params), str(exc)))
+        return json_response(error_body(seen[0].draw if seen is not None else draw_of(params), str(exc)))
     if not plugin_shape:
         return json_response(body)
     wired = await wire_asks(svc.db, svc.names, principal, asks, body.get("data", []), RENDERERS[table]) if asks else []

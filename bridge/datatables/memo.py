@@ -1,0 +1,147 @@
+"""A repeated DataTables request, parsed and planned once per worker.
+
+A DataTables client sends one request again and again (the same columns, order and page; only
+``draw`` counts up), and parsing its ~40 bracketed parameters and building its plan through the
+filter chains was ~40 % of the time of such a request (py-spy, S1 at 16 connections). What is
+parsed depends on the query alone. The plan depends on the query and the caller alone while the
+table's chains hold no plugin callback (``fixed_plan``: no ``_columns``, ``_joins`` or
+``_query_builder`` callback, and ``_where`` chains, the counted child tables' too, of access
+filters with the core's rules, whose bypass, scope and ids no plugin filters), and while there
+is no global search (the search index's state is part of its plan).
+
+So a GET's query without its ``draw`` keys the parsed request, and with the caller's principal
+object the plan: a principal is frozen and a new load is a new object (as for ``Access.scope``),
+and an entry keeps its principal, so an id is never reused while it lives. Every entry carries
+the hooks' version: a callback added or removed since makes it unreachable. A request that
+failed is never kept (it is parsed and refused again), nor is a POST (its body may be large).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from bridge.datatables.plan import QueryPlan, build_plan
+from bridge.datatables.protocol import DataTableRequest
+from bridge.hooks import Hooks
+from bridge.override import sent_method
+from bridge.params import MAX_INT
+from bridge.pipeline import fixed_where
+from bridge.principal import Principal
+from bridge.tables.base import TableModel
+
+if TYPE_CHECKING:
+    from sanic import Request
+
+    from bridge.services import Services
+
+ENTRIES = 1024  # per worker and kind; a memo starts over when full
+_DRAW = "draw="
+
+
+@dataclass(frozen=True)
+class Repeated:
+    """A GET's query without its ``draw``, and that draw."""
+
+    query: str
+    draw: int
+
+
+@dataclass(frozen=True)
+class Parsed:
+    table: str
+    dt: DataTableRequest  # with draw 0: each request gets its own
+    plugin_shape: bool
+
+
+@dataclass(frozen=True)
+class _Plan:
+    model: TableModel
+    principal: Principal
+    hooks: Hooks
+    version: int
+    plan: QueryPlan
+
+
+_PARSED: dict[tuple[str, int, str], Parsed] = {}
+_PLANS: dict[tuple[int, str, int], _Plan] = {}
+_FIXED: dict[tuple[int, int, int], tuple[Hooks, TableModel, bool]] = {}
+
+
+def repeated(request: Request) -> Repeated | None:
+    """The key of a GET whose only ``draw`` is ``draw=`` and digits; None for any other request."""
+    if request.method != "GET" or sent_method(request) != "GET" or request.body:
+        return None
+    parts = request.query_string.split("&")
+    draws = [i for i, part in enumerate(parts) if part.startswith(_DRAW)]
+    if len(draws) != 1:
+        return None
+    digits = parts[draws[0]][len(_DRAW) :]
+    if not (0 < len(digits) <= 19 and digits.isascii() and digits.isdigit()) or int(digits) > MAX_INT:
+        return None
+    del parts[draws[0]]
+    return Repeated("&".join(parts), int(digits))
+
+
+def parsed(table: str, max_rows: int, key: Repeated) -> tuple[DataTableRequest, bool] | None:
+    """The request and its ``shape=plugin`` as parsed before for this query, with this draw."""
+    kept = _PARSED.get((table, max_rows, key.query))
+    if kept is None:
+        return None
+    return replace(kept.dt, draw=key.draw), kept.plugin_shape
+
+
+def keep_parsed(table: str, max_rows: int, key: Repeated, dt: DataTableRequest, plugin_shape: bool) -> None:
+    """Keep a request parsed without error (only if its draw is the one the key read)."""
+    if dt.draw != key.draw:
+        return
+    if len(_PARSED) >= ENTRIES:
+        _PARSED.clear()
+    _PARSED[(table, max_rows, key.query)] = Parsed(table, replace(dt, draw=0), plugin_shape)
+
+
+def fixed_plan(hooks: Hooks, models: Mapping[str, TableModel], model: TableModel) -> bool:
+    """Whether ``model``'s plan depends on nothing but the request's parameters and the caller
+    (see the module's docstring); worked out once per hooks' version."""
+    key = (id(hooks), hooks.version, id(model))
+    kept = _FIXED.get(key)
+    if kept is not None and kept[0] is hooks and kept[1] is model:
+        return kept[2]
+    t = model.hook_base
+    children = [models.get(c.counts.resource) for c in model.columns.values() if c.counts is not None]
+    fixed = (
+        not any(hooks.has_filter(f"wpapp_datatable_{t}_{part}") for part in ("columns", "joins", "query_builder"))
+        and all(child is not None and fixed_where(hooks, child) for child in children)
+        and fixed_where(hooks, model)
+    )
+    if len(_FIXED) >= ENTRIES:
+        _FIXED.clear()
+    _FIXED[key] = (hooks, model, fixed)
+    return fixed
+
+
+async def plan(
+    svc: Services, model: TableModel, request: Request, dt: DataTableRequest, principal: Principal, key: Repeated | None
+) -> QueryPlan:
+    """``build_plan``'s answer, from this worker's memo when this caller sent this query before
+    and the plan can depend on nothing else."""
+    hooks = svc.hooks
+    if key is None or dt.search.value or not fixed_plan(hooks, svc.models, model):
+        return await build_plan(svc, model, request, dt)
+    slot = (id(model), key.query, id(principal))
+    kept = _PLANS.get(slot)
+    if (
+        kept is not None
+        and kept.model is model
+        and kept.principal is principal
+        and kept.hooks is hooks
+        and kept.version == hooks.version
+    ):
+        return kept.plan
+    version = hooks.version
+    built = await build_plan(svc, model, request, dt)
+    if len(_PLANS) >= ENTRIES:
+        _PLANS.clear()
+    _PLANS[slot] = _Plan(model, principal, hooks, version, built)
+    return built

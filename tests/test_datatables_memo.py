@@ -1,0 +1,73 @@
+"""A worker parses and plans a repeated DataTables GET once (bridge/datatables/memo.py): each
+repeat still answers with its own ``draw``, a request that failed fails again, and a plan is
+kept only while nothing but the query and the caller decides it: a plugin's ``_where`` callback
+that reads the request is asked again every time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.database import query
+from tests.support.datatables import CUSTOMER_COLUMNS, datatable, dt_params, row_ids
+from tests.support.paths import API
+
+BY_HEADER_PLUGIN = '''
+"""Narrows the customers table to the status an X-Test-Status header names."""
+
+
+def register(registry):
+    status = registry.models["customers"].table.status
+
+    def by_header(where, request, model):
+        wanted = request.headers.get("x-test-status")
+        return [*where, status == wanted] if wanted else where
+
+    registry.hooks.add_filter("wpapp_datatable_customers_where", by_header, 20)
+'''
+
+
+def test_each_repeat_answers_with_its_own_draw(bridge, demo_logins) -> None:
+    auth = demo_logins["admin"].auth
+    first = datatable(bridge.client, "customers", auth, columns=CUSTOMER_COLUMNS, draw=1, length=5)
+    for draw in (7, 1, 12345, 2**63 - 1):
+        again = datatable(bridge.client, "customers", auth, columns=CUSTOMER_COLUMNS, draw=draw, length=5)
+        assert again == {**first, "draw": draw}
+
+
+def test_a_refused_request_is_refused_again_with_its_own_draw(bridge, demo_logins) -> None:
+    auth = demo_logins["admin"].auth
+    for draw in (3, 4):
+        params = dt_params(CUSTOMER_COLUMNS, draw=draw, **{"order[0][column]": 9})
+        body = bridge.client.get(f"{API}/datatables/customers", params=params, auth=auth).json()
+        assert body["draw"] == draw and body["data"] == [] and "order[0][column]" in body["error"]
+
+
+def test_the_same_query_as_another_caller_gets_that_callers_rows(bridge, demo_logins, demo_db) -> None:
+    owned = [r["id"] for r in query(demo_db, "SELECT c.id FROM wp_app_customers c JOIN wp_users u ON u.ID = c.user_id "
+                                             "WHERE u.user_login = 'andi_budi' ORDER BY c.code, c.id")]  # fmt: skip
+    for login in ("admin", "andi_budi", "admin", "andi_budi"):
+        body = datatable(bridge.client, "customers", demo_logins[login].auth, columns=CUSTOMER_COLUMNS, length=100)
+        if login == "andi_budi":
+            assert row_ids(body) == owned
+        else:
+            assert body["recordsTotal"] == len(query(demo_db, "SELECT id FROM wp_app_customers"))
+
+
+def test_a_plugin_where_that_reads_the_request_is_asked_each_time(
+    start_bridge, demo_db, demo_logins, tmp_path: Path
+) -> None:
+    folder = tmp_path / "hooks"
+    folder.mkdir()
+    (folder / "by_header.py").write_text(BY_HEADER_PLUGIN)
+    server = start_bridge(demo_db, {"BRIDGE_HOOKS_PATH": str(folder)})  # one worker: one memo
+    url, auth = f"{API}/datatables/customers", demo_logins["admin"].auth
+    params = dt_params(CUSTOMER_COLUMNS, length=100)
+    counts = {
+        s: len(query(demo_db, "SELECT id FROM wp_app_customers WHERE status = %s", s)) for s in ("active", "inactive")
+    }
+    assert counts["active"] and counts["inactive"]
+    everyone = sum(counts.values())
+    for status in (None, "active", "inactive", None, "inactive"):
+        headers = {"X-Test-Status": status} if status else {}
+        body = server.client.get(url, params=params, headers=headers, auth=auth).json()
+        assert body["recordsTotal"] == (counts[status] if status else everyone), status
