@@ -120,19 +120,25 @@ ACCESS_CHAINS = (
 )
 
 
-def fixed_where(hooks: Hooks, model: TableModel) -> bool:
-    """Whether ``where_for(model)`` depends on the caller and the model alone: every callback of
-    the table's ``_where`` chain is an access filter with the core's rules, and no plugin filters
-    what those ask. (A plugin's callback may read anything of the request, or the database.)"""
-    if any(hooks.has_filter(name) for name in ACCESS_CHAINS):
+def fixed_chain(hooks: Hooks, name: str) -> bool:
+    """Whether the WHERE chain ``name`` (a table's ``_where``, an entity's ``_statistics_where``)
+    answers by the caller and its arguments alone: every callback is an access filter with the
+    core's rules, and no plugin filters what those ask. (A plugin's callback may read anything of
+    the request, or the database.)"""
+    if any(hooks.has_filter(asked) for asked in ACCESS_CHAINS):
         return False
-    for callback in hooks.callbacks(f"wpapp_datatable_{model.hook_base}_where"):
+    for callback in hooks.callbacks(name):
         owner = getattr(callback, "__self__", None)
         if not isinstance(owner, AccessFilter) or not owner.fixed:
             return False
-        if getattr(callback, "__func__", None) is not AccessFilter.datatable_where:
+        if getattr(callback, "__func__", None) not in (AccessFilter.datatable_where, AccessFilter.statistics_where):
             return False
     return True
+
+
+def fixed_where(hooks: Hooks, model: TableModel) -> bool:
+    """``fixed_chain`` of ``where_for(model)``'s chain."""
+    return fixed_chain(hooks, f"wpapp_datatable_{model.hook_base}_where")
 
 
 def combine(where: list[Criterion]) -> Criterion:

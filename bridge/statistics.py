@@ -20,11 +20,12 @@ from pypika.queries import QueryBuilder
 from pypika.terms import Criterion, Term
 
 from bridge.cache import Cache, digest, remember
+from bridge.caller_memo import CallerMemo
 from bridge.datatables.plan import request_filters
 from bridge.errors import BridgeError, forbidden, not_found
 from bridge.invalidation import SCOPE_GROUPS, STATISTICS_GROUP
 from bridge.params import integer_or_400, safe
-from bridge.pipeline import denies, statistics_where
+from bridge.pipeline import denies, fixed_chain, statistics_where
 from bridge.statements import MEMO, Bound, bind, term_key
 from bridge.tables.base import TableModel
 
@@ -107,6 +108,43 @@ def counts_statement(counts: Mapping[str, CountOf]) -> tuple[str, dict[str, Any]
     return MEMO.render(key, pins, build, *bounds.values())
 
 
+@dataclass(frozen=True)
+class CountsStatement:
+    """One answer's counts: the statement, its values, and where its result is cached."""
+
+    sql: str
+    params: dict[str, Any]
+    key: str
+    names: tuple[str, ...]
+    groups: tuple[str, ...]
+
+
+def counts_of(
+    svc: Counting,
+    principal: Principal,
+    kind: str,
+    resource: str,
+    counts: Mapping[str, CountOf],
+    depends: Iterable[str] = (),
+) -> CountsStatement:
+    sql, params = counts_statement(counts)
+    key = f"stats:{kind}:{svc.access.scope_key(principal, resource)}:{digest(sql, params)}"
+    return CountsStatement(sql, params, key, tuple(counts), (*SCOPE_GROUPS, resource, *depends))
+
+
+async def run_counts(svc: Counting, statement: CountsStatement) -> dict[str, int]:
+    """The counts, from the cache while no write evicted them (per scope and SQL)."""
+
+    async def compute() -> dict[str, int]:
+        row = await svc.db.fetch_one(statement.sql, statement.params) or {}
+        return {name: int(row.get(name) or 0) for name in statement.names}
+
+    result: dict[str, int] = await remember(
+        svc.cache, statement.key, compute, ttl=STATISTICS_TTL, group=STATISTICS_GROUP, depends=statement.groups
+    )
+    return result
+
+
 async def cached_counts(
     svc: Counting,
     principal: Principal,
@@ -116,18 +154,7 @@ async def cached_counts(
     depends: Iterable[str] = (),
 ) -> dict[str, int]:
     """Run the ``counts`` subqueries as one ``SELECT (…) AS a, (…) AS b``; cached per scope and SQL."""
-    sql, params = counts_statement(counts)
-    key = f"stats:{kind}:{svc.access.scope_key(principal, resource)}:{digest(sql, params)}"
-
-    async def compute() -> dict[str, int]:
-        row = await svc.db.fetch_one(sql, params) or {}
-        return {name: int(row.get(name) or 0) for name in counts}
-
-    groups = (*SCOPE_GROUPS, resource, *depends)
-    result: dict[str, int] = await remember(
-        svc.cache, key, compute, ttl=STATISTICS_TTL, group=STATISTICS_GROUP, depends=groups
-    )
-    return result
+    return await run_counts(svc, counts_of(svc, principal, kind, resource, counts, depends))
 
 
 def optional_id(request: Request, name: str) -> int | None:
@@ -135,10 +162,33 @@ def optional_id(request: Request, name: str) -> int | None:
     return integer_or_400(request.args.get(name), name, low=1)
 
 
+# The customer statistics' statement per caller and ``customer_id``, while the three chains are
+# the core's access filters alone (``fixed_chain``): what S6 asks again and again.
+_CUSTOMER_COUNTS: CallerMemo[CountsStatement] = CallerMemo()
+
+
 async def customer_statistics(
     svc: Tables, request: Request, principal: Principal, customer_id: int | None
 ) -> dict[str, int]:
     """``{total_customers, total_branches, total_employees}`` the user may see (of one customer)."""
+    models = [svc.models[r] for r in ("customers", "branches", "employees")]
+    chains = [f"wpapp_{model.entity}_statistics_where" for model in models]
+    fixed = all(fixed_chain(svc.hooks, chain) for chain in chains)
+    statement = _CUSTOMER_COUNTS.get(svc.hooks, principal, customer_id) if fixed else None
+    if statement is None:
+        version = svc.hooks.version
+        statement = await _customer_counts(svc, request, principal, customer_id)
+        if fixed:
+            _CUSTOMER_COUNTS.keep(svc.hooks, principal, customer_id, statement, version)
+    result = await run_counts(svc, statement)
+    if customer_id is not None and result["total_customers"] == 0:
+        raise not_found("rest_customer_invalid_id", "Invalid customer ID.")
+    return result
+
+
+async def _customer_counts(
+    svc: Tables, request: Request, principal: Principal, customer_id: int | None
+) -> CountsStatement:
     customers, branches, employees = (svc.models[r] for r in ("customers", "branches", "employees"))
     wc = await statistics_where(svc.hooks, customers.entity, "total", request)
     if denies(wc):
@@ -154,10 +204,7 @@ async def customer_statistics(
         "total_branches": count_of(branches, wb),
         "total_employees": count_of(employees, we),
     }
-    result = await cached_counts(svc, principal, "customers", "customers", counts)
-    if customer_id is not None and result["total_customers"] == 0:
-        raise not_found("rest_customer_invalid_id", "Invalid customer ID.")
-    return result
+    return counts_of(svc, principal, "customers", "customers", counts)
 
 
 async def table_statistics(svc: Tables, request: Request, principal: Principal, model: TableModel) -> dict[str, int]:

@@ -10,10 +10,8 @@ filters with the core's rules, whose bypass, scope and ids no plugin filters), a
 is no global search (the search index's state is part of its plan).
 
 So a GET's query without its ``draw`` keys the parsed request, and with the caller's principal
-object the plan: a principal is frozen and a new load is a new object (as for ``Access.scope``),
-and an entry keeps its principal, so an id is never reused while it lives. Every entry carries
-the hooks' version: a callback added or removed since makes it unreachable. A request that
-failed is never kept (it is parsed and refused again), nor is a POST (its body may be large).
+object the plan (bridge/caller_memo.py: kept for that object at the hooks' version). A request
+that failed is never kept (it is parsed and refused again), nor is a POST (its body may be large).
 """
 
 from __future__ import annotations
@@ -22,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from bridge.caller_memo import CallerMemo
 from bridge.datatables.plan import QueryPlan, build_plan
 from bridge.datatables.protocol import DataTableRequest
 from bridge.hooks import Hooks
@@ -55,17 +54,8 @@ class Parsed:
     plugin_shape: bool
 
 
-@dataclass(frozen=True)
-class _Plan:
-    model: TableModel
-    principal: Principal
-    hooks: Hooks
-    version: int
-    plan: QueryPlan
-
-
 _PARSED: dict[tuple[str, int, str], Parsed] = {}
-_PLANS: dict[tuple[int, str, int], _Plan] = {}
+_PLANS: CallerMemo[tuple[TableModel, QueryPlan]] = CallerMemo()
 _FIXED: dict[tuple[int, int, int], tuple[Hooks, TableModel, bool]] = {}
 
 
@@ -129,19 +119,11 @@ async def plan(
     hooks = svc.hooks
     if key is None or dt.search.value or not fixed_plan(hooks, svc.models, model):
         return await build_plan(svc, model, request, dt)
-    slot = (id(model), key.query, id(principal))
-    kept = _PLANS.get(slot)
-    if (
-        kept is not None
-        and kept.model is model
-        and kept.principal is principal
-        and kept.hooks is hooks
-        and kept.version == hooks.version
-    ):
-        return kept.plan
+    slot = (id(model), key.query)
+    kept = _PLANS.get(hooks, principal, slot)
+    if kept is not None and kept[0] is model:
+        return kept[1]
     version = hooks.version
     built = await build_plan(svc, model, request, dt)
-    if len(_PLANS) >= ENTRIES:
-        _PLANS.clear()
-    _PLANS[slot] = _Plan(model, principal, hooks, version, built)
+    _PLANS.keep(hooks, principal, slot, (model, built), version)
     return built

@@ -1,7 +1,9 @@
-"""A worker parses and plans a repeated DataTables GET once (bridge/datatables/memo.py): each
-repeat still answers with its own ``draw``, a request that failed fails again, and a plan is
-kept only while nothing but the query and the caller decides it: a plugin's ``_where`` callback
-that reads the request is asked again every time."""
+"""A worker parses and plans a repeated DataTables GET once (bridge/datatables/memo.py) and
+keeps the customer statistics' statement per caller (bridge/statistics.py, bridge/caller_memo.py):
+each repeat still answers with its own ``draw``, a request that failed fails again, and a plan or
+statement is kept only while nothing but the request's parameters and the caller decide it: a
+plugin's ``_where`` or ``_statistics_where`` callback that reads the request is asked every time.
+(A relation change that reloads the caller: tests/test_scope_memo.py.)"""
 
 from __future__ import annotations
 
@@ -12,17 +14,19 @@ from tests.support.datatables import CUSTOMER_COLUMNS, datatable, dt_params, row
 from tests.support.paths import API
 
 BY_HEADER_PLUGIN = '''
-"""Narrows the customers table to the status an X-Test-Status header names."""
+"""Narrows the customers table and their count to the status an X-Test-Status header names."""
 
 
 def register(registry):
     status = registry.models["customers"].table.status
 
-    def by_header(where, request, model):
+    def by_header(where, *args):
+        request = args[0] if args[0] != "total" else args[1]
         wanted = request.headers.get("x-test-status")
         return [*where, status == wanted] if wanted else where
 
     registry.hooks.add_filter("wpapp_datatable_customers_where", by_header, 20)
+    registry.hooks.add_filter("wpapp_customer_statistics_where", by_header, 20)
 '''
 
 
@@ -71,3 +75,18 @@ def test_a_plugin_where_that_reads_the_request_is_asked_each_time(
         headers = {"X-Test-Status": status} if status else {}
         body = server.client.get(url, params=params, headers=headers, auth=auth).json()
         assert body["recordsTotal"] == (counts[status] if status else everyone), status
+        stats = server.client.get(f"{API}/statistics/customers", headers=headers, auth=auth).json()
+        assert stats["total_customers"] == (counts[status] if status else everyone), status
+
+
+def test_the_statistics_of_one_customer_and_of_all_are_kept_apart(bridge, demo_logins, demo_db) -> None:
+    auth = demo_logins["admin"].auth
+    everyone = len(query(demo_db, "SELECT id FROM wp_app_customers"))
+    branches = query(demo_db, "SELECT customer_id, COUNT(*) AS n FROM wp_app_customer_branches GROUP BY customer_id")
+    for _ in range(2):
+        assert bridge.client.get(f"{API}/statistics/customers", auth=auth).json()["total_customers"] == everyone
+        for row in branches[:3]:
+            one = bridge.client.get(
+                f"{API}/statistics/customers", params={"customer_id": row["customer_id"]}, auth=auth
+            )
+            assert one.json()["total_customers"] == 1 and one.json()["total_branches"] == row["n"]

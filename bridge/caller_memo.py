@@ -1,0 +1,39 @@
+"""Values a worker keeps per caller: what depends on nothing but a key and the caller's
+principal object, while the hooks stay as they were.
+
+A principal is frozen and a new load (after a write that changed the user's relations, or past
+its TTL) is a new object, so a value kept for one principal object is never served to another:
+an entry keeps its principal, so its id is never reused while the entry lives (as
+``Access.scope`` does). Every entry also carries the hooks' version: a callback added or removed
+since makes it unreachable. With Redis as the cache a principal is a new object at each request,
+and nothing is kept long enough to be reused.
+"""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from bridge.hooks import Hooks
+from bridge.principal import Principal
+
+V = TypeVar("V")
+ENTRIES = 1024  # per memo and worker; a memo starts over when full
+
+
+class CallerMemo(Generic[V]):
+    """``(key, principal object) -> value`` for one app's hooks at one version."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[object, int], tuple[Principal, Hooks, int, V]] = {}
+
+    def get(self, hooks: Hooks, principal: Principal, key: object) -> V | None:
+        kept = self._entries.get((key, id(principal)))
+        if kept is None or kept[0] is not principal or kept[1] is not hooks or kept[2] != hooks.version:
+            return None
+        return kept[3]
+
+    def keep(self, hooks: Hooks, principal: Principal, key: object, value: V, version: int) -> None:
+        """Keep ``value``, worked out while the hooks were at ``version``."""
+        if len(self._entries) >= ENTRIES:
+            self._entries.clear()
+        self._entries[(key, id(principal))] = (principal, hooks, version, value)
