@@ -8,6 +8,7 @@ plugin's ``_where`` or ``_statistics_where`` callback that reads the request is 
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 from tests.support.database import query
 from tests.support.datatables import CUSTOMER_COLUMNS, datatable, dt_params, row_ids
@@ -36,6 +37,24 @@ def test_each_repeat_answers_with_its_own_draw(bridge, demo_logins) -> None:
     for draw in (7, 1, 12345, 2**63 - 1):
         again = datatable(bridge.client, "customers", auth, columns=CUSTOMER_COLUMNS, draw=draw, length=5)
         assert again == {**first, "draw": draw}
+
+
+def test_a_draw_anywhere_in_the_query_is_its_own(bridge, demo_logins) -> None:
+    auth = demo_logins["admin"].auth
+    pairs = [(k, v) for k, v in dt_params(CUSTOMER_COLUMNS, length=5).items() if k != "draw"]
+    head, tail = urlencode(pairs[:7]), urlencode(pairs[7:])
+    answers = []
+    for draw, sent in ((5, f"{head}&{tail}&draw=5"), (6, f"draw=6&{head}&{tail}"), (7, f"{head}&draw=7&{tail}")):
+        for repeat in (draw, draw + 100):
+            body = bridge.client.get(
+                f"{API}/datatables/customers?{sent.replace(f'draw={draw}', f'draw={repeat}')}", auth=auth
+            )
+            answers.append(body.json())
+            assert answers[-1]["draw"] == repeat and "error" not in answers[-1]
+    assert all(a["data"] == answers[0]["data"] and len(a["data"]) == 5 for a in answers)
+    for _ in range(2):
+        twice = bridge.client.get(f"{API}/datatables/customers?draw=8&{head}&{tail}&draw=9", auth=auth).json()
+        assert twice["data"] == [] and "draw" in twice["error"]
 
 
 def test_a_refused_request_is_refused_again_with_its_own_draw(bridge, demo_logins) -> None:

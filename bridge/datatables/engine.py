@@ -25,7 +25,7 @@ from bridge.datatables.statement import Paging, compiled_page, compiled_total
 from bridge.principal import Principal
 from bridge.row_permissions import Ask
 from bridge.singleflight import SingleFlight
-from bridge.statements import bind
+from bridge.statements import Bound, bind
 from bridge.tables.base import TableModel
 from bridge.totals import DATA_GROUPS, TOTAL_TTL, split_total
 
@@ -68,10 +68,9 @@ async def run(
     or repeating it costs the page only; a new search term costs the full count. A request
     ``repeated`` (its GET query seen before) may reuse its plan (bridge/datatables/memo.py).
     """
-    plan = await memo.plan(svc, model, request, dt, principal, repeated)
-    where, search = bind(plan.where, "w"), bind(plan.search, "s")
-    total_sql, total_params = compiled_total(model, plan, where)
-    key = f"dt:total:{model.resource}:{svc.access.scope_key(principal, model.resource)}:{digest(total_sql, total_params or None)}"
+    planned = await memo.plan(svc, model, request, dt, principal, repeated)
+    plan = planned.plan
+    where, search, key = planned.derived("prelude", lambda: _prelude(svc, model, plan, principal))
     groups = [model.resource, *DATA_GROUPS]
     full_key = f"{key}@{await svc.cache.generations(groups)}"
     filtered_key = ""
@@ -136,7 +135,11 @@ async def run(
             walked = sum(paging.tail) if paging.tail else plan.start + int(plan.limit or filtered)
             if plan.search and (walking := walking_plan(model, plan, walked, int(total), filtered)) is not None:
                 page_plan, page_search = walking, bind(walking.search, "s")
-            rows = await svc.db.fetch_all(*compiled_page(model, page_plan, where, page_search, paging))
+            if page_plan is plan:
+                statement = planned.derived(paging, lambda: compiled_page(model, plan, where, search, paging))
+            else:
+                statement = compiled_page(model, page_plan, where, page_search, paging)
+            rows = await svc.db.fetch_all(*statement)
     data = [await shape_row(svc, model, request, principal, plan, raw, asks) for raw in rows if raw["__id"] is not None]
     response: dict[str, Any] = {"draw": dt.draw, "recordsTotal": int(total), "recordsFiltered": filtered, "data": data}
     response.update(await _extension_options(svc, model, plan, dt, principal))
@@ -144,6 +147,17 @@ async def run(
     for key, default in (("draw", dt.draw), ("recordsTotal", total), ("recordsFiltered", filtered)):
         response[key] = int(response.get(key, default))  # the protocol's numbers stay ints whatever a filter did
     return response
+
+
+def _prelude(
+    svc: Services, model: TableModel, plan: QueryPlan, principal: Principal
+) -> tuple[Bound | None, Bound | None, str]:
+    """The plan's WHERE and search, bound, and where its ``recordsTotal`` is cached (per table,
+    user scope and exact SQL; the generations are added per request)."""
+    where, search = bind(plan.where, "w"), bind(plan.search, "s")
+    total_sql, total_params = compiled_total(model, plan, where)
+    scope = svc.access.scope_key(principal, model.resource)
+    return where, search, f"dt:total:{model.resource}:{scope}:{digest(total_sql, total_params or None)}"
 
 
 async def _extension_options(

@@ -16,9 +16,9 @@ that failed is never kept (it is parsed and refused again), nor is a POST (its b
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bridge.caller_memo import CallerMemo
 from bridge.datatables.plan import QueryPlan, build_plan
@@ -36,7 +36,9 @@ if TYPE_CHECKING:
     from bridge.services import Services
 
 ENTRIES = 1024  # per worker and kind; a memo starts over when full
+DERIVED_ENTRIES = 16  # per kept plan: its statements for so many pagings (a page's tail moves with the count)
 _DRAW = "draw="
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -54,24 +56,52 @@ class Parsed:
     plugin_shape: bool
 
 
+@dataclass
+class Planned:
+    """A plan, and what the engine works out from it and the caller alone (its bound WHERE, the
+    total's statement and cache key, a page's statement), kept with it while the plan is kept."""
+
+    plan: QueryPlan
+    kept: bool
+    _derived: dict[object, Any] = field(default_factory=dict)
+
+    def derived(self, key: object, make: Callable[[], T]) -> T:
+        """``make()``, once per ``key`` while this plan is kept."""
+        if not self.kept:
+            return make()
+        if key in self._derived:
+            found: T = self._derived[key]
+            return found
+        value = make()
+        if len(self._derived) >= DERIVED_ENTRIES:
+            self._derived.clear()
+        self._derived[key] = value
+        return value
+
+
 _PARSED: dict[tuple[str, int, str], Parsed] = {}
-_PLANS: CallerMemo[tuple[TableModel, QueryPlan]] = CallerMemo()
+_PLANS: CallerMemo[tuple[TableModel, Planned]] = CallerMemo()
 _FIXED: dict[tuple[int, int, int], tuple[Hooks, TableModel, bool]] = {}
 
 
 def repeated(request: Request) -> Repeated | None:
-    """The key of a GET whose only ``draw`` is ``draw=`` and digits; None for any other request."""
+    """The key of a GET whose only ``draw`` is ``draw=`` and digits; None for any other request.
+    The key is the query with those digits cut out: the query is the key with the draw put back."""
     if request.method != "GET" or sent_method(request) != "GET" or request.body:
         return None
-    parts = request.query_string.split("&")
-    draws = [i for i, part in enumerate(parts) if part.startswith(_DRAW)]
-    if len(draws) != 1:
+    query = request.query_string
+    start = 0 if query.startswith(_DRAW) else query.find("&" + _DRAW) + 1
+    if start == 0 and not query.startswith(_DRAW):
         return None
-    digits = parts[draws[0]][len(_DRAW) :]
+    digits_at = start + len(_DRAW)
+    end = query.find("&", digits_at)
+    end = len(query) if end < 0 else end
+    if query.find("&" + _DRAW, end) >= 0:
+        return None  # a second draw: refused by the parser, never kept
+    digits = query[digits_at:end]
     if not (0 < len(digits) <= 19 and digits.isascii() and digits.isdigit()) or int(digits) > MAX_INT:
         return None
-    del parts[draws[0]]
-    return Repeated("&".join(parts), int(digits))
+    return Repeated(query[:digits_at] + query[end:], int(digits))
 
 
 def parsed(table: str, max_rows: int, key: Repeated) -> tuple[DataTableRequest, bool] | None:
@@ -113,17 +143,17 @@ def fixed_plan(hooks: Hooks, models: Mapping[str, TableModel], model: TableModel
 
 async def plan(
     svc: Services, model: TableModel, request: Request, dt: DataTableRequest, principal: Principal, key: Repeated | None
-) -> QueryPlan:
+) -> Planned:
     """``build_plan``'s answer, from this worker's memo when this caller sent this query before
     and the plan can depend on nothing else."""
     hooks = svc.hooks
     if key is None or dt.search.value or not fixed_plan(hooks, svc.models, model):
-        return await build_plan(svc, model, request, dt)
+        return Planned(await build_plan(svc, model, request, dt), kept=False)
     slot = (id(model), key.query)
     kept = _PLANS.get(hooks, principal, slot)
     if kept is not None and kept[0] is model:
         return kept[1]
     version = hooks.version
-    built = await build_plan(svc, model, request, dt)
-    _PLANS.keep(hooks, principal, slot, (model, built), version)
-    return built
+    planned = Planned(await build_plan(svc, model, request, dt), kept=True)
+    _PLANS.keep(hooks, principal, slot, (model, planned), version)
+    return planned
