@@ -141,6 +141,13 @@ def fixed_where(hooks: Hooks, model: TableModel) -> bool:
     return fixed_chain(hooks, f"wpapp_datatable_{model.hook_base}_where")
 
 
+def fixed_reads(hooks: Hooks, models: Mapping[str, TableModel], model: TableModel) -> bool:
+    """Whether the scope of a read of ``model``, its per-row counts' scopes included
+    (``scoped_columns``), depends on the caller alone (``fixed_where`` of each table)."""
+    children = [models.get(c.counts.resource) for c in model.columns.values() if c.counts is not None]
+    return all(child is not None and fixed_where(hooks, child) for child in children) and fixed_where(hooks, model)
+
+
 def combine(where: list[Criterion]) -> Criterion:
     return Criterion.all(where)
 

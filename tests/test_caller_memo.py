@@ -1,8 +1,10 @@
-"""A worker parses and plans a repeated DataTables GET once (bridge/datatables/memo.py) and
-keeps the customer statistics' statement per caller (bridge/statistics.py, bridge/caller_memo.py):
+"""A worker parses and plans a repeated DataTables GET once (bridge/datatables/memo.py), and keeps
+a REST list's plan (bridge/rest/collection.py) and the customer statistics' statement per caller
+(bridge/statistics.py, bridge/caller_memo.py):
 each repeat still answers with its own ``draw``, a request that failed fails again, and a plan or
 statement is kept only while nothing but the request's parameters and the caller decide it: a
 plugin's ``_where`` or ``_statistics_where`` callback that reads the request is asked every time.
+A REST list of one page and of the next are kept apart.
 (A relation change that reloads the caller: tests/test_scope_memo.py.)"""
 
 from __future__ import annotations
@@ -96,6 +98,19 @@ def test_a_plugin_where_that_reads_the_request_is_asked_each_time(
         assert body["recordsTotal"] == (counts[status] if status else everyone), status
         stats = server.client.get(f"{API}/statistics/customers", headers=headers, auth=auth).json()
         assert stats["total_customers"] == (counts[status] if status else everyone), status
+        listed = server.client.get(f"{API}/customers", params={"per_page": 100}, headers=headers, auth=auth)
+        assert int(listed.headers["X-WP-Total"]) == (counts[status] if status else everyone), status
+
+
+def test_each_page_of_a_rest_list_is_its_own(bridge, demo_logins, demo_db) -> None:
+    auth = demo_logins["admin"].auth
+    ids = [r["id"] for r in query(demo_db, "SELECT id FROM wp_app_customers ORDER BY id")]
+    for _ in range(2):
+        for page in (1, 2, 3):
+            got = bridge.client.get(f"{API}/customers", params={"per_page": 5, "page": page}, auth=auth)
+            assert [item["id"] for item in got.json()] == ids[(page - 1) * 5 : page * 5]
+        wrong = bridge.client.get(f"{API}/customers", params={"per_page": 0}, auth=auth)
+        assert wrong.status_code == 400 and "per_page" in wrong.json()["data"]["params"]
 
 
 def test_the_statistics_of_one_customer_and_of_all_are_kept_apart(bridge, demo_logins, demo_db) -> None:

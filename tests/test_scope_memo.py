@@ -1,7 +1,7 @@
 """A worker keeps each user's access scope, built and rendered, for the principal object it was
 built from (bridge/access.py, bridge/statements.py): a relation change that reloads the
 principal must change what the same worker shows at once, in the rows, the totals and the
-statistics, never serve the scope of the principal before it."""
+statistics and the REST list, never serve the scope of the principal before it."""
 
 from __future__ import annotations
 
@@ -28,11 +28,13 @@ def test_a_relation_change_changes_the_scope_the_worker_kept(make_database, star
         )
         other = int(cur.fetchone()["id"])
 
-    def seen() -> tuple[int, int, int]:
+    def seen() -> tuple[int, int, int, int]:
         table = datatable(server.client, "customers", andi)
         stats = server.client.get(f"{API}/statistics/customers", auth=andi)
-        assert stats.status_code == 200
-        return table["recordsTotal"], len(table["data"]), stats.json()["total_customers"]
+        listed = server.client.get(f"{API}/customers", params={"per_page": 100}, auth=andi)
+        assert stats.status_code == 200 and listed.status_code == 200
+        assert int(listed.headers["X-WP-Total"]) == len(listed.json())
+        return table["recordsTotal"], len(table["data"]), stats.json()["total_customers"], len(listed.json())
 
     before = seen()
     assert seen() == before  # the second time from the worker's memo
@@ -41,4 +43,4 @@ def test_a_relation_change_changes_the_scope_the_worker_kept(make_database, star
     conn.close()
     told = server.client.post(f"{API}/cache/invalidate", json={"entity": "customer", "id": other}, auth=admin)
     assert told.status_code == 200
-    assert seen() == (before[0] + 1, before[1] + 1, before[2] + 1)
+    assert seen() == (before[0] + 1, before[1] + 1, before[2] + 1, before[3] + 1)

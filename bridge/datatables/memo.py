@@ -26,7 +26,7 @@ from bridge.datatables.protocol import DataTableRequest
 from bridge.hooks import Hooks
 from bridge.override import sent_method
 from bridge.params import MAX_INT
-from bridge.pipeline import fixed_where
+from bridge.pipeline import fixed_reads
 from bridge.principal import Principal
 from bridge.tables.base import TableModel
 
@@ -129,12 +129,9 @@ def fixed_plan(hooks: Hooks, models: Mapping[str, TableModel], model: TableModel
     if kept is not None and kept[0] is hooks and kept[1] is model:
         return kept[2]
     t = model.hook_base
-    children = [models.get(c.counts.resource) for c in model.columns.values() if c.counts is not None]
-    fixed = (
-        not any(hooks.has_filter(f"wpapp_datatable_{t}_{part}") for part in ("columns", "joins", "query_builder"))
-        and all(child is not None and fixed_where(hooks, child) for child in children)
-        and fixed_where(hooks, model)
-    )
+    fixed = not any(
+        hooks.has_filter(f"wpapp_datatable_{t}_{part}") for part in ("columns", "joins", "query_builder")
+    ) and fixed_reads(hooks, models, model)
     if len(_FIXED) >= ENTRIES:
         _FIXED.clear()
     _FIXED[key] = (hooks, model, fixed)

@@ -21,10 +21,11 @@ from sanic.response import HTTPResponse
 
 from bridge import smart_search
 from bridge.cache import digest, remember
+from bridge.caller_memo import CallerMemo
 from bridge.context import authenticated
 from bridge.errors import BridgeError, invalid_params
 from bridge.params import MAX_INT, ParamError, integer
-from bridge.pipeline import where_for
+from bridge.pipeline import fixed_reads, where_for
 from bridge.resources.schema import ResourceSchema
 from bridge.responses import json_response
 from bridge.rest.csv_page import csv_response, wants_csv
@@ -210,10 +211,42 @@ def page_statement(
     return f"{sql} LIMIT %(param_limit)s OFFSET %(param_offset)s", values
 
 
-async def list_rows(
-    request: Request, schema: ResourceSchema, model: TableModel, params: CollectionParams
-) -> tuple[list[dict[str, Any]], int]:
-    """One page of rows the caller may see, and how many match in all."""
+@dataclass(frozen=True)
+class ListPlan:
+    """What a collection's page reads, from its parameters and the caller alone: the WHERE (the
+    caller's scope, the filters, the search), bound, the joins the search needs, and the columns."""
+
+    where: list[Criterion]
+    bound: Bound | None
+    joins: tuple[str, ...]
+    columns: list[Column]
+
+
+# A repeated GET of a collection (the same query by the same principal object), parsed and
+# planned once per worker while the table's reads have only the core's access filters
+# (``pipeline.fixed_reads``; bridge/caller_memo.py has why a principal object is a safe key).
+_LISTS: CallerMemo[tuple[TableModel, ResourceSchema, CollectionParams, ListPlan]] = CallerMemo()
+
+
+async def planned_list(
+    request: Request, schema: ResourceSchema, model: TableModel
+) -> tuple[CollectionParams, ListPlan]:
+    """The request's collection parameters (400 naming every bad one) and its ``ListPlan``."""
+    svc, principal = services(request), authenticated(request)
+    fixed = request.method == "GET" and fixed_reads(svc.hooks, svc.models, model)
+    slot = (id(model), id(schema), request.query_string)
+    kept = _LISTS.get(svc.hooks, principal, slot) if fixed else None
+    if kept is not None and kept[0] is model and kept[1] is schema:
+        return kept[2], kept[3]
+    version = svc.hooks.version
+    params = parse_collection(request, schema, model)
+    plan = await list_plan(request, schema, model, params)
+    if fixed:
+        _LISTS.keep(svc.hooks, principal, slot, (model, schema, params, plan), version)
+    return params, plan
+
+
+async def list_plan(request: Request, schema: ResourceSchema, model: TableModel, params: CollectionParams) -> ListPlan:
     svc = services(request)
     where = await where_for(svc.hooks, model, request)
     for name, value in params.filters.items():
@@ -227,8 +260,15 @@ async def list_rows(
         where.append(found)
         needed = model.joins_for(model.searchable())
     where = [c for c in where if c is not None]
-    bound = bind(where, "w")
-    total = await count_rows(request, model, where, bound, tuple(sorted(needed)))
+    return ListPlan(where, bind(where, "w"), tuple(sorted(needed)), await shown_columns(request, model))
+
+
+async def list_rows(
+    request: Request, schema: ResourceSchema, model: TableModel, params: CollectionParams, plan: ListPlan
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of rows the caller may see, and how many match in all."""
+    svc = services(request)
+    total = await count_rows(request, model, plan.where, plan.bound, plan.joins)
     max_pages = math.ceil(total / params.per_page)
     if params.offset is None and total > 0 and params.page > max_pages:
         raise BridgeError(
@@ -239,8 +279,8 @@ async def list_rows(
     if total == 0 or params.start >= total:
         return [], total
     order = Order.desc if params.order == "desc" else Order.asc
-    columns = await shown_columns(request, model)
-    return await svc.db.fetch_all(*page_statement(model, bound, columns, params.orderby, order, params)), total
+    statement = page_statement(model, plan.bound, plan.columns, params.orderby, order, params)
+    return await svc.db.fetch_all(*statement), total
 
 
 def collection_response(

@@ -33,7 +33,7 @@ from bridge.errors import BridgeError, forbidden
 from bridge.events import Events
 from bridge.principal import Principal
 from bridge.resources.schema import ResourceSchema
-from bridge.rest.collection import collection_response, list_rows, parse_collection
+from bridge.rest.collection import collection_response, list_rows, planned_list
 from bridge.rest.items import (
     Presenter,
     check_if_match,
@@ -126,8 +126,8 @@ class Controller(Generic[D]):
 
     async def get_items(self, request: Request, principal: Principal) -> HTTPResponse:
         model = self.model(request)
-        params = parse_collection(request, self.schema, model)
-        rows, total = await list_rows(request, self.schema, model, params)
+        params, plan = await planned_list(request, self.schema, model)
+        rows, total = await list_rows(request, self.schema, model, params, plan)
         presenter = Presenter(request, self.schema)  # one for the page: its rows share it
         return collection_response(request, [await presenter.presented(r) for r in rows], total, params)
 

@@ -24,7 +24,7 @@ from bridge.context import authenticated
 from bridge.errors import BridgeError
 from bridge.namespace import API_PREFIX
 from bridge.resources.schema import SYNC_FILTERS, FieldSpec, Format, ResourceSchema, read_only
-from bridge.rest.collection import collection_response, list_rows, parse_collection
+from bridge.rest.collection import collection_response, list_rows, planned_list
 from bridge.rest.items import base_url, fetch_visible, item_response
 from bridge.services import require_login, services
 from bridge.statement_count import counted
@@ -92,8 +92,8 @@ async def list_plugin_rows(request: Request, resource: str) -> HTTPResponse:
     model = plugin_model(request, resource)  # an unknown route is 404 for everyone, as in WordPress
     await require_login(request)
     schema = plugin_schema(model)
-    params = parse_collection(request, schema, model)
-    rows, total = await list_rows(request, schema, model, params)
+    params, plan = await planned_list(request, schema, model)
+    rows, total = await list_rows(request, schema, model, params, plan)
     items = [await present(request, model, row) for row in rows]
     return collection_response(request, items, total, params)
 
