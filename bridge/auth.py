@@ -21,11 +21,11 @@ from sanic import Request
 
 from bridge.access_types import parse_statement, with_statement
 from bridge.app_password_usage import due, record_usage
-from bridge.cache import MISSING, Cache
+from bridge.cache import COUNTERS_GROUP, MISSING, Cache
 from bridge.db import Database
 from bridge.errors import BridgeError
 from bridge.metrics import REFUSED_LOGINS, THROTTLED_LOGINS
-from bridge.principal import ANONYMOUS, Principal, PrincipalLoader
+from bridge.principal import ANONYMOUS, PRINCIPAL_GROUP, Principal, PrincipalLoader
 from bridge.schema import TableNames
 from bridge.signing import HEADER_ACCESS, SignatureError, verify
 from bridge.wordpress import match_application_password, normalize_application_password, php_loads
@@ -40,6 +40,8 @@ MAX_APPLICATION_PASSWORD = 64  # WordPress makes them 24 letters and digits; lon
 FAILURE_LIMIT = 10
 FAILURE_WINDOW = 60
 SIGNATURE_HEADERS = ("x-wp-bridge-signature", "x-wp-bridge-user", "x-wp-bridge-timestamp", "x-wp-bridge-nonce")
+RECENT_SECONDS = 1.0  # how long a worker reuses a Basic login it resolved while nothing it read changed
+RECENT_ENTRIES = 4096  # per worker; starts over when full
 
 
 def _unauthorized(code: str, message: str) -> BridgeError:
@@ -144,6 +146,30 @@ def access_statement(request: Request) -> dict[str, str]:
         ) from None
 
 
+class RecentLogins:
+    """The Basic logins this worker resolved in the last ``RECENT_SECONDS``: the same header from
+    the same address gets the same principal while the generations of everything its resolution
+    read are the ones it read (the checked credentials, the principal and its roles, the failed-login
+    counters: any eviction or count changes one). What only a TTL ends (a password revoked in
+    WordPress without telling the bridge) may so last up to ``RECENT_SECONDS`` longer."""
+
+    GROUPS = (CREDENTIALS_GROUP, PRINCIPAL_GROUP, COUNTERS_GROUP)
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str], tuple[str, float, Principal]] = {}
+
+    def get(self, header: str, address: str, generations: str, now: float) -> Principal | None:
+        kept = self._entries.get((header, address))
+        if kept is None or kept[0] != generations or kept[1] <= now:
+            return None
+        return kept[2]
+
+    def keep(self, header: str, address: str, generations: str, now: float, principal: Principal) -> None:
+        if len(self._entries) >= RECENT_ENTRIES:
+            self._entries.clear()
+        self._entries[(header, address)] = (generations, now + RECENT_SECONDS, principal)
+
+
 class Authenticator:
     """Turns a request into a Principal, or raises a 401 with a specific code (429 while throttled)."""
 
@@ -163,6 +189,7 @@ class Authenticator:
         self.secret = secret
         self.wp_cookies = wp_cookies  # None: WordPress's cookie is ignored (BRIDGE_WP_CONFIG unset)
         self.throttle = LoginThrottle(cache)
+        self.recent = RecentLogins()
 
     async def authenticate(self, request: Request) -> Principal:
         """Signature first, then Basic credentials, then WordPress's cookie (a browser sends it
@@ -173,7 +200,7 @@ class Authenticator:
             user_id = await self._signed_user(request)
             statement = access_statement(request)
         elif headers.get("authorization", "").lower().startswith("basic "):
-            user_id = await self._application_password_user(headers["authorization"], client_address(request))
+            return await self._basic_login(headers["authorization"], client_address(request))
         elif self.wp_cookies is not None and self.wp_cookies.carried_by(request):
             user_id = await self.wp_cookies.user_of(request)
             if user_id == 0:
@@ -184,6 +211,21 @@ class Authenticator:
         if principal is None:
             raise _unauthorized("wpbridge_unknown_user", f"No WordPress user has the id {user_id}.")
         return with_statement(principal, statement)
+
+    async def _basic_login(self, header: str, address: str) -> Principal:
+        """The principal of an application password; resolved again only when something it
+        depends on changed, or after ``RECENT_SECONDS`` (``RecentLogins``)."""
+        generations = await self.cache.generations(RecentLogins.GROUPS)  # before any lookup it stands for
+        now = time.monotonic()
+        recent = self.recent.get(header, address, generations, now)
+        if recent is not None:
+            return recent
+        user_id = await self._application_password_user(header, address)
+        principal = await self.loader.load(user_id)
+        if principal is None:
+            raise _unauthorized("wpbridge_unknown_user", f"No WordPress user has the id {user_id}.")
+        self.recent.keep(header, address, generations, now, principal)
+        return principal
 
     async def _signed_user(self, request: Request) -> int:
         if not self.secret:

@@ -318,7 +318,8 @@ class RedisCache:
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.set(full, 0, px=max(1, int(window * 1000)), nx=True)
             pipe.incr(full)
-            _, value = await pipe.execute()
+            pipe.set(self._ns + "gen:" + COUNTERS_GROUP, _new_generation())  # as diskcache: a count is a change
+            _, value, _ = await pipe.execute()
         return int(value)
 
     async def counters(self, keys: Iterable[str]) -> list[tuple[int, float]]:

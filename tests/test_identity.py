@@ -550,6 +550,42 @@ def test_the_throttle_is_shared_by_hosts_through_redis(
         asyncio.run(drop_redis_namespace(auth_site.database))
 
 
+def test_a_login_the_worker_just_resolved_is_throttled_after_failures_and_per_address(
+    auth_site: DatabaseURL, start_bridge: Callable[..., BridgeServer]
+) -> None:
+    """A worker reuses a Basic login it resolved a moment ago (bridge/auth.py ``RecentLogins``),
+    but never past a failure counted since, nor for another address: a signed-in address that
+    then fails 10 times is refused at once, and so is an attacker's address with the owner's
+    header the worker just resolved for the owner."""
+    server = start_bridge(auth_site)
+    attacker, owner = (from_address(server, a) for a in ("127.0.0.4", "127.0.0.5"))
+    assert attacker.get(ME, auth=("wpuser", THROTTLED_PASSWORD)).json()["id"] == 7
+    fail(attacker, 10)
+    assert_throttled(attacker.get(ME, auth=("wpuser", THROTTLED_PASSWORD)))
+    assert owner.get(ME, auth=("wpuser", THROTTLED_PASSWORD)).json()["id"] == 7
+    assert_throttled(attacker.get(ME, auth=("wpuser", THROTTLED_PASSWORD)))
+    for client in (attacker, owner):
+        client.close()
+
+
+def test_a_failure_on_another_host_ends_a_login_this_host_just_resolved(
+    auth_site: DatabaseURL, start_bridge: Callable[..., BridgeServer]
+) -> None:
+    """Through Redis, a count on one host changes the counters' generation every host reads."""
+    import asyncio
+
+    from tests.support.redis_namespace import REDIS_URL, drop_redis_namespace
+
+    asyncio.run(drop_redis_namespace(auth_site.database))
+    try:
+        first, second = (start_bridge(auth_site, {"BRIDGE_CACHE_URL": REDIS_URL}) for _ in range(2))
+        assert first.client.get(ME, auth=("wpuser", THROTTLED_PASSWORD)).json()["id"] == 7
+        fail(second.client, 10)
+        assert_throttled(first.client.get(ME, auth=("wpuser", THROTTLED_PASSWORD)))
+    finally:
+        asyncio.run(drop_redis_namespace(auth_site.database))
+
+
 def test_invalidating_a_user_revokes_their_cached_application_password(
     auth_site: DatabaseURL, start_bridge: Callable[..., BridgeServer]
 ) -> None:
