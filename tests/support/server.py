@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -41,6 +43,7 @@ class BridgeServer:
         )
         full_env.update(env)
         self.log_path = tmp / f"bridge-{self.port}.log"
+        self._terminated = False
         self._log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bridge.cli", "serve"],
@@ -71,17 +74,23 @@ class BridgeServer:
 
     def terminate(self) -> None:
         """SIGTERM without waiting: a session's many bridges then wind down side by side."""
-        if self.process.poll() is None:
+        if self.process.poll() is None and not self._terminated:
+            self._terminated = True
             self.process.terminate()
 
     def stop(self) -> None:
+        """SIGTERM once (a second one makes Sanic's manager give up on its workers: an orphaned
+        worker then spins on its own), then SIGKILL for whatever of the bridge's process group
+        is left after 10 s or after the main process exited."""
         self.client.close()
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        self.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            pass
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # its own session (start_new_session): the bridge alone
+        self.process.wait()
         self._log.close()
 
 
