@@ -6,11 +6,13 @@ its TTL) is a new object, so a value kept for one principal object is never serv
 an entry keeps its principal, so its id is never reused while the entry lives (as
 ``Access.scope`` does). Every entry also carries the hooks' version: a callback added or removed
 since makes it unreachable. With Redis as the cache a principal is a new object at each request,
-and nothing is kept long enough to be reused.
+and nothing is kept long enough to be reused. A key that names other objects by id (a table
+model) is safe the same way when the value keeps those objects.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 from bridge.hooks import Hooks
@@ -37,3 +39,14 @@ class CallerMemo(Generic[V]):
         if len(self._entries) >= ENTRIES:
             self._entries.clear()
         self._entries[(key, id(principal))] = (principal, hooks, version, value)
+
+    async def through(self, hooks: Hooks, principal: Principal, key: object, make: Callable[[], Awaitable[V]]) -> V:
+        """The value kept for ``key`` and this caller, else ``make()``'s, kept (at the hooks'
+        version read before making it: a callback added meanwhile makes it unreachable)."""
+        kept = self.get(hooks, principal, key)
+        if kept is not None:
+            return kept
+        version = hooks.version
+        value = await make()
+        self.keep(hooks, principal, key, value, version)
+        return value

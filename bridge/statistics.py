@@ -173,13 +173,12 @@ async def customer_statistics(
     """``{total_customers, total_branches, total_employees}`` the user may see (of one customer)."""
     models = [svc.models[r] for r in ("customers", "branches", "employees")]
     chains = [f"wpapp_{model.entity}_statistics_where" for model in models]
-    fixed = all(fixed_chain(svc.hooks, chain) for chain in chains)
-    statement = _CUSTOMER_COUNTS.get(svc.hooks, principal, customer_id) if fixed else None
-    if statement is None:
-        version = svc.hooks.version
+    if all(fixed_chain(svc.hooks, chain) for chain in chains):
+        statement = await _CUSTOMER_COUNTS.through(
+            svc.hooks, principal, customer_id, lambda: _customer_counts(svc, request, principal, customer_id)
+        )
+    else:
         statement = await _customer_counts(svc, request, principal, customer_id)
-        if fixed:
-            _CUSTOMER_COUNTS.keep(svc.hooks, principal, customer_id, statement, version)
     result = await run_counts(svc, statement)
     if customer_id is not None and result["total_customers"] == 0:
         raise not_found("rest_customer_invalid_id", "Invalid customer ID.")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -531,23 +533,29 @@ def test_the_throttle_is_shared_by_the_workers(
     assert_throttled(server.client.get(ME, auth=("wpuser", THROTTLED_PASSWORD), headers={"Connection": "close"}))
 
 
+@contextlib.contextmanager
+def two_hosts(
+    url: DatabaseURL, start_bridge: Callable[..., BridgeServer]
+) -> Iterator[tuple[BridgeServer, BridgeServer]]:
+    """Two bridges on one Redis namespace (two hosts), emptied before and after."""
+    from tests.support.redis_namespace import REDIS_URL, drop_redis_namespace
+
+    asyncio.run(drop_redis_namespace(url.database))
+    try:
+        yield start_bridge(url, {"BRIDGE_CACHE_URL": REDIS_URL}), start_bridge(url, {"BRIDGE_CACHE_URL": REDIS_URL})
+    finally:
+        asyncio.run(drop_redis_namespace(url.database))
+
+
 def test_the_throttle_is_shared_by_hosts_through_redis(
     auth_site: DatabaseURL, start_bridge: Callable[..., BridgeServer]
 ) -> None:
     """Two bridges on one Redis (two hosts): 5 failures on each make the next attempt on either 429."""
-    import asyncio
-
-    from tests.support.redis_namespace import REDIS_URL, drop_redis_namespace
-
-    asyncio.run(drop_redis_namespace(auth_site.database))
-    try:
-        first, second = (start_bridge(auth_site, {"BRIDGE_CACHE_URL": REDIS_URL}) for _ in range(2))
+    with two_hosts(auth_site, start_bridge) as (first, second):
         fail(first.client, 5)
         fail(second.client, 5)
         assert_throttled(first.client.get(ME, auth=("wpuser", THROTTLED_PASSWORD)))
         assert_throttled(second.client.get(ME, auth=("wpuser", THROTTLED_PASSWORD)))
-    finally:
-        asyncio.run(drop_redis_namespace(auth_site.database))
 
 
 def test_a_login_the_worker_just_resolved_is_throttled_after_failures_and_per_address(
@@ -572,18 +580,10 @@ def test_a_failure_on_another_host_ends_a_login_this_host_just_resolved(
     auth_site: DatabaseURL, start_bridge: Callable[..., BridgeServer]
 ) -> None:
     """Through Redis, a count on one host changes the counters' generation every host reads."""
-    import asyncio
-
-    from tests.support.redis_namespace import REDIS_URL, drop_redis_namespace
-
-    asyncio.run(drop_redis_namespace(auth_site.database))
-    try:
-        first, second = (start_bridge(auth_site, {"BRIDGE_CACHE_URL": REDIS_URL}) for _ in range(2))
+    with two_hosts(auth_site, start_bridge) as (first, second):
         assert first.client.get(ME, auth=("wpuser", THROTTLED_PASSWORD)).json()["id"] == 7
         fail(second.client, 10)
         assert_throttled(first.client.get(ME, auth=("wpuser", THROTTLED_PASSWORD)))
-    finally:
-        asyncio.run(drop_redis_namespace(auth_site.database))
 
 
 def test_invalidating_a_user_revokes_their_cached_application_password(

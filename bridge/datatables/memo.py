@@ -51,7 +51,6 @@ class Repeated:
 
 @dataclass(frozen=True)
 class Parsed:
-    table: str
     dt: DataTableRequest  # with draw 0: each request gets its own
     plugin_shape: bool
 
@@ -81,7 +80,7 @@ class Planned:
 
 _PARSED: dict[tuple[str, int, str], Parsed] = {}
 _PLANS: CallerMemo[tuple[TableModel, Planned]] = CallerMemo()
-_FIXED: dict[tuple[int, int, int], tuple[Hooks, TableModel, bool]] = {}
+_FIXED: dict[tuple[int, int, int], tuple[Hooks, TableModel, bool]] = {}  # keeps what its key names by id
 
 
 def repeated(request: Request) -> Repeated | None:
@@ -118,7 +117,7 @@ def keep_parsed(table: str, max_rows: int, key: Repeated, dt: DataTableRequest, 
         return
     if len(_PARSED) >= ENTRIES:
         _PARSED.clear()
-    _PARSED[(table, max_rows, key.query)] = Parsed(table, replace(dt, draw=0), plugin_shape)
+    _PARSED[(table, max_rows, key.query)] = Parsed(replace(dt, draw=0), plugin_shape)
 
 
 def fixed_plan(hooks: Hooks, models: Mapping[str, TableModel], model: TableModel) -> bool:
@@ -126,7 +125,7 @@ def fixed_plan(hooks: Hooks, models: Mapping[str, TableModel], model: TableModel
     (see the module's docstring); worked out once per hooks' version."""
     key = (id(hooks), hooks.version, id(model))
     kept = _FIXED.get(key)
-    if kept is not None and kept[0] is hooks and kept[1] is model:
+    if kept is not None:
         return kept[2]
     t = model.hook_base
     fixed = not any(
@@ -146,11 +145,8 @@ async def plan(
     hooks = svc.hooks
     if key is None or dt.search.value or not fixed_plan(hooks, svc.models, model):
         return Planned(await build_plan(svc, model, request, dt), kept=False)
-    slot = (id(model), key.query)
-    kept = _PLANS.get(hooks, principal, slot)
-    if kept is not None and kept[0] is model:
-        return kept[1]
-    version = hooks.version
-    planned = Planned(await build_plan(svc, model, request, dt), kept=True)
-    _PLANS.keep(hooks, principal, slot, (model, planned), version)
-    return planned
+
+    async def make() -> tuple[TableModel, Planned]:
+        return model, Planned(await build_plan(svc, model, request, dt), kept=True)
+
+    return (await _PLANS.through(hooks, principal, (id(model), key.query), make))[1]

@@ -232,17 +232,17 @@ async def planned_list(
     request: Request, schema: ResourceSchema, model: TableModel
 ) -> tuple[CollectionParams, ListPlan]:
     """The request's collection parameters (400 naming every bad one) and its ``ListPlan``."""
-    svc, principal = services(request), authenticated(request)
-    fixed = request.method == "GET" and fixed_reads(svc.hooks, svc.models, model)
-    slot = (id(model), id(schema), request.query_string)
-    kept = _LISTS.get(svc.hooks, principal, slot) if fixed else None
-    if kept is not None and kept[0] is model and kept[1] is schema:
-        return kept[2], kept[3]
-    version = svc.hooks.version
-    params = parse_collection(request, schema, model)
-    plan = await list_plan(request, schema, model, params)
-    if fixed:
-        _LISTS.keep(svc.hooks, principal, slot, (model, schema, params, plan), version)
+    svc = services(request)
+
+    async def make() -> tuple[TableModel, ResourceSchema, CollectionParams, ListPlan]:
+        params = parse_collection(request, schema, model)
+        return model, schema, params, await list_plan(request, schema, model, params)
+
+    if request.method == "GET" and fixed_reads(svc.hooks, svc.models, model):
+        slot = (id(model), id(schema), request.query_string)
+        _, _, params, plan = await _LISTS.through(svc.hooks, authenticated(request), slot, make)
+    else:
+        _, _, params, plan = await make()
     return params, plan
 
 
