@@ -91,6 +91,8 @@ async def require_services(request: Request) -> None:
 async def one_value_per_query_key(request: Request) -> None:
     """A query key sent twice is refused (400) before any handler reads either value; routes
     that answer errors in-band (DataTables, ``ctx_inband_errors``) apply the rule themselves."""
+    if not request.query_string:
+        return
     route = request.route
     if route is None or getattr(route.ctx, "inband_errors", False):
         return

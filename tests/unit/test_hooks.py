@@ -144,3 +144,25 @@ async def test_instances_are_independent() -> None:
     one.add_filter("f", lambda v: v + 1)
     assert await one.apply_filters("f", 0) == 1
     assert await two.apply_filters("f", 0) == 0
+
+
+def test_whether_a_chain_is_fixed_follows_each_callback_added_or_removed() -> None:
+    """``pipeline.fixed_chain`` is kept per hooks' version: a callback a plugin adds after the
+    answer was kept (even from inside a request) makes the chain not fixed at once, and its removal
+    makes it fixed again, so no memo keeps serving a plan that skips a plugin's WHERE."""
+    from bridge.pipeline import fixed_chain
+
+    hooks = Hooks()
+    chain = "wpapp_customer_statistics_where"
+    assert fixed_chain(hooks, chain)
+    assert fixed_chain(hooks, chain)  # asked again: the kept answer
+
+    def by_request(where: list[object], *args: object) -> list[object]:
+        return where
+
+    hooks.add_filter(chain, by_request, 20)
+    assert not fixed_chain(hooks, chain)
+    hooks.remove_filter(chain, by_request, 20)
+    assert fixed_chain(hooks, chain)
+    hooks.add_filter("wp_customer_should_bypass_filter", by_request)  # a chain the access filters ask
+    assert not fixed_chain(hooks, chain)
