@@ -90,6 +90,9 @@ def cast(kind: ColumnKind, value: Any) -> Cell:
     return value if isinstance(value, str) else str(value)
 
 
+# a cell of this Python type is already what ``cast`` would make of it for the column's kind
+_NATIVE: dict[str, type] = {"str": str, "int": int, "float": float}
+
 FilterValue = int | str  # a REST filter's parsed value: an id, or one of the filter's choices
 
 
@@ -132,6 +135,10 @@ class TableModel:
     smart_search: ClassVar[bool] = True
     # SearchPanes and ColumnControl list columns: DataTables ``data`` names of public columns
     panes: ClassVar[tuple[str, ...]] = ()
+    # what ``shape`` walks: (name, kind, the driver's type that needs no cast) per public column
+    _shaping: tuple[tuple[str, ColumnKind, type | None], ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         self.table = Table(self.table_name or self.names.named(self.table_key), alias=self.alias)
@@ -145,6 +152,7 @@ class TableModel:
 
     def add(self, column: Column) -> None:
         self.columns[column.name] = column
+        self._shaping = None
 
     def own(self, name: str, kind: ColumnKind = "str", **options: Unpack[ColumnOptions]) -> None:
         """Add a column of the model's own table if the live schema has it."""
@@ -188,12 +196,19 @@ class TableModel:
         return self.base_query(self.joins_for(cols)).select(*(c.term.as_(c.name) for c in cols))
 
     def shape(self, raw: Mapping[str, Any]) -> dict[str, Any]:
-        """A raw DB row as JSON-typed values under the public column names."""
-        return {
-            name: cast(col.kind, raw.get(name))
-            for name, col in self.columns.items()
-            if name in raw and not col.internal
-        }
+        """A raw DB row as JSON-typed values under the public column names (each REST item and
+        embedded row; a cell the driver already typed as JSON wants is kept as it is)."""
+        shaping = self._shaping
+        if shaping is None:
+            shaping = self._shaping = tuple(
+                (name, col.kind, _NATIVE.get(col.kind)) for name, col in self.columns.items() if not col.internal
+            )
+        out: dict[str, Any] = {}
+        for name, kind, native in shaping:
+            if name in raw:
+                value = raw[name]
+                out[name] = value if value is None or type(value) is native else cast(kind, value)
+        return out
 
     def searchable(self) -> list[Column]:
         return [c for c in self.columns.values() if c.searchable]
