@@ -13,13 +13,15 @@ model) is safe the same way when the value keeps those objects.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from bridge.hooks import Hooks
 from bridge.principal import Principal
 
 V = TypeVar("V")
+T = TypeVar("T")
 ENTRIES = 1024  # per memo and worker; a memo starts over when full
+DERIVED_ENTRIES = 16  # per kept value: what it derives for so many variants (a page's paging)
 
 
 class CallerMemo(Generic[V]):
@@ -49,4 +51,29 @@ class CallerMemo(Generic[V]):
         version = hooks.version
         value = await make()
         self.keep(hooks, principal, key, value, version)
+        return value
+
+
+class Derived:
+    """What a request works out from a kept value and the caller alone (its bound WHERE, its
+    statements, their cache keys), kept with that value while it is kept; a value made for one
+    request only (``kept`` False) makes each again."""
+
+    __slots__ = ("_values", "kept")
+
+    def __init__(self, kept: bool) -> None:
+        self.kept = kept
+        self._values: dict[object, Any] = {}
+
+    def get(self, key: object, make: Callable[[], T]) -> T:
+        """``make()``, once per ``key`` while the value is kept."""
+        if not self.kept:
+            return make()
+        if key in self._values:
+            found: T = self._values[key]
+            return found
+        value = make()
+        if len(self._values) >= DERIVED_ENTRIES:
+            self._values.clear()
+        self._values[key] = value
         return value

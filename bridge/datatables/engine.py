@@ -70,7 +70,7 @@ async def run(
     """
     planned = await memo.plan(svc, model, request, dt, principal, repeated)
     plan = planned.plan
-    where, search, key = planned.derived("prelude", lambda: _prelude(svc, model, plan, principal))
+    where, search, key = planned.derived.get("prelude", lambda: _prelude(svc, model, plan, principal))
     groups = [model.resource, *DATA_GROUPS]
     full_key = f"{key}@{await svc.cache.generations(groups)}"
     filtered_key = ""
@@ -136,7 +136,7 @@ async def run(
             if plan.search and (walking := walking_plan(model, plan, walked, int(total), filtered)) is not None:
                 page_plan, page_search = walking, bind(walking.search, "s")
             if page_plan is plan:
-                statement = planned.derived(paging, lambda: compiled_page(model, plan, where, search, paging))
+                statement = planned.derived.get(paging, lambda: compiled_page(model, plan, where, search, paging))
             else:
                 statement = compiled_page(model, page_plan, where, page_search, paging)
             rows = await svc.db.fetch_all(*statement)

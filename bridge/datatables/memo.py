@@ -16,11 +16,11 @@ that failed is never kept (it is parsed and refused again), nor is a POST (its b
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from bridge.caller_memo import CallerMemo
+from bridge.caller_memo import CallerMemo, Derived
 from bridge.datatables.plan import QueryPlan, build_plan
 from bridge.datatables.protocol import DataTableRequest
 from bridge.hooks import Hooks
@@ -36,9 +36,7 @@ if TYPE_CHECKING:
     from bridge.services import Services
 
 ENTRIES = 1024  # per worker and kind; a memo starts over when full
-DERIVED_ENTRIES = 16  # per kept plan: its statements for so many pagings (a page's tail moves with the count)
 _DRAW = "draw="
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -55,27 +53,13 @@ class Parsed:
     plugin_shape: bool
 
 
-@dataclass
+@dataclass(frozen=True)
 class Planned:
     """A plan, and what the engine works out from it and the caller alone (its bound WHERE, the
     total's statement and cache key, a page's statement), kept with it while the plan is kept."""
 
     plan: QueryPlan
-    kept: bool
-    _derived: dict[object, Any] = field(default_factory=dict)
-
-    def derived(self, key: object, make: Callable[[], T]) -> T:
-        """``make()``, once per ``key`` while this plan is kept."""
-        if not self.kept:
-            return make()
-        if key in self._derived:
-            found: T = self._derived[key]
-            return found
-        value = make()
-        if len(self._derived) >= DERIVED_ENTRIES:
-            self._derived.clear()
-        self._derived[key] = value
-        return value
+    derived: Derived
 
 
 _PARSED: dict[tuple[str, int, str], Parsed] = {}
@@ -144,9 +128,9 @@ async def plan(
     and the plan can depend on nothing else."""
     hooks = svc.hooks
     if key is None or dt.search.value or not fixed_plan(hooks, svc.models, model):
-        return Planned(await build_plan(svc, model, request, dt), kept=False)
+        return Planned(await build_plan(svc, model, request, dt), Derived(kept=False))
 
     async def make() -> tuple[TableModel, Planned]:
-        return model, Planned(await build_plan(svc, model, request, dt), kept=True)
+        return model, Planned(await build_plan(svc, model, request, dt), Derived(kept=True))
 
     return (await _PLANS.through(hooks, principal, (id(model), key.query), make))[1]

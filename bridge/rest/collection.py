@@ -21,7 +21,7 @@ from sanic.response import HTTPResponse
 
 from bridge import smart_search
 from bridge.cache import digest, remember
-from bridge.caller_memo import CallerMemo
+from bridge.caller_memo import CallerMemo, Derived
 from bridge.context import authenticated
 from bridge.errors import BridgeError, invalid_params
 from bridge.params import MAX_INT, ParamError, integer
@@ -153,19 +153,21 @@ def search_criterion(model: TableModel, text: str) -> Criterion | None:
     return smart_search.criterion(smart_search.split(text, model.smart_search), [c.term for c in model.searchable()])
 
 
-async def count_rows(
-    request: Request, model: TableModel, where: list[Criterion], bound: Bound | None, joins: tuple[str, ...]
-) -> int:
+async def count_rows(request: Request, model: TableModel, plan: ListPlan) -> int:
     """``X-WP-Total``: counted once per ``TOTAL_TTL`` for this exact statement and caller scope,
     and stale as soon as a write evicts any table the count reads; the customers'
     in two parts, so that new customers do not make the old ones be counted again (bridge/totals.py)."""
     svc = services(request)
-    scope = svc.access.scope_key(authenticated(request), model.resource)
-    sql, params = count_statement(model, bound, joins)
-    key = f"rest:total:{model.resource}:{scope}:{digest(sql, params or None)}"
 
+    def counting() -> tuple[str, dict[str, Any], str]:
+        scope = svc.access.scope_key(authenticated(request), model.resource)
+        sql, params = count_statement(model, plan.bound, plan.joins)
+        return sql, params, f"rest:total:{model.resource}:{scope}:{digest(sql, params or None)}"
+
+    sql, params, key = plan.derived.get("count", counting)
     if model.settled_total:
-        return await split_total(svc, model, key, where, lambda w, p: count_statement(model, w, joins, p))
+        joins = plan.joins
+        return await split_total(svc, model, key, plan.where, lambda w, p: count_statement(model, w, joins, p))
 
     async def compute() -> int:
         return int(await svc.db.fetch_val(sql, params or None) or 0)
@@ -220,6 +222,7 @@ class ListPlan:
     bound: Bound | None
     joins: tuple[str, ...]
     columns: list[Column]
+    derived: Derived  # its count's and page's statements, kept with the plan when it is kept
 
 
 # A repeated GET of a collection (the same query by the same principal object), parsed and
@@ -234,11 +237,13 @@ async def planned_list(
     """The request's collection parameters (400 naming every bad one) and its ``ListPlan``."""
     svc = services(request)
 
+    kept = request.method == "GET" and fixed_reads(svc.hooks, svc.models, model)
+
     async def make() -> tuple[TableModel, ResourceSchema, CollectionParams, ListPlan]:
         params = parse_collection(request, schema, model)
-        return model, schema, params, await list_plan(request, schema, model, params)
+        return model, schema, params, await list_plan(request, schema, model, params, kept)
 
-    if request.method == "GET" and fixed_reads(svc.hooks, svc.models, model):
+    if kept:
         slot = (id(model), id(schema), request.query_string)
         _, _, params, plan = await _LISTS.through(svc.hooks, authenticated(request), slot, make)
     else:
@@ -246,7 +251,9 @@ async def planned_list(
     return params, plan
 
 
-async def list_plan(request: Request, schema: ResourceSchema, model: TableModel, params: CollectionParams) -> ListPlan:
+async def list_plan(
+    request: Request, schema: ResourceSchema, model: TableModel, params: CollectionParams, kept: bool = False
+) -> ListPlan:
     svc = services(request)
     where = await where_for(svc.hooks, model, request)
     for name, value in params.filters.items():
@@ -260,7 +267,8 @@ async def list_plan(request: Request, schema: ResourceSchema, model: TableModel,
         where.append(found)
         needed = model.joins_for(model.searchable())
     where = [c for c in where if c is not None]
-    return ListPlan(where, bind(where, "w"), tuple(sorted(needed)), await shown_columns(request, model))
+    columns = await shown_columns(request, model)
+    return ListPlan(where, bind(where, "w"), tuple(sorted(needed)), columns, Derived(kept))
 
 
 async def list_rows(
@@ -268,7 +276,7 @@ async def list_rows(
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of rows the caller may see, and how many match in all."""
     svc = services(request)
-    total = await count_rows(request, model, plan.where, plan.bound, plan.joins)
+    total = await count_rows(request, model, plan)
     max_pages = math.ceil(total / params.per_page)
     if params.offset is None and total > 0 and params.page > max_pages:
         raise BridgeError(
@@ -279,7 +287,10 @@ async def list_rows(
     if total == 0 or params.start >= total:
         return [], total
     order = Order.desc if params.order == "desc" else Order.asc
-    statement = page_statement(model, plan.bound, plan.columns, params.orderby, order, params)
+    statement = plan.derived.get(
+        ("page", params.orderby, order, params.per_page, params.start),
+        lambda: page_statement(model, plan.bound, plan.columns, params.orderby, order, params),
+    )
     return await svc.db.fetch_all(*statement), total
 
 
