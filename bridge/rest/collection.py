@@ -252,7 +252,7 @@ async def planned_list(
 
 
 async def list_plan(
-    request: Request, schema: ResourceSchema, model: TableModel, params: CollectionParams, kept: bool = False
+    request: Request, schema: ResourceSchema, model: TableModel, params: CollectionParams, kept: bool
 ) -> ListPlan:
     svc = services(request)
     where = await where_for(svc.hooks, model, request)
