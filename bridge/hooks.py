@@ -14,10 +14,11 @@ import inspect
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 Callback = Callable[..., object]  # sync, or async (its awaitable is awaited)
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 @dataclass(order=True)
@@ -53,6 +54,7 @@ class Hooks:
         self._chains: dict[str, list[_Entry]] = {}
         self._seq = itertools.count()
         self.version = 0  # changes with every callback added or removed (what a memo of a chain's result checks)
+        self._settled: dict[object, Any] = {}  # see ``settled``
 
     def add_filter(
         self, name: str, callback: Callback, priority: int = 10, accepted_args: int | None = None
@@ -63,6 +65,7 @@ class Hooks:
         chain.append(_Entry(priority, next(self._seq), callback, count))
         chain.sort()
         self.version += 1
+        self._settled.clear()
         return callback
 
     add_action = add_filter
@@ -73,6 +76,7 @@ class Hooks:
         kept = [e for e in chain if not (e.callback == callback and (priority is None or e.priority == priority))]
         self._chains[name] = kept
         self.version += 1
+        self._settled.clear()
         return len(kept) != len(chain)
 
     remove_action = remove_filter
@@ -81,6 +85,15 @@ class Hooks:
         return bool(self._chains.get(name))
 
     has_action = has_filter
+
+    def settled(self, key: object, make: Callable[[], U]) -> U:
+        """``make()``, once while the chains stay as they are: what is worked out from which
+        callbacks are registered (not from what they answer), asked on every request."""
+        if key in self._settled:
+            found: U = self._settled[key]
+            return found
+        value = self._settled[key] = make()
+        return value
 
     def callbacks(self, name: str) -> tuple[Callback, ...]:
         """The callbacks of ``name`` in the order they run."""

@@ -120,24 +120,12 @@ ACCESS_CHAINS = (
 )
 
 
-_FIXED_CHAINS: dict[tuple[int, int, str], tuple[Hooks, bool]] = {}  # keeps the hooks its key names by id
-FIXED_CHAIN_ENTRIES = 256  # per worker; starts over when full
-
-
 def fixed_chain(hooks: Hooks, name: str) -> bool:
     """Whether the WHERE chain ``name`` (a table's ``_where``, an entity's ``_statistics_where``)
     answers by the caller and its arguments alone: every callback is an access filter with the
     core's rules, and no plugin filters what those ask. (A plugin's callback may read anything of
-    the request, or the database.) Worked out once per hooks' version: asked on every request."""
-    key = (id(hooks), hooks.version, name)
-    kept = _FIXED_CHAINS.get(key)
-    if kept is not None:
-        return kept[1]
-    fixed = _fixed_chain(hooks, name)
-    if len(_FIXED_CHAINS) >= FIXED_CHAIN_ENTRIES:
-        _FIXED_CHAINS.clear()
-    _FIXED_CHAINS[key] = (hooks, fixed)
-    return fixed
+    the request, or the database.) Worked out once while the hooks stay as they are."""
+    return hooks.settled(("fixed_chain", name), lambda: _fixed_chain(hooks, name))
 
 
 def _fixed_chain(hooks: Hooks, name: str) -> bool:

@@ -64,7 +64,6 @@ class Planned:
 
 _PARSED: dict[tuple[str, int, str], Parsed] = {}
 _PLANS: CallerMemo[tuple[TableModel, Planned]] = CallerMemo()
-_FIXED: dict[tuple[int, int, int], tuple[Hooks, TableModel, bool]] = {}  # keeps what its key names by id
 
 
 def repeated(request: Request) -> Repeated | None:
@@ -106,19 +105,17 @@ def keep_parsed(table: str, max_rows: int, key: Repeated, dt: DataTableRequest, 
 
 def fixed_plan(hooks: Hooks, models: Mapping[str, TableModel], model: TableModel) -> bool:
     """Whether ``model``'s plan depends on nothing but the request's parameters and the caller
-    (see the module's docstring); worked out once per hooks' version."""
-    key = (id(hooks), hooks.version, id(model))
-    kept = _FIXED.get(key)
-    if kept is not None:
-        return kept[2]
-    t = model.hook_base
-    fixed = not any(
-        hooks.has_filter(f"wpapp_datatable_{t}_{part}") for part in ("columns", "joins", "query_builder")
-    ) and fixed_reads(hooks, models, model)
-    if len(_FIXED) >= ENTRIES:
-        _FIXED.clear()
-    _FIXED[key] = (hooks, model, fixed)
-    return fixed
+    (see the module's docstring); worked out once while the hooks stay as they are (the value
+    keeps the model its key names by id)."""
+
+    def work_out() -> tuple[TableModel, bool]:
+        t = model.hook_base
+        fixed = not any(
+            hooks.has_filter(f"wpapp_datatable_{t}_{part}") for part in ("columns", "joins", "query_builder")
+        ) and fixed_reads(hooks, models, model)
+        return model, fixed
+
+    return hooks.settled(("fixed_plan", id(model)), work_out)[1]
 
 
 async def plan(

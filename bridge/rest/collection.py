@@ -166,8 +166,7 @@ async def count_rows(request: Request, model: TableModel, plan: ListPlan) -> int
 
     sql, params, key = plan.derived.get("count", counting)
     if model.settled_total:
-        joins = plan.joins
-        return await split_total(svc, model, key, plan.where, lambda w, p: count_statement(model, w, joins, p))
+        return await split_total(svc, model, key, plan.where, lambda w, p: count_statement(model, w, plan.joins, p))
 
     async def compute() -> int:
         return int(await svc.db.fetch_val(sql, params or None) or 0)

@@ -147,7 +147,7 @@ async def test_instances_are_independent() -> None:
 
 
 def test_whether_a_chain_is_fixed_follows_each_callback_added_or_removed() -> None:
-    """``pipeline.fixed_chain`` is kept per hooks' version: a callback a plugin adds after the
+    """``pipeline.fixed_chain`` is kept while the hooks stay as they are: a callback a plugin adds after the
     answer was kept (even from inside a request) makes the chain not fixed at once, and its removal
     makes it fixed again, so no memo keeps serving a plan that skips a plugin's WHERE."""
     from bridge.pipeline import fixed_chain
